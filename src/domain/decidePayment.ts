@@ -1,0 +1,187 @@
+import { amountDisagreement, discrepancyId, type Discrepancy } from './discrepancy.js';
+import type { Evidence } from './evidence.js';
+import { sameExpectedPayment } from './expectedPayment.js';
+import type { PaymentCommand, RecordProviderReport, RegisterPayment } from './paymentCommands.js';
+import type { DiscrepancyDetected, DiscrepancyResolved, PaymentEvent } from './paymentEvents.js';
+import type { KnownPayment, PaymentState } from './paymentState.js';
+import { canTransition, precedes } from './paymentStatus.js';
+
+/** How a registration compares with what payrec already holds. */
+export type RegistrationComparison = 'new' | 'identical' | 'conflicting';
+
+/**
+ * Whether `command` registers something new, repeats the registration payrec holds, or conflicts
+ * with it (INTERFACE.md `POST /payments`: 201, 200, 409).
+ */
+export const compareRegistration = (
+  state: PaymentState,
+  command: RegisterPayment,
+): RegistrationComparison => {
+  if (state.status === 'unknown' || state.expected === null) return 'new';
+  return sameExpectedPayment(state.expected, command.data.expected) ? 'identical' : 'conflicting';
+};
+
+const detected = (
+  state: KnownPayment | null,
+  discrepancy: Omit<Discrepancy, 'id'>,
+  payment: KnownPayment['payment'],
+  detectedAt: string,
+): DiscrepancyDetected[] => {
+  const id = discrepancyId(discrepancy.kind, discrepancy.ours, discrepancy.theirs);
+  if (state?.openDiscrepancies.some((open) => open.id === id)) return [];
+  return [
+    {
+      type: 'DiscrepancyDetected',
+      data: { payment, discrepancy: { id, ...discrepancy }, detectedAt },
+    },
+  ];
+};
+
+const resolveStatusContradictions = (
+  state: KnownPayment,
+  evidence: Evidence,
+  resolution: DiscrepancyResolved['data']['resolution'],
+): DiscrepancyResolved[] =>
+  state.openDiscrepancies
+    .filter((open) => open.kind === 'status-contradiction')
+    .map((open) => ({
+      type: 'DiscrepancyResolved',
+      data: {
+        payment: state.payment,
+        discrepancyId: open.id,
+        resolution,
+        deliveryKey: evidence.deliveryKey,
+        resolvedAt: evidence.receivedAt,
+      },
+    }));
+
+const register = (state: PaymentState, command: RegisterPayment): PaymentEvent[] => {
+  if (compareRegistration(state, command) !== 'new') return [];
+  const { payment, expected, registeredAt } = command.data;
+  const events: PaymentEvent[] = [{ type: 'PaymentRegistered', data: command.data }];
+  if (state.status === 'unknown') return events;
+  const reported = state.reportedAmount;
+  const disagreement = amountDisagreement(expected.amount, reported?.amount);
+  if (disagreement === null || reported === null) return events;
+  return [
+    ...events,
+    ...detected(
+      state,
+      { ...disagreement, deliveryKey: reported.deliveryKey, ourDeliveryKey: null },
+      payment,
+      registeredAt,
+    ),
+  ];
+};
+
+/**
+ * What a report changes beyond being recorded. `current` is null for a payment never seen before,
+ * which starts `pending`.
+ */
+const consequences = (
+  current: KnownPayment | null,
+  command: RecordProviderReport,
+): PaymentEvent[] => {
+  const { payment, report, evidence } = command.data;
+  const disagreement = amountDisagreement(current?.expected?.amount, report.amount);
+  const amountEvents =
+    disagreement === null
+      ? []
+      : detected(
+          current,
+          { ...disagreement, deliveryKey: evidence.deliveryKey, ourDeliveryKey: null },
+          payment,
+          evidence.receivedAt,
+        );
+  const to = report.status;
+  const trust = evidence.verification.trust;
+  if (to === null || trust === 'hint') return amountEvents;
+
+  const from = current?.status ?? 'pending';
+  if (to === from) {
+    return trust === 'authoritative' && current !== null
+      ? [...amountEvents, ...resolveStatusContradictions(current, evidence, 'confirmed')]
+      : amountEvents;
+  }
+  // A report of a status the payment has already passed is late: evidence, nothing more.
+  if (precedes(to, from)) return amountEvents;
+  // A success whose amount or currency disagrees with the registration is not a success.
+  if (to === 'success' && disagreement !== null) return amountEvents;
+
+  if (canTransition(from, to)) {
+    return [
+      ...amountEvents,
+      {
+        type: 'PaymentStatusChanged',
+        data: {
+          payment,
+          from,
+          to,
+          deliveryKey: evidence.deliveryKey,
+          channel: evidence.channel,
+          changedAt: evidence.receivedAt,
+        },
+      },
+    ];
+  }
+  // `to` contradicts a terminal state (canTransition is false, and it is not late).
+  if (current === null) return amountEvents;
+  if (trust === 'authoritative') {
+    return [
+      ...amountEvents,
+      {
+        type: 'PaymentStatusCorrected',
+        data: {
+          payment,
+          from,
+          to,
+          deliveryKey: evidence.deliveryKey,
+          channel: evidence.channel,
+          correctsDeliveryKey: current.statusOrigin?.deliveryKey ?? null,
+          correctedAt: evidence.receivedAt,
+        },
+      },
+      ...resolveStatusContradictions(current, evidence, 'corrected'),
+    ];
+  }
+  return [
+    ...amountEvents,
+    ...detected(
+      current,
+      {
+        kind: 'status-contradiction',
+        ours: from,
+        theirs: to,
+        deliveryKey: evidence.deliveryKey,
+        ourDeliveryKey: current.statusOrigin?.deliveryKey ?? null,
+      },
+      payment,
+      evidence.receivedAt,
+    ),
+  ];
+};
+
+const record = (state: PaymentState, command: RecordProviderReport): PaymentEvent[] => {
+  const current = state.status === 'unknown' ? null : state;
+  if (current?.seenDeliveryKeys.has(command.data.evidence.deliveryKey)) return [];
+  return [
+    { type: 'ProviderReportRecorded', data: command.data },
+    ...consequences(current, command),
+  ];
+};
+
+/**
+ * The payment decider's `decide`: what a command makes happen, given the payment's state.
+ * Returns zero or more events and never throws for anything the outside world can cause: a
+ * repeated delivery returns none; a late report is recorded and changes nothing; a report that
+ * contradicts a terminal state is a discrepancy, unless it comes from the provider's status
+ * endpoint, which corrects it.
+ */
+export const decide = (command: PaymentCommand, state: PaymentState): PaymentEvent[] => {
+  switch (command.type) {
+    case 'RegisterPayment':
+      return register(state, command);
+    case 'RecordProviderReport':
+      return record(state, command);
+  }
+};

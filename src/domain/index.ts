@@ -1,0 +1,65 @@
+export { paymentDecider } from './paymentDecider.js';
+export type { Decider } from './paymentDecider.js';
+export { decide, compareRegistration } from './decidePayment.js';
+export type { RegistrationComparison } from './decidePayment.js';
+export { evolve, initialState, foldPayment } from './paymentState.js';
+export type { PaymentState, KnownPayment, UnknownPayment, StatusOrigin } from './paymentState.js';
+export type {
+  PaymentEvent,
+  PaymentEventType,
+  PaymentRegistered,
+  ProviderReportRecorded,
+  PaymentStatusChanged,
+  PaymentStatusCorrected,
+  DiscrepancyDetected,
+  DiscrepancyResolved,
+} from './paymentEvents.js';
+export { paymentEventTypes, isPaymentEventType } from './paymentEvents.js';
+export type { PaymentCommand, RegisterPayment, RecordProviderReport } from './paymentCommands.js';
+export type {
+  Channel,
+  Trust,
+  Verification,
+  VerificationMethod,
+  Evidence,
+  ProviderReport,
+} from './evidence.js';
+export type { ExpectedPayment } from './expectedPayment.js';
+export { sameExpectedPayment } from './expectedPayment.js';
+export type { Discrepancy, DiscrepancyKind } from './discrepancy.js';
+export { discrepancyId, amountDisagreement } from './discrepancy.js';
+export type { Money, MoneyParseResult } from './money.js';
+export {
+  moneySchema,
+  currencySchema,
+  currencyExponent,
+  moneyFromDecimal,
+  moneyFromMinorUnits,
+  sameMoney,
+  formatMoney,
+} from './money.js';
+export type { PaymentStatus, TerminalStatus } from './paymentStatus.js';
+export {
+  paymentStatuses,
+  isPaymentStatus,
+  isTerminal,
+  canTransition,
+  precedes,
+} from './paymentStatus.js';
+export type { PaymentId, ProviderName } from './paymentId.js';
+export {
+  providerNames,
+  providerNameSchema,
+  isProviderName,
+  paymentRefSchema,
+  paymentIdSchema,
+  paymentStreamName,
+  paymentStreamPrefix,
+  paymentIdFromStreamName,
+} from './paymentId.js';
+export type { StatusVocabulary } from './providerStatusMapping.js';
+export {
+  providerStatusVocabularies,
+  mapProviderStatus,
+  isKnownProviderValue,
+} from './providerStatusMapping.js';

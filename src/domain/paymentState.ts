@@ -1,0 +1,125 @@
+import type { Discrepancy } from './discrepancy.js';
+import type { Channel } from './evidence.js';
+import type { ExpectedPayment } from './expectedPayment.js';
+import type { Money } from './money.js';
+import type { PaymentEvent } from './paymentEvents.js';
+import type { PaymentId } from './paymentId.js';
+import type { PaymentStatus } from './paymentStatus.js';
+
+/** No event yet: payrec has never heard of this payment. */
+export type UnknownPayment = Readonly<{ status: 'unknown' }>;
+
+/** The delivery that set the current status, for corrections to name. */
+export type StatusOrigin = Readonly<{ deliveryKey: string; channel: Channel; at: string }>;
+
+export type KnownPayment = Readonly<{
+  status: PaymentStatus;
+  payment: PaymentId;
+  expected: ExpectedPayment | null;
+  /** The last amount a provider reported, and in which delivery. */
+  reportedAmount: Readonly<{ amount: Money; deliveryKey: string }> | null;
+  orderId: string | null;
+  statusOrigin: StatusOrigin | null;
+  seenDeliveryKeys: ReadonlySet<string>;
+  openDiscrepancies: readonly Discrepancy[];
+  /** A hint reported a move that the status endpoint has not yet confirmed. */
+  awaitingConfirmation: boolean;
+  createdAt: string;
+  updatedAt: string;
+}>;
+
+export type PaymentState = UnknownPayment | KnownPayment;
+
+export const initialState = (): PaymentState => ({ status: 'unknown' });
+
+const startedFrom = (payment: PaymentId, at: string): KnownPayment => ({
+  status: 'pending',
+  payment,
+  expected: null,
+  reportedAmount: null,
+  orderId: null,
+  statusOrigin: null,
+  seenDeliveryKeys: new Set(),
+  openDiscrepancies: [],
+  awaitingConfirmation: false,
+  createdAt: at,
+  updatedAt: at,
+});
+
+const known = (state: PaymentState, payment: PaymentId, at: string): KnownPayment =>
+  state.status === 'unknown' ? startedFrom(payment, at) : state;
+
+/** Folds one event into the state. Pure; never throws for any event the decider emits. */
+export const evolve = (state: PaymentState, event: PaymentEvent): PaymentState => {
+  switch (event.type) {
+    case 'PaymentRegistered': {
+      const { payment, expected, registeredAt } = event.data;
+      const current = known(state, payment, registeredAt);
+      return {
+        ...current,
+        expected,
+        orderId: expected.orderId ?? current.orderId,
+        updatedAt: registeredAt,
+      };
+    }
+    case 'ProviderReportRecorded': {
+      const { payment, report, evidence } = event.data;
+      const current = known(state, payment, evidence.receivedAt);
+      const seenDeliveryKeys = new Set(current.seenDeliveryKeys).add(evidence.deliveryKey);
+      const hintOfAMove =
+        evidence.verification.trust === 'hint' &&
+        report.status !== null &&
+        report.status !== current.status;
+      return {
+        ...current,
+        seenDeliveryKeys,
+        reportedAmount:
+          report.amount === undefined
+            ? current.reportedAmount
+            : { amount: report.amount, deliveryKey: evidence.deliveryKey },
+        orderId: current.orderId ?? report.orderId ?? null,
+        awaitingConfirmation:
+          evidence.verification.trust === 'authoritative'
+            ? false
+            : current.awaitingConfirmation || hintOfAMove,
+        updatedAt: evidence.receivedAt,
+      };
+    }
+    case 'PaymentStatusChanged':
+    case 'PaymentStatusCorrected': {
+      const { payment, to, deliveryKey, channel } = event.data;
+      const at =
+        event.type === 'PaymentStatusChanged' ? event.data.changedAt : event.data.correctedAt;
+      const current = known(state, payment, at);
+      return { ...current, status: to, statusOrigin: { deliveryKey, channel, at }, updatedAt: at };
+    }
+    case 'DiscrepancyDetected': {
+      const { payment, discrepancy, detectedAt } = event.data;
+      const current = known(state, payment, detectedAt);
+      return {
+        ...current,
+        openDiscrepancies: [
+          ...current.openDiscrepancies.filter((open) => open.id !== discrepancy.id),
+          discrepancy,
+        ],
+        updatedAt: detectedAt,
+      };
+    }
+    case 'DiscrepancyResolved': {
+      const { payment, discrepancyId, resolvedAt } = event.data;
+      const current = known(state, payment, resolvedAt);
+      return {
+        ...current,
+        openDiscrepancies: current.openDiscrepancies.filter((open) => open.id !== discrepancyId),
+        updatedAt: resolvedAt,
+      };
+    }
+  }
+};
+
+/** Folds a whole history, oldest first. */
+export const foldPayment = (events: Iterable<PaymentEvent>): PaymentState => {
+  let state = initialState();
+  for (const event of events) state = evolve(state, event);
+  return state;
+};
