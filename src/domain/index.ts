@@ -63,3 +63,12 @@ export {
   mapProviderStatus,
   isKnownProviderValue,
 } from './providerStatusMapping.js';
+export {
+  PayrecError,
+  ConfigInvalid,
+  EventStoreFailed,
+  EventIdConflict,
+  StreamConflict,
+  EventStoreClosed,
+} from './errors.js';
+export type { AnyPayrecError, PayrecErrorCode } from './errors.js';

@@ -46,6 +46,7 @@ const withRegistration = (() => {
   return state;
 })();
 
+const verified: Trust = 'verified';
 const trustArb = fc.constantFrom<Trust>('authoritative', 'verified', 'hint');
 const statusArb = fc.constantFrom<PaymentStatus>(...paymentStatuses);
 
@@ -69,10 +70,10 @@ const consistentReportsArb = lifecycleArb.chain((lifecycle) =>
       }),
       { maxLength: 12 },
     )
-    .map((extra) => [
+    .map((extra): Array<{ status: PaymentStatus; trust: Trust; key: number }> => [
       ...lifecycle.map((status, index) => ({
         status,
-        trust: 'verified',
+        trust: verified,
         key: 100 + index,
       })),
       ...extra,

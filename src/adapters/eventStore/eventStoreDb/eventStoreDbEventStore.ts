@@ -1,0 +1,195 @@
+import {
+  EventStoreDBClient,
+  FORWARDS,
+  BACKWARDS,
+  START,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  eventTypeFilter,
+  excludeSystemEvents,
+  jsonEvent,
+  streamNameFilter,
+  type AllStreamRecordedEvent,
+  type ReadPosition,
+  type RecordedEvent as EsdbRecordedEvent,
+  type Filter,
+} from '@eventstore/db-client';
+import type {
+  AppendResult,
+  EventFilter,
+  EventStore,
+  ExpectedRevision,
+  JsonObject,
+  NewEvent,
+  ReadAllOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from '../../../domain/ports/index.js';
+import { packPosition, unpackPosition } from './esdbPosition.js';
+
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const toFilter = (filter: EventFilter | undefined): Filter =>
+  filter === undefined
+    ? excludeSystemEvents()
+    : 'streamPrefixes' in filter
+      ? streamNameFilter({ prefixes: [...filter.streamPrefixes] })
+      : eventTypeFilter({ regex: `^(${filter.eventTypes.map(escapeRegex).join('|')})$` });
+
+const matches = (filter: EventFilter | undefined, event: AllStreamRecordedEvent): boolean => {
+  if (event.type.startsWith('$') || event.streamId.startsWith('$')) return false;
+  if (filter === undefined) return true;
+  return 'streamPrefixes' in filter
+    ? filter.streamPrefixes.some((prefix) => event.streamId.startsWith(prefix))
+    : filter.eventTypes.includes(event.type);
+};
+
+const toObject = (value: unknown): JsonObject | null =>
+  value instanceof Uint8Array
+    ? (JSON.parse(Buffer.from(value).toString('utf8')) as JsonObject)
+    : ((value ?? null) as JsonObject | null);
+
+/** Stream reads carry a position on every server since 20.6; a missing one reads as 0. */
+const toRecorded = (event: EsdbRecordedEvent): RecordedEvent => ({
+  id: event.id,
+  type: event.type,
+  data: toObject(event.data) ?? {},
+  metadata: toObject(event.metadata),
+  streamName: event.streamId,
+  revision: event.revision,
+  globalPosition: event.position ? packPosition(event.position) : 0n,
+  recordedAt: event.created.toISOString(),
+});
+
+/**
+ * The production event store: a thin mapping of the port onto `@eventstore/db-client`.
+ * Concurrency conflicts come back as results; every other client error rejects unchanged.
+ *
+ * @example
+ * const store = connectEventStoreDb('esdb://localhost:2113?tls=false');
+ */
+export class EventStoreDbEventStore implements EventStore {
+  readonly #client: EventStoreDBClient;
+
+  constructor(client: EventStoreDBClient) {
+    this.#client = client;
+  }
+
+  async appendToStream(
+    streamName: string,
+    events: readonly NewEvent[],
+    options: Readonly<{ expectedRevision: ExpectedRevision }>,
+  ): Promise<AppendResult> {
+    try {
+      const result = await this.#client.appendToStream(
+        streamName,
+        events.map((event) =>
+          jsonEvent({
+            id: event.id,
+            type: event.type,
+            data: event.data,
+            ...(event.metadata ? { metadata: event.metadata } : {}),
+          }),
+        ),
+        { expectedRevision: options.expectedRevision },
+      );
+      return {
+        ok: true,
+        nextRevision: result.nextExpectedRevision,
+        lastPosition: result.position ? packPosition(result.position) : 0n,
+      };
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) {
+        return { ok: false, code: 'WRONG_EXPECTED_REVISION', actualRevision: error.actualVersion };
+      }
+      throw error;
+    }
+  }
+
+  async readStream(streamName: string): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    try {
+      for await (const resolved of this.#client.readStream(streamName, {
+        direction: FORWARDS,
+        fromRevision: START,
+      })) {
+        if (resolved.event) events.push(toRecorded(resolved.event));
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return events;
+  }
+
+  /** `$all` reads cannot be filtered server-side by this client, so pages are filtered here. */
+  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    const found: RecordedEvent[] = [];
+    const pageSize = Math.max(options.maxCount, 256);
+    let from: ReadPosition = options.after === undefined ? START : unpackPosition(options.after);
+    for (;;) {
+      let read = 0;
+      let last: AllStreamRecordedEvent | undefined;
+      for await (const resolved of this.#client.readAll({
+        fromPosition: from,
+        direction: FORWARDS,
+        maxCount: pageSize,
+      })) {
+        const event = resolved.event;
+        if (!event) continue;
+        read += 1;
+        last = event;
+        const position = packPosition(event.position);
+        if (options.after !== undefined && position <= options.after) continue;
+        if (matches(options.filter, event)) found.push(toRecorded(event));
+        if (found.length === options.maxCount) return found;
+      }
+      if (read < pageSize || last === undefined) return found;
+      from = last.position;
+    }
+  }
+
+  subscribeToAll(options: SubscribeOptions): Subscription {
+    const subscription = this.#client.subscribeToAll({
+      fromPosition: options.after === undefined ? START : unpackPosition(options.after),
+      filter: toFilter(options.filter),
+    });
+    async function* events(): AsyncGenerator<RecordedEvent> {
+      for await (const resolved of subscription) {
+        const event = resolved.event;
+        if (event && matches(options.filter, event)) yield toRecorded(event);
+      }
+    }
+    const iterator = events();
+    return {
+      [Symbol.asyncIterator]: () => iterator,
+      unsubscribe: async () => {
+        await subscription.unsubscribe();
+        await iterator.return(undefined);
+      },
+    };
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      for await (const _ of this.#client.readAll({
+        direction: BACKWARDS,
+        fromPosition: 'end',
+        maxCount: 1,
+      }))
+        break;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#client.dispose();
+  }
+}
+
+/** Connects to EventStoreDB by connection string (`esdb://host:2113?tls=false`). */
+export const connectEventStoreDb = (connectionString: string): EventStoreDbEventStore =>
+  new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString));

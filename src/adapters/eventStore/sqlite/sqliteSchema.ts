@@ -1,0 +1,36 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * The event log: one row per event, ordered by `global_position` (the rowid, so it only grows).
+ * A stream's revisions are unique and dense; an event id is unique across the whole log, which is
+ * what makes a retried append recognisable.
+ */
+const schemaV1 = `
+  CREATE TABLE IF NOT EXISTS events (
+    global_position INTEGER PRIMARY KEY,
+    event_id        TEXT    NOT NULL UNIQUE,
+    stream_name     TEXT    NOT NULL,
+    stream_revision INTEGER NOT NULL,
+    event_type      TEXT    NOT NULL,
+    data            TEXT    NOT NULL,
+    metadata        TEXT,
+    recorded_at     TEXT    NOT NULL,
+    UNIQUE (stream_name, stream_revision)
+  );
+  CREATE INDEX IF NOT EXISTS events_by_type ON events (event_type, global_position);
+`;
+
+/**
+ * Opens the database for durable group commits: WAL, and `synchronous=FULL` so that a commit
+ * is on disk before an append resolves (an acknowledged append survives power loss).
+ */
+export const prepareDatabase = (db: Database): void => {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 10000');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version < 1) {
+    db.exec(schemaV1);
+    db.pragma('user_version = 1');
+  }
+};

@@ -1,0 +1,96 @@
+import {
+  StreamConflict,
+  decide,
+  evolve,
+  initialState,
+  paymentStreamName,
+  type PaymentCommand,
+  type PaymentEvent,
+  type PaymentState,
+} from '../domain/index.js';
+import type { EventStore, ExpectedRevision } from '../domain/ports/index.js';
+import { paymentEventId, toNewEvent, toPaymentEvent } from './paymentEventCodec.js';
+
+export type HandledPaymentCommand = Readonly<{
+  /** The state the command was decided on. */
+  before: PaymentState;
+  /** The events this call appended (none for a repeat). */
+  appended: readonly PaymentEvent[];
+  after: PaymentState;
+  /** How many times the decision was retried after a concurrent writer got there first. */
+  retries: number;
+}>;
+
+export type PaymentCommandHandlerOptions = Readonly<{
+  eventStore: EventStore;
+  /** Attempts before giving up with `StreamConflict`. Default 20. */
+  maxAttempts?: number;
+}>;
+
+const causeOf = (command: PaymentCommand): string => {
+  switch (command.type) {
+    case 'RegisterPayment':
+      return `register:${command.data.registeredAt}`;
+    case 'RecordProviderReport':
+      return `report:${command.data.evidence.deliveryKey}`;
+  }
+};
+
+/**
+ * Creates the payment command handler: load the payment's stream, fold it, decide, and append
+ * at the revision it was loaded at. When another writer appended first, it loads again and
+ * decides again, so two deliveries for one payment that arrive together both count.
+ *
+ * The returned function resolves once the new events are durable. It throws `StreamConflict`
+ * when every attempt met a concurrent writer, and passes event-store failures through.
+ *
+ * @example
+ * const handle = createPaymentCommandHandler({ eventStore });
+ * const { appended } = await handle(command);
+ */
+export const createPaymentCommandHandler = ({
+  eventStore,
+  maxAttempts = 20,
+}: PaymentCommandHandlerOptions) => {
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new TypeError('createPaymentCommandHandler: "maxAttempts" must be a positive integer');
+  }
+  return async (command: PaymentCommand): Promise<HandledPaymentCommand> => {
+    const streamName = paymentStreamName(command.data.payment);
+    for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
+      const recorded = await eventStore.readStream(streamName);
+      let state = initialState();
+      for (const event of recorded) {
+        const domainEvent = toPaymentEvent(event);
+        if (domainEvent) state = evolve(state, domainEvent);
+      }
+      const decided = decide(command, state);
+      if (decided.length === 0)
+        return { before: state, appended: [], after: state, retries: attempt };
+
+      const last = recorded.at(-1);
+      const expectedRevision: ExpectedRevision = last === undefined ? 'no_stream' : last.revision;
+      const cause = causeOf(command);
+      const result = await eventStore.appendToStream(
+        streamName,
+        decided.map((event, index) =>
+          toNewEvent(event, paymentEventId(streamName, cause, index, event.type)),
+        ),
+        { expectedRevision },
+      );
+      if (result.ok) {
+        return {
+          before: state,
+          appended: decided,
+          after: decided.reduce(evolve, state),
+          retries: attempt,
+        };
+      }
+    }
+    throw new StreamConflict(
+      `Payment stream "${streamName}" kept changing under ${maxAttempts} attempts; the delivery was not recorded, retry it.`,
+    );
+  };
+};
+
+export type PaymentCommandHandler = ReturnType<typeof createPaymentCommandHandler>;

@@ -1,0 +1,44 @@
+/**
+ * Every error payrec raises derives from `PayrecError`: a stable string `code` (never an HTTP
+ * status; the HTTP adapter maps codes to statuses in one table), `name` from the constructor,
+ * and `cause` passed through. Messages say what was wrong and how to fix it, and never carry a
+ * secret, a signature or a whole body.
+ */
+export abstract class PayrecError extends Error {
+  abstract readonly code: string;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Configuration that cannot run: the message names each variable and why, never its value. */
+export class ConfigInvalid extends PayrecError {
+  readonly code = 'CONFIG_INVALID';
+}
+
+/** The event store failed for a reason other than a concurrency conflict (I/O, corruption…). */
+export class EventStoreFailed extends PayrecError {
+  readonly code = 'EVENT_STORE_FAILED';
+}
+
+/** An append reused an event id that belongs to another stream or another event. */
+export class EventIdConflict extends PayrecError {
+  readonly code = 'EVENT_ID_CONFLICT';
+}
+
+/** A command kept meeting concurrent writers after every retry. */
+export class StreamConflict extends PayrecError {
+  readonly code = 'STREAM_CONFLICT';
+}
+
+/** The store is closing or closed; the caller should retry against a running instance. */
+export class EventStoreClosed extends PayrecError {
+  readonly code = 'EVENT_STORE_CLOSED';
+}
+
+export type AnyPayrecError =
+  ConfigInvalid | EventStoreFailed | EventIdConflict | StreamConflict | EventStoreClosed;
+
+export type PayrecErrorCode = AnyPayrecError['code'];

@@ -1,0 +1,88 @@
+/**
+ * The event store port: streams with an expected revision, one global ordered log, and
+ * catch-up subscriptions to it. Implemented by the embedded SQLite store (the default) and by
+ * EventStoreDB; one contract suite (`test/contract/eventStore.contract.ts`) holds both to it.
+ */
+
+/** JSON as stored: what `JSON.parse` can return. */
+export type JsonValue =
+  string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+export type JsonObject = { readonly [key: string]: JsonValue };
+
+/** An event to append. `id` is a UUID; appending the same ids again is a no-op. */
+export type NewEvent = Readonly<{
+  id: string;
+  type: string;
+  data: JsonObject;
+  metadata?: JsonObject;
+}>;
+
+/** An event as stored. Revisions count from 0 within a stream; positions grow across the log. */
+export type RecordedEvent = Readonly<{
+  id: string;
+  type: string;
+  data: JsonObject;
+  metadata: JsonObject | null;
+  streamName: string;
+  revision: bigint;
+  globalPosition: bigint;
+  recordedAt: string;
+}>;
+
+/**
+ * What the stream must look like for an append to go through: absent (`'no_stream'`), at an
+ * exact revision (a bigint: the revision of its last event), or anything (`'any'`).
+ */
+export type ExpectedRevision = 'no_stream' | 'any' | bigint;
+
+export type AppendResult =
+  | { ok: true; nextRevision: bigint; lastPosition: bigint }
+  | { ok: false; code: 'WRONG_EXPECTED_REVISION'; actualRevision: bigint | 'no_stream' };
+
+/** Which events a read of the global log or a subscription delivers. */
+export type EventFilter =
+  Readonly<{ streamPrefixes: readonly string[] }> | Readonly<{ eventTypes: readonly string[] }>;
+
+export type ReadAllOptions = Readonly<{
+  /** Exclusive: deliver events after this position. Absent: from the start of the log. */
+  after?: bigint;
+  maxCount: number;
+  filter?: EventFilter;
+}>;
+
+export type SubscribeOptions = Readonly<{
+  /** Exclusive checkpoint: deliver events after this position. Absent: from the start. */
+  after?: bigint;
+  filter?: EventFilter;
+}>;
+
+/**
+ * A catch-up subscription: first every stored event after the checkpoint, then new events as
+ * they are appended, in global order, until `unsubscribe()`.
+ */
+export type Subscription = AsyncIterable<RecordedEvent> & {
+  unsubscribe: () => Promise<void>;
+};
+
+export type EventStore = Readonly<{
+  /**
+   * Appends atomically, if the stream is at `expectedRevision`. Resolves once the events are
+   * durable. A concurrency conflict is an expected outcome and is returned, not thrown; I/O
+   * failures reject.
+   */
+  appendToStream: (
+    streamName: string,
+    events: readonly NewEvent[],
+    options: Readonly<{ expectedRevision: ExpectedRevision }>,
+  ) => Promise<AppendResult>;
+  /** A stream's events in order; an empty array for a stream that does not exist. */
+  readStream: (streamName: string) => Promise<RecordedEvent[]>;
+  /** A page of the global log in order. */
+  readAll: (options: ReadAllOptions) => Promise<RecordedEvent[]>;
+  subscribeToAll: (options: SubscribeOptions) => Subscription;
+  /** Whether the store answers (for `/readyz`). Never throws. */
+  ping: () => Promise<boolean>;
+  /** Finishes in-flight appends, then releases the store. */
+  close: () => Promise<void>;
+}>;

@@ -1,0 +1,14 @@
+export type {
+  JsonValue,
+  JsonObject,
+  NewEvent,
+  RecordedEvent,
+  ExpectedRevision,
+  AppendResult,
+  EventFilter,
+  ReadAllOptions,
+  SubscribeOptions,
+  Subscription,
+  EventStore,
+} from './eventStore.js';
+export type { Clock } from './clock.js';

@@ -1,0 +1,308 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  EventStore,
+  NewEvent,
+  RecordedEvent,
+  Subscription,
+} from '../../src/domain/ports/index.js';
+
+export type EventStoreUnderTest = Readonly<{ store: EventStore; cleanup: () => Promise<void> }>;
+
+export type EventStoreContractOptions = Readonly<{
+  /** How long to wait for a live event to reach a subscription. */
+  liveEventTimeoutMs?: number;
+}>;
+
+const anEvent = (
+  type: string,
+  data: NewEvent['data'] = {},
+  metadata?: NewEvent['metadata'],
+): NewEvent => ({
+  id: randomUUID(),
+  type,
+  data,
+  ...(metadata ? { metadata } : {}),
+});
+
+/** Takes `count` events from a subscription, failing after `timeoutMs`. */
+const take = async (
+  subscription: Subscription,
+  count: number,
+  timeoutMs: number,
+): Promise<RecordedEvent[]> => {
+  const taken: RecordedEvent[] = [];
+  if (count === 0) return taken;
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => {
+      reject(
+        new Error(
+          `subscription delivered ${taken.length} of ${count} events within ${timeoutMs} ms`,
+        ),
+      );
+    }, timeoutMs),
+  );
+  const reading = (async () => {
+    for await (const event of subscription) {
+      taken.push(event);
+      if (taken.length === count) break;
+    }
+    return taken;
+  })();
+  return Promise.race([reading, timeout]);
+};
+
+/**
+ * The event store contract: one suite that both adapters must pass. Every stream and event type
+ * it uses carries a fresh run id, so it also runs against a shared, long-lived EventStoreDB.
+ */
+export const eventStoreContract = (
+  name: string,
+  factory: () => Promise<EventStoreUnderTest>,
+  options: EventStoreContractOptions = {},
+): void => {
+  const liveTimeout = options.liveEventTimeoutMs ?? 5_000;
+
+  describe(`${name} event store contract`, () => {
+    let underTest: EventStoreUnderTest;
+    let store: EventStore;
+    const run = randomUUID().slice(0, 8);
+    const stream = (label: string) => `contract${run}-${label}`;
+    const type = (label: string) => `Contract${run}${label}`;
+
+    beforeAll(async () => {
+      underTest = await factory();
+      store = underTest.store;
+    });
+    afterAll(async () => {
+      await underTest.cleanup();
+    });
+
+    describe('expected revision', () => {
+      it('creates a stream when none is expected, and counts revisions from 0', async () => {
+        const result = await store.appendToStream(
+          stream('new'),
+          [anEvent(type('A')), anEvent(type('B'))],
+          {
+            expectedRevision: 'no_stream',
+          },
+        );
+        expect(result).toMatchObject({ ok: true, nextRevision: 1n });
+        const events = await store.readStream(stream('new'));
+        expect(events.map((event) => [event.type, event.revision])).toEqual([
+          [type('A'), 0n],
+          [type('B'), 1n],
+        ]);
+      });
+
+      it('refuses to create a stream that exists, saying where it is', async () => {
+        await store.appendToStream(stream('exists'), [anEvent(type('A'))], {
+          expectedRevision: 'no_stream',
+        });
+        const result = await store.appendToStream(stream('exists'), [anEvent(type('A'))], {
+          expectedRevision: 'no_stream',
+        });
+        expect(result).toEqual({ ok: false, code: 'WRONG_EXPECTED_REVISION', actualRevision: 0n });
+        expect(await store.readStream(stream('exists'))).toHaveLength(1);
+      });
+
+      it('appends at the exact revision and refuses a stale one', async () => {
+        await store.appendToStream(stream('exact'), [anEvent(type('A'))], {
+          expectedRevision: 'no_stream',
+        });
+        expect(
+          await store.appendToStream(stream('exact'), [anEvent(type('B'))], {
+            expectedRevision: 0n,
+          }),
+        ).toMatchObject({ ok: true, nextRevision: 1n });
+        expect(
+          await store.appendToStream(stream('exact'), [anEvent(type('C'))], {
+            expectedRevision: 0n,
+          }),
+        ).toEqual({ ok: false, code: 'WRONG_EXPECTED_REVISION', actualRevision: 1n });
+        expect(
+          await store.appendToStream(stream('absent'), [anEvent(type('C'))], {
+            expectedRevision: 3n,
+          }),
+        ).toEqual({ ok: false, code: 'WRONG_EXPECTED_REVISION', actualRevision: 'no_stream' });
+      });
+
+      it('appends anywhere with "any"', async () => {
+        for (let index = 0; index < 3; index += 1) {
+          expect(
+            await store.appendToStream(stream('any'), [anEvent(type('A'))], {
+              expectedRevision: 'any',
+            }),
+          ).toMatchObject({ ok: true, nextRevision: BigInt(index) });
+        }
+      });
+
+      it('lets exactly one of several concurrent writers at the same revision through', async () => {
+        await store.appendToStream(stream('race'), [anEvent(type('A'))], {
+          expectedRevision: 'no_stream',
+        });
+        const results = await Promise.all(
+          Array.from({ length: 8 }, () =>
+            store.appendToStream(stream('race'), [anEvent(type('B'))], { expectedRevision: 0n }),
+          ),
+        );
+        expect(results.filter((result) => result.ok)).toHaveLength(1);
+        expect(await store.readStream(stream('race'))).toHaveLength(2);
+      });
+    });
+
+    describe('idempotency', () => {
+      it('treats a retried append of the same event ids as a no-op', async () => {
+        const events = [anEvent(type('A')), anEvent(type('B'))];
+        const first = await store.appendToStream(stream('retry'), events, {
+          expectedRevision: 'no_stream',
+        });
+        const retried = await store.appendToStream(stream('retry'), events, {
+          expectedRevision: 'no_stream',
+        });
+        expect(first).toMatchObject({ ok: true, nextRevision: 1n });
+        expect(retried).toMatchObject({ ok: true, nextRevision: 1n });
+        expect(await store.readStream(stream('retry'))).toHaveLength(2);
+      });
+
+      it('treats a retry with "any" as a no-op too', async () => {
+        const events = [anEvent(type('A'))];
+        await store.appendToStream(stream('retry-any'), events, { expectedRevision: 'any' });
+        await store.appendToStream(stream('retry-any'), events, { expectedRevision: 'any' });
+        expect(await store.readStream(stream('retry-any'))).toHaveLength(1);
+      });
+    });
+
+    describe('reading', () => {
+      it('reads a stream that does not exist as empty', async () => {
+        expect(await store.readStream(stream('never-written'))).toEqual([]);
+      });
+
+      it('keeps data and metadata exactly, including nested values and non-ASCII text', async () => {
+        const data = {
+          amount: { minor: 30_000, currency: 'TWD' },
+          note: 'ça coûte 300 NT$ — 支付',
+          list: [1, null, true],
+        };
+        const metadata = { deliveryId: 'd-1', causationId: null };
+        await store.appendToStream(stream('data'), [anEvent(type('A'), data, metadata)], {
+          expectedRevision: 'no_stream',
+        });
+        const [event] = await store.readStream(stream('data'));
+        expect(event?.data).toEqual(data);
+        expect(event?.metadata).toEqual(metadata);
+        expect(event?.streamName).toBe(stream('data'));
+        expect(Number.isNaN(Date.parse(event?.recordedAt ?? ''))).toBe(false);
+      });
+
+      it('keeps one global order across streams, and reads after a position exclusively', async () => {
+        const prefix = stream('order-');
+        for (const label of ['x', 'y', 'x', 'z', 'y']) {
+          await store.appendToStream(`${prefix}${label}`, [anEvent(type(`Order${label}`))], {
+            expectedRevision: 'any',
+          });
+        }
+        const all = await store.readAll({ maxCount: 100, filter: { streamPrefixes: [prefix] } });
+        expect(all.map((event) => event.streamName.slice(prefix.length))).toEqual([
+          'x',
+          'y',
+          'x',
+          'z',
+          'y',
+        ]);
+        const positions = all.map((event) => event.globalPosition);
+        expect([...positions].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(positions);
+        expect(new Set(positions).size).toBe(positions.length);
+
+        const afterSecond = await store.readAll({
+          after: positions[1] ?? 0n,
+          maxCount: 2,
+          filter: { streamPrefixes: [prefix] },
+        });
+        expect(afterSecond.map((event) => event.globalPosition)).toEqual(positions.slice(2, 4));
+      });
+
+      it('filters the global log by event type', async () => {
+        await store.appendToStream(
+          stream('types-1'),
+          [anEvent(type('Wanted')), anEvent(type('Other'))],
+          {
+            expectedRevision: 'no_stream',
+          },
+        );
+        await store.appendToStream(stream('types-2'), [anEvent(type('Wanted'))], {
+          expectedRevision: 'no_stream',
+        });
+        const wanted = await store.readAll({
+          maxCount: 100,
+          filter: { eventTypes: [type('Wanted')] },
+        });
+        expect(wanted.map((event) => event.streamName)).toEqual([
+          stream('types-1'),
+          stream('types-2'),
+        ]);
+      });
+    });
+
+    describe('catch-up subscriptions', () => {
+      it('delivers the events after a checkpoint, then keeps delivering new ones', async () => {
+        const prefix = stream('sub-');
+        for (const label of ['a', 'b', 'c']) {
+          await store.appendToStream(`${prefix}${label}`, [anEvent(type('Sub'), { label })], {
+            expectedRevision: 'no_stream',
+          });
+        }
+        const stored = await store.readAll({ maxCount: 10, filter: { streamPrefixes: [prefix] } });
+        const subscription = store.subscribeToAll({
+          after: stored[0]?.globalPosition ?? 0n,
+          filter: { streamPrefixes: [prefix] },
+        });
+        try {
+          const reading = take(subscription, 3, liveTimeout);
+          setTimeout(() => {
+            void store.appendToStream(`${prefix}d`, [anEvent(type('Sub'), { label: 'd' })], {
+              expectedRevision: 'no_stream',
+            });
+          }, 50);
+          const received = await reading;
+          expect(received.map((event) => event.data['label'])).toEqual(['b', 'c', 'd']);
+        } finally {
+          await subscription.unsubscribe();
+        }
+      });
+
+      it('delivers only the event types asked for', async () => {
+        const wanted = type('SubWanted');
+        const subscription = store.subscribeToAll({ filter: { eventTypes: [wanted] } });
+        try {
+          const reading = take(subscription, 2, liveTimeout);
+          await store.appendToStream(
+            stream('subtypes'),
+            [anEvent(type('SubOther')), anEvent(wanted, { n: 1 })],
+            {
+              expectedRevision: 'no_stream',
+            },
+          );
+          await store.appendToStream(
+            stream('subtypes'),
+            [anEvent(type('SubOther')), anEvent(wanted, { n: 2 })],
+            {
+              expectedRevision: 1n,
+            },
+          );
+          const received = await reading;
+          expect(received.map((event) => [event.type, event.data['n']])).toEqual([
+            [wanted, 1],
+            [wanted, 2],
+          ]);
+        } finally {
+          await subscription.unsubscribe();
+        }
+      });
+    });
+
+    it('answers a ping', async () => {
+      expect(await store.ping()).toBe(true);
+    });
+  });
+};
