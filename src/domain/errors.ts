@@ -23,11 +23,6 @@ export class EventStoreFailed extends PayrecError {
   readonly code = 'EVENT_STORE_FAILED';
 }
 
-/** An append reused an event id that belongs to another stream or another event. */
-export class EventIdConflict extends PayrecError {
-  readonly code = 'EVENT_ID_CONFLICT';
-}
-
 /** A command kept meeting concurrent writers after every retry. */
 export class StreamConflict extends PayrecError {
   readonly code = 'STREAM_CONFLICT';
@@ -38,7 +33,6 @@ export class EventStoreClosed extends PayrecError {
   readonly code = 'EVENT_STORE_CLOSED';
 }
 
-export type AnyPayrecError =
-  ConfigInvalid | EventStoreFailed | EventIdConflict | StreamConflict | EventStoreClosed;
+export type AnyPayrecError = ConfigInvalid | EventStoreFailed | StreamConflict | EventStoreClosed;
 
 export type PayrecErrorCode = AnyPayrecError['code'];

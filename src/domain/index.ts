@@ -67,7 +67,6 @@ export {
   PayrecError,
   ConfigInvalid,
   EventStoreFailed,
-  EventIdConflict,
   StreamConflict,
   EventStoreClosed,
 } from './errors.js';

@@ -1,5 +1,5 @@
 import Database, { type Statement } from 'better-sqlite3';
-import { EventIdConflict, EventStoreClosed } from '../../../domain/index.js';
+import { EventStoreClosed } from '../../../domain/index.js';
 import type {
   AppendResult,
   Clock,
@@ -74,9 +74,9 @@ export class SqliteEventStore implements EventStore {
   readonly #pollIntervalMs: number;
   readonly #statements: {
     streamRevision: Statement<[string], { revision: number | null }>;
-    eventById: Statement<
-      [string],
-      { stream_name: string; stream_revision: number; global_position: number }
+    eventIdsFrom: Statement<
+      [string, number, number],
+      { event_id: string; global_position: number }
     >;
     insert: Statement<[string, string, number, string, string, string | null, string]>;
     readStream: Statement<[string], EventRow>;
@@ -104,8 +104,8 @@ export class SqliteEventStore implements EventStore {
       streamRevision: this.#db.prepare(
         'SELECT max(stream_revision) AS revision FROM events WHERE stream_name = ?',
       ),
-      eventById: this.#db.prepare(
-        'SELECT stream_name, stream_revision, global_position FROM events WHERE event_id = ?',
+      eventIdsFrom: this.#db.prepare(
+        'SELECT event_id, global_position FROM events WHERE stream_name = ? AND stream_revision >= ? ORDER BY stream_revision LIMIT ?',
       ),
       insert: this.#db.prepare(
         `INSERT INTO events (event_id, stream_name, stream_revision, event_type, data, metadata, recorded_at)
@@ -250,7 +250,7 @@ export class SqliteEventStore implements EventStore {
 
   #applyAppend({ streamName, events, expectedRevision }: PendingAppend): AppendResult {
     const current = this.#statements.streamRevision.get(streamName)?.revision ?? null;
-    const retried = this.#alreadyAppended(streamName, events);
+    const retried = this.#alreadyAppended(streamName, events, expectedRevision, current);
     if (retried !== null) return retried;
     const matches =
       expectedRevision === 'any' ||
@@ -284,26 +284,35 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * A retried append of events already stored in this stream, in this order, is a no-op that
-   * answers as the first append did. Ids stored elsewhere are a caller error.
+   * A retried append is recognised where the first attempt must have put its events: right after
+   * the expected revision (at the start for `no_stream`, at the tail for `any`). Finding the same
+   * ids there makes the retry a no-op that answers as the first attempt did. As in EventStoreDB,
+   * no log-wide search is made, so an append that already went through costs no lookup at all.
    */
-  #alreadyAppended(streamName: string, events: readonly NewEvent[]): AppendResult | null {
-    const found = events.map((event) => this.#statements.eventById.get(event.id));
-    if (found.every((row) => row === undefined)) return null;
-    const consistent =
-      found.every((row) => row !== undefined && row.stream_name === streamName) &&
-      found.every(
-        (row, index) => row?.stream_revision === (found[0]?.stream_revision ?? 0) + index,
-      );
-    const last = found.at(-1);
-    if (!consistent || last === undefined) {
-      throw new EventIdConflict(
-        `Some of the ${events.length} event ids appended to "${streamName}" are already stored elsewhere in the log; event ids must be unique.`,
-      );
-    }
+  #alreadyAppended(
+    streamName: string,
+    events: readonly NewEvent[],
+    expectedRevision: ExpectedRevision,
+    current: number | null,
+  ): AppendResult | null {
+    if (events.length === 0 || current === null) return null;
+    if (typeof expectedRevision === 'bigint' && BigInt(current) === expectedRevision) return null;
+    const from =
+      expectedRevision === 'any'
+        ? current - events.length + 1
+        : expectedRevision === 'no_stream'
+          ? 0
+          : Number(expectedRevision) + 1;
+    if (from < 0) return null;
+    const stored = this.#statements.eventIdsFrom.all(streamName, from, events.length);
+    const same =
+      stored.length === events.length &&
+      events.every((event, index) => event.id === stored[index]?.event_id);
+    const last = stored.at(-1);
+    if (!same || last === undefined) return null;
     return {
       ok: true,
-      nextRevision: BigInt(last.stream_revision),
+      nextRevision: BigInt(from + events.length - 1),
       lastPosition: BigInt(last.global_position),
     };
   }

@@ -2,13 +2,15 @@ import type { Database } from 'better-sqlite3';
 
 /**
  * The event log: one row per event, ordered by `global_position` (the rowid, so it only grows).
- * A stream's revisions are unique and dense; an event id is unique across the whole log, which is
- * what makes a retried append recognisable.
+ * A stream's revisions are unique and dense. Event ids are looked up within their stream (a retried
+ * append is recognised there, as EventStoreDB does); a log-wide unique index on random UUIDs
+ * would dirty a random page per event and halve durable group-commit throughput (measured with
+ * `bench/store.bench.ts`).
  */
 const schemaV1 = `
   CREATE TABLE IF NOT EXISTS events (
     global_position INTEGER PRIMARY KEY,
-    event_id        TEXT    NOT NULL UNIQUE,
+    event_id        TEXT    NOT NULL,
     stream_name     TEXT    NOT NULL,
     stream_revision INTEGER NOT NULL,
     event_type      TEXT    NOT NULL,
@@ -28,6 +30,7 @@ export const prepareDatabase = (db: Database): void => {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 10000');
+  db.pragma('wal_autocheckpoint = 4000');
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version < 1) {
     db.exec(schemaV1);

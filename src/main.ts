@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { connectEventStoreDb, openSqliteEventStore } from './adapters/eventStore/index.js';
+import { buildHttpServer } from './adapters/http/index.js';
+import { createLogger } from './adapters/logging/createLogger.js';
+import { createPaymentCommandHandler, type PaymentCommandHandler } from './application/index.js';
+import type { Config } from './config.js';
+import type { EventStore } from './domain/ports/index.js';
+
+/** The wired service: what `payrec serve` runs, and what integration tests start in-process. */
+export type Service = Readonly<{
+  app: FastifyInstance;
+  eventStore: EventStore;
+  handlePaymentCommand: PaymentCommandHandler;
+  logger: Logger;
+  /** Stops accepting requests, lets in-flight ones finish, flushes appends, closes the store. */
+  close: () => Promise<void>;
+}>;
+
+/** Opens the event store the configuration names; the embedded SQLite store by default. */
+export const openEventStore = (config: Config): EventStore => {
+  switch (config.eventStore.kind) {
+    case 'sqlite':
+      mkdirSync(config.dataDir, { recursive: true });
+      return openSqliteEventStore({ path: config.eventStore.path });
+    case 'eventstoredb':
+      return connectEventStoreDb(config.eventStore.connectionString.reveal());
+  }
+};
+
+/**
+ * The composition root: the one place adapters are wired to ports. Builds the service without
+ * listening, so tests can drive it with `app.inject()`.
+ */
+export const createService = (config: Config, options: { logger?: Logger } = {}): Service => {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const eventStore = openEventStore(config);
+  const handlePaymentCommand = createPaymentCommandHandler({ eventStore });
+  const app = buildHttpServer({
+    logger,
+    readiness: [{ name: 'eventStore', check: () => eventStore.ping() }],
+  });
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      await app.close();
+      await eventStore.close();
+    })();
+    return closing;
+  };
+  return { app, eventStore, handlePaymentCommand, logger, close };
+};

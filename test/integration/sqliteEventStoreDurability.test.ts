@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteEventStore } from '../../src/adapters/eventStore/index.js';
+import { EventStoreClosed } from '../../src/domain/index.js';
+import { temporarySqliteStore } from '../support/temporaryStore.js';
+
+describe('the embedded store on disk', () => {
+  let context: ReturnType<typeof temporarySqliteStore>;
+  afterEach(async () => {
+    await context.cleanup();
+  });
+
+  it('finishes every in-flight append when closed, and keeps them across a reopen', async () => {
+    context = temporarySqliteStore();
+    const appends = Array.from({ length: 200 }, (_, index) =>
+      context.store.appendToStream(
+        `payment-kkiapay/p${index}`,
+        [{ id: randomUUID(), type: 'T', data: { index } }],
+        {
+          expectedRevision: 'no_stream',
+        },
+      ),
+    );
+    await context.store.close();
+    const results = await Promise.all(appends);
+    expect(results.every((result) => result.ok)).toBe(true);
+
+    const reopened = openSqliteEventStore({ path: join(context.directory, 'events.db') });
+    try {
+      expect(await reopened.readAll({ maxCount: 1_000 })).toHaveLength(200);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('refuses appends once closed', async () => {
+    context = temporarySqliteStore();
+    await context.store.close();
+    await expect(
+      context.store.appendToStream('s', [{ id: randomUUID(), type: 'T', data: {} }], {
+        expectedRevision: 'any',
+      }),
+    ).rejects.toBeInstanceOf(EventStoreClosed);
+  });
+
+  it('commits appends made in the same turn together, each with its own revision check', async () => {
+    context = temporarySqliteStore();
+    const stream = 'payment-kryptogo/group';
+    const [first, stale, other] = await Promise.all([
+      context.store.appendToStream(stream, [{ id: randomUUID(), type: 'T', data: {} }], {
+        expectedRevision: 'no_stream',
+      }),
+      context.store.appendToStream(stream, [{ id: randomUUID(), type: 'T', data: {} }], {
+        expectedRevision: 'no_stream',
+      }),
+      context.store.appendToStream(
+        'payment-kryptogo/other',
+        [{ id: randomUUID(), type: 'T', data: {} }],
+        {
+          expectedRevision: 'no_stream',
+        },
+      ),
+    ]);
+    expect(first).toMatchObject({ ok: true });
+    expect(stale).toEqual({ ok: false, code: 'WRONG_EXPECTED_REVISION', actualRevision: 0n });
+    expect(other).toMatchObject({ ok: true });
+  });
+
+  it('sees appends made by another process on the same file through a subscription', async () => {
+    context = temporarySqliteStore();
+    const second = openSqliteEventStore({
+      path: join(context.directory, 'events.db'),
+      pollIntervalMs: 20,
+    });
+    const subscription = context.store.subscribeToAll({});
+    try {
+      await second.appendToStream(
+        'payment-kkiapay/elsewhere',
+        [{ id: randomUUID(), type: 'FromElsewhere', data: {} }],
+        {
+          expectedRevision: 'no_stream',
+        },
+      );
+      for await (const event of subscription) {
+        expect(event.type).toBe('FromElsewhere');
+        break;
+      }
+    } finally {
+      await subscription.unsubscribe();
+      await second.close();
+    }
+  });
+});
