@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { closingLineReporter } from './test/support/closingLineReporter.js';
 
 export default defineConfig({
   test: {
+    reporters: ['default', closingLineReporter()],
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
@@ -10,6 +12,14 @@ export default defineConfig({
           include: ['test/contract/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {

@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli, startService, type RunningService } from '../support/runningService.js';
+
+describe('payrec serve, as a process', () => {
+  let service: RunningService | undefined;
+  afterEach(async () => {
+    await service?.stop('SIGKILL');
+    service = undefined;
+  });
+
+  it('serves /healthz and /readyz on the embedded store, with no other service', async () => {
+    service = await startService();
+    const health = await fetch(`${service.baseUrl}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${service.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(existsSync(join(service.dataDir, 'events.db'))).toBe(true);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    service = await startService();
+    const code = await service.stop('SIGTERM');
+    expect(code).toBe(0);
+    expect(service.output.join('\n')).toContain(
+      'stopping: finishing in-flight requests and appends',
+    );
+  });
+
+  it('refuses to start on a bad variable, naming it and not its value', async () => {
+    const result = await runCli(['serve'], { PORT: '0', PAYREC_API_TOKEN: 'tiny-secret' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('PAYREC_API_TOKEN');
+    expect(result.stderr).not.toContain('tiny-secret');
+  });
+
+  it('explains an unknown command', async () => {
+    const result = await runCli(['launch']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown command "launch"');
+  });
+});
