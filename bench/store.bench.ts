@@ -90,8 +90,8 @@ const concurrently = async (
   return rate(perWriter * writers, performance.now() - started);
 };
 
-const payrecConcurrent = async () => {
-  const store = openSqliteEventStore({ path: join(root, 'concurrent.db') });
+const payrecConcurrent = async (writer: 'inline' | 'thread') => {
+  const store = openSqliteEventStore({ path: join(root, `concurrent-${writer}.db`), writer });
   const result = await concurrently(concurrentAppends, async (writer, index) => {
     const appended = await store.appendToStream(
       `payment-kraken-embed/w${writer}`,
@@ -211,9 +211,13 @@ const main = async () => {
   print(
     `payrec SQLite, 1 writer:            ${fmt(single)} appends/s (${fmt(singleWriterAppends)} appends)`,
   );
-  const concurrent = await payrecConcurrent();
+  const concurrent = await payrecConcurrent('inline');
   print(
     `payrec SQLite, ${writers} writers:          ${fmt(concurrent)} appends/s (${fmt(concurrentAppends)} appends, distinct streams, group commit)`,
+  );
+  const threaded = await payrecConcurrent('thread');
+  print(
+    `payrec SQLite, ${writers} writers, writer thread: ${fmt(threaded)} appends/s (the opt-in writer: { writer: 'thread' })`,
   );
   const emmettSingle = await emmettConcurrent(1);
   print(

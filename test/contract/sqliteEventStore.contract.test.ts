@@ -1,12 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteEventStore } from '../../src/adapters/eventStore/index.js';
+import {
+  openSqliteEventStore,
+  type SqliteEventStoreOptions,
+} from '../../src/adapters/eventStore/index.js';
 import { eventStoreContract } from './eventStore.contract.js';
 
-eventStoreContract('SQLite', () => {
+const onDisk = (writer: SqliteEventStoreOptions['writer']) => () => {
   const directory = mkdtempSync(join(tmpdir(), 'payrec-contract-'));
-  const store = openSqliteEventStore({ path: join(directory, 'events.db') });
+  const store = openSqliteEventStore({
+    path: join(directory, 'events.db'),
+    ...(writer ? { writer } : {}),
+  });
   return Promise.resolve({
     store,
     cleanup: async () => {
@@ -14,4 +20,11 @@ eventStoreContract('SQLite', () => {
       rmSync(directory, { recursive: true, force: true });
     },
   });
+};
+
+eventStoreContract('SQLite (inline writer, the default)', onDisk(undefined));
+eventStoreContract('SQLite (writer thread)', onDisk('thread'));
+eventStoreContract('SQLite (in memory)', () => {
+  const store = openSqliteEventStore({ path: ':memory:' });
+  return Promise.resolve({ store, cleanup: () => store.close() });
 });

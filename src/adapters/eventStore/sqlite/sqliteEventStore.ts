@@ -1,5 +1,5 @@
 import Database, { type Statement } from 'better-sqlite3';
-import { EventStoreClosed } from '../../../domain/index.js';
+import { EventStoreClosed, EventStoreFailed } from '../../../domain/index.js';
 import type {
   AppendResult,
   Clock,
@@ -15,6 +15,8 @@ import type {
 import { prepareDatabase } from './sqliteSchema.js';
 import { toSqlFilter } from './sqliteEventFilter.js';
 import { createPollingSubscription } from './pollingSubscription.js';
+import type { AppendRequest } from './sqliteAppendBatch.js';
+import { createInlineWriter, createWorkerWriter, type SqliteWriter } from './sqliteWriter.js';
 
 export type SqliteEventStoreOptions = Readonly<{
   /** The database file; `':memory:'` for a throw-away store. */
@@ -25,6 +27,13 @@ export type SqliteEventStoreOptions = Readonly<{
    * appends from this process wake subscriptions at once. Default 100 ms.
    */
   pollIntervalMs?: number;
+  /**
+   * Where commits run. `'inline'` (the default) commits on the calling thread; `'thread'` commits
+   * on a worker thread that owns a second connection, so the event loop keeps serving while a
+   * batch is fsynced. With 64 closed-loop writers inline measured faster here (about 28,000
+   * against 22,000 appends/s; `bench:store`), so a thread is opt-in. In-memory stores are inline.
+   */
+  writer?: 'thread' | 'inline';
 }>;
 
 type EventRow = {
@@ -39,12 +48,25 @@ type EventRow = {
 };
 
 type PendingAppend = Readonly<{
-  streamName: string;
-  events: readonly NewEvent[];
-  expectedRevision: ExpectedRevision;
+  request: AppendRequest;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }>;
+
+const serialize = (
+  streamName: string,
+  events: readonly NewEvent[],
+  expectedRevision: ExpectedRevision,
+): AppendRequest => ({
+  streamName,
+  expectedRevision,
+  events: events.map((event) => ({
+    id: event.id,
+    type: event.type,
+    data: JSON.stringify(event.data),
+    metadata: event.metadata === undefined ? null : JSON.stringify(event.metadata),
+  })),
+});
 
 const toRecorded = (row: EventRow): RecordedEvent => ({
   id: row.event_id,
@@ -70,15 +92,10 @@ const systemClock: Clock = { now: () => new Date() };
  */
 export class SqliteEventStore implements EventStore {
   readonly #db: Database.Database;
+  readonly #writer: SqliteWriter;
   readonly #clock: Clock;
   readonly #pollIntervalMs: number;
   readonly #statements: {
-    streamRevision: Statement<[string], { revision: number | null }>;
-    eventIdsFrom: Statement<
-      [string, number, number],
-      { event_id: string; global_position: number }
-    >;
-    insert: Statement<[string, string, number, string, string, string | null, string]>;
     readStream: Statement<[string], EventRow>;
     head: Statement<[], { head: number | null }>;
   };
@@ -86,6 +103,7 @@ export class SqliteEventStore implements EventStore {
   readonly #waiters = new Set<() => void>();
   #pending: PendingAppend[] = [];
   #flushScheduled = false;
+  #committing = false;
   #closed = false;
 
   constructor(options: SqliteEventStoreOptions) {
@@ -96,21 +114,21 @@ export class SqliteEventStore implements EventStore {
     if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 1) {
       throw new TypeError('SqliteEventStore: "pollIntervalMs" must be a positive integer');
     }
+    const inMemory = options.path === ':memory:';
+    const writer = options.writer ?? 'inline';
+    if (inMemory && writer === 'thread') {
+      throw new TypeError(
+        'SqliteEventStore: an in-memory store cannot be written from another thread',
+      );
+    }
     this.#pollIntervalMs = pollIntervalMs;
     this.#clock = options.clock ?? systemClock;
     this.#db = new Database(options.path);
+    // The schema exists before the writer thread opens its own connection.
     prepareDatabase(this.#db);
+    this.#writer =
+      writer === 'inline' ? createInlineWriter(this.#db) : createWorkerWriter(options.path);
     this.#statements = {
-      streamRevision: this.#db.prepare(
-        'SELECT max(stream_revision) AS revision FROM events WHERE stream_name = ?',
-      ),
-      eventIdsFrom: this.#db.prepare(
-        'SELECT event_id, global_position FROM events WHERE stream_name = ? AND stream_revision >= ? ORDER BY stream_revision LIMIT ?',
-      ),
-      insert: this.#db.prepare(
-        `INSERT INTO events (event_id, stream_name, stream_revision, event_type, data, metadata, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ),
       readStream: this.#db.prepare(
         'SELECT * FROM events WHERE stream_name = ? ORDER BY stream_revision',
       ),
@@ -124,20 +142,15 @@ export class SqliteEventStore implements EventStore {
     options: Readonly<{ expectedRevision: ExpectedRevision }>,
   ): Promise<AppendResult> {
     if (this.#closed) return Promise.reject(new EventStoreClosed('The event store is closed.'));
+    let request: AppendRequest;
+    try {
+      request = serialize(streamName, events, options.expectedRevision);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     return new Promise<AppendResult>((resolve, reject) => {
-      this.#pending.push({
-        streamName,
-        events,
-        expectedRevision: options.expectedRevision,
-        resolve,
-        reject,
-      });
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(() => {
-          this.#flush();
-        });
-      }
+      this.#pending.push({ request, resolve, reject });
+      this.#scheduleFlush();
     });
   }
 
@@ -180,20 +193,23 @@ export class SqliteEventStore implements EventStore {
   }
 
   ping(): Promise<boolean> {
+    if (this.#closed) return Promise.resolve(false);
     try {
       this.#db.prepare('SELECT 1').get();
-      return Promise.resolve(!this.#closed);
+      return Promise.resolve(true);
     } catch {
       return Promise.resolve(false);
     }
   }
 
+  /** Refuses new appends, commits every queued one, then closes both connections. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    while (this.#pending.length > 0 || this.#flushScheduled) {
+    while (this.#pending.length > 0 || this.#flushScheduled || this.#committing) {
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
+    await this.#writer.close();
     this.#wakeWaiters();
     this.#db.close();
   }
@@ -214,107 +230,57 @@ export class SqliteEventStore implements EventStore {
     for (const wake of [...this.#waiters]) wake();
   }
 
-  /** Commits every append queued since the last flush in one transaction. */
-  #flush(): void {
-    this.#flushScheduled = false;
-    const batch = this.#pending;
-    this.#pending = [];
-    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
-    try {
-      this.#db
-        .transaction(() => {
-          for (const append of batch) {
-            try {
-              // A nested transaction is a savepoint: one failing append leaves the others intact.
-              outcomes.push({
-                ok: true,
-                result: this.#db.transaction(() => this.#applyAppend(append))(),
-              });
-            } catch (error) {
-              outcomes.push({ ok: false, error });
-            }
-          }
-        })
-        .immediate();
-    } catch (error) {
-      for (const append of batch) append.reject(error);
-      return;
-    }
-    batch.forEach((append, index) => {
-      const outcome = outcomes[index];
-      if (outcome?.ok) append.resolve(outcome.result);
-      else append.reject(outcome?.error);
+  #scheduleFlush(): void {
+    if (this.#flushScheduled || this.#committing) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flush();
     });
-    this.#wakeWaiters();
-  }
-
-  #applyAppend({ streamName, events, expectedRevision }: PendingAppend): AppendResult {
-    const current = this.#statements.streamRevision.get(streamName)?.revision ?? null;
-    const retried = this.#alreadyAppended(streamName, events, expectedRevision, current);
-    if (retried !== null) return retried;
-    const matches =
-      expectedRevision === 'any' ||
-      (expectedRevision === 'no_stream'
-        ? current === null
-        : current !== null && BigInt(current) === expectedRevision);
-    if (!matches) {
-      return {
-        ok: false,
-        code: 'WRONG_EXPECTED_REVISION',
-        actualRevision: current === null ? 'no_stream' : BigInt(current),
-      };
-    }
-    const recordedAt = this.#clock.now().toISOString();
-    let revision = current ?? -1;
-    let position = 0;
-    for (const event of events) {
-      revision += 1;
-      const info = this.#statements.insert.run(
-        event.id,
-        streamName,
-        revision,
-        event.type,
-        JSON.stringify(event.data),
-        event.metadata === undefined ? null : JSON.stringify(event.metadata),
-        recordedAt,
-      );
-      position = Number(info.lastInsertRowid);
-    }
-    return { ok: true, nextRevision: BigInt(revision), lastPosition: BigInt(position) };
   }
 
   /**
-   * A retried append is recognised where the first attempt must have put its events: right after
-   * the expected revision (at the start for `no_stream`, at the tail for `any`). Finding the same
-   * ids there makes the retry a no-op that answers as the first attempt did. As in EventStoreDB,
-   * no log-wide search is made, so an append that already went through costs no lookup at all.
+   * Sends every queued append to the writer as one batch. Only one batch is committing at a
+   * time; appends that arrive meanwhile queue up and go together as the next batch.
    */
-  #alreadyAppended(
-    streamName: string,
-    events: readonly NewEvent[],
-    expectedRevision: ExpectedRevision,
-    current: number | null,
-  ): AppendResult | null {
-    if (events.length === 0 || current === null) return null;
-    if (typeof expectedRevision === 'bigint' && BigInt(current) === expectedRevision) return null;
-    const from =
-      expectedRevision === 'any'
-        ? current - events.length + 1
-        : expectedRevision === 'no_stream'
-          ? 0
-          : Number(expectedRevision) + 1;
-    if (from < 0) return null;
-    const stored = this.#statements.eventIdsFrom.all(streamName, from, events.length);
-    const same =
-      stored.length === events.length &&
-      events.every((event, index) => event.id === stored[index]?.event_id);
-    const last = stored.at(-1);
-    if (!same || last === undefined) return null;
-    return {
-      ok: true,
-      nextRevision: BigInt(from + events.length - 1),
-      lastPosition: BigInt(last.global_position),
-    };
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#committing || this.#pending.length === 0) return;
+    const batch = this.#pending;
+    this.#pending = [];
+    this.#committing = true;
+    void this.#writer
+      .commit(
+        batch.map((append) => append.request),
+        this.#clock.now().toISOString(),
+      )
+      .then(
+        (outcomes) => {
+          batch.forEach((append, index) => {
+            const outcome = outcomes[index];
+            if (outcome?.ok) append.resolve(outcome.result);
+            else
+              append.reject(
+                new EventStoreFailed(
+                  `The append to "${append.request.streamName}" failed: ${outcome?.error.message ?? 'no outcome'}`,
+                ),
+              );
+          });
+        },
+        (error: unknown) => {
+          const failure = new EventStoreFailed(
+            'The event store could not commit; nothing of this batch was stored.',
+            {
+              cause: error,
+            },
+          );
+          for (const append of batch) append.reject(failure);
+        },
+      )
+      .finally(() => {
+        this.#committing = false;
+        this.#wakeWaiters();
+        if (this.#pending.length > 0) this.#scheduleFlush();
+      });
   }
 }
 

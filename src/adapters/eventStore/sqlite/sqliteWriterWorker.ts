@@ -1,0 +1,45 @@
+/**
+ * The embedded store's writer thread: it owns the write connection and commits the batches the
+ * main thread sends, so that the fsync of one batch never blocks the event loop that is already
+ * gathering the next one.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { createAppendBatch, type AppendRequest } from './sqliteAppendBatch.js';
+import { prepareDatabase } from './sqliteSchema.js';
+
+export type WriterRequest = Readonly<{
+  id: number;
+  requests: readonly AppendRequest[];
+  recordedAt: string;
+}>;
+export type WriterReply =
+  | Readonly<{ id: number; ok: true; outcomes: ReturnType<ReturnType<typeof createAppendBatch>> }>
+  | Readonly<{ id: number; ok: false; error: Readonly<{ name: string; message: string }> }>;
+
+const port = parentPort;
+if (port === null) throw new Error('sqliteWriterWorker must run as a worker thread');
+
+const db = new Database((workerData as { path: string }).path);
+prepareDatabase(db);
+const appendBatch = createAppendBatch(db);
+
+port.on('message', (message: WriterRequest | 'close') => {
+  if (message === 'close') {
+    db.close();
+    port.close();
+    return;
+  }
+  let reply: WriterReply;
+  try {
+    reply = {
+      id: message.id,
+      ok: true,
+      outcomes: appendBatch(message.requests, message.recordedAt),
+    };
+  } catch (error) {
+    const { name, message: text } = error instanceof Error ? error : new Error(String(error));
+    reply = { id: message.id, ok: false, error: { name, message: text } };
+  }
+  port.postMessage(reply);
+});
