@@ -14,7 +14,7 @@ Configuration comes from the environment; see the README.`;
 
 const serve = async (): Promise<void> => {
   const config = loadConfig();
-  const service = createService(config);
+  const service = await createService(config);
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) service.logger.error({ err }, 'stopping after an unexpected error');
     else service.logger.info({ signal }, 'stopping: finishing in-flight requests and appends');

@@ -73,6 +73,11 @@ export const configSchema = z
       'https://www.kraken.com/.well-known/pay-callback-keys.json',
     ),
     KRAKEN_EMBED_WEBHOOK_SECRET: optional(base64Secret),
+    KRAKEN_EMBED_PREVIOUS_WEBHOOK_SECRET: optional(base64Secret),
+    KRAKEN_EMBED_WEBHOOK_TOLERANCE_SECONDS: withDefault(
+      z.coerce.number().int().min(1).max(3600),
+      '300',
+    ),
     KRAKEN_EMBED_API_KEY: optional(secret()),
     KRAKEN_EMBED_API_SECRET: optional(base64Secret),
     KRAKEN_EMBED_API_URL: withDefault(httpUrl, 'https://nexus.kraken.com'),
@@ -120,6 +125,9 @@ export type Config = Readonly<{
     krakenPay: Readonly<{ jwksUrl: string }>;
     krakenEmbed: Readonly<{
       webhookSecret: Secret | null;
+      /** The secret before the last rotation, accepted too until it is unset. */
+      previousWebhookSecret: Secret | null;
+      webhookToleranceSeconds: number;
       apiKey: Secret | null;
       apiSecret: Secret | null;
       apiUrl: string;
@@ -173,6 +181,8 @@ export const loadConfig = (
       krakenPay: { jwksUrl: e.KRAKEN_PAY_JWKS_URL },
       krakenEmbed: {
         webhookSecret: e.KRAKEN_EMBED_WEBHOOK_SECRET ?? null,
+        previousWebhookSecret: e.KRAKEN_EMBED_PREVIOUS_WEBHOOK_SECRET ?? null,
+        webhookToleranceSeconds: e.KRAKEN_EMBED_WEBHOOK_TOLERANCE_SECONDS,
         apiKey: e.KRAKEN_EMBED_API_KEY ?? null,
         apiSecret: e.KRAKEN_EMBED_API_SECRET ?? null,
         apiUrl: e.KRAKEN_EMBED_API_URL,

@@ -1,12 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import type { FetchImplementation } from 'jose';
 import type { Logger } from 'pino';
 import { connectEventStoreDb, openSqliteEventStore } from './adapters/eventStore/index.js';
-import { buildHttpServer } from './adapters/http/index.js';
+import { buildHttpServer, registerWebhookRoutes } from './adapters/http/index.js';
+import { createVerifiers } from './adapters/providers/index.js';
 import { createLogger } from './adapters/logging/createLogger.js';
-import { createPaymentCommandHandler, type PaymentCommandHandler } from './application/index.js';
+import {
+  createDeliveryRecorder,
+  createPaymentCommandHandler,
+  type PaymentCommandHandler,
+} from './application/index.js';
 import type { Config } from './config.js';
-import type { EventStore } from './domain/ports/index.js';
+import type { Clock, EventStore } from './domain/ports/index.js';
 
 /** The wired service: what `payrec serve` runs, and what integration tests start in-process. */
 export type Service = Readonly<{
@@ -33,13 +39,31 @@ export const openEventStore = (config: Config): EventStore => {
  * The composition root: the one place adapters are wired to ports. Builds the service without
  * listening, so tests can drive it with `app.inject()`.
  */
-export const createService = (config: Config, options: { logger?: Logger } = {}): Service => {
+export type ServiceOptions = Readonly<{
+  logger?: Logger;
+  clock?: Clock;
+  /** For tests: how outbound HTTP is made (the Kraken Pay key set). */
+  fetch?: FetchImplementation;
+}>;
+
+const systemClock: Clock = { now: () => new Date() };
+
+export const createService = async (
+  config: Config,
+  options: ServiceOptions = {},
+): Promise<Service> => {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const clock = options.clock ?? systemClock;
   const eventStore = openEventStore(config);
   const handlePaymentCommand = createPaymentCommandHandler({ eventStore });
   const app = buildHttpServer({
     logger,
     readiness: [{ name: 'eventStore', check: () => eventStore.ping() }],
+  });
+  await registerWebhookRoutes(app, {
+    verifiers: createVerifiers(config.providers, options.fetch ? { fetch: options.fetch } : {}),
+    recordDelivery: createDeliveryRecorder({ handlePaymentCommand }),
+    clock,
   });
   let closing: Promise<void> | null = null;
   const close = () => {

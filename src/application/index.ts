@@ -5,3 +5,7 @@ export type {
   PaymentCommandHandlerOptions,
 } from './handlePaymentCommand.js';
 export { paymentEventId, toNewEvent, toPaymentEvent } from './paymentEventCodec.js';
+export { createDeliveryRecorder, deliveryIdOf } from './recordDelivery.js';
+export type { DeliveryRecorder, RecordedDelivery } from './recordDelivery.js';
+export { markVerified } from './verifiedDelivery.js';
+export type { VerifiedDelivery, DeliveredReport, ReceivedDelivery } from './verifiedDelivery.js';

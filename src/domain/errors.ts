@@ -33,6 +33,36 @@ export class EventStoreClosed extends PayrecError {
   readonly code = 'EVENT_STORE_CLOSED';
 }
 
-export type AnyPayrecError = ConfigInvalid | EventStoreFailed | StreamConflict | EventStoreClosed;
+/**
+ * Why a webhook delivery was refused before anything was written. The HTTP adapter maps each
+ * code to a status (401 for authentication, 400 for malformed input, …).
+ */
+export type WebhookRejectionCode =
+  | 'PROVIDER_NOT_CONFIGURED'
+  | 'MALFORMED_BODY'
+  | 'SCHEMA_INVALID'
+  | 'MISSING_SIGNATURE'
+  | 'MALFORMED_SIGNATURE'
+  | 'INVALID_SIGNATURE'
+  | 'TIMESTAMP_OUT_OF_WINDOW'
+  | 'MISSING_SECRET'
+  | 'INVALID_SECRET'
+  | 'INVALID_TOKEN'
+  | 'TOKEN_EXPIRED'
+  | 'WRONG_ISSUER'
+  | 'UNKNOWN_KEY'
+  | 'KEYS_UNAVAILABLE';
+
+export class WebhookRejected extends PayrecError {
+  readonly code: WebhookRejectionCode;
+
+  constructor(code: WebhookRejectionCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+export type AnyPayrecError =
+  ConfigInvalid | EventStoreFailed | StreamConflict | EventStoreClosed | WebhookRejected;
 
 export type PayrecErrorCode = AnyPayrecError['code'];

@@ -36,6 +36,11 @@ export type Evidence = Readonly<{
   channel: Channel;
   receivedAt: string;
   verification: Verification;
+  /**
+   * What arrived, byte for byte (as UTF-8 text), with the headers verification used, so the
+   * delivery can be re-verified and replayed. Never holds a secret; may hold a signature.
+   */
+  received?: Readonly<{ body: string; headers: Readonly<Record<string, string>> }>;
 }>;
 
 /** What a provider said about a payment, in its own words and normalised. */

@@ -69,5 +69,6 @@ export {
   EventStoreFailed,
   StreamConflict,
   EventStoreClosed,
+  WebhookRejected,
 } from './errors.js';
-export type { AnyPayrecError, PayrecErrorCode } from './errors.js';
+export type { AnyPayrecError, PayrecErrorCode, WebhookRejectionCode } from './errors.js';

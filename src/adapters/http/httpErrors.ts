@@ -12,6 +12,25 @@ const statusByCode: Readonly<Record<string, number>> = {
   EVENT_STORE_FAILED: 503,
   EVENT_STORE_CLOSED: 503,
   STREAM_CONFLICT: 503,
+  PROVIDER_NOT_CONFIGURED: 404,
+  MALFORMED_BODY: 400,
+  SCHEMA_INVALID: 400,
+  MISSING_SIGNATURE: 401,
+  MALFORMED_SIGNATURE: 401,
+  INVALID_SIGNATURE: 401,
+  TIMESTAMP_OUT_OF_WINDOW: 401,
+  MISSING_SECRET: 401,
+  INVALID_SECRET: 401,
+  INVALID_TOKEN: 401,
+  TOKEN_EXPIRED: 401,
+  WRONG_ISSUER: 401,
+  UNKNOWN_KEY: 401,
+  KEYS_UNAVAILABLE: 503,
+};
+
+/** Reasons for 5xx codes that are safe to show (the error's own message stays in the log). */
+const publicReasons: Readonly<Record<string, string>> = {
+  KEYS_UNAVAILABLE: 'The provider key set could not be fetched; retry the delivery later.',
 };
 
 /** Fastify's own errors for the limits checked before any handler runs. */
@@ -53,18 +72,13 @@ const hasCode = (error: unknown): error is { code: string } =>
 export const toErrorAnswer = (error: unknown): ErrorAnswer => {
   if (error instanceof PayrecError) {
     const status = statusByCode[error.code];
-    return status === undefined || status >= 500
-      ? {
-          ...internal,
-          ...(status
-            ? {
-                status,
-                code: error.code,
-                reason: 'payrec is not ready to record this now; retry later.',
-              }
-            : {}),
-        }
-      : { status, code: error.code, reason: error.message };
+    if (status === undefined) return internal;
+    if (status < 500) return { status, code: error.code, reason: error.message };
+    return {
+      status,
+      code: error.code,
+      reason: publicReasons[error.code] ?? 'payrec is not ready to record this now; retry later.',
+    };
   }
   if (hasCode(error)) {
     const known = fastifyErrors[error.code];

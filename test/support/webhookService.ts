@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FetchImplementation } from 'jose';
+import { createLogger } from '../../src/adapters/logging/createLogger.js';
+import { loadConfig } from '../../src/config.js';
+import { createService, type Service } from '../../src/main.js';
+
+export const testSecrets = {
+  krakenEmbed: Buffer.from('kraken-embed-test-secret-current').toString('base64'),
+  krakenEmbedPrevious: Buffer.from('kraken-embed-test-secret-previous').toString('base64'),
+  kryptogo: 'kryptogo-test-secret-0123456789',
+  kkiapay: 'kkiapay-hash-secret-0123456789',
+} as const;
+
+/**
+ * The whole service, in-process on a temporary embedded store, with every provider configured
+ * with test secrets, a pinned clock, and the Kraken Pay key set served by `fetch`.
+ */
+export const startWebhookService = async ({
+  now,
+  fetch,
+  env = {},
+}: {
+  now: () => Date;
+  fetch?: FetchImplementation;
+  env?: Record<string, string>;
+}): Promise<{ service: Service; cleanup: () => Promise<void> }> => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'payrec-webhooks-'));
+  const config = loadConfig({
+    PAYREC_DATA_DIR: dataDir,
+    KRAKEN_PAY_JWKS_URL: 'http://127.0.0.1:9/.well-known/pay-callback-keys.json',
+    KRAKEN_EMBED_WEBHOOK_SECRET: testSecrets.krakenEmbed,
+    KRAKEN_EMBED_PREVIOUS_WEBHOOK_SECRET: testSecrets.krakenEmbedPrevious,
+    KRYPTOGO_CALLBACK_SECRET: testSecrets.kryptogo,
+    KKIAPAY_WEBHOOK_SECRET: testSecrets.kkiapay,
+    ...env,
+  });
+  const service = await createService(config, {
+    clock: { now },
+    logger: createLogger({ level: 'silent' }),
+    ...(fetch ? { fetch } : {}),
+  });
+  return {
+    service,
+    cleanup: async () => {
+      await service.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+};
