@@ -3,7 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import type { FetchImplementation } from 'jose';
 import type { Logger } from 'pino';
 import { connectEventStoreDb, openSqliteEventStore } from './adapters/eventStore/index.js';
-import { buildHttpServer, registerWebhookRoutes } from './adapters/http/index.js';
+import {
+  buildHttpServer,
+  createApiAuth,
+  createRejectionLimiter,
+  registerDeliveryRoutes,
+  registerWebhookRoutes,
+} from './adapters/http/index.js';
+import { DeliveryLog } from './adapters/readModels/deliveryLog.js';
+import { openReadModelDatabase } from './adapters/readModels/readModelDatabase.js';
 import { createVerifiers } from './adapters/providers/index.js';
 import { createLogger } from './adapters/logging/createLogger.js';
 import {
@@ -28,7 +36,6 @@ export type Service = Readonly<{
 export const openEventStore = (config: Config): EventStore => {
   switch (config.eventStore.kind) {
     case 'sqlite':
-      mkdirSync(config.dataDir, { recursive: true });
       return openSqliteEventStore({ path: config.eventStore.path });
     case 'eventstoredb':
       return connectEventStoreDb(config.eventStore.connectionString.reveal());
@@ -54,7 +61,10 @@ export const createService = async (
 ): Promise<Service> => {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
+  mkdirSync(config.dataDir, { recursive: true });
   const eventStore = openEventStore(config);
+  const readModels = openReadModelDatabase(`${config.dataDir.replace(/\/+$/, '')}/payrec.db`);
+  const deliveryLog = new DeliveryLog(readModels);
   const handlePaymentCommand = createPaymentCommandHandler({ eventStore });
   const app = buildHttpServer({
     logger,
@@ -63,13 +73,18 @@ export const createService = async (
   await registerWebhookRoutes(app, {
     verifiers: createVerifiers(config.providers, options.fetch ? { fetch: options.fetch } : {}),
     recordDelivery: createDeliveryRecorder({ handlePaymentCommand }),
+    deliveryLog,
+    rejectionLimiter: createRejectionLimiter(),
     clock,
   });
+  registerDeliveryRoutes(app, { deliveryLog, auth: createApiAuth(config.apiToken) });
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
       await app.close();
       await eventStore.close();
+      deliveryLog.flush();
+      readModels.close();
     })();
     return closing;
   };

@@ -62,6 +62,19 @@ export class WebhookRejected extends PayrecError {
   }
 }
 
+/** Why an API request was refused: authentication, query parameters, or a rate limit. */
+export type RequestRejectionCode =
+  'UNAUTHORIZED' | 'LOOPBACK_ONLY' | 'INVALID_QUERY' | 'RATE_LIMITED';
+
+export class RequestRejected extends PayrecError {
+  readonly code: RequestRejectionCode;
+
+  constructor(code: RequestRejectionCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
 export type AnyPayrecError =
   ConfigInvalid | EventStoreFailed | StreamConflict | EventStoreClosed | WebhookRejected;
 

@@ -70,5 +70,11 @@ export {
   StreamConflict,
   EventStoreClosed,
   WebhookRejected,
+  RequestRejected,
 } from './errors.js';
-export type { AnyPayrecError, PayrecErrorCode, WebhookRejectionCode } from './errors.js';
+export type {
+  AnyPayrecError,
+  PayrecErrorCode,
+  WebhookRejectionCode,
+  RequestRejectionCode,
+} from './errors.js';

@@ -26,6 +26,10 @@ const statusByCode: Readonly<Record<string, number>> = {
   WRONG_ISSUER: 401,
   UNKNOWN_KEY: 401,
   KEYS_UNAVAILABLE: 503,
+  UNAUTHORIZED: 401,
+  LOOPBACK_ONLY: 403,
+  INVALID_QUERY: 400,
+  RATE_LIMITED: 429,
 };
 
 /** Reasons for 5xx codes that are safe to show (the error's own message stays in the log). */

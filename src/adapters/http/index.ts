@@ -4,3 +4,7 @@ export { toErrorAnswer } from './httpErrors.js';
 export type { ErrorAnswer } from './httpErrors.js';
 export { registerWebhookRoutes } from './webhookRoutes.js';
 export type { WebhookRoutesOptions, WebhookVerifier } from './webhookRoutes.js';
+export { registerDeliveryRoutes } from './deliveryRoutes.js';
+export { createApiAuth } from './apiAuth.js';
+export { createRejectionLimiter } from './rejectionLimiter.js';
+export type { RejectionLimiter, RejectionLimiterOptions } from './rejectionLimiter.js';

@@ -3,6 +3,9 @@ import type { DeliveryRecorder, VerifiedDelivery } from '../../application/index
 import { WebhookRejected, type ProviderName } from '../../domain/index.js';
 import type { Clock } from '../../domain/ports/index.js';
 import type { WebhookRequest } from '../providers/shared/webhookRequest.js';
+import type { DeliveryLog } from '../readModels/deliveryLog.js';
+import { toErrorAnswer } from './httpErrors.js';
+import type { RejectionLimiter } from './rejectionLimiter.js';
 
 export type WebhookVerifier = (
   request: WebhookRequest,
@@ -12,6 +15,8 @@ export type WebhookRoutesOptions = Readonly<{
   /** The configured providers; a provider without a verifier answers 404 on its route. */
   verifiers: Readonly<Partial<Record<ProviderName, WebhookVerifier>>>;
   recordDelivery: DeliveryRecorder;
+  deliveryLog: DeliveryLog;
+  rejectionLimiter: RejectionLimiter;
   clock: Clock;
   /** Largest webhook body, in bytes. Default 64 KiB. */
   bodyLimit?: number;
@@ -36,10 +41,37 @@ const acknowledgement = (provider: ProviderName) =>
  */
 export const registerWebhookRoutes = async (
   app: FastifyInstance,
-  { verifiers, recordDelivery, clock, bodyLimit = 64 * 1024 }: WebhookRoutesOptions,
+  {
+    verifiers,
+    recordDelivery,
+    deliveryLog,
+    rejectionLimiter,
+    clock,
+    bodyLimit = 64 * 1024,
+  }: WebhookRoutesOptions,
 ): Promise<void> => {
   for (const provider of Object.keys(mediaTypes) as ProviderName[]) {
+    const route = `/webhooks/${provider}`;
     await app.register((scope, _options, done) => {
+      // A source that keeps sending rejected deliveries is refused before its bytes are verified.
+      scope.addHook('onRequest', (request) => rejectionLimiter.check(route, request.ip));
+      // Rejections are logged as metadata only, spend the source's budget, then go to the
+      // server's error handler for their {code, reason}.
+      scope.setErrorHandler(async (error, request) => {
+        const { code } = toErrorAnswer(error);
+        if (code !== 'RATE_LIMITED') await rejectionLimiter.spend(route, request.ip);
+        deliveryLog.record({
+          provider,
+          receivedAt: clock.now().toISOString(),
+          outcome: 'rejected',
+          deliveryId: null,
+          code,
+          size: Number(request.headers['content-length'] ?? 0) || 0,
+          sourceAddress: request.ip,
+          payments: [],
+        });
+        throw error;
+      });
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser(
         [...mediaTypes[provider]],
@@ -48,7 +80,7 @@ export const registerWebhookRoutes = async (
           parsed(null, body);
         },
       );
-      scope.post(`/webhooks/${provider}`, async (request, reply) => {
+      scope.post(route, async (request, reply) => {
         const verify = verifiers[provider];
         if (verify === undefined) {
           throw new WebhookRejected(
@@ -56,12 +88,23 @@ export const registerWebhookRoutes = async (
             `The ${provider} receiver is not configured: set its webhook secret (see the README).`,
           );
         }
+        const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const delivery = await verify({
-          rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+          rawBody,
           headers: request.headers,
           receivedAt: clock.now(),
         });
         const recorded = await recordDelivery(delivery);
+        deliveryLog.record({
+          provider,
+          receivedAt: delivery.receivedAt,
+          outcome: recorded.repeated ? 'repeated' : 'accepted',
+          deliveryId: recorded.deliveryId,
+          code: null,
+          size: rawBody.length,
+          sourceAddress: request.ip,
+          payments: delivery.reports.map(({ payment }) => `${payment.provider}/${payment.ref}`),
+        });
         request.log.info(
           {
             provider,

@@ -1,0 +1,32 @@
+import type { FastifyRequest } from 'fastify';
+import { RequestRejected } from '../../domain/index.js';
+import type { Secret } from '../../secret.js';
+import { constantTimeEqual } from '../providers/shared/constantTimeEqual.js';
+
+const isLoopback = (address: string): boolean =>
+  address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+
+/**
+ * Guards the query and admin API (INTERFACE.md): with `PAYREC_API_TOKEN` set, every client,
+ * loopback included, must send `Authorization: Bearer <token>` (compared in constant time);
+ * without it, only loopback clients are served. Throws `RequestRejected`.
+ */
+export const createApiAuth =
+  (apiToken: Secret | null) =>
+  (request: FastifyRequest): Promise<void> => {
+    if (apiToken === null) {
+      if (!isLoopback(request.socket.remoteAddress ?? '')) {
+        throw new RequestRejected(
+          'LOOPBACK_ONLY',
+          'The query API answers only loopback clients while PAYREC_API_TOKEN is unset; set it to serve other addresses.',
+        );
+      }
+      return Promise.resolve();
+    }
+    const header = request.headers.authorization ?? '';
+    const presented = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
+    if (presented === '' || !constantTimeEqual(presented, apiToken.reveal())) {
+      throw new RequestRejected('UNAUTHORIZED', 'Send "Authorization: Bearer <PAYREC_API_TOKEN>".');
+    }
+    return Promise.resolve();
+  };

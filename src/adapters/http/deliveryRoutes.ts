@@ -1,0 +1,43 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { RequestRejected, providerNameSchema } from '../../domain/index.js';
+import type { DeliveryLog } from '../readModels/deliveryLog.js';
+
+const querySchema = z.strictObject({
+  provider: providerNameSchema.optional(),
+  outcome: z.enum(['accepted', 'repeated', 'rejected']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(64).optional(),
+});
+
+/** `GET /deliveries?provider=&outcome=&limit=&cursor=`: the delivery log, newest first. */
+export const registerDeliveryRoutes = (
+  app: FastifyInstance,
+  {
+    deliveryLog,
+    auth,
+  }: Readonly<{ deliveryLog: DeliveryLog; auth: (request: FastifyRequest) => Promise<void> }>,
+): void => {
+  app.get('/deliveries', { onRequest: auth }, (request) => {
+    const parsed = querySchema.safeParse(request.query);
+    if (!parsed.success) {
+      const fields = [
+        ...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || 'query')),
+      ].join(', ');
+      throw new RequestRejected(
+        'INVALID_QUERY',
+        `Check ${fields}: provider is one of kraken-pay, kraken-embed, kryptogo, kkiapay; outcome accepted, repeated or rejected; limit 1 to 500.`,
+      );
+    }
+    const { provider, outcome, limit, cursor } = parsed.data;
+    const page = deliveryLog.list({
+      limit,
+      ...(provider ? { provider } : {}),
+      ...(outcome ? { outcome } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
+    if (page === null)
+      throw new RequestRejected('INVALID_QUERY', 'The cursor is not one this API issued.');
+    return page;
+  });
+};
