@@ -1,66 +1,57 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
-import closeWithGrace from 'close-with-grace';
-import { loadConfig } from './config.js';
+import { demoCommand } from './commands/demoCommand.js';
+import { serveCommand } from './commands/serveCommand.js';
+import { simulateCommand, simulateUsage } from './commands/simulateCommand.js';
 import { PayrecError } from './domain/index.js';
-import { createService } from './main.js';
 
 const usage = `Usage: payrec <command>
 
 Commands:
-  serve    Run the service (webhooks, query API, projections, reconciliation).
+  serve              Run the service (webhooks, delivery log, health).
+  simulate serve|send  The provider simulator (see "payrec simulate").
+  demo               payrec and the simulator together, with a realistic mix of deliveries.
 
-Configuration comes from the environment; see the README.`;
+Configuration comes from the environment; see the README.
 
-const serve = async (): Promise<void> => {
-  const config = loadConfig();
-  const service = await createService(config);
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
-    if (err) service.logger.error({ err }, 'stopping after an unexpected error');
-    else service.logger.info({ signal }, 'stopping: finishing in-flight requests and appends');
-    await service.close();
-  });
-  await service.app.listen({ port: config.http.port, host: config.http.host });
-  service.logger.info(
-    {
-      store: config.eventStore.kind,
-      dataDir: config.eventStore.kind === 'sqlite' ? config.dataDir : undefined,
-    },
-    'payrec is serving',
-  );
-};
+${simulateUsage}`;
 
-const main = async (argv: readonly string[]): Promise<number> => {
-  const { positionals, values } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: false,
-    options: { help: { type: 'boolean', short: 'h' } },
-  });
-  const [command] = positionals;
-  if (values['help'] === true || command === undefined || command === 'help') {
-    process.stdout.write(`${usage}\n`);
-    return command === undefined && values['help'] !== true ? 2 : 0;
-  }
+const run = async (argv: readonly string[]): Promise<number> => {
+  const [command, ...rest] = argv;
   switch (command) {
     case 'serve':
-      await serve();
+      return serveCommand();
+    case 'simulate':
+      return simulateCommand(rest);
+    case 'demo':
+      return demoCommand(rest);
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${usage}\n`);
       return 0;
+    case undefined:
+      process.stderr.write(`${usage}\n`);
+      return 2;
     default:
       process.stderr.write(`payrec: unknown command "${command}"\n\n${usage}\n`);
       return 2;
   }
 };
 
-main(process.argv.slice(2)).then(
+run(process.argv.slice(2)).then(
   (code) => {
     if (code !== 0) process.exitCode = code;
   },
   (error: unknown) => {
-    const message =
-      error instanceof PayrecError ? error.message : 'payrec failed to start; see the error below.';
-    process.stderr.write(`payrec: ${message}\n`);
-    if (!(error instanceof PayrecError)) process.stderr.write(`${String(error)}\n`);
+    if (error instanceof PayrecError) {
+      process.stderr.write(`payrec: ${error.message}\n`);
+    } else if (error instanceof RangeError || (error instanceof TypeError && 'code' in error)) {
+      process.stderr.write(`payrec: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    } else {
+      process.stderr.write(`payrec: failed; see the error below.\n${String(error)}\n`);
+    }
     process.exitCode = 1;
   },
 );

@@ -9,7 +9,8 @@ import {
   type PaymentState,
 } from '../domain/index.js';
 import type { EventStore, ExpectedRevision } from '../domain/ports/index.js';
-import { paymentEventId, toNewEvent, toPaymentEvent } from './paymentEventCodec.js';
+import { randomUUID } from 'node:crypto';
+import { toNewEvent, toPaymentEvent } from './paymentEventCodec.js';
 
 export type HandledPaymentCommand = Readonly<{
   /** The state the command was decided on. */
@@ -27,19 +28,13 @@ export type PaymentCommandHandlerOptions = Readonly<{
   maxAttempts?: number;
 }>;
 
-const causeOf = (command: PaymentCommand): string => {
-  switch (command.type) {
-    case 'RegisterPayment':
-      return `register:${command.data.registeredAt}`;
-    case 'RecordProviderReport':
-      return `report:${command.data.evidence.deliveryKey}`;
-  }
-};
-
 /**
  * Creates the payment command handler: load the payment's stream, fold it, decide, and append
  * at the revision it was loaded at. When another writer appended first, it loads again and
  * decides again, so two deliveries for one payment that arrive together both count.
+ *
+ * Event ids are random: a repeated delivery is recognised by its delivery key in the payment's
+ * state (the decider decides nothing for it), so a retried decision can never duplicate events.
  *
  * The returned function resolves once the new events are durable. It throws `StreamConflict`
  * when every attempt met a concurrent writer, and passes event-store failures through.
@@ -70,12 +65,9 @@ export const createPaymentCommandHandler = ({
 
       const last = recorded.at(-1);
       const expectedRevision: ExpectedRevision = last === undefined ? 'no_stream' : last.revision;
-      const cause = causeOf(command);
       const result = await eventStore.appendToStream(
         streamName,
-        decided.map((event, index) =>
-          toNewEvent(event, paymentEventId(streamName, cause, index, event.type)),
-        ),
+        decided.map((event) => toNewEvent(event, randomUUID())),
         { expectedRevision },
       );
       if (result.ok) {

@@ -41,4 +41,14 @@ describe('payrec serve, as a process', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('unknown command "launch"');
   });
+
+  it('runs the demo: payrec and the simulator with a realistic mix, forgeries refused', async () => {
+    const result = await runCli(['demo', '--payments', '10']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/answers: \d+ × 200, [34] × 401/);
+    expect(result.stdout).toContain('kraken-pay/demoP7');
+    expect(result.stdout).toMatch(/kraken-pay\/demoP7\s+failed/);
+    expect(result.stdout).toMatch(/kkiapay\/demoK0\s+pending\s+hint awaiting the status endpoint/);
+    expect(result.stdout).toContain('rejected and written nowhere: ');
+  });
 });

@@ -17,3 +17,4 @@ export { createKkiapayVerifier } from './kkiapay/kkiapayVerifier.js';
 export type { KkiapayVerifier, KkiapayVerifierOptions } from './kkiapay/kkiapayVerifier.js';
 export type { WebhookRequest } from './shared/webhookRequest.js';
 export { createVerifiers } from './createVerifiers.js';
+export { krakenApiSign } from './krakenEmbed/krakenApiSign.js';

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { WebhookRejected, mapProviderStatus } from '../../../domain/index.js';
 import type { Secret } from '../../../secret.js';
-import { constantTimeEqual } from '../shared/constantTimeEqual.js';
+import { signaturesEqual } from '../shared/constantTimeEqual.js';
 import { parseJsonBody } from '../shared/parseJsonBody.js';
 import { optionalMoney } from '../shared/providerMoney.js';
 import { markVerified, type VerifiedDelivery } from '../../../application/index.js';
@@ -55,7 +55,7 @@ export const createKrakenEmbedVerifier = ({
     }
     const matched = secrets.findIndex((secret) => {
       const expected = krakenEmbedSignature(secret, timestamp, request.rawBody);
-      return signatures.some((candidate) => constantTimeEqual(candidate, expected));
+      return signatures.some((candidate) => signaturesEqual(candidate, expected));
     });
     if (matched < 0) {
       throw new WebhookRejected(

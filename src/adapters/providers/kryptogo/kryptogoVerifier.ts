@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { WebhookRejected, mapProviderStatus, type Verification } from '../../../domain/index.js';
 import type { Secret } from '../../../secret.js';
-import { constantTimeEqual } from '../shared/constantTimeEqual.js';
+import { signaturesEqual } from '../shared/constantTimeEqual.js';
 import { parseJsonBody } from '../shared/parseJsonBody.js';
 import { optionalMoney } from '../shared/providerMoney.js';
 import { markVerified, type VerifiedDelivery } from '../../../application/index.js';
@@ -63,9 +63,7 @@ export const createKryptogoVerifier = ({
           `The callback timestamp is ${Math.round(skew)} s from payrec's clock; at most ${toleranceSeconds} s is accepted.`,
         );
       }
-      if (
-        !constantTimeEqual(body.signature.toLowerCase(), kryptogoSignature(callbackSecret, body))
-      ) {
+      if (!signaturesEqual(body.signature.toLowerCase(), kryptogoSignature(callbackSecret, body))) {
         throw new WebhookRejected(
           'INVALID_SIGNATURE',
           'The callback signature does not match its body. It is the hex HMAC-SHA256 of the canonical form (see the README) keyed with KRYPTOGO_CALLBACK_SECRET.',

@@ -1,0 +1,143 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createLogger } from '../adapters/logging/createLogger.js';
+import { toPaymentEvent } from '../application/index.js';
+import { loadConfig } from '../config.js';
+import {
+  evolve,
+  initialState,
+  paymentIdFromStreamName,
+  paymentStreamPrefix,
+  type PaymentState,
+} from '../domain/index.js';
+import { createService } from '../main.js';
+import {
+  createSimulatorCredentials,
+  kkiapayDelivery,
+  krakenEmbedDelivery,
+  kryptogoDelivery,
+  payrecEnvironmentFor,
+  planDeliveries,
+  realisticMix,
+  sendDeliveries,
+  startProviderSimulator,
+  type SimulatedDelivery,
+} from '../simulator/index.js';
+
+/**
+ * `payrec demo`: payrec and the provider simulator on a fresh embedded store, a realistic mix of
+ * deliveries for all four providers (repeated and reordered, plus a few forgeries), and what
+ * payrec made of them.
+ */
+export const demoCommand = async (args: readonly string[]): Promise<number> => {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { payments: { type: 'string', default: '10' } },
+  });
+  const count = Number(values.payments);
+  if (!Number.isInteger(count) || count < 1 || count > 1000)
+    throw new RangeError('--payments must be 1 to 1000');
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'payrec-demo-'));
+  const credentials = await createSimulatorCredentials();
+  const simulator = await startProviderSimulator({ credentials });
+  const config = loadConfig({
+    ...payrecEnvironmentFor(credentials, simulator.url),
+    PAYREC_DATA_DIR: dataDir,
+  });
+  const service = await createService(config, { logger: createLogger({ level: 'silent' }) });
+  const target = await service.app.listen({ host: '127.0.0.1', port: 0 });
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  try {
+    out(
+      `payrec on ${target} (embedded store in ${dataDir}); provider simulator on ${simulator.url}`,
+    );
+    const now = new Date();
+    const mix = await realisticMix(credentials, { count, at: now, prefix: 'demo' });
+    const forged: SimulatedDelivery[] = [
+      {
+        ...krakenEmbedDelivery(credentials, {
+          ref: 'demo-Q-0',
+          eventType: 'quote.cancelled',
+          at: now,
+        }),
+        headers: {
+          'content-type': 'application/json',
+          'x-signature': `t=${Math.floor(now.getTime() / 1000)},v1=${'ab'.repeat(32)}`,
+        },
+      },
+      {
+        ...kryptogoDelivery(credentials, { ref: 'demo_pi_0', status: 'refunded', at: now }),
+        body: kryptogoDelivery(credentials, {
+          ref: 'demo_pi_0',
+          status: 'success',
+          at: now,
+        }).body.replace('"success"', '"refunded"'),
+      },
+      {
+        ...kkiapayDelivery(credentials, { ref: 'demoK0', success: false, at: now }),
+        headers: { 'content-type': 'application/json', 'x-kkiapay-secret': 'guessed' },
+      },
+    ];
+    const plan = planDeliveries([...mix, ...forged], { seed: 42, repeatRate: 0.3, reorder: true });
+    const results = await sendDeliveries(target, plan.sends);
+    const answers = new Map<number, number>();
+    for (const result of results) answers.set(result.status, (answers.get(result.status) ?? 0) + 1);
+    out(
+      `sent ${plan.sends.length} deliveries (${mix.length} real, ${forged.length} forged, repeats included):`,
+    );
+    out(
+      `  answers: ${[...answers]
+        .sort()
+        .map(([status, n]) => `${n} × ${status}`)
+        .join(', ')}`,
+    );
+    out();
+
+    const states = new Map<string, PaymentState>();
+    const events = await service.eventStore.readAll({
+      maxCount: 100_000,
+      filter: { streamPrefixes: [paymentStreamPrefix] },
+    });
+    for (const recorded of events) {
+      const event = toPaymentEvent(recorded);
+      if (event)
+        states.set(
+          recorded.streamName,
+          evolve(states.get(recorded.streamName) ?? initialState(), event),
+        );
+    }
+    out(`${'payment'.padEnd(34)} ${'status'.padEnd(10)} note`);
+    for (const [stream, state] of [...states].sort(([a], [b]) => a.localeCompare(b))) {
+      const id = paymentIdFromStreamName(stream);
+      if (!id || state.status === 'unknown') continue;
+      const notes = [
+        state.awaitingConfirmation ? 'hint awaiting the status endpoint' : '',
+        ...state.openDiscrepancies.map(
+          (open) => `discrepancy ${open.kind}: ${open.ours} vs ${open.theirs}`,
+        ),
+      ].filter((note) => note !== '');
+      out(
+        `${`${id.provider}/${id.ref}`.padEnd(34)} ${state.status.padEnd(10)} ${notes.join('; ')}`,
+      );
+    }
+    const log = await service.app.inject({
+      method: 'GET',
+      url: '/deliveries?outcome=rejected&limit=10',
+    });
+    const rejected = log.json<{ items: Array<{ provider: string; code: string }> }>().items;
+    out();
+    out(
+      `rejected and written nowhere: ${rejected.map((item) => `${item.provider} ${item.code}`).join(', ')}`,
+    );
+    out(
+      `(KKiaPay successes and unsigned KryptoGO callbacks stay hints until the reconciliation poller confirms them.)`,
+    );
+    return 0;
+  } finally {
+    await service.close();
+    await simulator.close();
+  }
+};

@@ -1,0 +1,20 @@
+export { createSimulatorCredentials, payrecEnvironmentFor } from './simulatorCredentials.js';
+export type { SimulatorCredentials } from './simulatorCredentials.js';
+export {
+  krakenPayDelivery,
+  krakenEmbedDelivery,
+  kryptogoDelivery,
+  kkiapayDelivery,
+} from './simulatedDeliveries.js';
+export type { SimulatedDelivery } from './simulatedDeliveries.js';
+export { startProviderSimulator } from './providerSimulator.js';
+export type { ProviderSimulator, ProviderTruth } from './providerSimulator.js';
+export { planDeliveries, sendDeliveries } from './deliveryPlan.js';
+export type {
+  DeliveryPlan,
+  DeliveryPlanOptions,
+  PlannedDelivery,
+  SendResult,
+} from './deliveryPlan.js';
+export { realisticMix } from './realisticMix.js';
+export { loadOrCreateCredentials } from './credentialsFile.js';
