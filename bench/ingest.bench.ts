@@ -6,7 +6,7 @@
  * deliveries/s and p50/p99 latency, and the same figures for a no-op route (`GET /healthz`) of
  * the same server, with the ratio.
  *
- * Sizes: BENCH_INGEST_HMAC (default 100000), BENCH_INGEST_ES256 (default 40000),
+ * PAYREC_SQLITE_WRITER=thread runs payrec with the writer thread. Sizes: BENCH_INGEST_HMAC (default 100000), BENCH_INGEST_ES256 (default 40000),
  * BENCH_INGEST_NOOP (default 200000) requests.
  */
 import { spawn } from 'node:child_process';
@@ -39,6 +39,7 @@ const sizeFrom = (name: string, fallback: number) => {
   return value;
 };
 
+const writer = process.env['PAYREC_SQLITE_WRITER'] === 'thread' ? 'thread' : 'inline';
 const root = join(process.cwd(), '.bench', `ingest-${process.pid}`);
 mkdirSync(root, { recursive: true });
 const credentialsPath = join(root, 'credentials.json');
@@ -54,6 +55,7 @@ const startPayrec = async () => {
       HOST: '127.0.0.1',
       PAYREC_DATA_DIR: join(root, 'data'),
       PAYREC_LOG_LEVEL: 'warn',
+      PAYREC_SQLITE_WRITER: writer,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -122,7 +124,7 @@ const describe = (label: string, result: LoadResult) =>
 const { child, url } = await startPayrec();
 try {
   process.stdout.write(
-    `payrec bench:ingest — Node ${process.version}, payrec ${url} (durable SQLite store), load: autocannon, 50 connections, separate process\n`,
+    `payrec bench:ingest — Node ${process.version}, payrec ${url} (durable SQLite store, ${writer} writer), load: autocannon, 50 connections, separate process\n`,
   );
   await load('noop', url, 5_000);
   await load('kraken-embed', url, 2_000);

@@ -39,6 +39,7 @@ export const configSchema = z
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
       'info',
     ),
+    PAYREC_SQLITE_WRITER: withDefault(z.enum(['inline', 'thread']), 'inline'),
     EVENTSTORE_CONNECTION_STRING: optional(
       z
         .string()
@@ -109,7 +110,7 @@ export const configSchema = z
   });
 
 export type EventStoreConfig =
-  | Readonly<{ kind: 'sqlite'; path: string }>
+  | Readonly<{ kind: 'sqlite'; path: string; writer: 'inline' | 'thread' }>
   | Readonly<{ kind: 'eventstoredb'; connectionString: Secret }>;
 
 /** payrec's configuration, parsed once at start-up. */
@@ -172,7 +173,11 @@ export const loadConfig = (
     logLevel: e.PAYREC_LOG_LEVEL,
     eventStore:
       e.EVENTSTORE_CONNECTION_STRING === undefined
-        ? { kind: 'sqlite', path: joinPath(e.PAYREC_DATA_DIR, 'events.db') }
+        ? {
+            kind: 'sqlite',
+            path: joinPath(e.PAYREC_DATA_DIR, 'events.db'),
+            writer: e.PAYREC_SQLITE_WRITER,
+          }
         : { kind: 'eventstoredb', connectionString: e.EVENTSTORE_CONNECTION_STRING },
     apiToken: e.PAYREC_API_TOKEN ?? null,
     reconcileCron: e.PAYREC_RECONCILE_CRON,

@@ -36,7 +36,10 @@ export type Service = Readonly<{
 export const openEventStore = (config: Config): EventStore => {
   switch (config.eventStore.kind) {
     case 'sqlite':
-      return openSqliteEventStore({ path: config.eventStore.path });
+      return openSqliteEventStore({
+        path: config.eventStore.path,
+        writer: config.eventStore.writer,
+      });
     case 'eventstoredb':
       return connectEventStoreDb(config.eventStore.connectionString.reveal());
   }

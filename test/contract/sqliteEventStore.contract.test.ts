@@ -22,8 +22,8 @@ const onDisk = (writer: SqliteEventStoreOptions['writer']) => () => {
   });
 };
 
-eventStoreContract('SQLite (writer thread, the default)', onDisk(undefined));
-eventStoreContract('SQLite (inline writer)', onDisk('inline'));
+eventStoreContract('SQLite (inline writer, the default)', onDisk(undefined));
+eventStoreContract('SQLite (writer thread)', onDisk('thread'));
 eventStoreContract('SQLite (in memory)', () => {
   const store = openSqliteEventStore({ path: ':memory:' });
   return Promise.resolve({ store, cleanup: () => store.close() });

@@ -18,7 +18,11 @@ describe('loadConfig', () => {
   it('runs on the embedded store with the documented defaults when nothing is set', () => {
     const config = loadConfig({});
     expect(config.http).toEqual({ port: 8080, host: '0.0.0.0' });
-    expect(config.eventStore).toEqual({ kind: 'sqlite', path: './data/events.db' });
+    expect(config.eventStore).toEqual({
+      kind: 'sqlite',
+      path: './data/events.db',
+      writer: 'inline',
+    });
     expect(config.reconcileCron).toBe('* * * * *');
     expect(config.apiToken).toBeNull();
     expect(config.fulfilment).toBeNull();
@@ -37,6 +41,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ PAYREC_DATA_DIR: '/var/lib/payrec/' }).eventStore).toEqual({
       kind: 'sqlite',
       path: '/var/lib/payrec/events.db',
+      writer: 'inline',
     });
   });
 

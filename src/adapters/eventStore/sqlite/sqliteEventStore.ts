@@ -28,11 +28,12 @@ export type SqliteEventStoreOptions = Readonly<{
    */
   pollIntervalMs?: number;
   /**
-   * Where commits run. `'thread'` (the default for files) commits on a worker thread that owns a
-   * second connection, so the event loop keeps parsing and verifying requests while a batch is
-   * fsynced: `bench:ingest` measured it faster for webhook ingest (about 4,300 against 3,700
-   * deliveries/s). `'inline'` commits on the calling thread; with closed-loop writers that do
-   * nothing else (`bench:store`) it measured faster, and it is the only choice for `':memory:'`.
+   * Where commits run. `'inline'` (the default) commits on the calling thread. `'thread'` commits
+   * on a worker thread that owns a second connection, so the event loop keeps parsing and
+   * verifying requests while a batch is fsynced. Measured here: `bench:store` (64 closed-loop
+   * writers) 17,700–28,000 appends/s inline against 14,300–22,000 thread; `bench:ingest` (Kraken
+   * Embed) about 3,700 deliveries/s inline against 4,300 thread. Neither wins everywhere, so the
+   * simpler one is the default and `PAYREC_SQLITE_WRITER=thread` opts in. `':memory:'` is inline.
    */
   writer?: 'thread' | 'inline';
 }>;
@@ -116,7 +117,7 @@ export class SqliteEventStore implements EventStore {
       throw new TypeError('SqliteEventStore: "pollIntervalMs" must be a positive integer');
     }
     const inMemory = options.path === ':memory:';
-    const writer = options.writer ?? (inMemory ? 'inline' : 'thread');
+    const writer = options.writer ?? 'inline';
     if (inMemory && writer === 'thread') {
       throw new TypeError(
         'SqliteEventStore: an in-memory store cannot be written from another thread',
