@@ -53,6 +53,31 @@ export default tseslint.config(
     },
   },
   {
+    // Only verifiers may brand a delivery as verified (STYLE.md §5): nothing else can hand the
+    // ingest handler input that did not pass a signature, token or secret check.
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    ignores: [
+      'src/adapters/providers/**',
+      'src/application/**',
+      'src/domain/**',
+      'src/projections/**',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/application/index.js', '**/application/verifiedDelivery.js'],
+              importNames: ['markVerified'],
+              message: 'Only the provider verifiers may mark a delivery as verified.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -6,7 +6,7 @@
  * deliveries/s and p50/p99 latency, and the same figures for a no-op route (`GET /healthz`) of
  * the same server, with the ratio.
  *
- * PAYREC_SQLITE_WRITER=thread runs payrec with the writer thread. Sizes: BENCH_INGEST_HMAC (default 100000), BENCH_INGEST_ES256 (default 40000),
+ * PAYREC_SQLITE_WRITER=inline runs payrec with inline commits (default: the writer thread). Sizes: BENCH_INGEST_HMAC (default 100000), BENCH_INGEST_ES256 (default 40000),
  * BENCH_INGEST_NOOP (default 200000) requests.
  */
 import { spawn } from 'node:child_process';
@@ -39,7 +39,7 @@ const sizeFrom = (name: string, fallback: number) => {
   return value;
 };
 
-const writer = process.env['PAYREC_SQLITE_WRITER'] === 'thread' ? 'thread' : 'inline';
+const writer = process.env['PAYREC_SQLITE_WRITER'] === 'inline' ? 'inline' : 'thread';
 const root = join(process.cwd(), '.bench', `ingest-${process.pid}`);
 mkdirSync(root, { recursive: true });
 const credentialsPath = join(root, 'credentials.json');

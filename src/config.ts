@@ -39,7 +39,7 @@ export const configSchema = z
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
       'info',
     ),
-    PAYREC_SQLITE_WRITER: withDefault(z.enum(['inline', 'thread']), 'inline'),
+    PAYREC_SQLITE_WRITER: withDefault(z.enum(['inline', 'thread']), 'thread'),
     EVENTSTORE_CONNECTION_STRING: optional(
       z
         .string()

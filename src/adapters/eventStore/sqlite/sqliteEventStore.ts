@@ -32,8 +32,9 @@ export type SqliteEventStoreOptions = Readonly<{
    * on a worker thread that owns a second connection, so the event loop keeps parsing and
    * verifying requests while a batch is fsynced. Measured here: `bench:store` (64 closed-loop
    * writers) 17,700–28,000 appends/s inline against 14,300–22,000 thread; `bench:ingest` (Kraken
-   * Embed) about 3,700 deliveries/s inline against 4,300 thread. Neither wins everywhere, so the
-   * simpler one is the default and `PAYREC_SQLITE_WRITER=thread` opts in. `':memory:'` is inline.
+   * Embed) about 3,400 deliveries/s inline against 5,900 thread. So the adapter defaults to the
+   * simpler inline mode, and the service to the thread (`PAYREC_SQLITE_WRITER`, config.ts).
+   * `':memory:'` is always inline.
    */
   writer?: 'thread' | 'inline';
 }>;

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { WebhookRejected, mapProviderStatus } from '../../../domain/index.js';
 import type { Secret } from '../../../secret.js';
 import { signaturesEqual } from '../shared/constantTimeEqual.js';
@@ -16,12 +16,13 @@ export type KrakenEmbedVerifierOptions = Readonly<{
   toleranceSeconds?: number;
 }>;
 
-/** `HMAC-SHA256(base64decode(secret), t + "." + rawBody)` as lower-case hex (providers.md §2.2). */
-export const krakenEmbedSignature = (secret: Secret, timestamp: number, rawBody: Buffer): string =>
-  createHmac('sha256', Buffer.from(secret.reveal(), 'base64'))
-    .update(`${timestamp}.`)
-    .update(rawBody)
-    .digest('hex');
+/** The HMAC key: the base64-decoded webhook secret (providers.md §2.2). */
+export const krakenEmbedKey = (secret: Secret): KeyObject =>
+  createSecretKey(Buffer.from(secret.reveal(), 'base64'));
+
+/** `HMAC-SHA256(key, t + "." + rawBody)` as lower-case hex (providers.md §2.2). */
+export const krakenEmbedSignature = (key: KeyObject, timestamp: number, rawBody: Buffer): string =>
+  createHmac('sha256', key).update(`${timestamp}.`).update(rawBody).digest('hex');
 
 /**
  * Creates the Kraken Embed verifier. It checks, in order: the `X-Signature` header's form, the
@@ -43,6 +44,8 @@ export const createKrakenEmbedVerifier = ({
       'createKrakenEmbedVerifier: "toleranceSeconds" must be an integer from 1 to 3600',
     );
   }
+  // Keys are imported once, not on every delivery.
+  const keys = secrets.map(krakenEmbedKey);
   return (request: WebhookRequest): VerifiedDelivery => {
     const signatureHeader = headerValue(request, 'x-signature');
     const { timestamp, signatures } = parseKrakenEmbedSignature(signatureHeader);
@@ -53,8 +56,8 @@ export const createKrakenEmbedVerifier = ({
         `The X-Signature timestamp is ${Math.round(skew)} s from payrec's clock; at most ${toleranceSeconds} s is accepted. Check the sender's clock, or whether this is a replay.`,
       );
     }
-    const matched = secrets.findIndex((secret) => {
-      const expected = krakenEmbedSignature(secret, timestamp, request.rawBody);
+    const matched = keys.findIndex((key) => {
+      const expected = krakenEmbedSignature(key, timestamp, request.rawBody);
       return signatures.some((candidate) => signaturesEqual(candidate, expected));
     });
     if (matched < 0) {
