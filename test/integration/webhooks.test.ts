@@ -500,6 +500,76 @@ describe('webhook receivers', () => {
   });
 });
 
+describe('limits every receiver checks before verifying', () => {
+  let service: Service;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => {
+    ({ service, cleanup } = await startWebhookService({ now: () => now }));
+  });
+  afterEach(async () => {
+    await cleanup();
+  });
+
+  const providers = ['kraken-pay', 'kraken-embed', 'kryptogo', 'kkiapay'] as const;
+  const authHeaders: Record<(typeof providers)[number], Record<string, string>> = {
+    'kraken-pay': {},
+    'kraken-embed': {},
+    kryptogo: {},
+    kkiapay: { 'x-kkiapay-secret': testSecrets.kkiapay },
+  };
+
+  it.each(providers)(
+    '%s refuses an oversized body with 413 and writes nothing',
+    async (provider) => {
+      const response = await service.app.inject({
+        method: 'POST',
+        url: `/webhooks/${provider}`,
+        payload: JSON.stringify({ padding: 'x'.repeat(65 * 1024) }),
+        headers: { 'content-type': 'application/json', ...authHeaders[provider] },
+      });
+      expect(response.statusCode).toBe(413);
+      expect(response.json()).toEqual({
+        code: 'BODY_TOO_LARGE',
+        reason: 'The request body is larger than this route accepts.',
+      });
+      expect(await service.eventStore.readAll({ maxCount: 10 })).toEqual([]);
+    },
+  );
+
+  it.each(providers)(
+    '%s refuses an unsupported media type with 415 and writes nothing',
+    async (provider) => {
+      const response = await service.app.inject({
+        method: 'POST',
+        url: `/webhooks/${provider}`,
+        payload: '<xml/>',
+        headers: { 'content-type': 'application/xml', ...authHeaders[provider] },
+      });
+      expect(response.statusCode).toBe(415);
+      expect(response.json()).toEqual({
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        reason: 'This route does not accept that Content-Type.',
+      });
+      expect(await service.eventStore.readAll({ maxCount: 10 })).toEqual([]);
+    },
+  );
+
+  it('kkiapay refuses malformed JSON sent with the right secret', async () => {
+    const response = await service.app.inject({
+      method: 'POST',
+      url: '/webhooks/kkiapay',
+      payload: '{"transactionId":',
+      headers: { 'content-type': 'application/json', ...authHeaders.kkiapay },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({
+      code: 'MALFORMED_BODY',
+      reason: 'The body is not valid JSON; KKiaPay transaction sends a JSON object.',
+    });
+    expect(await service.eventStore.readAll({ maxCount: 10 })).toEqual([]);
+  });
+});
+
 describe('a provider that is not configured', () => {
   it('answers 404 on its route and writes nothing', async () => {
     const { service, cleanup } = await startWebhookService({
