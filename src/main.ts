@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { FetchImplementation } from 'jose';
 import type { Logger } from 'pino';
@@ -45,10 +46,6 @@ export const openEventStore = (config: Config): EventStore => {
   }
 };
 
-/**
- * The composition root: the one place adapters are wired to ports. Builds the service without
- * listening, so tests can drive it with `app.inject()`.
- */
 export type ServiceOptions = Readonly<{
   logger?: Logger;
   clock?: Clock;
@@ -58,6 +55,11 @@ export type ServiceOptions = Readonly<{
 
 const systemClock: Clock = { now: () => new Date() };
 
+/**
+ * The composition root: the one place adapters are wired to ports. Builds the service without
+ * listening, so tests can drive it with `app.inject()`. Throws the adapters' errors (an
+ * unreadable data directory, a corrupt database).
+ */
 export const createService = async (
   config: Config,
   options: ServiceOptions = {},
@@ -66,7 +68,7 @@ export const createService = async (
   const clock = options.clock ?? systemClock;
   mkdirSync(config.dataDir, { recursive: true });
   const eventStore = openEventStore(config);
-  const readModels = openReadModelDatabase(`${config.dataDir.replace(/\/+$/, '')}/payrec.db`);
+  const readModels = openReadModelDatabase(join(config.dataDir, 'payrec.db'));
   const deliveryLog = new DeliveryLog(readModels);
   const handlePaymentCommand = createPaymentCommandHandler({ eventStore });
   const app = buildHttpServer({
