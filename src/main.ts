@@ -9,10 +9,17 @@ import {
   createApiAuth,
   createRejectionLimiter,
   registerDeliveryRoutes,
+  registerPaymentRoutes,
   registerWebhookRoutes,
 } from './adapters/http/index.js';
 import { DeliveryLog } from './adapters/readModels/deliveryLog.js';
 import { openReadModelDatabase } from './adapters/readModels/readModelDatabase.js';
+import { createSqliteReadModelStore } from './adapters/readModels/sqliteReadModelStore.js';
+import {
+  createProjectionRunner,
+  paymentsProjection,
+  type ProjectionRunner,
+} from './projections/index.js';
 import { createVerifiers } from './adapters/providers/index.js';
 import { createLogger } from './adapters/logging/createLogger.js';
 import {
@@ -28,6 +35,7 @@ export type Service = Readonly<{
   app: FastifyInstance;
   eventStore: EventStore;
   handlePaymentCommand: PaymentCommandHandler;
+  projections: ProjectionRunner;
   logger: Logger;
   /** Stops accepting requests, lets in-flight ones finish, flushes appends, closes the store. */
   close: () => Promise<void>;
@@ -70,10 +78,25 @@ export const createService = async (
   const eventStore = openEventStore(config);
   const readModels = openReadModelDatabase(join(config.dataDir, 'payrec.db'));
   const deliveryLog = new DeliveryLog(readModels);
+  const readModelStore = createSqliteReadModelStore(readModels);
+  const projections = createProjectionRunner({
+    eventStore,
+    readModels: readModelStore,
+    projections: [paymentsProjection],
+    onError: (name, err) => {
+      logger.error({ err, projection: name }, 'projection failed; restarting from its checkpoint');
+    },
+  });
   const handlePaymentCommand = createPaymentCommandHandler({ eventStore });
   const app = buildHttpServer({
     logger,
-    readiness: [{ name: 'eventStore', check: () => eventStore.ping() }],
+    readiness: [
+      { name: 'eventStore', check: () => eventStore.ping() },
+      {
+        name: 'projections',
+        check: () => Promise.resolve(projections.status().every((status) => status.running)),
+      },
+    ],
   });
   await registerWebhookRoutes(app, {
     verifiers: createVerifiers(config.providers, options.fetch ? { fetch: options.fetch } : {}),
@@ -82,16 +105,20 @@ export const createService = async (
     rejectionLimiter: createRejectionLimiter(),
     clock,
   });
-  registerDeliveryRoutes(app, { deliveryLog, auth: createApiAuth(config.apiToken) });
+  const auth = createApiAuth(config.apiToken);
+  registerDeliveryRoutes(app, { deliveryLog, auth });
+  registerPaymentRoutes(app, { eventStore, readModels: readModelStore, auth });
+  projections.start();
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
       await app.close();
+      await projections.stop();
       await eventStore.close();
       deliveryLog.flush();
       readModels.close();
     })();
     return closing;
   };
-  return { app, eventStore, handlePaymentCommand, logger, close };
+  return { app, eventStore, handlePaymentCommand, projections, logger, close };
 };

@@ -8,3 +8,5 @@ export { registerDeliveryRoutes } from './deliveryRoutes.js';
 export { createApiAuth } from './apiAuth.js';
 export { createRejectionLimiter } from './rejectionLimiter.js';
 export type { RejectionLimiter, RejectionLimiterOptions } from './rejectionLimiter.js';
+export { registerPaymentRoutes } from './paymentRoutes.js';
+export type { PaymentRoutesOptions } from './paymentRoutes.js';

@@ -12,3 +12,4 @@ export type {
   EventStore,
 } from './eventStore.js';
 export type { Clock } from './clock.js';
+export type { ReadModelDocument, ReadModelTransaction, ReadModelStore } from './readModelStore.js';

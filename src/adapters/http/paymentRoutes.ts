@@ -1,0 +1,112 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { toPaymentEvent } from '../../application/index.js';
+import {
+  RequestRejected,
+  evolve,
+  initialState,
+  paymentIdSchema,
+  paymentStreamName,
+  type PaymentId,
+  type PaymentState,
+} from '../../domain/index.js';
+import type { EventStore, ReadModelStore, RecordedEvent } from '../../domain/ports/index.js';
+import {
+  paymentStateFromDocument,
+  paymentView,
+  paymentsProjection,
+} from '../../projections/index.js';
+
+export type PaymentRoutesOptions = Readonly<{
+  eventStore: EventStore;
+  readModels: ReadModelStore;
+  auth: (request: FastifyRequest) => Promise<void>;
+}>;
+
+const asOfSchema = z.strictObject({ asOf: z.iso.datetime({ offset: true }).optional() });
+
+const paymentIdFrom = (params: unknown): PaymentId => {
+  const parsed = paymentIdSchema.safeParse(params);
+  if (!parsed.success) {
+    throw new RequestRejected(
+      'INVALID_QUERY',
+      'The provider must be one of kraken-pay, kraken-embed, kryptogo, kkiapay, and the ref 1 to 256 printable characters.',
+    );
+  }
+  return parsed.data;
+};
+
+/** Where an event came from, for the audit trail. */
+const sourceOf = (event: RecordedEvent): string => {
+  const evidence = (event.data['evidence'] ?? null) as { channel?: string } | null;
+  if (evidence?.channel) return evidence.channel;
+  const source = event.data['source'];
+  if (typeof source === 'string') return source;
+  const channel = event.data['channel'];
+  return typeof channel === 'string' ? channel : 'payrec';
+};
+
+/**
+ * `GET /payments/{provider}/{ref}` (current state from the `payments` read model, or as of an
+ * instant, folded exactly from the stream) and `GET /payments/{provider}/{ref}/events` (the audit
+ * trail: every event in order with its source and evidence).
+ */
+export const registerPaymentRoutes = (
+  app: FastifyInstance,
+  { eventStore, readModels, auth }: PaymentRoutesOptions,
+): void => {
+  app.get('/payments/:provider/:ref', { onRequest: auth }, async (request, reply) => {
+    const id = paymentIdFrom(request.params);
+    const query = asOfSchema.safeParse(request.query);
+    if (!query.success) {
+      throw new RequestRejected(
+        'INVALID_QUERY',
+        'asOf must be an ISO-8601 instant with a time zone, e.g. 2026-11-24T10:00:00Z.',
+      );
+    }
+    let state: PaymentState;
+    let version: number;
+    if (query.data.asOf === undefined) {
+      const document = readModels.get(paymentsProjection.name, `${id.provider}/${id.ref}`);
+      state = paymentStateFromDocument(document);
+      version = document === null ? -1 : (document['version'] as number);
+    } else {
+      const instant = Date.parse(query.data.asOf);
+      state = initialState();
+      version = -1;
+      for (const recorded of await eventStore.readStream(paymentStreamName(id))) {
+        if (Date.parse(recorded.recordedAt) > instant) break;
+        const event = toPaymentEvent(recorded);
+        if (event) state = evolve(state, event);
+        version = Number(recorded.revision);
+      }
+    }
+    if (state.status === 'unknown') {
+      return reply.code(404).send({
+        code: 'PAYMENT_NOT_FOUND',
+        reason: `payrec knows no ${id.provider} payment "${id.ref}"${query.data.asOf ? ` as of ${query.data.asOf}` : ''}.`,
+      });
+    }
+    return paymentView(state, version);
+  });
+
+  app.get('/payments/:provider/:ref/events', { onRequest: auth }, async (request, reply) => {
+    const id = paymentIdFrom(request.params);
+    const events = await eventStore.readStream(paymentStreamName(id));
+    if (events.length === 0) {
+      return reply.code(404).send({
+        code: 'PAYMENT_NOT_FOUND',
+        reason: `payrec knows no ${id.provider} payment "${id.ref}".`,
+      });
+    }
+    return {
+      events: events.map((event) => ({
+        type: event.type,
+        revision: Number(event.revision),
+        recordedAt: event.recordedAt,
+        source: sourceOf(event),
+        data: event.data,
+      })),
+    };
+  });
+};

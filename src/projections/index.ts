@@ -1,0 +1,10 @@
+export type { Projection } from './projection.js';
+export { paymentsProjection, paymentStateFromDocument } from './paymentsProjection.js';
+export { createProjectionRunner, applyBatch } from './projectionRunner.js';
+export type {
+  ProjectionRunner,
+  ProjectionRunnerOptions,
+  ProjectionStatus,
+} from './projectionRunner.js';
+export { paymentView } from './paymentView.js';
+export type { PaymentView } from './paymentView.js';

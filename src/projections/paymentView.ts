@@ -1,0 +1,50 @@
+import type { KnownPayment, Money } from '../domain/index.js';
+
+/** A payment as the query API answers it (INTERFACE.md `GET /payments/{provider}/{ref}`). */
+export type PaymentView = Readonly<{
+  provider: string;
+  ref: string;
+  status: string;
+  /** What the merchant registered, when it did. */
+  expectedAmount: Money | null;
+  /** The last amount a provider reported. */
+  reportedAmount: Money | null;
+  currency: string | null;
+  orderId: string | null;
+  expiresAt: string | null;
+  /** The stream revision of the last event: the payment's version. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  /** The delivery and channel behind the current status. */
+  statusSource: Readonly<{ channel: string; deliveryKey: string; at: string }> | null;
+  awaitingConfirmation: boolean;
+  discrepancies: KnownPayment['openDiscrepancies'];
+}>;
+
+export const paymentView = (state: KnownPayment, version: number): PaymentView => {
+  const expectedAmount = state.expected?.amount ?? null;
+  const reportedAmount = state.reportedAmount?.amount ?? null;
+  return {
+    provider: state.payment.provider,
+    ref: state.payment.ref,
+    status: state.status,
+    expectedAmount,
+    reportedAmount,
+    currency: expectedAmount?.currency ?? reportedAmount?.currency ?? null,
+    orderId: state.orderId,
+    expiresAt: state.expected?.expiresAt ?? null,
+    version,
+    createdAt: state.createdAt,
+    updatedAt: state.updatedAt,
+    statusSource: state.statusOrigin
+      ? {
+          channel: state.statusOrigin.channel,
+          deliveryKey: state.statusOrigin.deliveryKey,
+          at: state.statusOrigin.at,
+        }
+      : null,
+    awaitingConfirmation: state.awaitingConfirmation,
+    discrepancies: state.openDiscrepancies,
+  };
+};

@@ -1,0 +1,173 @@
+import type {
+  EventStore,
+  ReadModelStore,
+  RecordedEvent,
+  Subscription,
+} from '../domain/ports/index.js';
+import type { Projection } from './projection.js';
+
+export type ProjectionStatus = Readonly<{
+  name: string;
+  running: boolean;
+  /** The global position of the last event applied (0n before any). */
+  position: bigint;
+  /** When the last batch was applied, as epoch milliseconds (0 before any). */
+  appliedAt: number;
+  error: string | null;
+}>;
+
+export type ProjectionRunnerOptions = Readonly<{
+  eventStore: EventStore;
+  readModels: ReadModelStore;
+  projections: readonly Projection[];
+  /** Events applied per read-model transaction at most. Default 512. */
+  batchSize?: number;
+  /** Called when a projection fails; the runner restarts it from its checkpoint. */
+  onError?: (projection: string, error: unknown) => void;
+  /** Delay before a failed projection restarts. Default 1000 ms. */
+  restartDelayMs?: number;
+}>;
+
+/** Applies a batch of events to one projection and moves its checkpoint, in one transaction. */
+export const applyBatch = (
+  readModels: ReadModelStore,
+  projection: Projection,
+  events: readonly RecordedEvent[],
+): void => {
+  const last = events.at(-1);
+  if (last === undefined) return;
+  readModels.transaction((tx) => {
+    const checkpoint = tx.checkpoint(projection.name)?.position ?? 0n;
+    for (const event of events) {
+      if (event.globalPosition <= checkpoint) continue;
+      const id = projection.documentId(event);
+      if (id === null) continue;
+      const next = projection.evolve(tx.get(projection.name, id), event);
+      if (next !== null) tx.put(projection.name, next);
+    }
+    if (last.globalPosition > checkpoint)
+      tx.setCheckpoint(projection.name, last.globalPosition, projection.version);
+  });
+};
+
+/**
+ * Runs projections on the event store's catch-up subscription, each from its own checkpoint.
+ * Events are applied in batches, each batch and its checkpoint in one read-model transaction, so
+ * a restart resumes exactly and redelivered events change nothing. A projection whose version
+ * changed is rebuilt from the start. A projection that fails is visible in `status()` and is
+ * restarted from its checkpoint, never left silently dead.
+ */
+export const createProjectionRunner = ({
+  eventStore,
+  readModels,
+  projections,
+  batchSize = 512,
+  onError,
+  restartDelayMs = 1000,
+}: ProjectionRunnerOptions) => {
+  const statuses = new Map<string, ProjectionStatus>();
+  const subscriptions = new Map<string, Subscription>();
+  let stopped = false;
+
+  const run = async (projection: Projection): Promise<void> => {
+    const stored = readModels.transaction((tx) => tx.checkpoint(projection.name));
+    if (stored !== null && stored.version !== projection.version) readModels.reset(projection.name);
+    const after =
+      stored !== null && stored.version === projection.version ? stored.position : undefined;
+    const subscription = eventStore.subscribeToAll({
+      ...(after !== undefined ? { after } : {}),
+      filter: { streamPrefixes: [projection.streamPrefix] },
+    });
+    subscriptions.set(projection.name, subscription);
+    statuses.set(projection.name, {
+      name: projection.name,
+      running: true,
+      position: after ?? 0n,
+      appliedAt: Date.now(),
+      error: null,
+    });
+    let batch: RecordedEvent[] = [];
+    let flushScheduled = false;
+    const flush = () => {
+      flushScheduled = false;
+      const events = batch;
+      batch = [];
+      applyBatch(readModels, projection, events);
+      const last = events.at(-1);
+      if (last) {
+        statuses.set(projection.name, {
+          name: projection.name,
+          running: true,
+          position: last.globalPosition,
+          appliedAt: Date.now(),
+          error: null,
+        });
+      }
+    };
+    try {
+      for await (const event of subscription) {
+        batch.push(event);
+        if (batch.length >= batchSize) flush();
+        else if (!flushScheduled) {
+          // Everything the subscription hands over in this turn goes into one transaction.
+          flushScheduled = true;
+          setImmediate(() => {
+            try {
+              flush();
+            } catch (error) {
+              fail(projection, error);
+            }
+          });
+        }
+      }
+      if (batch.length > 0) flush();
+    } catch (error) {
+      fail(projection, error);
+    }
+  };
+
+  const fail = (projection: Projection, error: unknown) => {
+    const previous = statuses.get(projection.name);
+    statuses.set(projection.name, {
+      name: projection.name,
+      running: false,
+      position: previous?.position ?? 0n,
+      appliedAt: previous?.appliedAt ?? 0,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    onError?.(projection.name, error);
+    void subscriptions.get(projection.name)?.unsubscribe();
+    if (!stopped) {
+      setTimeout(() => {
+        if (!stopped) void run(projection);
+      }, restartDelayMs).unref();
+    }
+  };
+
+  return {
+    start: () => {
+      for (const projection of projections) void run(projection);
+    },
+    /** Stops every subscription and lets batches already read reach the read model. */
+    stop: async () => {
+      stopped = true;
+      await Promise.all(
+        [...subscriptions.values()].map((subscription) => subscription.unsubscribe()),
+      );
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    },
+    status: (): ProjectionStatus[] =>
+      projections.map(
+        (projection) =>
+          statuses.get(projection.name) ?? {
+            name: projection.name,
+            running: false,
+            position: 0n,
+            appliedAt: 0,
+            error: null,
+          },
+      ),
+  };
+};
+
+export type ProjectionRunner = ReturnType<typeof createProjectionRunner>;

@@ -1,0 +1,205 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSqliteReadModelStore } from '../../src/adapters/readModels/sqliteReadModelStore.js';
+import { openReadModelDatabase } from '../../src/adapters/readModels/readModelDatabase.js';
+import {
+  applyBatch,
+  paymentStateFromDocument,
+  paymentView,
+  paymentsProjection,
+} from '../../src/projections/index.js';
+import type { Service } from '../../src/main.js';
+import { aKrakenEmbedEvent, signedKrakenEmbedDelivery } from '../support/webhookBuilders.js';
+import { startWebhookService, testSecrets } from '../support/webhookService.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const waitFor = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+describe('the payments read model and its API', () => {
+  let service: Service;
+  let cleanup: () => Promise<void>;
+  const now = () => new Date();
+  beforeEach(async () => {
+    ({ service, cleanup } = await startWebhookService({ now }));
+  });
+  afterEach(async () => {
+    await cleanup();
+  });
+
+  const deliver = async (overrides: Record<string, unknown>) => {
+    const { payload, headers } = signedKrakenEmbedDelivery({
+      body: aKrakenEmbedEvent(overrides),
+      secret: testSecrets.krakenEmbed,
+      at: now(),
+    });
+    const response = await service.app.inject({
+      method: 'POST',
+      url: '/webhooks/kraken-embed',
+      payload,
+      headers,
+    });
+    expect(response.statusCode).toBe(200);
+  };
+  const get = (url: string) => service.app.inject({ method: 'GET', url });
+
+  it('answers the current state once the projection has applied the delivery', async () => {
+    await deliver({ id: 'Q-1', event_type: 'quote.executed' });
+    const view = await waitFor(async () => {
+      const response = await get('/payments/kraken-embed/Q-1');
+      return response.statusCode === 200 ? response.json<Record<string, unknown>>() : undefined;
+    });
+    expect(view).toMatchObject({
+      provider: 'kraken-embed',
+      ref: 'Q-1',
+      status: 'success',
+      reportedAmount: { minor: 10_000, currency: 'USD' },
+      currency: 'USD',
+      version: 1,
+      statusSource: { channel: 'webhook' },
+      awaitingConfirmation: false,
+      discrepancies: [],
+    });
+  });
+
+  it('answers 404 for a payment it does not know, and 400 for a bad asOf', async () => {
+    const unknown = await get('/payments/kraken-embed/NOPE');
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toEqual({
+      code: 'PAYMENT_NOT_FOUND',
+      reason: 'payrec knows no kraken-embed payment "NOPE".',
+    });
+    const badProvider = await get('/payments/stripe/abc');
+    expect(badProvider.statusCode).toBe(400);
+    const badAsOf = await get('/payments/kraken-embed/Q-1?asOf=yesterday');
+    expect(badAsOf.statusCode).toBe(400);
+    expect(badAsOf.json()).toEqual({
+      code: 'INVALID_QUERY',
+      reason: 'asOf must be an ISO-8601 instant with a time zone, e.g. 2026-11-24T10:00:00Z.',
+    });
+  });
+
+  it('lists the audit trail in order with sources and evidence', async () => {
+    await deliver({ id: 'Q-2', event_type: 'quote.executed' });
+    await deliver({
+      id: 'Q-2',
+      event_type: 'quote.execution_failed',
+      timestamp: '2025-01-15T10:31:00Z',
+    });
+    const response = await get('/payments/kraken-embed/Q-2/events');
+    const { events } = response.json<{
+      events: Array<{ type: string; source: string; data: Record<string, unknown> }>;
+    }>();
+    expect(events.map((event) => event.type)).toEqual([
+      'ProviderReportRecorded',
+      'PaymentStatusChanged',
+      'ProviderReportRecorded',
+      'DiscrepancyDetected',
+    ]);
+    expect(events.map((event) => event.source)).toEqual([
+      'webhook',
+      'webhook',
+      'webhook',
+      'payrec',
+    ]);
+    expect(events[0]?.data).toMatchObject({
+      evidence: { verification: { method: 'hmac-sha256' } },
+    });
+  });
+
+  it('answers asOf any event time with the state right after that event', async () => {
+    await deliver({ id: 'Q-3', event_type: 'quote.executed' });
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    await deliver({
+      id: 'Q-3',
+      event_type: 'quote.execution_failed',
+      timestamp: '2025-01-15T10:31:00Z',
+    });
+    const stored = await service.eventStore.readStream('payment-kraken-embed/Q-3');
+    const first = stored[0]?.recordedAt ?? '';
+    const last = stored.at(-1)?.recordedAt ?? '';
+    const before = await get(
+      `/payments/kraken-embed/Q-3?asOf=${new Date(Date.parse(first) - 1).toISOString()}`,
+    );
+    expect(before.statusCode).toBe(404);
+    const atFirst = await get(`/payments/kraken-embed/Q-3?asOf=${first}`);
+    expect(atFirst.json()).toMatchObject({ status: 'success', version: 1, discrepancies: [] });
+    const atLast = await get(`/payments/kraken-embed/Q-3?asOf=${last}`);
+    expect(atLast.json<{ discrepancies: unknown[] }>().discrepancies).toHaveLength(1);
+  });
+
+  it('reports the projection on /readyz', async () => {
+    const ready = await get('/readyz');
+    expect(ready.json()).toEqual({
+      status: 'ready',
+      checks: { eventStore: 'ok', projections: 'ok' },
+    });
+  });
+});
+
+describe('the payments projection', () => {
+  let directory: string;
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), 'payrec-projection-'));
+  });
+  afterEach(() => {
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('gives the same read model when rebuilt from position 0, and when every event is applied twice', async () => {
+    const { service, cleanup } = await startWebhookService({ now: () => new Date() });
+    try {
+      for (const [id, eventType] of [
+        ['R-1', 'quote.executed'],
+        ['R-2', 'quote.cancelled'],
+        ['R-1', 'quote.execution_failed'],
+      ] as const) {
+        const { payload, headers } = signedKrakenEmbedDelivery({
+          body: aKrakenEmbedEvent({ id, event_type: eventType, timestamp: `${id}-${eventType}` }),
+          secret: testSecrets.krakenEmbed,
+          at: new Date(),
+        });
+        await service.app.inject({
+          method: 'POST',
+          url: '/webhooks/kraken-embed',
+          payload,
+          headers,
+        });
+      }
+      const events = await service.eventStore.readAll({ maxCount: 1_000 });
+      const live = await waitFor(async () => {
+        const response = await service.app.inject({
+          method: 'GET',
+          url: '/payments/kraken-embed/R-1',
+        });
+        const body = response.json<{ version?: number }>();
+        return body.version === 3 ? body : undefined;
+      });
+
+      const db = openReadModelDatabase(join(directory, 'rebuild.db'));
+      const rebuilt = createSqliteReadModelStore(db);
+      applyBatch(rebuilt, paymentsProjection, events);
+      const once = ['R-1', 'R-2'].map((ref) => rebuilt.get('payments', `kraken-embed/${ref}`));
+      for (const event of events) applyBatch(rebuilt, paymentsProjection, [event]);
+      rebuilt.reset('payments');
+      applyBatch(rebuilt, paymentsProjection, [...events, ...events]);
+      const twice = ['R-1', 'R-2'].map((ref) => rebuilt.get('payments', `kraken-embed/${ref}`));
+      expect(twice).toEqual(once);
+      const rebuiltState = paymentStateFromDocument(once[0] ?? null);
+      if (rebuiltState.status === 'unknown') throw new Error('R-1 was not rebuilt');
+      expect(JSON.parse(JSON.stringify(paymentView(rebuiltState, 3)))).toEqual(live);
+      expect(live).toMatchObject({ version: 3, status: 'success' });
+      db.close();
+    } finally {
+      await cleanup();
+    }
+  });
+});
