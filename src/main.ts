@@ -15,10 +15,11 @@ import {
 import { DeliveryLog } from './adapters/readModels/deliveryLog.js';
 import { openReadModelDatabase } from './adapters/readModels/readModelDatabase.js';
 import { createSqliteReadModelStore } from './adapters/readModels/sqliteReadModelStore.js';
+import { startProjectionThread } from './adapters/projectionThread/projectionThread.js';
 import {
   createProjectionRunner,
   paymentsProjection,
-  type ProjectionRunner,
+  type ProjectionStatus,
 } from './projections/index.js';
 import { createVerifiers } from './adapters/providers/index.js';
 import { createLogger } from './adapters/logging/createLogger.js';
@@ -35,7 +36,7 @@ export type Service = Readonly<{
   app: FastifyInstance;
   eventStore: EventStore;
   handlePaymentCommand: PaymentCommandHandler;
-  projections: ProjectionRunner;
+  projections: Projections;
   logger: Logger;
   /** Stops accepting requests, lets in-flight ones finish, flushes appends, closes the store. */
   close: () => Promise<void>;
@@ -54,6 +55,9 @@ export const openEventStore = (config: Config): EventStore => {
   }
 };
 
+/** The running projections, wherever they run. */
+export type Projections = Readonly<{ status: () => ProjectionStatus[]; stop: () => Promise<void> }>;
+
 export type ServiceOptions = Readonly<{
   logger?: Logger;
   clock?: Clock;
@@ -62,6 +66,47 @@ export type ServiceOptions = Readonly<{
 }>;
 
 const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * On the embedded store, projections run on their own thread with their own connections, so
+ * projecting never takes the event loop that serves webhooks; on EventStoreDB they run here, on
+ * the client's subscription.
+ */
+const startProjections = (
+  config: Config,
+  {
+    eventStore,
+    readModelStore,
+    readModelPath,
+    logger,
+  }: Readonly<{
+    eventStore: EventStore;
+    readModelStore: ReturnType<typeof createSqliteReadModelStore>;
+    readModelPath: string;
+    logger: Logger;
+  }>,
+): Projections => {
+  if (config.eventStore.kind === 'sqlite') {
+    return startProjectionThread({
+      eventStorePath: config.eventStore.path,
+      readModelPath,
+      pollIntervalMs: 20,
+      onError: (err) => {
+        logger.error({ err }, 'the projection thread failed; restarting it from its checkpoints');
+      },
+    });
+  }
+  const runner = createProjectionRunner({
+    eventStore,
+    readModels: readModelStore,
+    projections: [paymentsProjection],
+    onError: (name, err) => {
+      logger.error({ err, projection: name }, 'projection failed; restarting from its checkpoint');
+    },
+  });
+  runner.start();
+  return runner;
+};
 
 /**
  * The composition root: the one place adapters are wired to ports. Builds the service without
@@ -78,14 +123,15 @@ export const createService = async (
   const eventStore = openEventStore(config);
   const readModels = openReadModelDatabase(join(config.dataDir, 'payrec.db'));
   const deliveryLog = new DeliveryLog(readModels);
-  const readModelStore = createSqliteReadModelStore(readModels);
-  const projections = createProjectionRunner({
+  // Read models live in their own file: the projection thread writes it, the API only reads it.
+  const readModelPath = join(config.dataDir, 'readmodels.db');
+  const readModelDb = openReadModelDatabase(readModelPath);
+  const readModelStore = createSqliteReadModelStore(readModelDb);
+  const projections = startProjections(config, {
     eventStore,
-    readModels: readModelStore,
-    projections: [paymentsProjection],
-    onError: (name, err) => {
-      logger.error({ err, projection: name }, 'projection failed; restarting from its checkpoint');
-    },
+    readModelStore,
+    readModelPath,
+    logger,
   });
   const handlePaymentCommand = createPaymentCommandHandler({ eventStore });
   const app = buildHttpServer({
@@ -94,7 +140,10 @@ export const createService = async (
       { name: 'eventStore', check: () => eventStore.ping() },
       {
         name: 'projections',
-        check: () => Promise.resolve(projections.status().every((status) => status.running)),
+        check: () => {
+          const statuses = projections.status();
+          return Promise.resolve(statuses.length > 0 && statuses.every((status) => status.running));
+        },
       },
     ],
   });
@@ -108,7 +157,6 @@ export const createService = async (
   const auth = createApiAuth(config.apiToken);
   registerDeliveryRoutes(app, { deliveryLog, auth });
   registerPaymentRoutes(app, { eventStore, readModels: readModelStore, auth });
-  projections.start();
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
@@ -117,6 +165,7 @@ export const createService = async (
       await eventStore.close();
       deliveryLog.flush();
       readModels.close();
+      readModelDb.close();
     })();
     return closing;
   };

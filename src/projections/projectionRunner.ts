@@ -1,5 +1,6 @@
 import type {
   EventStore,
+  ReadModelDocument,
   ReadModelStore,
   RecordedEvent,
   Subscription,
@@ -28,7 +29,10 @@ export type ProjectionRunnerOptions = Readonly<{
   restartDelayMs?: number;
 }>;
 
-/** Applies a batch of events to one projection and moves its checkpoint, in one transaction. */
+/**
+ * Applies a batch of events to one projection and moves its checkpoint, in one transaction. A
+ * document touched by several events of the batch is read once and written once.
+ */
 export const applyBatch = (
   readModels: ReadModelStore,
   projection: Projection,
@@ -38,13 +42,20 @@ export const applyBatch = (
   if (last === undefined) return;
   readModels.transaction((tx) => {
     const checkpoint = tx.checkpoint(projection.name)?.position ?? 0n;
+    const touched = new Map<string, ReadModelDocument | null>();
+    const current = (id: string) => {
+      const pending = touched.get(id);
+      return pending === undefined ? tx.get(projection.name, id) : (pending?.document ?? null);
+    };
     for (const event of events) {
       if (event.globalPosition <= checkpoint) continue;
       const id = projection.documentId(event);
       if (id === null) continue;
-      const next = projection.evolve(tx.get(projection.name, id), event);
-      if (next !== null) tx.put(projection.name, next);
+      const next = projection.evolve(current(id), event);
+      if (next !== null) touched.set(id, next);
     }
+    for (const document of touched.values())
+      if (document !== null) tx.put(projection.name, document);
     if (last.globalPosition > checkpoint)
       tx.setCheckpoint(projection.name, last.globalPosition, projection.version);
   });

@@ -15,8 +15,17 @@ describe('payrec serve, as a process', () => {
     const health = await fetch(`${service.baseUrl}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
-    const ready = await fetch(`${service.baseUrl}/readyz`);
+    // Ready once the projection thread has reported that it runs.
+    let ready = await fetch(`${service.baseUrl}/readyz`);
+    for (let attempt = 0; attempt < 50 && ready.status !== 200; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ready = await fetch(`${service.baseUrl}/readyz`);
+    }
     expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { eventStore: 'ok', projections: 'ok' },
+    });
     expect(existsSync(join(service.dataDir, 'events.db'))).toBe(true);
   });
 

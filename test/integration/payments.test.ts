@@ -136,12 +136,12 @@ describe('the payments read model and its API', () => {
     expect(atLast.json<{ discrepancies: unknown[] }>().discrepancies).toHaveLength(1);
   });
 
-  it('reports the projection on /readyz', async () => {
-    const ready = await get('/readyz');
-    expect(ready.json()).toEqual({
-      status: 'ready',
-      checks: { eventStore: 'ok', projections: 'ok' },
+  it('reports the projections on /readyz: not ready until they run, then ready', async () => {
+    const ready = await waitFor(async () => {
+      const response = await get('/readyz');
+      return response.statusCode === 200 ? response.json<unknown>() : undefined;
     });
+    expect(ready).toEqual({ status: 'ready', checks: { eventStore: 'ok', projections: 'ok' } });
   });
 });
 

@@ -1,0 +1,66 @@
+/**
+ * The projection thread: it follows the embedded event store with its own connection and keeps
+ * the read models in their own database file, so that projecting never takes the event loop
+ * that is serving webhooks. It reports each projection's status to the main thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { createProjectionRunner, paymentsProjection } from '../../projections/index.js';
+import { openSqliteEventStore } from '../eventStore/sqlite/sqliteEventStore.js';
+import { openReadModelDatabase } from '../readModels/readModelDatabase.js';
+import { createSqliteReadModelStore } from '../readModels/sqliteReadModelStore.js';
+
+export type ProjectionWorkerData = Readonly<{
+  eventStorePath: string;
+  readModelPath: string;
+  pollIntervalMs: number;
+}>;
+export type ProjectionWorkerMessage =
+  | Readonly<{
+      type: 'status';
+      statuses: ReadonlyArray<{
+        name: string;
+        running: boolean;
+        position: string;
+        appliedAt: number;
+        error: string | null;
+      }>;
+    }>
+  | Readonly<{ type: 'stopped' }>;
+
+const port = parentPort;
+if (port === null) throw new Error('projectionWorker must run as a worker thread');
+const { eventStorePath, readModelPath, pollIntervalMs } = workerData as ProjectionWorkerData;
+
+const eventStore = openSqliteEventStore({ path: eventStorePath, pollIntervalMs, writer: 'inline' });
+const db = openReadModelDatabase(readModelPath);
+const runner = createProjectionRunner({
+  eventStore,
+  readModels: createSqliteReadModelStore(db),
+  projections: [paymentsProjection],
+});
+
+const report = () => {
+  const message: ProjectionWorkerMessage = {
+    type: 'status',
+    statuses: runner
+      .status()
+      .map((status) => ({ ...status, position: status.position.toString() })),
+  };
+  port.postMessage(message);
+};
+const reporting = setInterval(report, 250);
+runner.start();
+report();
+
+port.on('message', (message: unknown) => {
+  if (message !== 'stop') return;
+  clearInterval(reporting);
+  void (async () => {
+    await runner.stop();
+    await eventStore.close();
+    db.close();
+    const stopped: ProjectionWorkerMessage = { type: 'stopped' };
+    port.postMessage(stopped);
+    port.close();
+  })();
+});
