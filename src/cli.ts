@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { demoCommand } from './commands/demoCommand.js';
+import { paymentsCommand, paymentsUsage } from './commands/paymentsCommand.js';
+import { projectionsCommand, projectionsUsage } from './commands/projectionsCommand.js';
 import { serveCommand } from './commands/serveCommand.js';
 import { simulateCommand, simulateUsage } from './commands/simulateCommand.js';
 import { PayrecError } from './domain/index.js';
@@ -10,10 +12,16 @@ Commands:
   serve              Run the service (webhooks, delivery log, health).
   simulate serve|send  The provider simulator (see "payrec simulate").
   demo               payrec and the simulator together, with a realistic mix of deliveries.
+  payments show      A payment's state and audit trail, from the event log.
+  projections rebuild  Rebuild read models from the event log.
 
 Configuration comes from the environment; see the README.
 
-${simulateUsage}`;
+${simulateUsage}
+
+${paymentsUsage}
+
+${projectionsUsage}`;
 
 const run = async (argv: readonly string[]): Promise<number> => {
   const [command, ...rest] = argv;
@@ -24,6 +32,10 @@ const run = async (argv: readonly string[]): Promise<number> => {
       return simulateCommand(rest);
     case 'demo':
       return demoCommand(rest);
+    case 'payments':
+      return paymentsCommand(rest);
+    case 'projections':
+      return projectionsCommand(rest);
     case 'help':
     case '--help':
     case '-h':

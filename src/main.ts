@@ -14,7 +14,10 @@ import {
 } from './adapters/http/index.js';
 import { DeliveryLog } from './adapters/readModels/deliveryLog.js';
 import { openReadModelDatabase } from './adapters/readModels/readModelDatabase.js';
-import { createSqliteReadModelStore } from './adapters/readModels/sqliteReadModelStore.js';
+import {
+  createSqliteReadModelStore,
+  type SqliteReadModelStore,
+} from './adapters/readModels/sqliteReadModelStore.js';
 import { startProjectionThread } from './adapters/projectionThread/projectionThread.js';
 import {
   createProjectionRunner,
@@ -81,7 +84,7 @@ const startProjections = (
     logger,
   }: Readonly<{
     eventStore: EventStore;
-    readModelStore: ReturnType<typeof createSqliteReadModelStore>;
+    readModelStore: SqliteReadModelStore;
     readModelPath: string;
     logger: Logger;
   }>,

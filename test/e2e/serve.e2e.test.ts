@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, startService, type RunningService } from '../support/runningService.js';
+import { aKrakenEmbedEvent, signedKrakenEmbedDelivery } from '../support/webhookBuilders.js';
 
 describe('payrec serve, as a process', () => {
   let service: RunningService | undefined;
@@ -59,5 +60,45 @@ describe('payrec serve, as a process', () => {
     expect(result.stdout).toMatch(/kraken-pay\/demoP7\s+failed/);
     expect(result.stdout).toMatch(/kkiapay\/demoK0\s+pending\s+hint awaiting the status endpoint/);
     expect(result.stdout).toContain('rejected and written nowhere: ');
+  });
+
+  it('shows a payment from the log and rebuilds the read models, from the command line', async () => {
+    const secret = Buffer.from('e2e-kraken-embed-secret-0000').toString('base64');
+    service = await startService({ KRAKEN_EMBED_WEBHOOK_SECRET: secret });
+    const { payload, headers } = signedKrakenEmbedDelivery({
+      body: aKrakenEmbedEvent({ id: 'E2E-1', event_type: 'quote.executed' }),
+      secret,
+      at: new Date(),
+    });
+    const accepted = await fetch(`${service.baseUrl}/webhooks/kraken-embed`, {
+      method: 'POST',
+      headers,
+      body: payload,
+    });
+    expect(accepted.status).toBe(200);
+    const dataDir = service.dataDir;
+    await service.stop('SIGTERM');
+
+    const shown = await runCli(['payments', 'show', 'kraken-embed', 'E2E-1'], {
+      PAYREC_DATA_DIR: dataDir,
+    });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('kraken-embed/E2E-1: success');
+    expect(shown.stdout).toContain('reported USD 100.00');
+    expect(shown.stdout).toMatch(
+      /ProviderReportRecorded\s+webhook "quote.executed" \(hmac-sha256, verified\)/,
+    );
+    expect(shown.stdout).toContain('pending → success');
+
+    const unknown = await runCli(['payments', 'show', 'kraken-embed', 'NOPE'], {
+      PAYREC_DATA_DIR: dataDir,
+    });
+    expect(unknown.code).toBe(1);
+
+    const rebuilt = await runCli(['projections', 'rebuild'], { PAYREC_DATA_DIR: dataDir });
+    expect(rebuilt.code).toBe(0);
+    expect(rebuilt.stdout).toMatch(
+      /payments: rebuilt from 2 events in [\d.]+ s \([\d,]+ events\/s\)/,
+    );
   });
 });

@@ -136,6 +136,32 @@ describe('the payments read model and its API', () => {
     expect(atLast.json<{ discrepancies: unknown[] }>().discrepancies).toHaveLength(1);
   });
 
+  it('lists payments by status and provider, in pages', async () => {
+    await deliver({ id: 'L-1', event_type: 'quote.executed' });
+    await deliver({ id: 'L-2', event_type: 'quote.cancelled' });
+    await deliver({ id: 'L-3', event_type: 'quote.executed' });
+    await waitFor(async () => {
+      const response = await get('/payments?provider=kraken-embed');
+      return response.json<{ items: unknown[] }>().items.length === 3 ? true : undefined;
+    });
+    const succeeded = await get('/payments?status=success&limit=1');
+    const page1 = succeeded.json<{ items: Array<{ ref: string }>; nextCursor: string }>();
+    expect(page1.items.map((item) => item.ref)).toEqual(['L-1']);
+    const page2 = (await get(`/payments?status=success&limit=1&cursor=${page1.nextCursor}`)).json<{
+      items: Array<{ ref: string; status: string }>;
+      nextCursor: string | null;
+    }>();
+    expect(page2.items).toMatchObject([{ ref: 'L-3', status: 'success' }]);
+    expect(page2.nextCursor).toBeNull();
+    const cancelled = (await get('/payments?status=cancelled')).json<{
+      items: Array<{ ref: string }>;
+    }>();
+    expect(cancelled.items.map((item) => item.ref)).toEqual(['L-2']);
+    const bad = await get('/payments?status=paid&limit=9999');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ code: string }>().code).toBe('INVALID_QUERY');
+  });
+
   it('reports the projections on /readyz: not ready until they run, then ready', async () => {
     const ready = await waitFor(async () => {
       const response = await get('/readyz');

@@ -10,7 +10,8 @@ import {
   type PaymentId,
   type PaymentState,
 } from '../../domain/index.js';
-import type { EventStore, ReadModelStore, RecordedEvent } from '../../domain/ports/index.js';
+import type { EventStore, RecordedEvent } from '../../domain/ports/index.js';
+import type { SqliteReadModelStore } from '../readModels/sqliteReadModelStore.js';
 import {
   paymentStateFromDocument,
   paymentView,
@@ -19,11 +20,33 @@ import {
 
 export type PaymentRoutesOptions = Readonly<{
   eventStore: EventStore;
-  readModels: ReadModelStore;
+  readModels: SqliteReadModelStore;
   auth: (request: FastifyRequest) => Promise<void>;
 }>;
 
 const asOfSchema = z.strictObject({ asOf: z.iso.datetime({ offset: true }).optional() });
+
+const listSchema = z.strictObject({
+  status: z.enum(['pending', 'success', 'failed', 'expired', 'cancelled', 'refunded']).optional(),
+  provider: z.enum(['kraken-pay', 'kraken-embed', 'kryptogo', 'kkiapay']).optional(),
+  updatedSince: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(400).optional(),
+});
+
+const encodeCursor = (updatedAt: string, id: string) =>
+  Buffer.from(JSON.stringify([updatedAt, id])).toString('base64url');
+const decodeCursor = (cursor: string): { updatedAt: string; id: string } | null => {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
+      return { updatedAt: parsed[0], id: parsed[1] };
+    }
+  } catch {
+    // fall through: not a cursor this API issued
+  }
+  return null;
+};
 
 const paymentIdFrom = (params: unknown): PaymentId => {
   const parsed = paymentIdSchema.safeParse(params);
@@ -88,6 +111,41 @@ export const registerPaymentRoutes = (
       });
     }
     return paymentView(state, version);
+  });
+
+  app.get('/payments', { onRequest: auth }, (request) => {
+    const parsed = listSchema.safeParse(request.query);
+    if (!parsed.success) {
+      const fields = [
+        ...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || 'query')),
+      ].join(', ');
+      throw new RequestRejected(
+        'INVALID_QUERY',
+        `Check ${fields}: status is one of the six statuses, provider one of the four providers, updatedSince an ISO-8601 instant, limit 1 to 500.`,
+      );
+    }
+    const { status, provider, updatedSince, limit, cursor } = parsed.data;
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (after === null)
+      throw new RequestRejected('INVALID_QUERY', 'The cursor is not one this API issued.');
+    const rows = readModels.list(paymentsProjection.name, {
+      limit: limit + 1,
+      ...(status ? { status } : {}),
+      ...(provider ? { provider } : {}),
+      ...(updatedSince ? { updatedSince: new Date(updatedSince).toISOString() } : {}),
+      ...(after ? { after } : {}),
+    });
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.flatMap((row) => {
+        const state = paymentStateFromDocument(row.document);
+        return state.status === 'unknown'
+          ? []
+          : [paymentView(state, row.document['version'] as number)];
+      }),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.updatedAt, last.id) : null,
+    };
   });
 
   app.get('/payments/:provider/:ref/events', { onRequest: auth }, async (request, reply) => {

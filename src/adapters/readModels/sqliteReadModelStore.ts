@@ -7,7 +7,22 @@ import type { JsonObject, ReadModelStore, ReadModelTransaction } from '../../dom
  * document writes and its checkpoint share one SQLite transaction. Documents are JSON with a few
  * indexed columns (`provider`, `status`, `updated_at`) for the list queries.
  */
-export const createSqliteReadModelStore = (db: Database.Database): ReadModelStore => {
+/** A page query over one projection's documents, in `updated_at, id` order. */
+export type DocumentListQuery = Readonly<{
+  status?: string;
+  provider?: string;
+  updatedSince?: string;
+  /** Keyset: documents after this one. */
+  after?: Readonly<{ updatedAt: string; id: string }>;
+  limit: number;
+}>;
+
+export type ListedDocument = Readonly<{ id: string; updatedAt: string; document: JsonObject }>;
+
+export type SqliteReadModelStore = ReadModelStore &
+  Readonly<{ list: (projection: string, query: DocumentListQuery) => ListedDocument[] }>;
+
+export const createSqliteReadModelStore = (db: Database.Database): SqliteReadModelStore => {
   db.exec(`
     CREATE TABLE IF NOT EXISTS read_model_documents (
       projection TEXT NOT NULL,
@@ -69,7 +84,40 @@ export const createSqliteReadModelStore = (db: Database.Database): ReadModelStor
     },
   };
 
+  const list = (projection: string, query: DocumentListQuery): ListedDocument[] => {
+    const conditions = ['projection = ?'];
+    const params: Array<string | number> = [projection];
+    if (query.status !== undefined) {
+      conditions.push('status = ?');
+      params.push(query.status);
+    }
+    if (query.provider !== undefined) {
+      conditions.push('provider = ?');
+      params.push(query.provider);
+    }
+    if (query.updatedSince !== undefined) {
+      conditions.push('updated_at >= ?');
+      params.push(query.updatedSince);
+    }
+    if (query.after !== undefined) {
+      conditions.push('(updated_at > ? OR (updated_at = ? AND id > ?))');
+      params.push(query.after.updatedAt, query.after.updatedAt, query.after.id);
+    }
+    return db
+      .prepare<unknown[], { id: string; updated_at: string; document: string }>(
+        `SELECT id, updated_at, document FROM read_model_documents WHERE ${conditions.join(' AND ')}
+         ORDER BY updated_at, id LIMIT ?`,
+      )
+      .all(...params, query.limit)
+      .map((row) => ({
+        id: row.id,
+        updatedAt: row.updated_at,
+        document: JSON.parse(row.document) as JsonObject,
+      }));
+  };
+
   return {
+    list,
     get: (projection, id) => transaction.get(projection, id),
     transaction: <T>(work: (tx: ReadModelTransaction) => T): T =>
       db.transaction(() => work(transaction)).immediate(),

@@ -1,0 +1,79 @@
+import { parseArgs } from 'node:util';
+import { toPaymentEvent } from '../application/index.js';
+import { loadConfig } from '../config.js';
+import {
+  evolve,
+  formatMoney,
+  initialState,
+  paymentIdSchema,
+  paymentStreamName,
+  type PaymentState,
+} from '../domain/index.js';
+import { openEventStore } from '../main.js';
+
+export const paymentsUsage = `Usage: payrec payments show <provider> <ref> [--as-of ISO-8601]
+  The payment's state (as of an instant, if given) and its audit trail, read from the event log.`;
+
+/** `payrec payments show`: state and audit trail, readable, straight from the event log. */
+export const paymentsCommand = async (args: readonly string[]): Promise<number> => {
+  const { positionals, values } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: { 'as-of': { type: 'string' } },
+  });
+  const [action, provider, ref] = positionals;
+  const id = paymentIdSchema.safeParse({ provider, ref });
+  const asOf =
+    values['as-of'] === undefined ? Number.POSITIVE_INFINITY : Date.parse(values['as-of']);
+  if (action !== 'show' || !id.success || Number.isNaN(asOf)) {
+    process.stderr.write(`${paymentsUsage}\n`);
+    return 2;
+  }
+  const eventStore = openEventStore(loadConfig());
+  try {
+    const out = (line = '') => process.stdout.write(`${line}\n`);
+    let state: PaymentState = initialState();
+    const trail: string[] = [];
+    for (const recorded of await eventStore.readStream(paymentStreamName(id.data))) {
+      if (Date.parse(recorded.recordedAt) > asOf) break;
+      const event = toPaymentEvent(recorded);
+      if (!event) continue;
+      state = evolve(state, event);
+      const data = recorded.data as Record<string, unknown>;
+      const evidence = data['evidence'] as
+        { channel?: string; verification?: { method?: string; trust?: string } } | undefined;
+      const report = data['report'] as { providerStatus?: string } | undefined;
+      const detail =
+        event.type === 'ProviderReportRecorded'
+          ? `${evidence?.channel ?? ''} "${report?.providerStatus ?? ''}" (${evidence?.verification?.method ?? ''}, ${evidence?.verification?.trust ?? ''})`
+          : event.type === 'PaymentStatusChanged' || event.type === 'PaymentStatusCorrected'
+            ? `${event.data.from} → ${event.data.to}`
+            : event.type === 'DiscrepancyDetected'
+              ? `${event.data.discrepancy.kind}: ours ${event.data.discrepancy.ours}, theirs ${event.data.discrepancy.theirs}`
+              : '';
+      trail.push(
+        `  #${recorded.revision.toString().padEnd(3)} ${recorded.recordedAt}  ${recorded.type.padEnd(24)} ${detail}`,
+      );
+    }
+    if (state.status === 'unknown') {
+      process.stderr.write(
+        `payrec knows no ${id.data.provider} payment "${id.data.ref}"${values['as-of'] ? ` as of ${values['as-of']}` : ''}.\n`,
+      );
+      return 1;
+    }
+    out(
+      `${state.payment.provider}/${state.payment.ref}: ${state.status}${values['as-of'] ? ` (as of ${values['as-of']})` : ''}`,
+    );
+    if (state.expected?.amount) out(`  expected ${formatMoney(state.expected.amount)}`);
+    if (state.reportedAmount) out(`  reported ${formatMoney(state.reportedAmount.amount)}`);
+    if (state.orderId) out(`  order ${state.orderId}`);
+    if (state.awaitingConfirmation) out('  a hint awaits confirmation by the status endpoint');
+    for (const open of state.openDiscrepancies)
+      out(`  open discrepancy ${open.kind}: ours ${open.ours}, theirs ${open.theirs}`);
+    out('audit trail:');
+    for (const line of trail) out(line);
+    return 0;
+  } finally {
+    await eventStore.close();
+  }
+};
