@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { parseQuery } from './parseQuery.js';
 import { RequestRejected, providerNameSchema } from '../../domain/index.js';
 import type { DeliveryLog } from '../readModels/deliveryLog.js';
 
@@ -19,17 +20,11 @@ export const registerDeliveryRoutes = (
   }: Readonly<{ deliveryLog: DeliveryLog; auth: (request: FastifyRequest) => Promise<void> }>,
 ): void => {
   app.get('/deliveries', { onRequest: auth }, (request) => {
-    const parsed = querySchema.safeParse(request.query);
-    if (!parsed.success) {
-      const fields = [
-        ...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || 'query')),
-      ].join(', ');
-      throw new RequestRejected(
-        'INVALID_QUERY',
-        `Check ${fields}: provider is one of kraken-pay, kraken-embed, kryptogo, kkiapay; outcome accepted, repeated or rejected; limit 1 to 500.`,
-      );
-    }
-    const { provider, outcome, limit, cursor } = parsed.data;
+    const { provider, outcome, limit, cursor } = parseQuery(
+      querySchema,
+      request.query,
+      'provider is one of kraken-pay, kraken-embed, kryptogo, kkiapay; outcome accepted, repeated or rejected; limit 1 to 500.',
+    );
     const page = deliveryLog.list({
       limit,
       ...(provider ? { provider } : {}),

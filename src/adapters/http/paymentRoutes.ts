@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { parseQuery } from './parseQuery.js';
 import { toPaymentEvent } from '../../application/index.js';
 import {
   RequestRejected,
@@ -114,17 +115,11 @@ export const registerPaymentRoutes = (
   });
 
   app.get('/payments', { onRequest: auth }, (request) => {
-    const parsed = listSchema.safeParse(request.query);
-    if (!parsed.success) {
-      const fields = [
-        ...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || 'query')),
-      ].join(', ');
-      throw new RequestRejected(
-        'INVALID_QUERY',
-        `Check ${fields}: status is one of the six statuses, provider one of the four providers, updatedSince an ISO-8601 instant, limit 1 to 500.`,
-      );
-    }
-    const { status, provider, updatedSince, limit, cursor } = parsed.data;
+    const { status, provider, updatedSince, limit, cursor } = parseQuery(
+      listSchema,
+      request.query,
+      'status is one of the six statuses, provider one of the four providers, updatedSince an ISO-8601 instant, limit 1 to 500.',
+    );
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     if (after === null)
       throw new RequestRejected('INVALID_QUERY', 'The cursor is not one this API issued.');
