@@ -8,6 +8,7 @@ describe('payrec serve, as a process', () => {
   let service: RunningService | undefined;
   afterEach(async () => {
     await service?.stop('SIGKILL');
+    service?.removeData();
     service = undefined;
   });
 

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,6 +14,8 @@ export type RunningService = Readonly<{
   /** Every line the service wrote, stdout and stderr. */
   output: string[];
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+  /** Removes the data directory (after `stop`). */
+  removeData: () => void;
 }>;
 
 /**
@@ -60,6 +62,9 @@ export const startService = async (env: Record<string, string> = {}): Promise<Ru
     baseUrl,
     dataDir,
     output,
+    removeData: () => {
+      rmSync(dataDir, { recursive: true, force: true });
+    },
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode !== null) return child.exitCode;
       const exited = once(child, 'exit');
