@@ -2,7 +2,7 @@
  * `npm run bench:projections` (first part of issue 4's benchmark): rebuild throughput of the
  * `payments` read model from the embedded event log. Fills the log with BENCH_PROJECTION_EVENTS
  * (default 1,000,000) payment events, four per payment, then replays them into a fresh read model
- * the way `payrec projections rebuild` does, and prints events/s.
+ * with `rebuildProjection`, as `payrec projections rebuild` does, and prints events/s.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { openReadModelDatabase } from '../src/adapters/readModels/readModelDatab
 import { createSqliteReadModelStore } from '../src/adapters/readModels/sqliteReadModelStore.js';
 import { toNewEvent } from '../src/application/index.js';
 import type { PaymentEvent } from '../src/domain/index.js';
-import { applyBatch, paymentsProjection } from '../src/projections/index.js';
+import { paymentsProjection, rebuildProjection } from '../src/projections/index.js';
 
 const total = Number(process.env['BENCH_PROJECTION_EVENTS'] ?? 1_000_000);
 if (!Number.isInteger(total) || total < 4)
@@ -111,19 +111,11 @@ try {
   const db = openReadModelDatabase(join(root, 'readmodels.db'));
   const readModels = createSqliteReadModelStore(db);
   const started = performance.now();
-  let applied = 0;
-  let after = 0n;
-  for (;;) {
-    const page = store.readAllNow({
-      after,
-      maxCount: 2_000,
-      filter: { streamPrefixes: [paymentsProjection.streamPrefix] },
-    });
-    if (page.length === 0) break;
-    applyBatch(readModels, paymentsProjection, page);
-    applied += page.length;
-    after = page.at(-1)?.globalPosition ?? after;
-  }
+  const applied = await rebuildProjection({
+    eventStore: store,
+    readModels,
+    projection: paymentsProjection,
+  });
   const seconds = (performance.now() - started) / 1000;
   const sample = readModels.get('payments', 'kraken-embed/R-0');
   if (sample?.['status'] !== 'success' || sample['version'] !== 3)

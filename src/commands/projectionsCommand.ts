@@ -5,7 +5,7 @@ import { openReadModelDatabase } from '../adapters/readModels/readModelDatabase.
 import { createSqliteReadModelStore } from '../adapters/readModels/sqliteReadModelStore.js';
 import { loadConfig } from '../config.js';
 import { openEventStore } from '../main.js';
-import { applyBatch, paymentsProjection, type Projection } from '../projections/index.js';
+import { paymentsProjection, rebuildProjection, type Projection } from '../projections/index.js';
 
 const projections: readonly Projection[] = [paymentsProjection];
 
@@ -30,28 +30,18 @@ export const projectionsCommand = async (args: readonly string[]): Promise<numbe
   const readModels = createSqliteReadModelStore(db);
   try {
     for (const projection of chosen) {
-      readModels.reset(projection.name);
       const started = performance.now();
-      let applied = 0;
-      let after = 0n;
       let lastReport = started;
-      for (;;) {
-        const page = await eventStore.readAll({
-          after,
-          maxCount: 2_000,
-          filter: { streamPrefixes: [projection.streamPrefix] },
-        });
-        if (page.length === 0) break;
-        applyBatch(readModels, projection, page);
-        applied += page.length;
-        after = page.at(-1)?.globalPosition ?? after;
-        if (performance.now() - lastReport > 1_000) {
+      const applied = await rebuildProjection({
+        eventStore,
+        readModels,
+        projection,
+        onProgress: (events) => {
+          if (performance.now() - lastReport < 1_000) return;
           lastReport = performance.now();
-          process.stderr.write(
-            `  ${projection.name}: ${applied.toLocaleString('en-US')} events…\n`,
-          );
-        }
-      }
+          process.stderr.write(`  ${projection.name}: ${events.toLocaleString('en-US')} events…\n`);
+        },
+      });
       const seconds = (performance.now() - started) / 1000;
       process.stdout.write(
         `${projection.name}: rebuilt from ${applied.toLocaleString('en-US')} events in ${seconds.toFixed(2)} s (${Math.round(applied / Math.max(seconds, 0.001)).toLocaleString('en-US')} events/s)\n`,

@@ -53,29 +53,30 @@ export type WebhookRejectionCode =
   | 'UNKNOWN_KEY'
   | 'KEYS_UNAVAILABLE';
 
-export class WebhookRejected extends PayrecError {
-  readonly code: WebhookRejectionCode;
+/** A refusal whose code says why; the families below fix which codes they use. */
+abstract class Rejection<Code extends string> extends PayrecError {
+  readonly code: Code;
 
-  constructor(code: WebhookRejectionCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
   }
 }
+
+export class WebhookRejected extends Rejection<WebhookRejectionCode> {}
 
 /** Why an API request was refused: authentication, query parameters, or a rate limit. */
 export type RequestRejectionCode =
   'UNAUTHORIZED' | 'LOOPBACK_ONLY' | 'INVALID_QUERY' | 'RATE_LIMITED';
 
-export class RequestRejected extends PayrecError {
-  readonly code: RequestRejectionCode;
-
-  constructor(code: RequestRejectionCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
-}
+export class RequestRejected extends Rejection<RequestRejectionCode> {}
 
 export type AnyPayrecError =
-  ConfigInvalid | EventStoreFailed | StreamConflict | EventStoreClosed | WebhookRejected;
+  | ConfigInvalid
+  | EventStoreFailed
+  | StreamConflict
+  | EventStoreClosed
+  | WebhookRejected
+  | RequestRejected;
 
 export type PayrecErrorCode = AnyPayrecError['code'];

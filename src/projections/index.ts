@@ -8,3 +8,4 @@ export type {
 } from './projectionRunner.js';
 export { paymentView } from './paymentView.js';
 export type { PaymentView } from './paymentView.js';
+export { rebuildProjection } from './rebuildProjection.js';
