@@ -159,7 +159,13 @@ export const createService = async (
   });
   const auth = createApiAuth(config.apiToken);
   registerDeliveryRoutes(app, { deliveryLog, auth });
-  registerPaymentRoutes(app, { eventStore, readModels: readModelStore, auth });
+  registerPaymentRoutes(app, {
+    eventStore,
+    readModels: readModelStore,
+    auth,
+    handlePaymentCommand,
+    clock,
+  });
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {

@@ -18,6 +18,8 @@ export type HandledPaymentCommand = Readonly<{
   /** The events this call appended (none for a repeat). */
   appended: readonly PaymentEvent[];
   after: PaymentState;
+  /** The stream revision after the command: the payment's version (-1 for no stream). */
+  version: number;
   /** How many times the decision was retried after a concurrent writer got there first. */
   retries: number;
 }>;
@@ -60,10 +62,12 @@ export const createPaymentCommandHandler = ({
         if (domainEvent) state = evolve(state, domainEvent);
       }
       const decided = decide(command, state);
-      if (decided.length === 0)
-        return { before: state, appended: [], after: state, retries: attempt };
-
       const last = recorded.at(-1);
+      if (decided.length === 0) {
+        const version = last === undefined ? -1 : Number(last.revision);
+        return { before: state, appended: [], after: state, version, retries: attempt };
+      }
+
       const expectedRevision: ExpectedRevision = last === undefined ? 'no_stream' : last.revision;
       const result = await eventStore.appendToStream(
         streamName,
@@ -75,6 +79,7 @@ export const createPaymentCommandHandler = ({
           before: state,
           appended: decided,
           after: decided.reduce(evolve, state),
+          version: Number(result.nextRevision),
           retries: attempt,
         };
       }

@@ -67,7 +67,7 @@ export class WebhookRejected extends Rejection<WebhookRejectionCode> {}
 
 /** Why an API request was refused: authentication, query parameters, or a rate limit. */
 export type RequestRejectionCode =
-  'UNAUTHORIZED' | 'LOOPBACK_ONLY' | 'INVALID_QUERY' | 'RATE_LIMITED';
+  'UNAUTHORIZED' | 'LOOPBACK_ONLY' | 'INVALID_QUERY' | 'INVALID_BODY' | 'RATE_LIMITED';
 
 export class RequestRejected extends Rejection<RequestRejectionCode> {}
 

@@ -229,3 +229,81 @@ describe('the payments projection', () => {
     }
   });
 });
+
+describe('registering an expected payment', () => {
+  let service: Service;
+  let cleanup: () => Promise<void>;
+  const now = new Date('2026-11-24T10:00:00.000Z');
+  beforeEach(async () => {
+    ({ service, cleanup } = await startWebhookService({ now: () => now }));
+  });
+  afterEach(async () => {
+    await cleanup();
+  });
+
+  const register = (body: Record<string, unknown>) =>
+    service.app.inject({ method: 'POST', url: '/payments', payload: body });
+  const expected = {
+    provider: 'kryptogo',
+    ref: 'pi_reg_1',
+    amount: 30_000,
+    currency: 'TWD',
+    orderId: 'uid_1',
+  };
+
+  it('answers 201 for a new registration, 200 for the identical one, 409 for a different one', async () => {
+    const created = await register(expected);
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({
+      provider: 'kryptogo',
+      ref: 'pi_reg_1',
+      status: 'pending',
+      expectedAmount: { minor: 30_000, currency: 'TWD' },
+      orderId: 'uid_1',
+      version: 0,
+      createdAt: now.toISOString(),
+    });
+    const again = await register(expected);
+    expect(again.statusCode).toBe(200);
+    const conflicting = await register({ ...expected, amount: 29_999 });
+    expect(conflicting.statusCode).toBe(409);
+    expect(conflicting.json()).toEqual({
+      code: 'PAYMENT_CONFLICT',
+      reason:
+        'A different expectation is already registered for kryptogo payment "pi_reg_1"; it is not changed.',
+    });
+    expect(await service.eventStore.readStream('payment-kryptogo/pi_reg_1')).toHaveLength(1);
+  });
+
+  it('refuses a body without the currency of its amount, or with a non-integer amount', async () => {
+    for (const body of [
+      { provider: 'kryptogo', ref: 'x', amount: 100 },
+      { provider: 'kryptogo', ref: 'x', amount: 1.5, currency: 'USD' },
+      { provider: 'kryptogo', ref: 'x', amount: 100, currency: 'USDT' },
+      { provider: 'paypal', ref: 'x' },
+    ]) {
+      const response = await register(body);
+      expect(response.statusCode).toBe(400);
+      expect(response.json<{ code: string }>().code).toBe('INVALID_BODY');
+    }
+    expect(await service.eventStore.readAll({ maxCount: 10 })).toEqual([]);
+  });
+
+  it('makes a later success for a different amount a discrepancy, not a success', async () => {
+    await register({ provider: 'kraken-embed', ref: 'Q-REG', amount: 5_000, currency: 'USD' });
+    const { payload, headers } = signedKrakenEmbedDelivery({
+      body: aKrakenEmbedEvent({ id: 'Q-REG', event_type: 'quote.executed' }),
+      secret: testSecrets.krakenEmbed,
+      at: now,
+    });
+    await service.app.inject({ method: 'POST', url: '/webhooks/kraken-embed', payload, headers });
+    const asOfNow = await service.app.inject({
+      method: 'GET',
+      url: `/payments/kraken-embed/Q-REG?asOf=${new Date(Date.now() + 60_000).toISOString()}`,
+    });
+    expect(asOfNow.json()).toMatchObject({
+      status: 'pending',
+      discrepancies: [{ kind: 'amount-mismatch', ours: 'USD 50.00', theirs: 'USD 100.00' }],
+    });
+  });
+});

@@ -29,6 +29,7 @@ const statusByCode: Readonly<Record<string, number>> = {
   UNAUTHORIZED: 401,
   LOOPBACK_ONLY: 403,
   INVALID_QUERY: 400,
+  INVALID_BODY: 400,
   RATE_LIMITED: 429,
 };
 

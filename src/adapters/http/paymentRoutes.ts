@@ -1,9 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseQuery } from './parseQuery.js';
-import { toPaymentEvent } from '../../application/index.js';
+import { toPaymentEvent, type PaymentCommandHandler } from '../../application/index.js';
 import {
   RequestRejected,
+  compareRegistration,
+  currencyExponent,
+  paymentRefSchema,
+  providerNameSchema,
+  type RegisterPayment,
   evolve,
   initialState,
   paymentIdSchema,
@@ -11,7 +16,7 @@ import {
   type PaymentId,
   type PaymentState,
 } from '../../domain/index.js';
-import type { EventStore, RecordedEvent } from '../../domain/ports/index.js';
+import type { Clock, EventStore, RecordedEvent } from '../../domain/ports/index.js';
 import type { SqliteReadModelStore } from '../readModels/sqliteReadModelStore.js';
 import {
   paymentStateFromDocument,
@@ -21,11 +26,31 @@ import {
 
 export type PaymentRoutesOptions = Readonly<{
   eventStore: EventStore;
+  handlePaymentCommand: PaymentCommandHandler;
+  clock: Clock;
   readModels: SqliteReadModelStore;
   auth: (request: FastifyRequest) => Promise<void>;
 }>;
 
 const asOfSchema = z.strictObject({ asOf: z.iso.datetime({ offset: true }).optional() });
+
+const registrationSchema = z
+  .strictObject({
+    provider: providerNameSchema,
+    ref: paymentRefSchema,
+    amount: z.number().int().min(0).refine(Number.isSafeInteger).optional(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .refine((code) => currencyExponent(code) !== null, 'must be an ISO 4217 currency')
+      .optional(),
+    orderId: z.string().min(1).max(256).optional(),
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .refine((body) => (body.amount === undefined) === (body.currency === undefined), {
+    message: 'amount and currency go together',
+    path: ['currency'],
+  });
 
 const listSchema = z.strictObject({
   status: z.enum(['pending', 'success', 'failed', 'expired', 'cancelled', 'refunded']).optional(),
@@ -77,8 +102,51 @@ const sourceOf = (event: RecordedEvent): string => {
  */
 export const registerPaymentRoutes = (
   app: FastifyInstance,
-  { eventStore, readModels, auth }: PaymentRoutesOptions,
+  { eventStore, readModels, auth, handlePaymentCommand, clock }: PaymentRoutesOptions,
 ): void => {
+  // POST /payments: register an expected payment; 201 new, 200 the identical one exists, 409 a
+  // different one exists (INTERFACE.md).
+  app.post('/payments', { onRequest: auth }, async (request, reply) => {
+    const parsed = registrationSchema.safeParse(request.body);
+    if (!parsed.success) {
+      const fields = [
+        ...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || 'body')),
+      ].join(', ');
+      throw new RequestRejected(
+        'INVALID_BODY',
+        `Check ${fields}: send {provider, ref, amount?, currency?, orderId?, expiresAt?} with amount an integer in minor units and currency its ISO 4217 code.`,
+      );
+    }
+    const { provider, ref, amount, currency, orderId, expiresAt } = parsed.data;
+    const command: RegisterPayment = {
+      type: 'RegisterPayment',
+      data: {
+        payment: { provider, ref },
+        expected: {
+          ...(amount !== undefined && currency !== undefined
+            ? { amount: { minor: amount, currency } }
+            : {}),
+          ...(orderId !== undefined ? { orderId } : {}),
+          ...(expiresAt !== undefined ? { expiresAt: new Date(expiresAt).toISOString() } : {}),
+        },
+        registeredAt: clock.now().toISOString(),
+        source: 'api',
+      },
+    };
+    const handled = await handlePaymentCommand(command);
+    const comparison = compareRegistration(handled.before, command);
+    if (comparison === 'conflicting') {
+      return reply.code(409).send({
+        code: 'PAYMENT_CONFLICT',
+        reason: `A different expectation is already registered for ${provider} payment "${ref}"; it is not changed.`,
+      });
+    }
+    if (handled.after.status === 'unknown') throw new Error('a registered payment is known');
+    return reply
+      .code(comparison === 'new' ? 201 : 200)
+      .send(paymentView(handled.after, handled.version));
+  });
+
   app.get('/payments/:provider/:ref', { onRequest: auth }, async (request, reply) => {
     const id = paymentIdFrom(request.params);
     const query = asOfSchema.safeParse(request.query);
