@@ -3,12 +3,18 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { FetchImplementation } from 'jose';
 import type { Logger } from 'pino';
-import { connectEventStoreDb, openSqliteEventStore } from './adapters/eventStore/index.js';
+import {
+  SqliteEventStore,
+  connectEventStoreDb,
+  openSqliteEventStore,
+} from './adapters/eventStore/index.js';
+import { createServiceMetrics } from './adapters/metrics/serviceMetrics.js';
 import {
   buildHttpServer,
   createApiAuth,
   createRejectionLimiter,
   registerDeliveryRoutes,
+  registerMetricsRoute,
   registerPaymentRoutes,
   registerWebhookRoutes,
 } from './adapters/http/index.js';
@@ -136,6 +142,12 @@ export const createService = async (
     readModelPath,
     logger,
   });
+  const metrics = createServiceMetrics({
+    projections: () => projections.status(),
+    ...(eventStore instanceof SqliteEventStore
+      ? { headPosition: () => eventStore.headPosition() }
+      : {}),
+  });
   const handlePaymentCommand = createPaymentCommandHandler({ eventStore });
   const app = buildHttpServer({
     logger,
@@ -154,11 +166,15 @@ export const createService = async (
     verifiers: createVerifiers(config.providers, options.fetch ? { fetch: options.fetch } : {}),
     recordDelivery: createDeliveryRecorder({ handlePaymentCommand }),
     deliveryLog,
+    observe: (entry) => {
+      metrics.recordDelivery(entry.provider, entry.outcome, entry.code);
+    },
     rejectionLimiter: createRejectionLimiter(),
     clock,
   });
   const auth = createApiAuth(config.apiToken);
   registerDeliveryRoutes(app, { deliveryLog, auth });
+  registerMetricsRoute(app, { registry: metrics.registry, auth });
   registerPaymentRoutes(app, {
     eventStore,
     readModels: readModelStore,

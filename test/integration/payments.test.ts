@@ -307,3 +307,43 @@ describe('registering an expected payment', () => {
     });
   });
 });
+
+describe('GET /metrics', () => {
+  it('counts deliveries by provider and outcome and shows each projection, in Prometheus text', async () => {
+    const { service, cleanup } = await startWebhookService({ now: () => new Date() });
+    try {
+      const { payload, headers } = signedKrakenEmbedDelivery({
+        body: aKrakenEmbedEvent({ id: 'M-1' }),
+        secret: testSecrets.krakenEmbed,
+        at: new Date(),
+      });
+      await service.app.inject({ method: 'POST', url: '/webhooks/kraken-embed', payload, headers });
+      await service.app.inject({ method: 'POST', url: '/webhooks/kraken-embed', payload, headers });
+      await service.app.inject({
+        method: 'POST',
+        url: '/webhooks/kraken-embed',
+        payload,
+        headers: { ...headers, 'x-signature': 't=1,v1=00' },
+      });
+      const text = await waitFor(async () => {
+        const response = await service.app.inject({ method: 'GET', url: '/metrics' });
+        return response.body.includes('payrec_projection_running{projection="payments"} 1')
+          ? response
+          : undefined;
+      });
+      expect(text.headers['content-type']).toContain('text/plain');
+      expect(text.body).toContain(
+        'payrec_webhook_deliveries_total{provider="kraken-embed",outcome="accepted",code=""} 1',
+      );
+      expect(text.body).toContain(
+        'payrec_webhook_deliveries_total{provider="kraken-embed",outcome="repeated",code=""} 1',
+      );
+      expect(text.body).toContain(
+        'payrec_webhook_deliveries_total{provider="kraken-embed",outcome="rejected",code="MALFORMED_SIGNATURE"} 1',
+      );
+      expect(text.body).toMatch(/payrec_projection_lag_events\{projection="payments"\} \d+/);
+    } finally {
+      await cleanup();
+    }
+  });
+});

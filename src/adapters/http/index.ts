@@ -10,3 +10,4 @@ export { createRejectionLimiter } from './rejectionLimiter.js';
 export type { RejectionLimiter, RejectionLimiterOptions } from './rejectionLimiter.js';
 export { registerPaymentRoutes } from './paymentRoutes.js';
 export type { PaymentRoutesOptions } from './paymentRoutes.js';
+export { registerMetricsRoute } from './metricsRoute.js';

@@ -3,7 +3,7 @@ import type { DeliveryRecorder, VerifiedDelivery } from '../../application/index
 import { WebhookRejected, type ProviderName } from '../../domain/index.js';
 import type { Clock } from '../../domain/ports/index.js';
 import type { WebhookRequest } from '../providers/shared/webhookRequest.js';
-import type { DeliveryLog } from '../readModels/deliveryLog.js';
+import type { DeliveryLog, DeliveryLogEntry } from '../readModels/deliveryLog.js';
 import { toErrorAnswer } from './httpErrors.js';
 import type { RejectionLimiter } from './rejectionLimiter.js';
 
@@ -16,6 +16,8 @@ export type WebhookRoutesOptions = Readonly<{
   verifiers: Readonly<Partial<Record<ProviderName, WebhookVerifier>>>;
   recordDelivery: DeliveryRecorder;
   deliveryLog: DeliveryLog;
+  /** Told of every delivery as it is logged (metrics). */
+  observe?: (entry: DeliveryLogEntry) => void;
   rejectionLimiter: RejectionLimiter;
   clock: Clock;
   /** Largest webhook body, in bytes. Default 64 KiB. */
@@ -45,11 +47,16 @@ export const registerWebhookRoutes = async (
     verifiers,
     recordDelivery,
     deliveryLog,
+    observe,
     rejectionLimiter,
     clock,
     bodyLimit = 64 * 1024,
   }: WebhookRoutesOptions,
 ): Promise<void> => {
+  const log = (entry: DeliveryLogEntry) => {
+    deliveryLog.record(entry);
+    observe?.(entry);
+  };
   for (const provider of Object.keys(mediaTypes) as ProviderName[]) {
     const route = `/webhooks/${provider}`;
     await app.register((scope, _options, done) => {
@@ -60,7 +67,7 @@ export const registerWebhookRoutes = async (
       scope.setErrorHandler(async (error, request) => {
         const { code } = toErrorAnswer(error);
         if (code !== 'RATE_LIMITED') await rejectionLimiter.spend(route, request.ip);
-        deliveryLog.record({
+        log({
           provider,
           receivedAt: clock.now().toISOString(),
           outcome: 'rejected',
@@ -95,7 +102,7 @@ export const registerWebhookRoutes = async (
           receivedAt: clock.now(),
         });
         const recorded = await recordDelivery(delivery);
-        deliveryLog.record({
+        log({
           provider,
           receivedAt: delivery.receivedAt,
           outcome: recorded.repeated ? 'repeated' : 'accepted',

@@ -1,0 +1,71 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ProjectionStatus } from '../../projections/index.js';
+
+export type ServiceMetricsOptions = Readonly<{
+  /** The projections' last reported status, read on every scrape. */
+  projections: () => readonly ProjectionStatus[];
+  /** The newest position of the event log, when the store can tell (the embedded store can). */
+  headPosition?: () => bigint;
+}>;
+
+/**
+ * payrec's Prometheus metrics, in a registry of their own (no process-wide singleton):
+ * deliveries by provider and outcome, and each projection's position, lag behind the log and
+ * time since it last applied anything, plus Node's default process metrics.
+ */
+export const createServiceMetrics = ({ projections, headPosition }: ServiceMetricsOptions) => {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'payrec_' });
+  const deliveries = new Counter({
+    name: 'payrec_webhook_deliveries_total',
+    help: 'Webhook deliveries by provider and outcome (accepted, repeated, rejected) and rejection code.',
+    labelNames: ['provider', 'outcome', 'code'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'payrec_projection_position',
+    help: 'Global log position of the last event each projection applied.',
+    labelNames: ['projection'] as const,
+    registers: [registry],
+    collect() {
+      for (const status of projections())
+        this.set({ projection: status.name }, Number(status.position));
+    },
+  });
+  new Gauge({
+    name: 'payrec_projection_running',
+    help: '1 while a projection runs, 0 when it has stopped or failed.',
+    labelNames: ['projection'] as const,
+    registers: [registry],
+    collect() {
+      for (const status of projections())
+        this.set({ projection: status.name }, status.running ? 1 : 0);
+    },
+  });
+  if (headPosition) {
+    new Gauge({
+      name: 'payrec_projection_lag_events',
+      help: 'How many log positions each projection is behind the head of the event log.',
+      labelNames: ['projection'] as const,
+      registers: [registry],
+      collect() {
+        const head = headPosition();
+        for (const status of projections()) {
+          this.set({ projection: status.name }, Math.max(0, Number(head - status.position)));
+        }
+      },
+    });
+  }
+  return {
+    registry,
+    recordDelivery: (
+      provider: string,
+      outcome: 'accepted' | 'repeated' | 'rejected',
+      code: string | null,
+    ) => {
+      deliveries.inc({ provider, outcome, code: code ?? '' });
+    },
+  };
+};
+
+export type ServiceMetrics = ReturnType<typeof createServiceMetrics>;
