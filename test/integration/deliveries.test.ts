@@ -211,3 +211,30 @@ describe('the rejected part of the delivery log', () => {
     db.close();
   });
 });
+
+describe('the rejection budget', () => {
+  it('is not spent when payrec itself fails (5xx)', async () => {
+    const { service, cleanup } = await startWebhookService({ now: () => now });
+    try {
+      await service.eventStore.close();
+      const statuses: number[] = [];
+      for (let index = 0; index < 65; index += 1) {
+        const { payload, headers } = signedKrakenEmbedDelivery({
+          body: aKrakenEmbedEvent({ id: `DOWN-${index}` }),
+          secret: testSecrets.krakenEmbed,
+          at: now,
+        });
+        const response = await service.app.inject({
+          method: 'POST',
+          url: '/webhooks/kraken-embed',
+          payload,
+          headers,
+        });
+        statuses.push(response.statusCode);
+      }
+      expect(new Set(statuses)).toEqual(new Set([503]));
+    } finally {
+      await cleanup();
+    }
+  });
+});

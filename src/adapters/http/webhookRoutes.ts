@@ -65,8 +65,11 @@ export const registerWebhookRoutes = async (
       // Rejections are logged as metadata only, spend the source's budget, then go to the
       // server's error handler for their {code, reason}.
       scope.setErrorHandler(async (error, request) => {
-        const { code } = toErrorAnswer(error);
-        if (code !== 'RATE_LIMITED') await rejectionLimiter.spend(route, request.ip);
+        const { code, status } = toErrorAnswer(error);
+        // Only the sender's faults spend its budget: payrec failing (5xx) must never lock a
+        // provider out once payrec recovers.
+        if (status < 500 && code !== 'RATE_LIMITED')
+          await rejectionLimiter.spend(route, request.ip);
         log({
           provider,
           receivedAt: clock.now().toISOString(),

@@ -158,10 +158,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   readStream(streamName: string): Promise<RecordedEvent[]> {
+    if (this.#closed) return Promise.reject(new EventStoreClosed('The event store is closed.'));
     return Promise.resolve(this.#statements.readStream.all(streamName).map(toRecorded));
   }
 
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    if (this.#closed) return Promise.reject(new EventStoreClosed('The event store is closed.'));
     return Promise.resolve(this.readAllNow(options));
   }
 
