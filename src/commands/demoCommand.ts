@@ -56,6 +56,10 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
     );
     const now = new Date();
     const mix = await realisticMix(credentials, { count, at: now, prefix: 'demo' });
+    const tampered = (delivery: SimulatedDelivery): SimulatedDelivery => ({
+      ...delivery,
+      body: delivery.body.replace('"success"', '"refunded"'),
+    });
     const forged: SimulatedDelivery[] = [
       {
         ...krakenEmbedDelivery(credentials, {
@@ -68,14 +72,8 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
           'x-signature': `t=${Math.floor(now.getTime() / 1000)},v1=${'ab'.repeat(32)}`,
         },
       },
-      {
-        ...kryptogoDelivery(credentials, { ref: 'demo_pi_0', status: 'refunded', at: now }),
-        body: kryptogoDelivery(credentials, {
-          ref: 'demo_pi_0',
-          status: 'success',
-          at: now,
-        }).body.replace('"success"', '"refunded"'),
-      },
+      // A genuine signed callback whose status was changed after signing.
+      tampered(kryptogoDelivery(credentials, { ref: 'demo_pi_0', status: 'success', at: now })),
       {
         ...kkiapayDelivery(credentials, { ref: 'demoK0', success: false, at: now }),
         headers: { 'content-type': 'application/json', 'x-kkiapay-secret': 'guessed' },

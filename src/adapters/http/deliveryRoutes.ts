@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { parseQuery } from './parseQuery.js';
+import { parseQuery } from './parseRequest.js';
 import { RequestRejected, providerNameSchema } from '../../domain/index.js';
 import type { DeliveryLog } from '../readModels/deliveryLog.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { parseQuery } from './parseQuery.js';
+import { parseBody, parseQuery } from './parseRequest.js';
 import { toPaymentEvent, type PaymentCommandHandler } from '../../application/index.js';
 import {
   RequestRejected,
@@ -107,17 +107,11 @@ export const registerPaymentRoutes = (
   // POST /payments: register an expected payment; 201 new, 200 the identical one exists, 409 a
   // different one exists (INTERFACE.md).
   app.post('/payments', { onRequest: auth }, async (request, reply) => {
-    const parsed = registrationSchema.safeParse(request.body);
-    if (!parsed.success) {
-      const fields = [
-        ...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || 'body')),
-      ].join(', ');
-      throw new RequestRejected(
-        'INVALID_BODY',
-        `Check ${fields}: send {provider, ref, amount?, currency?, orderId?, expiresAt?} with amount an integer in minor units and currency its ISO 4217 code.`,
-      );
-    }
-    const { provider, ref, amount, currency, orderId, expiresAt } = parsed.data;
+    const { provider, ref, amount, currency, orderId, expiresAt } = parseBody(
+      registrationSchema,
+      request.body,
+      'send {provider, ref, amount?, currency?, orderId?, expiresAt?} with amount an integer in minor units and currency its ISO 4217 code.',
+    );
     const command: RegisterPayment = {
       type: 'RegisterPayment',
       data: {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { WebhookRejected } from '../../../domain/index.js';
+import { failingFields } from '../../shared/failingFields.js';
 
 /**
  * Parses a JSON body and then its schema. Throws `WebhookRejected` with `MALFORMED_BODY` (not
@@ -21,9 +22,7 @@ export const parseJsonBody = <T extends z.ZodType>(
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    const fields = [
-      ...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(body)')),
-    ].join(', ');
+    const fields = failingFields(parsed.error, '(body)');
     throw new WebhookRejected(
       'SCHEMA_INVALID',
       `The body is not a ${what} delivery: check ${fields}.`,
