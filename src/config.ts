@@ -1,7 +1,8 @@
 import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
-import { ConfigInvalid } from './domain/index.js';
+import { ConfigInvalid, type FulfilmentRetryPolicy } from './domain/index.js';
 import { Secret } from './secret.js';
+import { failpointNames, type FailpointName } from './failpoints.js';
 
 /** A variable set to the empty string counts as unset (t3-env's `emptyStringAsUndefined`). */
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -69,6 +70,19 @@ export const configSchema = z
         )
         .transform((value) => new Secret(value)),
     ),
+    PAYREC_FULFILMENT_MAX_ATTEMPTS: withDefault(z.coerce.number().int().min(1).max(100), '12'),
+    PAYREC_FULFILMENT_RETRY_BASE_SECONDS: withDefault(z.coerce.number().min(0.01).max(3600), '30'),
+    PAYREC_FULFILMENT_TIMEOUT_MS: withDefault(
+      z.coerce.number().int().min(100).max(120_000),
+      '10000',
+    ),
+    PAYREC_FAILPOINTS: withDefault(
+      z
+        .string()
+        .transform((value) => value.split(',').filter((name) => name !== ''))
+        .pipe(z.array(z.enum(failpointNames))),
+      '',
+    ),
     KRAKEN_PAY_JWKS_URL: withDefault(
       httpUrl,
       'https://www.kraken.com/.well-known/pay-callback-keys.json',
@@ -109,6 +123,13 @@ export const configSchema = z
     }
   });
 
+export type FulfilmentConfig = Readonly<{
+  url: string;
+  secret: Secret;
+  retry: FulfilmentRetryPolicy;
+  timeoutMs: number;
+}>;
+
 export type EventStoreConfig =
   | Readonly<{ kind: 'sqlite'; path: string; writer: 'inline' | 'thread' }>
   | Readonly<{ kind: 'eventstoredb'; connectionString: Secret }>;
@@ -121,7 +142,9 @@ export type Config = Readonly<{
   eventStore: EventStoreConfig;
   apiToken: Secret | null;
   reconcileCron: string;
-  fulfilment: Readonly<{ url: string; secret: Secret }> | null;
+  fulfilment: FulfilmentConfig | null;
+  /** Test-only crash points (`PAYREC_FAILPOINTS`); empty in production. */
+  failpoints: readonly FailpointName[];
   providers: Readonly<{
     krakenPay: Readonly<{ jwksUrl: string }>;
     krakenEmbed: Readonly<{
@@ -165,7 +188,16 @@ export const loadConfig = (
   const e = parsed.data;
   const fulfilment =
     e.PAYREC_FULFILMENT_URL !== undefined && e.PAYREC_FULFILMENT_SECRET !== undefined
-      ? { url: e.PAYREC_FULFILMENT_URL, secret: e.PAYREC_FULFILMENT_SECRET }
+      ? {
+          url: e.PAYREC_FULFILMENT_URL,
+          secret: e.PAYREC_FULFILMENT_SECRET,
+          retry: {
+            maxAttempts: e.PAYREC_FULFILMENT_MAX_ATTEMPTS,
+            baseDelaySeconds: e.PAYREC_FULFILMENT_RETRY_BASE_SECONDS,
+            maxDelaySeconds: 6 * 60 * 60,
+          },
+          timeoutMs: e.PAYREC_FULFILMENT_TIMEOUT_MS,
+        }
       : null;
   return {
     http: { port: e.PORT, host: e.HOST },
@@ -182,6 +214,7 @@ export const loadConfig = (
     apiToken: e.PAYREC_API_TOKEN ?? null,
     reconcileCron: e.PAYREC_RECONCILE_CRON,
     fulfilment,
+    failpoints: e.PAYREC_FAILPOINTS,
     providers: {
       krakenPay: { jwksUrl: e.KRAKEN_PAY_JWKS_URL },
       krakenEmbed: {

@@ -14,6 +14,7 @@ import {
   createApiAuth,
   createRejectionLimiter,
   registerDeliveryRoutes,
+  registerFulfilmentRoutes,
   registerMetricsRoute,
   registerPaymentRoutes,
   registerWebhookRoutes,
@@ -26,12 +27,20 @@ import {
 } from './adapters/readModels/sqliteReadModelStore.js';
 import { startProjectionThread } from './adapters/projectionThread/projectionThread.js';
 import {
+  allProjections,
   createProjectionRunner,
-  paymentsProjection,
+  fulfilmentsProjection,
+  type FulfilmentView,
   type ProjectionStatus,
 } from './projections/index.js';
 import { createVerifiers } from './adapters/providers/index.js';
 import { createLogger } from './adapters/logging/createLogger.js';
+import {
+  createFulfilmentDispatcher,
+  type FulfilmentDispatcher,
+} from './adapters/fulfilment/fulfilmentDispatcher.js';
+import { createFulfilmentSender } from './adapters/fulfilment/fulfilmentSender.js';
+import { createFailpoints } from './failpoints.js';
 import {
   createDeliveryRecorder,
   createPaymentCommandHandler,
@@ -108,13 +117,55 @@ const startProjections = (
   const runner = createProjectionRunner({
     eventStore,
     readModels: readModelStore,
-    projections: [paymentsProjection],
+    projections: allProjections,
     onError: (name, err) => {
       logger.error({ err, projection: name }, 'projection failed; restarting from its checkpoint');
     },
   });
   runner.start();
   return runner;
+};
+
+/** The fulfilment dispatcher, when `PAYREC_FULFILMENT_URL` is set. */
+const startFulfilments = (
+  config: Config,
+  {
+    readModelStore,
+    eventStore,
+    handlePaymentCommand,
+    clock,
+    logger,
+    onAttempt,
+  }: Readonly<{
+    readModelStore: SqliteReadModelStore;
+    eventStore: EventStore;
+    handlePaymentCommand: PaymentCommandHandler;
+    clock: Clock;
+    logger: Logger;
+    onAttempt: (outcome: 'delivered' | 'failed') => void;
+  }>,
+): FulfilmentDispatcher | null => {
+  if (config.fulfilment === null) return null;
+  const dispatcher = createFulfilmentDispatcher({
+    due: (dueBy, limit) =>
+      readModelStore
+        .due(fulfilmentsProjection.name, { dueBy, limit })
+        .map((row) => row.document as unknown as FulfilmentView),
+    eventStore,
+    handlePaymentCommand,
+    send: createFulfilmentSender({
+      url: config.fulfilment.url,
+      secret: config.fulfilment.secret,
+      timeoutMs: config.fulfilment.timeoutMs,
+    }),
+    retry: config.fulfilment.retry,
+    clock,
+    logger,
+    failpoints: createFailpoints(config.failpoints),
+    onAttempt,
+  });
+  dispatcher.start();
+  return dispatcher;
 };
 
 /**
@@ -182,10 +233,22 @@ export const createService = async (
     handlePaymentCommand,
     clock,
   });
+  registerFulfilmentRoutes(app, { readModels: readModelStore, handlePaymentCommand, clock, auth });
+  const fulfilments = startFulfilments(config, {
+    readModelStore,
+    eventStore,
+    handlePaymentCommand,
+    clock,
+    logger,
+    onAttempt: (outcome) => {
+      metrics.recordFulfilmentAttempt(outcome);
+    },
+  });
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
       await app.close();
+      await fulfilments?.stop();
       await projections.stop();
       await eventStore.close();
       deliveryLog.flush();

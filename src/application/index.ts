@@ -9,3 +9,9 @@ export { createDeliveryRecorder, deliveryIdOf } from './recordDelivery.js';
 export type { DeliveryRecorder, RecordedDelivery } from './recordDelivery.js';
 export { markVerified } from './verifiedDelivery.js';
 export type { VerifiedDelivery, DeliveredReport, ReceivedDelivery } from './verifiedDelivery.js';
+export {
+  fulfilmentMessageId,
+  fulfilmentEventType,
+  fulfilmentPayload,
+} from './fulfilmentMessage.js';
+export type { FulfilmentPayload } from './fulfilmentMessage.js';

@@ -1,8 +1,20 @@
 import { amountDisagreement, discrepancyId, type Discrepancy } from './discrepancy.js';
 import type { Evidence } from './evidence.js';
 import { sameExpectedPayment } from './expectedPayment.js';
-import type { PaymentCommand, RecordProviderReport, RegisterPayment } from './paymentCommands.js';
-import type { DiscrepancyDetected, DiscrepancyResolved, PaymentEvent } from './paymentEvents.js';
+import { fulfilmentKey, needsFulfilment } from './fulfilment.js';
+import type {
+  PaymentCommand,
+  RecordFulfilmentAttempt,
+  RecordProviderReport,
+  RedriveFulfilment,
+  RegisterPayment,
+} from './paymentCommands.js';
+import type {
+  DiscrepancyDetected,
+  DiscrepancyResolved,
+  FulfilmentRequested,
+  PaymentEvent,
+} from './paymentEvents.js';
 import type { KnownPayment, PaymentState } from './paymentState.js';
 import { canTransition, precedes } from './paymentStatus.js';
 
@@ -161,13 +173,95 @@ const consequences = (
   ];
 };
 
+/**
+ * The fulfilment request for a transition that the merchant's backend must hear of, in the same
+ * append as the transition, so there is exactly one per transition.
+ */
+const fulfilmentRequests = (
+  current: KnownPayment | null,
+  command: RecordProviderReport,
+  events: readonly PaymentEvent[],
+): FulfilmentRequested[] =>
+  events.flatMap((event): FulfilmentRequested[] => {
+    if (event.type !== 'PaymentStatusChanged' && event.type !== 'PaymentStatusCorrected') return [];
+    const { payment, from, to, deliveryKey } = event.data;
+    if (!needsFulfilment(from, to)) return [];
+    const { report, evidence } = command.data;
+    return [
+      {
+        type: 'FulfilmentRequested',
+        data: {
+          payment,
+          key: fulfilmentKey(to, deliveryKey),
+          from,
+          to,
+          amount:
+            current?.expected?.amount ?? report.amount ?? current?.reportedAmount?.amount ?? null,
+          orderId: current?.orderId ?? report.orderId ?? null,
+          requestedAt: evidence.receivedAt,
+        },
+      },
+    ];
+  });
+
 const record = (state: PaymentState, command: RecordProviderReport): PaymentEvent[] => {
   const current = state.status === 'unknown' ? null : state;
   if (current?.seenDeliveryKeys.has(command.data.evidence.deliveryKey)) return [];
+  const caused = consequences(current, command);
   return [
     { type: 'ProviderReportRecorded', data: command.data },
-    ...consequences(current, command),
+    ...caused,
+    ...fulfilmentRequests(current, command, caused),
   ];
+};
+
+/** A fulfilment attempt's outcome; an attempt for a fulfilment not awaiting one changes nothing. */
+const recordAttempt = (state: PaymentState, command: RecordFulfilmentAttempt): PaymentEvent[] => {
+  const { payment, key, at, outcome } = command.data;
+  const fulfilment =
+    state.status === 'unknown'
+      ? undefined
+      : state.fulfilments.find((candidate) => candidate.key === key);
+  if (fulfilment?.status !== 'requested') return [];
+  const attempt = fulfilment.attempts + 1;
+  if (outcome.kind === 'delivered') {
+    return [
+      {
+        type: 'FulfilmentDelivered',
+        data: { payment, key, attempt, responseStatus: outcome.responseStatus, deliveredAt: at },
+      },
+    ];
+  }
+  if (attempt >= outcome.maxAttempts) {
+    return [
+      {
+        type: 'FulfilmentExhausted',
+        data: { payment, key, attempts: attempt, reason: outcome.reason, exhaustedAt: at },
+      },
+    ];
+  }
+  return [
+    {
+      type: 'FulfilmentAttemptFailed',
+      data: {
+        payment,
+        key,
+        attempt,
+        reason: outcome.reason,
+        failedAt: at,
+        nextAttemptAt: outcome.nextAttemptAt,
+      },
+    },
+  ];
+};
+
+/** Only an exhausted fulfilment can be re-driven; anything else is already on its way. */
+const redrive = (state: PaymentState, command: RedriveFulfilment): PaymentEvent[] => {
+  const { payment, key, at, source } = command.data;
+  if (state.status === 'unknown') return [];
+  const fulfilment = state.fulfilments.find((candidate) => candidate.key === key);
+  if (fulfilment?.status !== 'exhausted') return [];
+  return [{ type: 'FulfilmentRedriven', data: { payment, key, redrivenAt: at, source } }];
 };
 
 /**
@@ -183,5 +277,9 @@ export const decide = (command: PaymentCommand, state: PaymentState): PaymentEve
       return register(state, command);
     case 'RecordProviderReport':
       return record(state, command);
+    case 'RecordFulfilmentAttempt':
+      return recordAttempt(state, command);
+    case 'RedriveFulfilment':
+      return redrive(state, command);
   }
 };

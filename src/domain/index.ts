@@ -13,9 +13,28 @@ export type {
   PaymentStatusCorrected,
   DiscrepancyDetected,
   DiscrepancyResolved,
+  FulfilmentEvent,
+  FulfilmentRequested,
+  FulfilmentAttemptFailed,
+  FulfilmentDelivered,
+  FulfilmentExhausted,
+  FulfilmentRedriven,
 } from './paymentEvents.js';
 export { paymentEventTypes, isPaymentEventType } from './paymentEvents.js';
-export type { PaymentCommand, RegisterPayment, RecordProviderReport } from './paymentCommands.js';
+export type {
+  PaymentCommand,
+  RegisterPayment,
+  RecordProviderReport,
+  RecordFulfilmentAttempt,
+  RedriveFulfilment,
+} from './paymentCommands.js';
+export type { Fulfilment, FulfilmentStatus, FulfilmentRetryPolicy } from './fulfilment.js';
+export {
+  needsFulfilment,
+  fulfilmentKey,
+  defaultFulfilmentRetryPolicy,
+  retryDelaySeconds,
+} from './fulfilment.js';
 export type {
   Channel,
   Trust,

@@ -23,4 +23,30 @@ export type RecordProviderReport = Readonly<{
   data: Readonly<{ payment: PaymentId; report: ProviderReport; evidence: Evidence }>;
 }>;
 
-export type PaymentCommand = RegisterPayment | RecordProviderReport;
+/** Record how one attempt to notify the merchant's backend went. */
+export type RecordFulfilmentAttempt = Readonly<{
+  type: 'RecordFulfilmentAttempt';
+  data: Readonly<{
+    payment: PaymentId;
+    key: string;
+    at: string;
+    outcome:
+      | Readonly<{ kind: 'delivered'; responseStatus: number }>
+      | Readonly<{
+          kind: 'failed';
+          reason: string;
+          /** When to try again if the budget allows (from the retry policy). */
+          nextAttemptAt: string;
+          maxAttempts: number;
+        }>;
+  }>;
+}>;
+
+/** Try an exhausted fulfilment again (an operator's decision). */
+export type RedriveFulfilment = Readonly<{
+  type: 'RedriveFulfilment';
+  data: Readonly<{ payment: PaymentId; key: string; at: string; source: Channel }>;
+}>;
+
+export type PaymentCommand =
+  RegisterPayment | RecordProviderReport | RecordFulfilmentAttempt | RedriveFulfilment;

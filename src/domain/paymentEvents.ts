@@ -1,6 +1,7 @@
 import type { Discrepancy } from './discrepancy.js';
 import type { Channel, Evidence, ProviderReport } from './evidence.js';
 import type { ExpectedPayment } from './expectedPayment.js';
+import type { Money } from './money.js';
 import type { PaymentId } from './paymentId.js';
 import type { PaymentStatus } from './paymentStatus.js';
 
@@ -67,13 +68,84 @@ export type DiscrepancyResolved = Readonly<{
   }>;
 }>;
 
+/**
+ * A transition the merchant's backend must hear of (see `needsFulfilment`), recorded in the same
+ * append as the transition itself, so it is requested exactly once however often the provider
+ * repeats itself or the projections are replayed.
+ */
+export type FulfilmentRequested = Readonly<{
+  type: 'FulfilmentRequested';
+  data: Readonly<{
+    payment: PaymentId;
+    key: string;
+    from: PaymentStatus;
+    to: PaymentStatus;
+    /** What the notification tells, fixed at the transition so every attempt sends the same. */
+    amount: Money | null;
+    orderId: string | null;
+    requestedAt: string;
+  }>;
+}>;
+
+/** An attempt to notify did not get a 2xx; another follows at `nextAttemptAt`. */
+export type FulfilmentAttemptFailed = Readonly<{
+  type: 'FulfilmentAttemptFailed';
+  data: Readonly<{
+    payment: PaymentId;
+    key: string;
+    attempt: number;
+    /** `HTTP 503`, `timeout after 10000 ms`, `connection refused`, … never a secret. */
+    reason: string;
+    failedAt: string;
+    nextAttemptAt: string;
+  }>;
+}>;
+
+/** The receiver answered 2xx: recorded only after that answer. */
+export type FulfilmentDelivered = Readonly<{
+  type: 'FulfilmentDelivered';
+  data: Readonly<{
+    payment: PaymentId;
+    key: string;
+    attempt: number;
+    responseStatus: number;
+    deliveredAt: string;
+  }>;
+}>;
+
+/** The retry budget ran out: visible, and an operator can re-drive it. */
+export type FulfilmentExhausted = Readonly<{
+  type: 'FulfilmentExhausted';
+  data: Readonly<{
+    payment: PaymentId;
+    key: string;
+    attempts: number;
+    reason: string;
+    exhaustedAt: string;
+  }>;
+}>;
+
+/** An operator asked for an exhausted fulfilment to be tried again, with a fresh budget. */
+export type FulfilmentRedriven = Readonly<{
+  type: 'FulfilmentRedriven';
+  data: Readonly<{ payment: PaymentId; key: string; redrivenAt: string; source: Channel }>;
+}>;
+
+export type FulfilmentEvent =
+  | FulfilmentRequested
+  | FulfilmentAttemptFailed
+  | FulfilmentDelivered
+  | FulfilmentExhausted
+  | FulfilmentRedriven;
+
 export type PaymentEvent =
   | PaymentRegistered
   | ProviderReportRecorded
   | PaymentStatusChanged
   | PaymentStatusCorrected
   | DiscrepancyDetected
-  | DiscrepancyResolved;
+  | DiscrepancyResolved
+  | FulfilmentEvent;
 
 export type PaymentEventType = PaymentEvent['type'];
 
@@ -84,6 +156,11 @@ export const paymentEventTypes = [
   'PaymentStatusCorrected',
   'DiscrepancyDetected',
   'DiscrepancyResolved',
+  'FulfilmentRequested',
+  'FulfilmentAttemptFailed',
+  'FulfilmentDelivered',
+  'FulfilmentExhausted',
+  'FulfilmentRedriven',
 ] as const satisfies readonly PaymentEventType[];
 
 export const isPaymentEventType = (type: string): type is PaymentEventType =>

@@ -1,6 +1,7 @@
 import type { Discrepancy } from './discrepancy.js';
 import type { Channel } from './evidence.js';
 import type { ExpectedPayment } from './expectedPayment.js';
+import type { Fulfilment } from './fulfilment.js';
 import type { Money } from './money.js';
 import type { PaymentEvent } from './paymentEvents.js';
 import type { PaymentId } from './paymentId.js';
@@ -24,6 +25,8 @@ export type KnownPayment = Readonly<{
   openDiscrepancies: readonly Discrepancy[];
   /** A hint reported a move that the status endpoint has not yet confirmed. */
   awaitingConfirmation: boolean;
+  /** The transitions the merchant's backend must hear of, oldest first, and how that went. */
+  fulfilments: readonly Fulfilment[];
   createdAt: string;
   updatedAt: string;
 }>;
@@ -42,12 +45,24 @@ const startedFrom = (payment: PaymentId, at: string): KnownPayment => ({
   seenDeliveryKeys: new Set(),
   openDiscrepancies: [],
   awaitingConfirmation: false,
+  fulfilments: [],
   createdAt: at,
   updatedAt: at,
 });
 
 const known = (state: PaymentState, payment: PaymentId, at: string): KnownPayment =>
   state.status === 'unknown' ? startedFrom(payment, at) : state;
+
+const withFulfilment = (
+  state: KnownPayment,
+  key: string,
+  change: (fulfilment: Fulfilment) => Fulfilment,
+): KnownPayment => ({
+  ...state,
+  fulfilments: state.fulfilments.map((fulfilment) =>
+    fulfilment.key === key ? change(fulfilment) : fulfilment,
+  ),
+});
 
 /** Folds one event into the state. Pure; never throws for any event the decider emits. */
 export const evolve = (state: PaymentState, event: PaymentEvent): PaymentState => {
@@ -113,6 +128,60 @@ export const evolve = (state: PaymentState, event: PaymentEvent): PaymentState =
         openDiscrepancies: current.openDiscrepancies.filter((open) => open.id !== discrepancyId),
         updatedAt: resolvedAt,
       };
+    }
+    case 'FulfilmentRequested': {
+      const { payment, key, from, to, requestedAt } = event.data;
+      const current = known(state, payment, requestedAt);
+      return {
+        ...current,
+        fulfilments: [
+          ...current.fulfilments,
+          {
+            key,
+            from,
+            to,
+            status: 'requested',
+            attempts: 0,
+            nextAttemptAt: requestedAt,
+            requestedAt,
+          },
+        ],
+      };
+    }
+    case 'FulfilmentAttemptFailed': {
+      const { payment, key, attempt, failedAt, nextAttemptAt } = event.data;
+      return withFulfilment(known(state, payment, failedAt), key, (fulfilment) => ({
+        ...fulfilment,
+        attempts: attempt,
+        nextAttemptAt,
+      }));
+    }
+    case 'FulfilmentDelivered': {
+      const { payment, key, attempt, deliveredAt } = event.data;
+      return withFulfilment(known(state, payment, deliveredAt), key, (fulfilment) => ({
+        ...fulfilment,
+        status: 'delivered',
+        attempts: attempt,
+        nextAttemptAt: null,
+      }));
+    }
+    case 'FulfilmentExhausted': {
+      const { payment, key, attempts, exhaustedAt } = event.data;
+      return withFulfilment(known(state, payment, exhaustedAt), key, (fulfilment) => ({
+        ...fulfilment,
+        status: 'exhausted',
+        attempts,
+        nextAttemptAt: null,
+      }));
+    }
+    case 'FulfilmentRedriven': {
+      const { payment, key, redrivenAt } = event.data;
+      return withFulfilment(known(state, payment, redrivenAt), key, (fulfilment) => ({
+        ...fulfilment,
+        status: 'requested',
+        attempts: 0,
+        nextAttemptAt: redrivenAt,
+      }));
     }
   }
 };

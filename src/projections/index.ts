@@ -9,3 +9,7 @@ export type {
 export { paymentView } from './paymentView.js';
 export type { PaymentView } from './paymentView.js';
 export { rebuildProjection } from './rebuildProjection.js';
+export { fulfilmentsProjection } from './fulfilmentsProjection.js';
+export type { FulfilmentView } from './fulfilmentsProjection.js';
+export { allProjections } from './allProjections.js';
+export { CheckpointMoved } from './projectionRunner.js';

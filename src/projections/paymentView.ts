@@ -1,4 +1,5 @@
-import type { KnownPayment, Money } from '../domain/index.js';
+import type { Fulfilment, KnownPayment, Money } from '../domain/index.js';
+import { fulfilmentMessageId } from '../application/fulfilmentMessage.js';
 
 /** A payment as the query API answers it (INTERFACE.md `GET /payments/{provider}/{ref}`). */
 export type PaymentView = Readonly<{
@@ -20,6 +21,8 @@ export type PaymentView = Readonly<{
   statusSource: Readonly<{ channel: string; deliveryKey: string; at: string }> | null;
   awaitingConfirmation: boolean;
   discrepancies: KnownPayment['openDiscrepancies'];
+  /** The notifications to the merchant's backend, each with the `webhook-id` it carries. */
+  fulfilments: ReadonlyArray<Fulfilment & Readonly<{ webhookId: string }>>;
 }>;
 
 export const paymentView = (state: KnownPayment, version: number): PaymentView => {
@@ -46,5 +49,9 @@ export const paymentView = (state: KnownPayment, version: number): PaymentView =
       : null,
     awaitingConfirmation: state.awaitingConfirmation,
     discrepancies: state.openDiscrepancies,
+    fulfilments: state.fulfilments.map((fulfilment) => ({
+      ...fulfilment,
+      webhookId: fulfilmentMessageId(state.payment, fulfilment.key),
+    })),
   };
 };

@@ -30,7 +30,8 @@ const toState = (document: JsonObject | null): PaymentState => {
  */
 export const paymentsProjection: Projection = {
   name: 'payments',
-  version: 1,
+  // 2: documents gained `fulfilments`; read models moved to a table per projection.
+  version: 2,
   streamPrefix: paymentStreamPrefix,
   documentId: (event: RecordedEvent) => {
     const id = paymentIdFromStreamName(event.streamName);

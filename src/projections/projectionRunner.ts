@@ -29,19 +29,35 @@ export type ProjectionRunnerOptions = Readonly<{
   restartDelayMs?: number;
 }>;
 
+/** The checkpoint is not where this runner left it: a rebuild was swapped in meanwhile. */
+export class CheckpointMoved extends Error {
+  constructor(projection: string, expected: bigint, found: bigint) {
+    super(
+      `projection ${projection}: checkpoint is at ${found}, not ${expected} where this runner left it (a rebuild was swapped in); resuming from it`,
+    );
+    this.name = 'CheckpointMoved';
+  }
+}
+
 /**
  * Applies a batch of events to one projection and moves its checkpoint, in one transaction. A
- * document touched by several events of the batch is read once and written once.
+ * document touched by several events of the batch is read once and written once. With
+ * `expectedCheckpoint`, throws `CheckpointMoved` (writing nothing) if the stored checkpoint is
+ * elsewhere. Returns the checkpoint after the batch.
  */
 export const applyBatch = (
   readModels: ReadModelStore,
   projection: Projection,
   events: readonly RecordedEvent[],
-): void => {
+  expectedCheckpoint?: bigint,
+): bigint | undefined => {
   const last = events.at(-1);
-  if (last === undefined) return;
-  readModels.transaction((tx) => {
+  if (last === undefined) return expectedCheckpoint;
+  return readModels.transaction((tx) => {
     const checkpoint = tx.checkpoint(projection.name)?.position ?? 0n;
+    if (expectedCheckpoint !== undefined && checkpoint !== expectedCheckpoint) {
+      throw new CheckpointMoved(projection.name, expectedCheckpoint, checkpoint);
+    }
     const touched = new Map<string, ReadModelDocument | null>();
     const current = (id: string) => {
       const pending = touched.get(id);
@@ -56,8 +72,9 @@ export const applyBatch = (
     }
     for (const document of touched.values())
       if (document !== null) tx.put(projection.name, document);
-    if (last.globalPosition > checkpoint)
-      tx.setCheckpoint(projection.name, last.globalPosition, projection.version);
+    if (last.globalPosition <= checkpoint) return checkpoint;
+    tx.setCheckpoint(projection.name, last.globalPosition, projection.version);
+    return last.globalPosition;
   });
 };
 
@@ -99,11 +116,19 @@ export const createProjectionRunner = ({
     });
     let batch: RecordedEvent[] = [];
     let flushScheduled = false;
+    let committed = after ?? 0n;
+    let failed = false;
+    const failOnce = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      fail(projection, error);
+    };
     const flush = () => {
       flushScheduled = false;
+      if (failed) return;
       const events = batch;
       batch = [];
-      applyBatch(readModels, projection, events);
+      committed = applyBatch(readModels, projection, events, committed) ?? committed;
       const last = events.at(-1);
       if (last) {
         statuses.set(projection.name, {
@@ -126,14 +151,14 @@ export const createProjectionRunner = ({
             try {
               flush();
             } catch (error) {
-              fail(projection, error);
+              failOnce(error);
             }
           });
         }
       }
       if (batch.length > 0) flush();
     } catch (error) {
-      fail(projection, error);
+      failOnce(error);
     }
   };
 

@@ -3,8 +3,10 @@ import type { Projection } from './projection.js';
 import { applyBatch } from './projectionRunner.js';
 
 /**
- * Drops a projection's read model and replays the whole log into it, page by page, each page
- * and its checkpoint in one transaction. Resolves with the number of events read.
+ * Replays the whole log into a fresh staging read model, page by page, each page and its
+ * checkpoint in one transaction, then swaps it in for the live one in one transaction. Readers
+ * keep the old read model until the swap; a running projection notices that its checkpoint
+ * moved and resumes from the swapped-in one. Resolves with the number of events read.
  */
 export const rebuildProjection = async ({
   eventStore,
@@ -17,9 +19,11 @@ export const rebuildProjection = async ({
   readModels: ReadModelStore;
   projection: Projection;
   pageSize?: number;
-  onProgress?: (events: number) => void;
+  /** Called after each page with the events read so far and the last position read. */
+  onProgress?: (events: number, position: bigint) => void;
 }>): Promise<number> => {
-  readModels.reset(projection.name);
+  const staged = readModels.stage(projection.name);
+  const staging: Projection = { ...projection, name: staged };
   let applied = 0;
   let after = 0n;
   for (;;) {
@@ -28,10 +32,13 @@ export const rebuildProjection = async ({
       maxCount: pageSize,
       filter: { streamPrefixes: [projection.streamPrefix] },
     });
-    if (page.length === 0) return applied;
-    applyBatch(readModels, projection, page);
+    if (page.length === 0) {
+      readModels.swapIn(staged, projection.name);
+      return applied;
+    }
+    applyBatch(readModels, staging, page);
     applied += page.length;
     after = page.at(-1)?.globalPosition ?? after;
-    onProgress?.(applied);
+    onProgress?.(applied, after);
   }
 };

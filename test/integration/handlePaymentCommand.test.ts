@@ -22,6 +22,7 @@ describe('the payment command handler on the embedded store', () => {
     expect(result.appended.map((event) => event.type)).toEqual([
       'ProviderReportRecorded',
       'PaymentStatusChanged',
+      'FulfilmentRequested',
     ]);
     expect(result.after.status).toBe('success');
     const stored = await context.store.readStream(stream);
@@ -29,6 +30,7 @@ describe('the payment command handler on the embedded store', () => {
       'PaymentRegistered',
       'ProviderReportRecorded',
       'PaymentStatusChanged',
+      'FulfilmentRequested',
     ]);
   });
 
@@ -37,7 +39,7 @@ describe('the payment command handler on the embedded store', () => {
     await handle(aReportCommand('success', { key: 'k1' }));
     const repeat = await handle(aReportCommand('success', { key: 'k1' }));
     expect(repeat.appended).toEqual([]);
-    expect(await context.store.readStream(stream)).toHaveLength(2);
+    expect(await context.store.readStream(stream)).toHaveLength(3);
   });
 
   it('applies every one of many deliveries for one payment that arrive at the same moment', async () => {

@@ -58,6 +58,7 @@ describe('the provider simulator', () => {
     expect(embed.map((event) => event.type)).toEqual([
       'ProviderReportRecorded',
       'PaymentStatusChanged',
+      'FulfilmentRequested',
     ]);
   });
 

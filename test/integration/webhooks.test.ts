@@ -76,6 +76,7 @@ describe('webhook receivers', () => {
       expect(stored.map((event) => event.type)).toEqual([
         'ProviderReportRecorded',
         'PaymentStatusChanged',
+        'FulfilmentRequested',
       ]);
       expect(stored[0]?.data).toMatchObject({
         report: {
@@ -98,7 +99,7 @@ describe('webhook receivers', () => {
       await post('kraken-embed', payload, headers);
       const repeat = await post('kraken-embed', payload, headers);
       expect(repeat.statusCode).toBe(200);
-      expect(await everything()).toHaveLength(2);
+      expect(await everything()).toHaveLength(3);
     });
 
     it('accepts the previous secret during a rotation, and any of several v1 values', async () => {
@@ -238,6 +239,7 @@ describe('webhook receivers', () => {
       expect(await streamTypes('payment-kraken-pay/GSoAAAAAAAA')).toEqual([
         'ProviderReportRecorded',
         'PaymentStatusChanged',
+        'FulfilmentRequested',
       ]);
     });
 
@@ -362,6 +364,7 @@ describe('webhook receivers', () => {
       expect(stored.map((event) => event.type)).toEqual([
         'ProviderReportRecorded',
         'PaymentStatusChanged',
+        'FulfilmentRequested',
       ]);
       expect(stored[0]?.data).toMatchObject({
         report: { amount: { minor: 30_000, currency: 'TWD' }, orderId: 'uid_12345' },

@@ -7,6 +7,7 @@ import type {
   ProviderReport,
   RecordProviderReport,
   RegisterPayment,
+  PaymentCommand,
   Trust,
 } from '../../src/domain/index.js';
 import { decide, evolve, initialState, type PaymentEvent } from '../../src/domain/index.js';
@@ -93,9 +94,7 @@ export const aRegistration = (
 });
 
 /** The events a sequence of commands produces, each decided on the state the previous left. */
-export const historyOf = (
-  ...commands: Array<RecordProviderReport | RegisterPayment>
-): PaymentEvent[] => {
+export const historyOf = (...commands: PaymentCommand[]): PaymentEvent[] => {
   const events: PaymentEvent[] = [];
   let state = initialState();
   for (const command of commands) {

@@ -25,7 +25,7 @@ export const startWebhookService = async ({
   now: () => Date;
   fetch?: FetchImplementation;
   env?: Record<string, string>;
-}): Promise<{ service: Service; cleanup: () => Promise<void> }> => {
+}): Promise<{ service: Service; dataDir: string; cleanup: () => Promise<void> }> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'payrec-webhooks-'));
   const config = loadConfig({
     PAYREC_DATA_DIR: dataDir,
@@ -43,6 +43,7 @@ export const startWebhookService = async ({
   });
   return {
     service,
+    dataDir,
     cleanup: async () => {
       await service.close();
       rmSync(dataDir, { recursive: true, force: true });

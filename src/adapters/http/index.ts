@@ -11,3 +11,4 @@ export type { RejectionLimiter, RejectionLimiterOptions } from './rejectionLimit
 export { registerPaymentRoutes } from './paymentRoutes.js';
 export type { PaymentRoutesOptions } from './paymentRoutes.js';
 export { registerMetricsRoute } from './metricsRoute.js';
+export { registerFulfilmentRoutes } from './fulfilmentRoutes.js';

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { decodeKeysetCursor, encodeKeysetCursor } from './keysetCursor.js';
 import { parseBody, parseQuery } from './parseRequest.js';
 import { toPaymentEvent, type PaymentCommandHandler } from '../../application/index.js';
 import {
@@ -59,20 +60,6 @@ const listSchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(400).optional(),
 });
-
-const encodeCursor = (updatedAt: string, id: string) =>
-  Buffer.from(JSON.stringify([updatedAt, id])).toString('base64url');
-const decodeCursor = (cursor: string): { updatedAt: string; id: string } | null => {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
-      return { updatedAt: parsed[0], id: parsed[1] };
-    }
-  } catch {
-    // fall through: not a cursor this API issued
-  }
-  return null;
-};
 
 const paymentIdFrom = (params: unknown): PaymentId => {
   const parsed = paymentIdSchema.safeParse(params);
@@ -182,7 +169,7 @@ export const registerPaymentRoutes = (
       request.query,
       'status is one of the six statuses, provider one of the four providers, updatedSince an ISO-8601 instant, limit 1 to 500.',
     );
-    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    const after = cursor === undefined ? undefined : decodeKeysetCursor(cursor);
     if (after === null)
       throw new RequestRejected('INVALID_QUERY', 'The cursor is not one this API issued.');
     const rows = readModels.list(paymentsProjection.name, {
@@ -201,7 +188,10 @@ export const registerPaymentRoutes = (
           ? []
           : [paymentView(state, row.document['version'] as number)];
       }),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.updatedAt, last.id) : null,
+      nextCursor:
+        rows.length > limit && last
+          ? encodeKeysetCursor({ updatedAt: last.updatedAt, id: last.id })
+          : null,
     };
   });
 

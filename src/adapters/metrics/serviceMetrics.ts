@@ -56,8 +56,17 @@ export const createServiceMetrics = ({ projections, headPosition }: ServiceMetri
       },
     });
   }
+  const fulfilmentAttempts = new Counter({
+    name: 'payrec_fulfilment_attempts_total',
+    help: 'Fulfilment notification attempts by outcome (delivered: a 2xx; failed: anything else).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
   return {
     registry,
+    recordFulfilmentAttempt: (outcome: 'delivered' | 'failed') => {
+      fulfilmentAttempts.inc({ outcome });
+    },
     recordDelivery: (
       provider: string,
       outcome: 'accepted' | 'repeated' | 'rejected',

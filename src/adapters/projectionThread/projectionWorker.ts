@@ -4,7 +4,7 @@
  * that is serving webhooks. It reports each projection's status to the main thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createProjectionRunner, paymentsProjection } from '../../projections/index.js';
+import { allProjections, createProjectionRunner } from '../../projections/index.js';
 import { openSqliteEventStore } from '../eventStore/sqlite/sqliteEventStore.js';
 import { openReadModelDatabase } from '../readModels/readModelDatabase.js';
 import { createSqliteReadModelStore } from '../readModels/sqliteReadModelStore.js';
@@ -36,7 +36,7 @@ const db = openReadModelDatabase(readModelPath);
 const runner = createProjectionRunner({
   eventStore,
   readModels: createSqliteReadModelStore(db),
-  projections: [paymentsProjection],
+  projections: allProjections,
 });
 
 const report = () => {

@@ -1,12 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import type { JsonObject, ReadModelStore, ReadModelTransaction } from '../../domain/ports/index.js';
+import type {
+  JsonObject,
+  ReadModelDocument,
+  ReadModelStore,
+  ReadModelTransaction,
+} from '../../domain/ports/index.js';
 
-/**
- * Read-model documents and projection checkpoints in the read-model database. A projection's
- * document writes and its checkpoint share one SQLite transaction. Documents are JSON with a few
- * indexed columns (`provider`, `status`, `updated_at`) for the list queries.
- */
 /** A page query over one projection's documents, in `updated_at, id` order. */
 export type DocumentListQuery = Readonly<{
   status?: string;
@@ -17,39 +17,86 @@ export type DocumentListQuery = Readonly<{
   limit: number;
 }>;
 
+/** The documents whose `dueAt` has come, soonest first. */
+export type DueQuery = Readonly<{ dueBy: string; provider?: string; limit: number }>;
+
 export type ListedDocument = Readonly<{ id: string; updatedAt: string; document: JsonObject }>;
 
 export type SqliteReadModelStore = ReadModelStore &
-  Readonly<{ list: (projection: string, query: DocumentListQuery) => ListedDocument[] }>;
+  Readonly<{
+    list: (projection: string, query: DocumentListQuery) => ListedDocument[];
+    due: (projection: string, query: DueQuery) => ListedDocument[];
+    /** How many documents are due by `dueBy` (for metrics). */
+    countDue: (projection: string, dueBy: string) => number;
+  }>;
 
+const stagingSuffix = '__staging';
+const projectionName = /^[a-z][a-z0-9_]*$/;
+
+/** The table of a projection's documents; names are checked, as SQL cannot bind them. */
+const tableOf = (projection: string): string => {
+  if (!projectionName.test(projection)) {
+    throw new Error(`invalid projection name ${JSON.stringify(projection)}`);
+  }
+  return `rm_${projection}`;
+};
+
+type Statements = Readonly<{
+  get: Statement<[string], { document: string }>;
+  put: Statement<[string, string, string | null, string | null, string | null, string | null]>;
+}>;
+
+/**
+ * Read-model documents and projection checkpoints in the read-model database. Each projection
+ * has its own table (`rm_<name>`): JSON documents with a few indexed columns (`provider`,
+ * `status`, `updated_at`, `due_at`). A projection's document writes and its checkpoint share one
+ * SQLite transaction. A rebuild fills a staging table without indexes (faster to load), then
+ * `swapIn` drops the live table, renames the staging one and indexes it, in one transaction.
+ */
 export const createSqliteReadModelStore = (db: Database.Database): SqliteReadModelStore => {
   db.exec(`
-    CREATE TABLE IF NOT EXISTS read_model_documents (
-      projection TEXT NOT NULL,
-      id         TEXT NOT NULL,
-      document   TEXT NOT NULL,
-      provider   TEXT,
-      status     TEXT,
-      updated_at TEXT,
-      PRIMARY KEY (projection, id)
-    ) WITHOUT ROWID;
-    CREATE INDEX IF NOT EXISTS read_model_by_status ON read_model_documents (projection, status, updated_at);
-    CREATE INDEX IF NOT EXISTS read_model_by_updated ON read_model_documents (projection, updated_at);
+    DROP TABLE IF EXISTS read_model_documents; -- the one-table layout before rm_<name> tables
     CREATE TABLE IF NOT EXISTS projection_checkpoints (
       projection TEXT PRIMARY KEY,
       position   TEXT NOT NULL,
       version    INTEGER NOT NULL
     ) WITHOUT ROWID;
   `);
-  const get: Statement<[string, string], { document: string }> = db.prepare(
-    'SELECT document FROM read_model_documents WHERE projection = ? AND id = ?',
-  );
-  const put: Statement<[string, string, string, string | null, string | null, string | null]> =
-    db.prepare(
-      `INSERT INTO read_model_documents (projection, id, document, provider, status, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (projection, id) DO UPDATE SET document = excluded.document, provider = excluded.provider,
-       status = excluded.status, updated_at = excluded.updated_at`,
-    );
+  const createTable = (table: string) => {
+    db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
+      id         TEXT PRIMARY KEY,
+      document   TEXT NOT NULL,
+      provider   TEXT,
+      status     TEXT,
+      updated_at TEXT,
+      due_at     TEXT
+    ) WITHOUT ROWID`);
+  };
+  const createIndexes = (table: string) => {
+    db.exec(`
+      CREATE INDEX IF NOT EXISTS ${table}_by_status ON ${table} (status, updated_at, id);
+      CREATE INDEX IF NOT EXISTS ${table}_by_updated ON ${table} (updated_at, id);
+      CREATE INDEX IF NOT EXISTS ${table}_by_due ON ${table} (due_at, id) WHERE due_at IS NOT NULL;
+    `);
+  };
+  const statements = new Map<string, Statements>();
+  const statementsOf = (projection: string): Statements => {
+    const existing = statements.get(projection);
+    if (existing) return existing;
+    const table = tableOf(projection);
+    createTable(table);
+    if (!projection.endsWith(stagingSuffix)) createIndexes(table);
+    const prepared: Statements = {
+      get: db.prepare(`SELECT document FROM ${table} WHERE id = ?`),
+      put: db.prepare(
+        `INSERT INTO ${table} (id, document, provider, status, updated_at, due_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET document = excluded.document, provider = excluded.provider,
+           status = excluded.status, updated_at = excluded.updated_at, due_at = excluded.due_at`,
+      ),
+    };
+    statements.set(projection, prepared);
+    return prepared;
+  };
   const checkpoint: Statement<[string], { position: string; version: number }> = db.prepare(
     'SELECT position, version FROM projection_checkpoints WHERE projection = ?',
   );
@@ -57,22 +104,23 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
     `INSERT INTO projection_checkpoints (projection, position, version) VALUES (?, ?, ?)
      ON CONFLICT (projection) DO UPDATE SET position = excluded.position, version = excluded.version`,
   );
-  const column = (value: string | number | null | undefined) =>
-    value === undefined || value === null ? null : String(value);
+  const deleteCheckpoint: Statement<[string]> = db.prepare(
+    'DELETE FROM projection_checkpoints WHERE projection = ?',
+  );
 
   const transaction: ReadModelTransaction = {
     get: (projection, id) => {
-      const row = get.get(projection, id);
+      const row = statementsOf(projection).get.get(id);
       return row ? (JSON.parse(row.document) as JsonObject) : null;
     },
-    put: (projection, { id, document, columns }) => {
-      put.run(
-        projection,
+    put: (projection, { id, document, columns }: ReadModelDocument) => {
+      statementsOf(projection).put.run(
         id,
         JSON.stringify(document),
-        column(columns['provider']),
-        column(columns['status']),
-        column(columns['updatedAt']),
+        columns.provider ?? null,
+        columns.status ?? null,
+        columns.updatedAt ?? null,
+        columns.dueAt ?? null,
       );
     },
     checkpoint: (projection) => {
@@ -84,9 +132,20 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
     },
   };
 
+  const rows = (sql: string, params: ReadonlyArray<string | number>): ListedDocument[] =>
+    db
+      .prepare<unknown[], { id: string; updated_at: string; document: string }>(sql)
+      .all(...params)
+      .map((row) => ({
+        id: row.id,
+        updatedAt: row.updated_at,
+        document: JSON.parse(row.document) as JsonObject,
+      }));
+
   const list = (projection: string, query: DocumentListQuery): ListedDocument[] => {
-    const conditions = ['projection = ?'];
-    const params: Array<string | number> = [projection];
+    statementsOf(projection);
+    const conditions = ['1 = 1'];
+    const params: Array<string | number> = [];
     if (query.status !== undefined) {
       conditions.push('status = ?');
       params.push(query.status);
@@ -103,29 +162,76 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
       conditions.push('(updated_at > ? OR (updated_at = ? AND id > ?))');
       params.push(query.after.updatedAt, query.after.updatedAt, query.after.id);
     }
-    return db
-      .prepare<unknown[], { id: string; updated_at: string; document: string }>(
-        `SELECT id, updated_at, document FROM read_model_documents WHERE ${conditions.join(' AND ')}
-         ORDER BY updated_at, id LIMIT ?`,
+    return rows(
+      `SELECT id, updated_at, document FROM ${tableOf(projection)} WHERE ${conditions.join(' AND ')}
+       ORDER BY updated_at, id LIMIT ?`,
+      [...params, query.limit],
+    );
+  };
+
+  const due = (projection: string, query: DueQuery): ListedDocument[] => {
+    statementsOf(projection);
+    const byProvider = query.provider === undefined ? '' : 'AND provider = ?';
+    return rows(
+      `SELECT id, updated_at, document FROM ${tableOf(projection)}
+       WHERE due_at IS NOT NULL AND due_at <= ? ${byProvider} ORDER BY due_at, id LIMIT ?`,
+      [query.dueBy, ...(query.provider === undefined ? [] : [query.provider]), query.limit],
+    );
+  };
+
+  const countDue = (projection: string, dueBy: string): number => {
+    statementsOf(projection);
+    const row = db
+      .prepare<[string], { count: number }>(
+        `SELECT count(*) AS count FROM ${tableOf(projection)} WHERE due_at IS NOT NULL AND due_at <= ?`,
       )
-      .all(...params, query.limit)
-      .map((row) => ({
-        id: row.id,
-        updatedAt: row.updated_at,
-        document: JSON.parse(row.document) as JsonObject,
-      }));
+      .get(dueBy);
+    return row?.count ?? 0;
+  };
+
+  const dropTable = (projection: string) => {
+    statements.delete(projection);
+    db.exec(`DROP TABLE IF EXISTS ${tableOf(projection)}`);
   };
 
   return {
     list,
+    due,
+    countDue,
     get: (projection, id) => transaction.get(projection, id),
     transaction: <T>(work: (tx: ReadModelTransaction) => T): T =>
       db.transaction(() => work(transaction)).immediate(),
     reset: (projection) => {
       db.transaction(() => {
-        db.prepare('DELETE FROM read_model_documents WHERE projection = ?').run(projection);
-        db.prepare('DELETE FROM projection_checkpoints WHERE projection = ?').run(projection);
+        dropTable(projection);
+        deleteCheckpoint.run(projection);
       })();
+    },
+    stage: (projection) => {
+      const staged = `${projection}${stagingSuffix}`;
+      db.transaction(() => {
+        dropTable(staged);
+        deleteCheckpoint.run(staged);
+      })();
+      return staged;
+    },
+    swapIn: (staged, projection) => {
+      const live = tableOf(projection);
+      db.transaction(() => {
+        const stagedCheckpoint = transaction.checkpoint(staged);
+        dropTable(projection);
+        statements.delete(staged);
+        db.exec(`ALTER TABLE ${tableOf(staged)} RENAME TO ${live}`);
+        createIndexes(live);
+        deleteCheckpoint.run(staged);
+        if (stagedCheckpoint === null) deleteCheckpoint.run(projection);
+        else
+          setCheckpoint.run(
+            projection,
+            stagedCheckpoint.position.toString(),
+            stagedCheckpoint.version,
+          );
+      }).immediate();
     },
   };
 };

@@ -4,8 +4,13 @@ import type { JsonObject } from './eventStore.js';
 export type ReadModelDocument = Readonly<{
   id: string;
   document: JsonObject;
-  /** Indexed fields for queries (`status`, `provider`, `updatedAt`, …). */
-  columns: Readonly<Record<string, string | number | null>>;
+  /** Indexed fields for queries. `dueAt`: when the document next needs work, if ever. */
+  columns: Readonly<{
+    provider?: string | null;
+    status?: string | null;
+    updatedAt?: string | null;
+    dueAt?: string | null;
+  }>;
 }>;
 
 /** Reads and writes inside one transaction of the read-model store. */
@@ -26,4 +31,14 @@ export type ReadModelStore = Readonly<{
   transaction: <T>(work: (transaction: ReadModelTransaction) => T) => T;
   /** Drops a projection's documents and checkpoint (before a rebuild). */
   reset: (projection: string) => void;
+  /**
+   * Starts a rebuild beside the live read model: an empty staging projection, whose name is
+   * returned, to be filled like any other and then swapped in by `swapIn`.
+   */
+  stage: (projection: string) => string;
+  /**
+   * Replaces the live read model and its checkpoint with the staged one, in one transaction, so
+   * readers see either the old model or the new one, never a half-built one.
+   */
+  swapIn: (staged: string, projection: string) => void;
 }>;

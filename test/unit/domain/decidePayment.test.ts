@@ -70,17 +70,32 @@ describe('decide: recording a report', () => {
     spec
       .given()
       .when(command)
-      .then(recorded(command), {
-        type: 'PaymentStatusChanged',
-        data: {
-          payment,
-          from: 'pending',
-          to: 'success',
-          deliveryKey: 'k1',
-          channel: 'webhook',
-          changedAt: command.data.evidence.receivedAt,
+      .then(
+        recorded(command),
+        {
+          type: 'PaymentStatusChanged',
+          data: {
+            payment,
+            from: 'pending',
+            to: 'success',
+            deliveryKey: 'k1',
+            channel: 'webhook',
+            changedAt: command.data.evidence.receivedAt,
+          },
         },
-      });
+        {
+          type: 'FulfilmentRequested',
+          data: {
+            payment,
+            key: 'success@k1',
+            from: 'pending',
+            to: 'success',
+            amount: command.data.report.amount ?? null,
+            orderId: command.data.report.orderId ?? null,
+            requestedAt: command.data.evidence.receivedAt,
+          },
+        },
+      );
   });
 
   it.each(['failed', 'expired', 'cancelled', 'refunded'] as const)(
@@ -187,18 +202,33 @@ describe('decide: recording a report', () => {
     spec
       .given(...historyOf(aReportCommand('success', { key: 'webhook-1' })))
       .when(truth)
-      .then(recorded(truth), {
-        type: 'PaymentStatusCorrected',
-        data: {
-          payment,
-          from: 'success',
-          to: 'failed',
-          deliveryKey: 'poll-1',
-          channel: 'poll',
-          correctsDeliveryKey: 'webhook-1',
-          correctedAt: truth.data.evidence.receivedAt,
+      .then(
+        recorded(truth),
+        {
+          type: 'PaymentStatusCorrected',
+          data: {
+            payment,
+            from: 'success',
+            to: 'failed',
+            deliveryKey: 'poll-1',
+            channel: 'poll',
+            correctsDeliveryKey: 'webhook-1',
+            correctedAt: truth.data.evidence.receivedAt,
+          },
         },
-      });
+        {
+          type: 'FulfilmentRequested',
+          data: {
+            payment,
+            key: 'failed@poll-1',
+            from: 'success',
+            to: 'failed',
+            amount: truth.data.report.amount ?? null,
+            orderId: truth.data.report.orderId ?? null,
+            requestedAt: truth.data.evidence.receivedAt,
+          },
+        },
+      );
   });
 
   it('resolves open contradictions when the status endpoint corrects the state', () => {
@@ -213,6 +243,7 @@ describe('decide: recording a report', () => {
       'ProviderReportRecorded',
       'PaymentStatusCorrected',
       'DiscrepancyResolved',
+      'FulfilmentRequested',
     ]);
     expect(events[2]).toMatchObject({
       data: { discrepancyId: 'status-contradiction:success->failed', resolution: 'corrected' },
@@ -275,7 +306,9 @@ describe('decide: amounts against the registration', () => {
     expect(events.map((event) => event.type)).toEqual([
       'ProviderReportRecorded',
       'PaymentStatusChanged',
+      'FulfilmentRequested',
     ]);
+    expect(events[2]).toMatchObject({ data: { amount: usd(10_000) } });
   });
 
   it('treats a success for a different amount as a discrepancy, not a success', () => {
@@ -338,5 +371,126 @@ describe('decide: amounts against the registration', () => {
       'DiscrepancyDetected',
       'PaymentStatusChanged',
     ]);
+  });
+});
+
+describe('decide: fulfilment', () => {
+  const succeeded = aReportCommand('success', { key: 'paid' });
+  const key = 'success@paid';
+  const failedAttempt = (at: string, maxAttempts = 3) =>
+    ({
+      type: 'RecordFulfilmentAttempt',
+      data: {
+        payment,
+        key,
+        at,
+        outcome: {
+          kind: 'failed',
+          reason: 'HTTP 503',
+          nextAttemptAt: '2026-11-24T12:00:00.000Z',
+          maxAttempts,
+        },
+      },
+    }) as const;
+  const delivered = (at: string) =>
+    ({
+      type: 'RecordFulfilmentAttempt',
+      data: { payment, key, at, outcome: { kind: 'delivered', responseStatus: 204 } },
+    }) as const;
+
+  it.each([
+    ['pending', 'success', true],
+    ['success', 'refunded', true],
+    ['success', 'cancelled', true],
+    ['success', 'failed', true],
+    ['pending', 'failed', false],
+    ['pending', 'expired', false],
+    ['pending', 'cancelled', false],
+  ] as const)('requests a fulfilment for %s -> %s: %s', (from, to, requested) => {
+    const history = from === 'success' ? historyOf(succeeded) : historyOf(aRegistration());
+    const events = spec
+      .given(...history)
+      .when(aReportCommand(to, { key: 'next', trust: 'authoritative' }))
+      .events();
+    expect(events.some((event) => event.type === 'FulfilmentRequested')).toBe(requested);
+  });
+
+  it('requests nothing more when the provider repeats the success', () => {
+    spec
+      .given(...historyOf(succeeded))
+      .when(aReportCommand('success', { key: 'paid-again' }))
+      .then(recorded(aReportCommand('success', { key: 'paid-again' })));
+  });
+
+  it('records delivered after a 2xx, then ignores any later attempt for it', () => {
+    spec
+      .given(...historyOf(succeeded))
+      .when(delivered('2026-11-24T10:00:01.000Z'))
+      .then({
+        type: 'FulfilmentDelivered',
+        data: {
+          payment,
+          key,
+          attempt: 1,
+          responseStatus: 204,
+          deliveredAt: '2026-11-24T10:00:01.000Z',
+        },
+      });
+    spec
+      .given(...historyOf(succeeded, delivered('2026-11-24T10:00:01.000Z')))
+      .when(delivered('2026-11-24T10:00:02.000Z'))
+      .thenNothingHappened();
+  });
+
+  it('counts failed attempts and exhausts the fulfilment when the budget runs out', () => {
+    const history = historyOf(
+      succeeded,
+      failedAttempt('2026-11-24T10:00:01.000Z'),
+      failedAttempt('2026-11-24T10:00:02.000Z'),
+    );
+    const state = foldPayment(history);
+    expect(state).toMatchObject({
+      fulfilments: [
+        { key, status: 'requested', attempts: 2, nextAttemptAt: '2026-11-24T12:00:00.000Z' },
+      ],
+    });
+    spec
+      .given(...history)
+      .when(failedAttempt('2026-11-24T10:00:03.000Z'))
+      .then({
+        type: 'FulfilmentExhausted',
+        data: {
+          payment,
+          key,
+          attempts: 3,
+          reason: 'HTTP 503',
+          exhaustedAt: '2026-11-24T10:00:03.000Z',
+        },
+      });
+  });
+
+  it('re-drives only an exhausted fulfilment, with a fresh budget', () => {
+    const redrive = {
+      type: 'RedriveFulfilment',
+      data: { payment, key, at: '2026-11-24T11:00:00.000Z', source: 'api' },
+    } as const;
+    spec
+      .given(...historyOf(succeeded))
+      .when(redrive)
+      .thenNothingHappened();
+    const exhausted = historyOf(succeeded, failedAttempt('2026-11-24T10:00:01.000Z', 1));
+    const events = spec
+      .given(...exhausted)
+      .when(redrive)
+      .events();
+    expect(events).toEqual([
+      {
+        type: 'FulfilmentRedriven',
+        data: { payment, key, redrivenAt: redrive.data.at, source: 'api' },
+      },
+    ]);
+    expect(foldPayment([...exhausted, ...events])).toMatchObject({
+      fulfilments: [{ key, status: 'requested', attempts: 0, nextAttemptAt: redrive.data.at }],
+    });
   });
 });

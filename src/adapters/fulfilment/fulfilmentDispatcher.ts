@@ -1,0 +1,156 @@
+import type { Logger } from 'pino';
+import {
+  foldPayment,
+  paymentStreamName,
+  retryDelaySeconds,
+  type Fulfilment,
+  type FulfilmentRetryPolicy,
+} from '../../domain/index.js';
+import type { Clock, EventStore } from '../../domain/ports/index.js';
+import {
+  fulfilmentPayload,
+  toPaymentEvent,
+  type PaymentCommandHandler,
+} from '../../application/index.js';
+import type { FulfilmentView } from '../../projections/index.js';
+import type { Failpoints } from '../../failpoints.js';
+import type { FulfilmentSender, SendOutcome } from './fulfilmentSender.js';
+
+export type FulfilmentDispatcherOptions = Readonly<{
+  /** The requested fulfilments whose next attempt is due by `dueBy`, soonest first. */
+  due: (dueBy: string, limit: number) => readonly FulfilmentView[];
+  eventStore: EventStore;
+  handlePaymentCommand: PaymentCommandHandler;
+  send: FulfilmentSender;
+  retry: FulfilmentRetryPolicy;
+  clock: Clock;
+  logger: Logger;
+  failpoints: Failpoints;
+  /** How often to look for due fulfilments. Default 250 ms. */
+  pollIntervalMs?: number;
+  /** Notifications in flight at most. Default 8. */
+  concurrency?: number;
+  onAttempt?: (outcome: SendOutcome['kind']) => void;
+}>;
+
+/**
+ * Sends what the `fulfilments` read model says is due, and records each outcome on the payment's
+ * stream through the decider. Before each call it re-reads the payment's stream, the truth, so a
+ * read model that lags behind never causes a second send of a delivered notification. The
+ * effect is exactly once: every attempt for one transition carries the same `webhook-id`, and
+ * `FulfilmentDelivered` is appended only after a 2xx; a crash between the 2xx and that append
+ * means one more attempt with the same `webhook-id`, which the receiver drops as a repeat.
+ */
+export const createFulfilmentDispatcher = ({
+  due,
+  eventStore,
+  handlePaymentCommand,
+  send,
+  retry,
+  clock,
+  logger,
+  failpoints,
+  pollIntervalMs = 250,
+  concurrency = 8,
+  onAttempt,
+}: FulfilmentDispatcherOptions) => {
+  const inFlight = new Map<string, Promise<void>>();
+  let timer: NodeJS.Timeout | null = null;
+
+  /** The fulfilment as the payment's stream has it, if it is due now; otherwise `null`. */
+  const dueOnStream = async (view: FulfilmentView, now: Date): Promise<Fulfilment | null> => {
+    const recorded = await eventStore.readStream(paymentStreamName(view.payment));
+    const events = recorded.flatMap((event) => {
+      const decoded = toPaymentEvent(event);
+      return decoded === null ? [] : [decoded];
+    });
+    const state = foldPayment(events);
+    if (state.status === 'unknown') return null;
+    const fulfilment = state.fulfilments.find((candidate) => candidate.key === view.key);
+    if (fulfilment?.status !== 'requested') return null;
+    const dueAt = fulfilment.nextAttemptAt === null ? 0 : Date.parse(fulfilment.nextAttemptAt);
+    return dueAt <= now.getTime() ? fulfilment : null;
+  };
+
+  const dispatch = async (view: FulfilmentView): Promise<void> => {
+    const now = clock.now();
+    const fulfilment = await dueOnStream(view, now);
+    if (fulfilment === null) return;
+    failpoints.hit('fulfilment-before-call');
+    const body = JSON.stringify(fulfilmentPayload(view.payment, view, view));
+    const outcome = await send({ id: view.id, body }, now);
+    onAttempt?.(outcome.kind);
+    if (outcome.kind === 'delivered') failpoints.hit('fulfilment-after-call');
+    const at = clock.now();
+    const attempt = fulfilment.attempts + 1;
+    const { appended } = await handlePaymentCommand({
+      type: 'RecordFulfilmentAttempt',
+      data: {
+        payment: view.payment,
+        key: view.key,
+        at: at.toISOString(),
+        outcome:
+          outcome.kind === 'delivered'
+            ? outcome
+            : {
+                kind: 'failed',
+                reason: outcome.reason,
+                nextAttemptAt: new Date(
+                  at.getTime() + retryDelaySeconds(retry, attempt) * 1000,
+                ).toISOString(),
+                maxAttempts: retry.maxAttempts,
+              },
+      },
+    });
+    const log = { webhookId: view.id, payment: `${view.payment.provider}/${view.payment.ref}` };
+    for (const event of appended) {
+      if (event.type === 'FulfilmentDelivered') logger.info(log, 'fulfilment delivered');
+      if (event.type === 'FulfilmentAttemptFailed') {
+        logger.warn(
+          { ...log, reason: event.data.reason, nextAttemptAt: event.data.nextAttemptAt },
+          'fulfilment attempt failed',
+        );
+      }
+      if (event.type === 'FulfilmentExhausted') {
+        logger.error(
+          { ...log, reason: event.data.reason, attempts: event.data.attempts },
+          'fulfilment exhausted its retry budget; re-drive it once the receiver is fixed',
+        );
+      }
+    }
+  };
+
+  /** One pass: starts what is due, up to the concurrency cap. */
+  const tick = () => {
+    const free = concurrency - inFlight.size;
+    if (free <= 0) return;
+    const candidates = due(clock.now().toISOString(), concurrency * 2);
+    for (const view of candidates) {
+      if (inFlight.size >= concurrency) break;
+      if (inFlight.has(view.id)) continue;
+      const running = dispatch(view)
+        .catch((err: unknown) => {
+          logger.error({ err, webhookId: view.id }, 'fulfilment dispatch failed; it stays due');
+        })
+        .finally(() => inFlight.delete(view.id));
+      inFlight.set(view.id, running);
+    }
+  };
+
+  return {
+    start: () => {
+      timer ??= setInterval(tick, pollIntervalMs);
+      timer.unref();
+      tick();
+    },
+    /** Stops looking for work and waits for the notifications in flight. */
+    stop: async () => {
+      if (timer !== null) clearInterval(timer);
+      timer = null;
+      await Promise.all(inFlight.values());
+    },
+    tick,
+  };
+};
+
+export type FulfilmentDispatcher = ReturnType<typeof createFulfilmentDispatcher>;

@@ -1,0 +1,69 @@
+import { Webhook } from 'standardwebhooks';
+import type { Secret } from '../../secret.js';
+
+/** One notification: its idempotency key and the exact body every attempt sends. */
+export type FulfilmentMessage = Readonly<{ id: string; body: string }>;
+
+export type SendOutcome =
+  | Readonly<{ kind: 'delivered'; responseStatus: number }>
+  | Readonly<{ kind: 'failed'; reason: string }>;
+
+export type FulfilmentSender = (message: FulfilmentMessage, at: Date) => Promise<SendOutcome>;
+
+export type FulfilmentSenderOptions = Readonly<{
+  url: string;
+  /** `whsec_<base64>`, as Standard Webhooks writes it. */
+  secret: Secret;
+  timeoutMs: number;
+  fetch?: typeof fetch;
+}>;
+
+const failureReason = (error: unknown, timeoutMs: number): string => {
+  if (error instanceof DOMException && error.name === 'TimeoutError') {
+    return `no answer within ${timeoutMs} ms`;
+  }
+  const cause =
+    error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return typeof cause?.code === 'string'
+    ? `connection failed (${cause.code})`
+    : 'connection failed';
+};
+
+/**
+ * POSTs fulfilment notifications signed the Standard Webhooks way (`webhook-id`,
+ * `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>`), with
+ * the reference implementation (`standardwebhooks`). Only a 2xx is `delivered`; anything else,
+ * a timeout included, is `failed` with a reason that names no secret and no URL.
+ */
+export const createFulfilmentSender = ({
+  url,
+  secret,
+  timeoutMs,
+  fetch: fetchImplementation = fetch,
+}: FulfilmentSenderOptions): FulfilmentSender => {
+  const webhook = new Webhook(secret.reveal());
+  return async ({ id, body }, at) => {
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'payrec-fulfilment/1',
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': webhook.sign(id, at, body),
+    };
+    try {
+      const response = await fetchImplementation(url, {
+        method: 'POST',
+        headers,
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      await response.body?.cancel();
+      return response.status >= 200 && response.status < 300
+        ? { kind: 'delivered', responseStatus: response.status }
+        : { kind: 'failed', reason: `HTTP ${response.status}` };
+    } catch (error) {
+      return { kind: 'failed', reason: failureReason(error, timeoutMs) };
+    }
+  };
+};
