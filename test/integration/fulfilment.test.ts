@@ -1,0 +1,180 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Service } from '../../src/main.js';
+import {
+  startFulfilmentReceiver,
+  testFulfilmentSecret,
+  type FulfilmentReceiver,
+} from '../support/fulfilmentReceiver.js';
+import { aKrakenEmbedEvent, signedKrakenEmbedDelivery } from '../support/webhookBuilders.js';
+import { waitFor } from '../support/waitFor.js';
+import { startWebhookService, testSecrets } from '../support/webhookService.js';
+
+describe('fulfilment triggers', () => {
+  let service: Service;
+  let receiver: FulfilmentReceiver;
+  let cleanup: () => Promise<void>;
+
+  const start = async (env: Record<string, string> = {}) => {
+    receiver = await startFulfilmentReceiver(testFulfilmentSecret);
+    ({ service, cleanup } = await startWebhookService({
+      now: () => new Date(),
+      env: {
+        PAYREC_FULFILMENT_URL: receiver.url,
+        PAYREC_FULFILMENT_SECRET: testFulfilmentSecret,
+        PAYREC_FULFILMENT_RETRY_BASE_SECONDS: '0.05',
+        ...env,
+      },
+    }));
+  };
+  afterEach(async () => {
+    await cleanup();
+    await receiver.close();
+  });
+
+  const deliver = async (id: string, eventType: string, timestamp = `${id}-${eventType}`) => {
+    const { payload, headers } = signedKrakenEmbedDelivery({
+      body: aKrakenEmbedEvent({ id, event_type: eventType, timestamp }),
+      secret: testSecrets.krakenEmbed,
+      at: new Date(),
+    });
+    const response = await service.app.inject({
+      method: 'POST',
+      url: '/webhooks/kraken-embed',
+      payload,
+      headers,
+    });
+    expect(response.statusCode).toBe(200);
+  };
+  const streamTypes = async (ref: string) =>
+    (await service.eventStore.readStream(`payment-kraken-embed/${ref}`)).map((event) => event.type);
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
+
+  describe('with a receiver that answers', () => {
+    beforeEach(async () => {
+      await start();
+    });
+
+    it('notifies a success once, signed the Standard Webhooks way, however often it is repeated', async () => {
+      await deliver('F-1', 'quote.executed');
+      await deliver('F-1', 'quote.executed');
+      await deliver('F-1', 'quote.executed', 'a later retry of the same event');
+      await waitFor(() => (receiver.effects().length === 1 ? true : undefined));
+      await waitFor(async () =>
+        (await streamTypes('F-1')).includes('FulfilmentDelivered') ? true : undefined,
+      );
+      await settle();
+      expect(receiver.attempts()).toHaveLength(1);
+      const [notification] = receiver.effects();
+      expect(notification?.verified).toBe(true);
+      expect(notification?.webhookId).toMatch(/^msg_[A-Za-z0-9_-]{22}$/);
+      expect(notification?.body).toMatchObject({
+        type: 'payment.succeeded',
+        data: {
+          id: notification?.webhookId,
+          provider: 'kraken-embed',
+          ref: 'F-1',
+          status: 'success',
+          previousStatus: 'pending',
+          amount: { minor: 10_000, currency: 'USD' },
+        },
+      });
+      expect(
+        (await streamTypes('F-1')).filter((type) => type === 'FulfilmentDelivered'),
+      ).toHaveLength(1);
+    });
+
+    it('notifies a refund after the success as a second transition, and nothing for a plain failure', async () => {
+      await deliver('F-2', 'quote.executed');
+      await waitFor(() => (receiver.effects().length === 1 ? true : undefined));
+      const { handlePaymentCommand } = service;
+      await handlePaymentCommand({
+        type: 'RecordProviderReport',
+        data: {
+          payment: { provider: 'kraken-embed', ref: 'F-2' },
+          report: { vocabulary: 'test', providerStatus: 'refunded', status: 'refunded' },
+          evidence: {
+            deliveryKey: 'refund-1',
+            channel: 'poll',
+            receivedAt: new Date().toISOString(),
+            verification: { method: 'status-api', trust: 'authoritative' },
+          },
+        },
+      });
+      await deliver('F-3', 'quote.cancelled');
+      await waitFor(() => (receiver.effects().length === 2 ? true : undefined));
+      await settle();
+      expect(
+        receiver
+          .effects()
+          .map((effect) => [effect.body['type'], (effect.body['data'] as { ref: string }).ref]),
+      ).toEqual([
+        ['payment.succeeded', 'F-2'],
+        ['payment.refunded', 'F-2'],
+      ]);
+    });
+  });
+
+  describe('with a receiver that fails', () => {
+    it('retries with backoff and records delivered only after a 2xx', async () => {
+      await start();
+      receiver.failNext(2);
+      await deliver('F-4', 'quote.executed');
+      await waitFor(() => (receiver.effects().length === 1 ? true : undefined), 10_000);
+      await waitFor(async () =>
+        (await streamTypes('F-4')).includes('FulfilmentDelivered') ? true : undefined,
+      );
+      const types = await streamTypes('F-4');
+      expect(types.slice(types.indexOf('FulfilmentRequested'))).toEqual([
+        'FulfilmentRequested',
+        'FulfilmentAttemptFailed',
+        'FulfilmentAttemptFailed',
+        'FulfilmentDelivered',
+      ]);
+      const ids = new Set(receiver.attempts().map((attempt) => attempt.webhookId));
+      expect(receiver.attempts()).toHaveLength(3);
+      expect(ids.size).toBe(1);
+      const failed = (await service.eventStore.readStream('payment-kraken-embed/F-4')).filter(
+        (event) => event.type === 'FulfilmentAttemptFailed',
+      );
+      expect(failed[0]?.data).toMatchObject({ attempt: 1, reason: 'HTTP 503' });
+    });
+
+    it('exhausts the budget visibly, and an operator re-drives it', async () => {
+      await start({ PAYREC_FULFILMENT_MAX_ATTEMPTS: '2' });
+      receiver.failNext(2);
+      await deliver('F-5', 'quote.executed');
+      const exhausted = await waitFor(async () => {
+        const response = await service.app.inject({
+          method: 'GET',
+          url: '/fulfilments?status=exhausted',
+        });
+        const { items } = response.json<{
+          items: Array<{ id: string; attempts: number; lastError: string }>;
+        }>();
+        return items.length === 1 ? items[0] : undefined;
+      }, 10_000);
+      expect(exhausted).toMatchObject({ attempts: 2, lastError: 'HTTP 503' });
+      expect(receiver.effects()).toHaveLength(0);
+      const tooSoon = await service.app.inject({
+        method: 'POST',
+        url: '/fulfilments/msg_AAAAAAAAAAAAAAAAAAAAAA/redrive',
+      });
+      expect(tooSoon.statusCode).toBe(404);
+      const redriven = await service.app.inject({
+        method: 'POST',
+        url: `/fulfilments/${exhausted.id}/redrive`,
+      });
+      expect(redriven.statusCode).toBe(202);
+      await waitFor(() => (receiver.effects().length === 1 ? true : undefined), 10_000);
+      const again = await waitFor(async () => {
+        const response = await service.app.inject({
+          method: 'POST',
+          url: `/fulfilments/${exhausted.id}/redrive`,
+        });
+        return response.statusCode === 409 ? response.json<{ code: string }>() : undefined;
+      });
+      expect(again.code).toBe('NOT_EXHAUSTED');
+      expect(receiver.effects()[0]?.webhookId).toBe(exhausted.id);
+    });
+  });
+});
