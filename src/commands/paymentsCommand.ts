@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { toPaymentEvent } from '../application/index.js';
+import { fulfilmentMessageId, toPaymentEvent } from '../application/index.js';
 import { loadConfig } from '../config.js';
 import {
   evolve,
@@ -7,12 +7,45 @@ import {
   initialState,
   paymentIdSchema,
   paymentStreamName,
+  type PaymentEvent,
   type PaymentState,
 } from '../domain/index.js';
 import { openEventStore } from '../main.js';
 
 export const paymentsUsage = `Usage: payrec payments show <provider> <ref> [--as-of ISO-8601]
   The payment's state (as of an instant, if given) and its audit trail, read from the event log.`;
+
+/** One line of the audit trail: what the event says, in a few words. */
+const describeEvent = (event: PaymentEvent): string => {
+  switch (event.type) {
+    case 'PaymentRegistered': {
+      const { amount, orderId } = event.data.expected;
+      return `via ${event.data.source}${amount ? ` expecting ${formatMoney(amount)}` : ''}${orderId ? ` for order ${orderId}` : ''}`;
+    }
+    case 'ProviderReportRecorded': {
+      const { evidence, report } = event.data;
+      return `${evidence.channel} "${report.providerStatus}" (${evidence.verification.method}, ${evidence.verification.trust})`;
+    }
+    case 'PaymentStatusChanged':
+      return `${event.data.from} → ${event.data.to}`;
+    case 'PaymentStatusCorrected':
+      return `${event.data.from} → ${event.data.to}, correcting ${event.data.correctsDeliveryKey ?? 'an earlier report'}`;
+    case 'DiscrepancyDetected':
+      return `${event.data.discrepancy.kind}: ours ${event.data.discrepancy.ours}, theirs ${event.data.discrepancy.theirs}`;
+    case 'DiscrepancyResolved':
+      return `${event.data.discrepancyId} ${event.data.resolution}`;
+    case 'FulfilmentRequested':
+      return `notify ${event.data.from} → ${event.data.to}`;
+    case 'FulfilmentAttemptFailed':
+      return `attempt ${event.data.attempt}: ${event.data.reason}; next at ${event.data.nextAttemptAt}`;
+    case 'FulfilmentDelivered':
+      return `attempt ${event.data.attempt}: HTTP ${event.data.responseStatus}`;
+    case 'FulfilmentExhausted':
+      return `after ${event.data.attempts} attempts: ${event.data.reason}`;
+    case 'FulfilmentRedriven':
+      return `via ${event.data.source}`;
+  }
+};
 
 /** `payrec payments show`: state and audit trail, readable, straight from the event log. */
 export const paymentsCommand = async (args: readonly string[]): Promise<number> => {
@@ -39,20 +72,8 @@ export const paymentsCommand = async (args: readonly string[]): Promise<number> 
       const event = toPaymentEvent(recorded);
       if (!event) continue;
       state = evolve(state, event);
-      const data = recorded.data as Record<string, unknown>;
-      const evidence = data['evidence'] as
-        { channel?: string; verification?: { method?: string; trust?: string } } | undefined;
-      const report = data['report'] as { providerStatus?: string } | undefined;
-      const detail =
-        event.type === 'ProviderReportRecorded'
-          ? `${evidence?.channel ?? ''} "${report?.providerStatus ?? ''}" (${evidence?.verification?.method ?? ''}, ${evidence?.verification?.trust ?? ''})`
-          : event.type === 'PaymentStatusChanged' || event.type === 'PaymentStatusCorrected'
-            ? `${event.data.from} → ${event.data.to}`
-            : event.type === 'DiscrepancyDetected'
-              ? `${event.data.discrepancy.kind}: ours ${event.data.discrepancy.ours}, theirs ${event.data.discrepancy.theirs}`
-              : '';
       trail.push(
-        `  #${recorded.revision.toString().padEnd(3)} ${recorded.recordedAt}  ${recorded.type.padEnd(24)} ${detail}`,
+        `  #${recorded.revision.toString().padEnd(3)} ${recorded.recordedAt}  ${recorded.type.padEnd(24)} ${describeEvent(event)}`,
       );
     }
     if (state.status === 'unknown') {
@@ -70,6 +91,11 @@ export const paymentsCommand = async (args: readonly string[]): Promise<number> 
     if (state.awaitingConfirmation) out('  a hint awaits confirmation by the status endpoint');
     for (const open of state.openDiscrepancies)
       out(`  open discrepancy ${open.kind}: ours ${open.ours}, theirs ${open.theirs}`);
+    for (const fulfilment of state.fulfilments) {
+      out(
+        `  fulfilment ${fulfilmentMessageId(state.payment, fulfilment.key)} (${fulfilment.from} → ${fulfilment.to}): ${fulfilment.status}, ${fulfilment.attempts} attempt(s)`,
+      );
+    }
     out('audit trail:');
     for (const line of trail) out(line);
     return 0;

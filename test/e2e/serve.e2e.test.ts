@@ -90,6 +90,7 @@ describe('payrec serve, as a process', () => {
       /ProviderReportRecorded\s+webhook "quote.executed" \(hmac-sha256, verified\)/,
     );
     expect(shown.stdout).toContain('pending → success');
+    expect(shown.stdout).toMatch(/FulfilmentRequested\s+notify pending → success/);
 
     const unknown = await runCli(['payments', 'show', 'kraken-embed', 'NOPE'], {
       PAYREC_DATA_DIR: dataDir,
@@ -99,7 +100,8 @@ describe('payrec serve, as a process', () => {
     const rebuilt = await runCli(['projections', 'rebuild'], { PAYREC_DATA_DIR: dataDir });
     expect(rebuilt.code).toBe(0);
     expect(rebuilt.stdout).toMatch(
-      /payments: rebuilt from 2 events in [\d.]+ s \([\d,]+ events\/s\)/,
+      /payments: rebuilt from 3 events in [\d.]+ s \([\d,]+ events\/s\), swapped in/,
     );
+    expect(rebuilt.stdout).toMatch(/fulfilments: rebuilt from 3 events/);
   });
 });
