@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { deliveriesCommand, deliveriesUsage } from './commands/deliveriesCommand.js';
 import { demoCommand } from './commands/demoCommand.js';
 import { paymentsCommand, paymentsUsage } from './commands/paymentsCommand.js';
 import { projectionsCommand, projectionsUsage } from './commands/projectionsCommand.js';
@@ -14,6 +15,7 @@ Commands:
   demo               payrec and the simulator together, with a realistic mix of deliveries.
   payments show      A payment's state and audit trail, from the event log.
   projections rebuild  Rebuild read models from the event log.
+  deliveries replay  Re-verify a stored delivery and re-run it through the decider.
 
 Configuration comes from the environment; see the README.
 
@@ -21,7 +23,9 @@ ${simulateUsage}
 
 ${paymentsUsage}
 
-${projectionsUsage}`;
+${projectionsUsage}
+
+${deliveriesUsage}`;
 
 const run = async (argv: readonly string[]): Promise<number> => {
   const [command, ...rest] = argv;
@@ -36,6 +40,8 @@ const run = async (argv: readonly string[]): Promise<number> => {
       return paymentsCommand(rest);
     case 'projections':
       return projectionsCommand(rest);
+    case 'deliveries':
+      return deliveriesCommand(rest);
     case 'help':
     case '--help':
     case '-h':

@@ -15,3 +15,6 @@ export {
   fulfilmentPayload,
 } from './fulfilmentMessage.js';
 export type { FulfilmentPayload } from './fulfilmentMessage.js';
+export { reportCommandsOf } from './recordDelivery.js';
+export { findStoredDelivery } from './storedDelivery.js';
+export type { StoredDelivery } from './storedDelivery.js';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { RecordProviderReport } from '../domain/index.js';
 import type { PaymentCommandHandler } from './handlePaymentCommand.js';
 import type { VerifiedDelivery } from './verifiedDelivery.js';
 
@@ -14,6 +15,26 @@ export const deliveryIdOf = (
     .update(`${delivery.provider}\n${delivery.deliveryKey}`)
     .digest('hex')
     .slice(0, 32);
+
+/** The commands a verified delivery stands for: one report per payment it concerns. */
+export const reportCommandsOf = (delivery: VerifiedDelivery): RecordProviderReport[] => {
+  const deliveryId = deliveryIdOf(delivery);
+  return delivery.reports.map(({ payment, report }) => ({
+    type: 'RecordProviderReport',
+    data: {
+      payment,
+      report,
+      evidence: {
+        deliveryKey: delivery.deliveryKey,
+        deliveryId,
+        channel: 'webhook',
+        receivedAt: delivery.receivedAt,
+        verification: delivery.verification,
+        received: delivery.received,
+      },
+    },
+  }));
+};
 
 export type RecordedDelivery = Readonly<{
   deliveryId: string;
@@ -31,27 +52,16 @@ export type RecordedDelivery = Readonly<{
 export const createDeliveryRecorder =
   ({ handlePaymentCommand }: Readonly<{ handlePaymentCommand: PaymentCommandHandler }>) =>
   async (delivery: VerifiedDelivery): Promise<RecordedDelivery> => {
-    const deliveryId = deliveryIdOf(delivery);
     let appended = 0;
-    for (const { payment, report } of delivery.reports) {
-      const handled = await handlePaymentCommand({
-        type: 'RecordProviderReport',
-        data: {
-          payment,
-          report,
-          evidence: {
-            deliveryKey: delivery.deliveryKey,
-            deliveryId,
-            channel: 'webhook',
-            receivedAt: delivery.receivedAt,
-            verification: delivery.verification,
-            received: delivery.received,
-          },
-        },
-      });
+    for (const command of reportCommandsOf(delivery)) {
+      const handled = await handlePaymentCommand(command);
       appended += handled.appended.length;
     }
-    return { deliveryId, appended, repeated: delivery.reports.length > 0 && appended === 0 };
+    return {
+      deliveryId: deliveryIdOf(delivery),
+      appended,
+      repeated: delivery.reports.length > 0 && appended === 0,
+    };
   };
 
 export type DeliveryRecorder = ReturnType<typeof createDeliveryRecorder>;

@@ -104,4 +104,67 @@ describe('payrec serve, as a process', () => {
     );
     expect(rebuilt.stdout).toMatch(/fulfilments: rebuilt from 3 events/);
   });
+
+  it('replays a stored delivery, judged at its receive time, and re-runs it safely', async () => {
+    const secret = Buffer.from('e2e-kraken-embed-secret-0000').toString('base64');
+    // A 1-second window: by the time of the replay the signature's timestamp is long outside
+    // it, so only a replay judged at the stored receive time can verify it.
+    const env = {
+      KRAKEN_EMBED_WEBHOOK_SECRET: secret,
+      KRAKEN_EMBED_WEBHOOK_TOLERANCE_SECONDS: '1',
+    };
+    service = await startService(env);
+    const { payload, headers } = signedKrakenEmbedDelivery({
+      body: aKrakenEmbedEvent({ id: 'REPLAY-1', event_type: 'quote.executed' }),
+      secret,
+      at: new Date(),
+    });
+    const accepted = await fetch(`${service.baseUrl}/webhooks/kraken-embed`, {
+      method: 'POST',
+      headers,
+      body: payload,
+    });
+    expect(accepted.status).toBe(200);
+    const log = (await (await fetch(`${service.baseUrl}/deliveries?outcome=accepted`)).json()) as {
+      items: Array<{ deliveryId: string }>;
+    };
+    const deliveryId = log.items[0]?.deliveryId ?? '';
+    expect(deliveryId).toMatch(/^[0-9a-f]{32}$/);
+    const dataDir = service.dataDir;
+    await service.stop('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+
+    const dryRun = await runCli(['deliveries', 'replay', deliveryId, '--dry-run'], {
+      ...env,
+      PAYREC_DATA_DIR: dataDir,
+    });
+    expect(dryRun.code).toBe(0);
+    expect(dryRun.stdout).toContain('re-verified now, at its receive time: hmac-sha256, verified');
+    expect(dryRun.stdout).toContain(
+      'kraken-embed/REPLAY-1 "quote.executed" → success: nothing new (already recorded)',
+    );
+    expect(dryRun.stdout).toContain('dry run: nothing appended.');
+
+    const applied = await runCli(['deliveries', 'replay', deliveryId], {
+      ...env,
+      PAYREC_DATA_DIR: dataDir,
+    });
+    expect(applied.stdout).toContain('applied: 0 event(s) appended.');
+
+    const rotated = Buffer.from('another-kraken-embed-secret-00').toString('base64');
+    const forged = await runCli(['deliveries', 'replay', deliveryId, '--dry-run'], {
+      ...env,
+      KRAKEN_EMBED_WEBHOOK_SECRET: rotated,
+      PAYREC_DATA_DIR: dataDir,
+    });
+    expect(forged.code).toBe(1);
+    expect(forged.stdout).toMatch(/re-verification FAILED now: INVALID_SIGNATURE/);
+
+    const unknown = await runCli(['deliveries', 'replay', 'f'.repeat(32)], {
+      ...env,
+      PAYREC_DATA_DIR: dataDir,
+    });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no stored delivery');
+  });
 });

@@ -86,6 +86,8 @@ export class DeliveryLog {
       );
       CREATE INDEX IF NOT EXISTS delivery_log_by_outcome ON delivery_log (outcome, id);
       CREATE INDEX IF NOT EXISTS delivery_log_by_provider ON delivery_log (provider, id);
+      CREATE INDEX IF NOT EXISTS delivery_log_by_delivery ON delivery_log (delivery_id)
+        WHERE delivery_id IS NOT NULL;
     `);
     this.#insert = db.prepare(
       `INSERT INTO delivery_log (provider, received_at, outcome, delivery_id, code, size, source_address, payments)
@@ -134,6 +136,17 @@ export class DeliveryLog {
         this.#rejectedSinceTrim = 0;
       }
     })();
+  }
+
+  /** The payments (`provider/ref`) an accepted delivery concerned; empty when not logged. */
+  paymentsOf(deliveryId: string): string[] {
+    this.flush();
+    const row = this.#db
+      .prepare<[string], { payments: string }>(
+        `SELECT payments FROM delivery_log WHERE delivery_id = ? AND outcome = 'accepted' LIMIT 1`,
+      )
+      .get(deliveryId);
+    return row ? (JSON.parse(row.payments) as string[]) : [];
   }
 
   /** A page of the log, newest first. Returns `null` for a cursor it did not issue. */
