@@ -9,27 +9,10 @@
  * PAYREC_SQLITE_WRITER=inline runs payrec with inline commits (default: the writer thread). Sizes: BENCH_INGEST_HMAC (default 100000), BENCH_INGEST_ES256 (default 40000),
  * BENCH_INGEST_NOOP (default 200000) requests.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import {
-  loadOrCreateCredentials,
-  payrecEnvironmentFor,
-  startProviderSimulator,
-} from '../src/simulator/index.js';
-
-type LoadResult = {
-  scenario: string;
-  requests: number;
-  ok: number;
-  non2xx: number;
-  errors: number;
-  durationSeconds: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-};
+import { loadOrCreateCredentials, startProviderSimulator } from '../src/simulator/index.js';
+import { runLoad, startPayrec, type LoadResult } from './benchPayrec.js';
 
 const sizeFrom = (name: string, fallback: number) => {
   const raw = process.env[name];
@@ -46,82 +29,18 @@ const credentialsPath = join(root, 'credentials.json');
 const credentials = await loadOrCreateCredentials(credentialsPath);
 const simulator = await startProviderSimulator({ credentials });
 
-const startPayrec = async () => {
-  const child = spawn(process.execPath, ['dist/cli.js', 'serve'], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      ...payrecEnvironmentFor(credentials, simulator.url),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      PAYREC_DATA_DIR: join(root, 'data'),
-      PAYREC_LOG_LEVEL: 'warn',
-      PAYREC_SQLITE_WRITER: writer,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    // At warn level payrec logs nothing on start, so ask the OS which port it took.
-    const lines = createInterface({ input: child.stderr });
-    lines.on('line', (line) => {
-      process.stderr.write(`payrec: ${line}\n`);
-    });
-    child.once('exit', (code) => {
-      reject(new Error(`payrec exited with ${String(code)}`));
-    });
-    const poll = setInterval(() => {
-      void findListeningPort(child.pid ?? 0).then((port) => {
-        if (port !== null) {
-          clearInterval(poll);
-          resolve(`http://127.0.0.1:${port}`);
-        }
-      });
-    }, 100);
-  });
-  return { child, url };
-};
-
-/** The TCP port a process listens on, from /proc (Linux), or null while it has none. */
-const findListeningPort = async (pid: number): Promise<number | null> => {
-  const { readFile, readdir, readlink } = await import('node:fs/promises');
-  const inodes = new Set<string>();
-  for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [])) {
-    const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
-    const match = /^socket:\[(\d+)\]$/.exec(link);
-    if (match?.[1]) inodes.add(match[1]);
-  }
-  const table = await readFile('/proc/net/tcp', 'utf8').catch(() => '');
-  for (const line of table.split('\n').slice(1)) {
-    const fields = line.trim().split(/\s+/);
-    const [, local = '', , state, , , , , , inode = ''] = fields;
-    if (state === '0A' && inodes.has(inode)) return Number.parseInt(local.split(':')[1] ?? '0', 16);
-  }
-  return null;
-};
-
-const load = (scenario: string, target: string, amount: number) =>
-  new Promise<LoadResult>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'bench/ingestLoad.ts', scenario, target, credentialsPath, String(amount)],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.once('exit', (code) => {
-      const line = output.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || line === '')
-        reject(new Error(`load generator failed (${String(code)}): ${output}`));
-      else resolve(JSON.parse(line) as LoadResult);
-    });
-  });
-
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const describe = (label: string, result: LoadResult) =>
   `${label.padEnd(30)} ${fmt(result.perSecond).padStart(7)} accepted/s   p50 ${result.p50} ms   p99 ${result.p99} ms   (${fmt(result.ok)} of ${fmt(result.requests)} answered 2xx, ${result.errors} errors)`;
 
-const { child, url } = await startPayrec();
+const { child, url } = await startPayrec({
+  credentials,
+  simulatorUrl: simulator.url,
+  dataDir: join(root, 'data'),
+  writer,
+});
+const load = (scenario: string, target: string, amount: number) =>
+  runLoad(scenario, target, credentialsPath, amount);
 try {
   process.stdout.write(
     `payrec bench:ingest — Node ${process.version}, payrec ${url} (durable SQLite store, ${writer} writer), load: autocannon, 50 connections, separate process\n`,

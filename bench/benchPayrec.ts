@@ -1,0 +1,110 @@
+/**
+ * What the ingest and projection benchmarks share: the built payrec server as a process on a
+ * free loopback port, and the load generator (`ingestLoad.ts`) as another.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { SimulatorCredentials } from '../src/simulator/index.js';
+import { payrecEnvironmentFor } from '../src/simulator/index.js';
+
+export type LoadResult = {
+  scenario: string;
+  requests: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  durationSeconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+};
+
+export type PayrecProcess = Readonly<{ child: ChildProcess; url: string }>;
+
+/** Starts `node dist/cli.js serve` against the simulator's credentials; resolves with its URL. */
+export const startPayrec = async ({
+  credentials,
+  simulatorUrl,
+  dataDir,
+  writer,
+}: Readonly<{
+  credentials: SimulatorCredentials;
+  simulatorUrl: string;
+  dataDir: string;
+  writer: 'inline' | 'thread';
+}>): Promise<PayrecProcess> => {
+  const child = spawn(process.execPath, ['dist/cli.js', 'serve'], {
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      ...payrecEnvironmentFor(credentials, simulatorUrl),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      PAYREC_DATA_DIR: dataDir,
+      PAYREC_LOG_LEVEL: 'warn',
+      PAYREC_SQLITE_WRITER: writer,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    // At warn level payrec logs nothing on start, so ask the OS which port it took.
+    const lines = createInterface({ input: child.stderr });
+    lines.on('line', (line) => {
+      process.stderr.write(`payrec: ${line}\n`);
+    });
+    child.once('exit', (code) => {
+      reject(new Error(`payrec exited with ${String(code)}`));
+    });
+    const poll = setInterval(() => {
+      void findListeningPort(child.pid ?? 0).then((port) => {
+        if (port !== null) {
+          clearInterval(poll);
+          resolve(`http://127.0.0.1:${port}`);
+        }
+      });
+    }, 100);
+  });
+  return { child, url };
+};
+
+/** The TCP port a process listens on, from /proc (Linux), or null while it has none. */
+export const findListeningPort = async (pid: number): Promise<number | null> => {
+  const { readFile, readdir, readlink } = await import('node:fs/promises');
+  const inodes = new Set<string>();
+  for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [])) {
+    const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    const match = /^socket:\[(\d+)\]$/.exec(link);
+    if (match?.[1]) inodes.add(match[1]);
+  }
+  const table = await readFile('/proc/net/tcp', 'utf8').catch(() => '');
+  for (const line of table.split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    const [, local = '', , state, , , , , , inode = ''] = fields;
+    if (state === '0A' && inodes.has(inode)) return Number.parseInt(local.split(':')[1] ?? '0', 16);
+  }
+  return null;
+};
+
+/** Runs the load generator as its own process and resolves with its figures. */
+export const runLoad = (
+  scenario: string,
+  target: string,
+  credentialsPath: string,
+  amount: number,
+) =>
+  new Promise<LoadResult>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'bench/ingestLoad.ts', scenario, target, credentialsPath, String(amount)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.once('exit', (code) => {
+      const line = output.trim().split('\n').at(-1) ?? '';
+      if (code !== 0 || line === '')
+        reject(new Error(`load generator failed (${String(code)}): ${output}`));
+      else resolve(JSON.parse(line) as LoadResult);
+    });
+  });
