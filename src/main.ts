@@ -148,9 +148,10 @@ const startFulfilments = (
   if (config.fulfilment === null) return null;
   const dispatcher = createFulfilmentDispatcher({
     due: (dueBy, limit) =>
-      readModelStore
-        .due(fulfilmentsProjection.name, { dueBy, limit })
-        .map((row) => row.document as unknown as FulfilmentView),
+      readModelStore.due(fulfilmentsProjection.name, { dueBy, limit }).flatMap((row) => {
+        const document = readModelStore.get(fulfilmentsProjection.name, row.id);
+        return document === null ? [] : [document as unknown as FulfilmentView];
+      }),
     eventStore,
     handlePaymentCommand,
     send: createFulfilmentSender({

@@ -18,3 +18,4 @@ export type { FulfilmentPayload } from './fulfilmentMessage.js';
 export { reportCommandsOf } from './recordDelivery.js';
 export { findStoredDelivery } from './storedDelivery.js';
 export type { StoredDelivery } from './storedDelivery.js';
+export { nextCheckAt, hasStatusEndpoint } from './reconciliationSchedule.js';

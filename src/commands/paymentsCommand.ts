@@ -34,6 +34,8 @@ const describeEvent = (event: PaymentEvent): string => {
       return `${event.data.discrepancy.kind}: ours ${event.data.discrepancy.ours}, theirs ${event.data.discrepancy.theirs}`;
     case 'DiscrepancyResolved':
       return `${event.data.discrepancyId} ${event.data.resolution}`;
+    case 'StatusCheckFailed':
+      return `${event.data.code}: ${event.data.reason}`;
     case 'FulfilmentRequested':
       return `notify ${event.data.from} → ${event.data.to}`;
     case 'FulfilmentAttemptFailed':

@@ -16,7 +16,7 @@ import type {
   PaymentEvent,
 } from './paymentEvents.js';
 import type { KnownPayment, PaymentState } from './paymentState.js';
-import { canTransition, precedes } from './paymentStatus.js';
+import { canTransition, isTerminal, precedes } from './paymentStatus.js';
 
 /** How a registration compares with what payrec already holds. */
 export type RegistrationComparison = 'new' | 'identical' | 'conflicting';
@@ -204,13 +204,72 @@ const fulfilmentRequests = (
     ];
   });
 
+/** The overdue discrepancy of a payment still open at `at`, past its deadline; none otherwise. */
+const overdue = (
+  state: KnownPayment,
+  status: KnownPayment['status'],
+  at: string,
+): DiscrepancyDetected[] => {
+  const deadline = state.expected?.expiresAt;
+  // Instants are ISO-8601 UTC strings of one format (toISOString), so they compare as strings.
+  if (deadline === undefined || isTerminal(status) || at < deadline) return [];
+  return detected(
+    state,
+    {
+      kind: 'overdue',
+      ours: status,
+      theirs: `no final status by ${deadline}`,
+      deliveryKey: `overdue@${at}`,
+      ourDeliveryKey: state.statusOrigin?.deliveryKey ?? null,
+    },
+    state.payment,
+    at,
+  );
+};
+
+/** Open overdue discrepancies resolved by a final status after all. */
+const settled = (state: KnownPayment, deliveryKey: string, at: string): DiscrepancyResolved[] =>
+  state.openDiscrepancies
+    .filter((open) => open.kind === 'overdue')
+    .map((open) => ({
+      type: 'DiscrepancyResolved',
+      data: {
+        payment: state.payment,
+        discrepancyId: open.id,
+        resolution: 'settled',
+        deliveryKey,
+        resolvedAt: at,
+      },
+    }));
+
+/** What the status after `events` is. */
+const statusAfter = (current: KnownPayment['status'], events: readonly PaymentEvent[]) =>
+  events.reduce(
+    (status, event) =>
+      event.type === 'PaymentStatusChanged' || event.type === 'PaymentStatusCorrected'
+        ? event.data.to
+        : status,
+    current,
+  );
+
 const record = (state: PaymentState, command: RecordProviderReport): PaymentEvent[] => {
   const current = state.status === 'unknown' ? null : state;
   if (current?.seenDeliveryKeys.has(command.data.evidence.deliveryKey)) return [];
   const caused = consequences(current, command);
+  const { evidence } = command.data;
+  const status = statusAfter(current?.status ?? 'pending', caused);
+  const deadline =
+    current === null
+      ? []
+      : isTerminal(status)
+        ? settled(current, evidence.deliveryKey, evidence.receivedAt)
+        : evidence.channel === 'poll'
+          ? overdue(current, status, evidence.receivedAt)
+          : [];
   return [
     { type: 'ProviderReportRecorded', data: command.data },
     ...caused,
+    ...deadline,
     ...fulfilmentRequests(current, command, caused),
   ];
 };
@@ -277,6 +336,10 @@ export const decide = (command: PaymentCommand, state: PaymentState): PaymentEve
       return register(state, command);
     case 'RecordProviderReport':
       return record(state, command);
+    case 'RecordStatusCheckFailure':
+      return [{ type: 'StatusCheckFailed', data: command.data }];
+    case 'FlagIfOverdue':
+      return state.status === 'unknown' ? [] : overdue(state, state.status, command.data.at);
     case 'RecordFulfilmentAttempt':
       return recordAttempt(state, command);
     case 'RedriveFulfilment':

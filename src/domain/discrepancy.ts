@@ -1,6 +1,13 @@
 import { formatMoney, type Money } from './money.js';
 
-export type DiscrepancyKind = 'status-contradiction' | 'amount-mismatch' | 'currency-mismatch';
+/**
+ * - `status-contradiction`: a report contradicts a terminal state payrec holds;
+ * - `amount-mismatch`, `currency-mismatch`: a report disagrees with the registration;
+ * - `overdue`: the payment's deadline passed with no final status (for Kraken Pay, which has no
+ *   status endpoint, this is all payrec can say; it never expires a payment on its own).
+ */
+export type DiscrepancyKind =
+  'status-contradiction' | 'amount-mismatch' | 'currency-mismatch' | 'overdue';
 
 /**
  * A disagreement a person must look at: what payrec holds (`ours`) against what a report said

@@ -2,6 +2,7 @@ import type { Evidence, ProviderReport } from './evidence.js';
 import type { ExpectedPayment } from './expectedPayment.js';
 import type { Channel } from './evidence.js';
 import type { PaymentId } from './paymentId.js';
+import type { StatusCheckFailed } from './paymentEvents.js';
 
 /** Register a payment the merchant expects (`POST /payments`). */
 export type RegisterPayment = Readonly<{
@@ -48,5 +49,25 @@ export type RedriveFulfilment = Readonly<{
   data: Readonly<{ payment: PaymentId; key: string; at: string; source: Channel }>;
 }>;
 
+/** Record that a status check got an answer payrec cannot read. */
+export type RecordStatusCheckFailure = Readonly<{
+  type: 'RecordStatusCheckFailure';
+  data: StatusCheckFailed['data'];
+}>;
+
+/**
+ * A payment without a status endpoint (Kraken Pay) reached its deadline: flag it for a person if
+ * it is still open. `at` is when the poller looked.
+ */
+export type FlagIfOverdue = Readonly<{
+  type: 'FlagIfOverdue';
+  data: Readonly<{ payment: PaymentId; at: string }>;
+}>;
+
 export type PaymentCommand =
-  RegisterPayment | RecordProviderReport | RecordFulfilmentAttempt | RedriveFulfilment;
+  | RegisterPayment
+  | RecordProviderReport
+  | RecordStatusCheckFailure
+  | FlagIfOverdue
+  | RecordFulfilmentAttempt
+  | RedriveFulfilment;

@@ -62,9 +62,27 @@ export type DiscrepancyResolved = Readonly<{
   data: Readonly<{
     payment: PaymentId;
     discrepancyId: string;
-    resolution: 'confirmed' | 'corrected';
+    /** `settled`: an overdue payment reached a final status after all. */
+    resolution: 'confirmed' | 'corrected' | 'settled';
     deliveryKey: string;
     resolvedAt: string;
+  }>;
+}>;
+
+/**
+ * The provider's status endpoint answered something payrec cannot read (not the documented
+ * shape, an unexpected status code): kept as evidence, never guessed at. Transport failures
+ * (timeouts, refused connections) are not recorded here; the payment simply stays due.
+ */
+export type StatusCheckFailed = Readonly<{
+  type: 'StatusCheckFailed';
+  data: Readonly<{
+    payment: PaymentId;
+    code: 'UNEXPECTED_RESPONSE' | 'UNAUTHORIZED' | 'REJECTED';
+    reason: string;
+    /** What came back: HTTP status and the body (truncated), never a credential. */
+    response: Readonly<{ status: number; body: string }>;
+    checkedAt: string;
   }>;
 }>;
 
@@ -145,6 +163,7 @@ export type PaymentEvent =
   | PaymentStatusCorrected
   | DiscrepancyDetected
   | DiscrepancyResolved
+  | StatusCheckFailed
   | FulfilmentEvent;
 
 export type PaymentEventType = PaymentEvent['type'];
@@ -156,6 +175,7 @@ export const paymentEventTypes = [
   'PaymentStatusCorrected',
   'DiscrepancyDetected',
   'DiscrepancyResolved',
+  'StatusCheckFailed',
   'FulfilmentRequested',
   'FulfilmentAttemptFailed',
   'FulfilmentDelivered',

@@ -25,6 +25,11 @@ export type KnownPayment = Readonly<{
   openDiscrepancies: readonly Discrepancy[];
   /** A hint reported a move that the status endpoint has not yet confirmed. */
   awaitingConfirmation: boolean;
+  /** Status-endpoint checks made (answered, readable or not). */
+  checks: number;
+  lastCheckedAt: string | null;
+  /** What the status endpoint last said the status is (`null` before it said anything). */
+  providerStatus: PaymentStatus | null;
   /** The transitions the merchant's backend must hear of, oldest first, and how that went. */
   fulfilments: readonly Fulfilment[];
   createdAt: string;
@@ -45,6 +50,9 @@ const startedFrom = (payment: PaymentId, at: string): KnownPayment => ({
   seenDeliveryKeys: new Set(),
   openDiscrepancies: [],
   awaitingConfirmation: false,
+  checks: 0,
+  lastCheckedAt: null,
+  providerStatus: null,
   fulfilments: [],
   createdAt: at,
   updatedAt: at,
@@ -81,6 +89,7 @@ export const evolve = (state: PaymentState, event: PaymentEvent): PaymentState =
       const { payment, report, evidence } = event.data;
       const current = known(state, payment, evidence.receivedAt);
       const seenDeliveryKeys = new Set(current.seenDeliveryKeys).add(evidence.deliveryKey);
+      const polled = evidence.channel === 'poll';
       const hintOfAMove =
         evidence.verification.trust === 'hint' &&
         report.status !== null &&
@@ -97,6 +106,12 @@ export const evolve = (state: PaymentState, event: PaymentEvent): PaymentState =
           evidence.verification.trust === 'authoritative'
             ? false
             : current.awaitingConfirmation || hintOfAMove,
+        checks: polled ? current.checks + 1 : current.checks,
+        lastCheckedAt: polled ? evidence.receivedAt : current.lastCheckedAt,
+        providerStatus:
+          evidence.verification.trust === 'authoritative' && report.status !== null
+            ? report.status
+            : current.providerStatus,
         updatedAt: evidence.receivedAt,
       };
     }
@@ -128,6 +143,11 @@ export const evolve = (state: PaymentState, event: PaymentEvent): PaymentState =
         openDiscrepancies: current.openDiscrepancies.filter((open) => open.id !== discrepancyId),
         updatedAt: resolvedAt,
       };
+    }
+    case 'StatusCheckFailed': {
+      const { payment, checkedAt } = event.data;
+      const current = known(state, payment, checkedAt);
+      return { ...current, checks: current.checks + 1, lastCheckedAt: checkedAt };
     }
     case 'FulfilmentRequested': {
       const { payment, key, from, to, requestedAt } = event.data;

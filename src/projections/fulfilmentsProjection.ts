@@ -127,7 +127,10 @@ const next = (view: FulfilmentView | null, recorded: RecordedEvent): FulfilmentV
 export const fulfilmentsProjection: Projection = {
   name: 'fulfilments',
   version: 1,
-  streamPrefix: paymentStreamPrefix,
+  // All payment events, though it uses only fulfilment ones: its checkpoint then follows the
+  // head of the log like every projection's, so its lag reads true.
+  filter: { streamPrefixes: [paymentStreamPrefix] },
+
   documentId: fulfilmentDocumentId,
   evolve: (document, recorded) => {
     const view = document as unknown as FulfilmentView | null;

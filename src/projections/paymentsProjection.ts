@@ -8,6 +8,7 @@ import {
 } from '../domain/index.js';
 import type { JsonObject, RecordedEvent } from '../domain/ports/index.js';
 import { toPaymentEvent } from '../application/paymentEventCodec.js';
+import { nextCheckAt } from '../application/reconciliationSchedule.js';
 import type { Projection } from './projection.js';
 
 /** A payment's state as stored by the `payments` projection: the domain state plus its version. */
@@ -31,8 +32,9 @@ const toState = (document: JsonObject | null): PaymentState => {
 export const paymentsProjection: Projection = {
   name: 'payments',
   // 2: documents gained `fulfilments`; read models moved to a table per projection.
-  version: 2,
-  streamPrefix: paymentStreamPrefix,
+  // 3: status checks and `dueAt`, the poller's next check.
+  version: 3,
+  filter: { streamPrefixes: [paymentStreamPrefix] },
   documentId: (event: RecordedEvent) => {
     const id = paymentIdFromStreamName(event.streamName);
     return id ? `${id.provider}/${id.ref}` : null;
@@ -56,6 +58,7 @@ export const paymentsProjection: Projection = {
         provider: state.payment.provider,
         status: state.status,
         updatedAt: state.updatedAt,
+        dueAt: nextCheckAt(state),
       },
     };
   },

@@ -1,4 +1,4 @@
-import type { JsonObject, RecordedEvent } from '../domain/ports/index.js';
+import type { EventFilter, JsonObject, RecordedEvent } from '../domain/ports/index.js';
 import type { ReadModelDocument } from '../domain/ports/index.js';
 
 /**
@@ -9,7 +9,8 @@ import type { ReadModelDocument } from '../domain/ports/index.js';
 export type Projection = Readonly<{
   name: string;
   version: number;
-  streamPrefix: string;
+  /** The events it reads from the log (by stream prefix or by event type). */
+  filter: EventFilter;
   /** The document an event belongs to, or `null` to skip the event. */
   documentId: (event: RecordedEvent) => string | null;
   evolve: (document: JsonObject | null, event: RecordedEvent) => ReadModelDocument | null;

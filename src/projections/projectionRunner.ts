@@ -104,7 +104,7 @@ export const createProjectionRunner = ({
       stored !== null && stored.version === projection.version ? stored.position : undefined;
     const subscription = eventStore.subscribeToAll({
       ...(after !== undefined ? { after } : {}),
-      filter: { streamPrefixes: [projection.streamPrefix] },
+      filter: projection.filter,
     });
     subscriptions.set(projection.name, subscription);
     statuses.set(projection.name, {

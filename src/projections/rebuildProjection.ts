@@ -30,7 +30,7 @@ export const rebuildProjection = async ({
     const page = await eventStore.readAll({
       after,
       maxCount: pageSize,
-      filter: { streamPrefixes: [projection.streamPrefix] },
+      filter: projection.filter,
     });
     if (page.length === 0) {
       readModels.swapIn(staged, projection.name);

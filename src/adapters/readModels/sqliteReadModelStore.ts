@@ -22,10 +22,13 @@ export type DueQuery = Readonly<{ dueBy: string; provider?: string; limit: numbe
 
 export type ListedDocument = Readonly<{ id: string; updatedAt: string; document: JsonObject }>;
 
+/** A due document, without its body: what a scheduler needs to pick work, cheaply. */
+export type DueDocument = Readonly<{ id: string; provider: string | null; dueAt: string }>;
+
 export type SqliteReadModelStore = ReadModelStore &
   Readonly<{
     list: (projection: string, query: DocumentListQuery) => ListedDocument[];
-    due: (projection: string, query: DueQuery) => ListedDocument[];
+    due: (projection: string, query: DueQuery) => DueDocument[];
     /** How many documents are due by `dueBy` (for metrics). */
     countDue: (projection: string, dueBy: string) => number;
   }>;
@@ -169,14 +172,16 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
     );
   };
 
-  const due = (projection: string, query: DueQuery): ListedDocument[] => {
+  const due = (projection: string, query: DueQuery): DueDocument[] => {
     statementsOf(projection);
     const byProvider = query.provider === undefined ? '' : 'AND provider = ?';
-    return rows(
-      `SELECT id, updated_at, document FROM ${tableOf(projection)}
-       WHERE due_at IS NOT NULL AND due_at <= ? ${byProvider} ORDER BY due_at, id LIMIT ?`,
-      [query.dueBy, ...(query.provider === undefined ? [] : [query.provider]), query.limit],
-    );
+    return db
+      .prepare<unknown[], { id: string; provider: string | null; due_at: string }>(
+        `SELECT id, provider, due_at FROM ${tableOf(projection)}
+         WHERE due_at IS NOT NULL AND due_at <= ? ${byProvider} ORDER BY due_at, id LIMIT ?`,
+      )
+      .all(query.dueBy, ...(query.provider === undefined ? [] : [query.provider]), query.limit)
+      .map((row) => ({ id: row.id, provider: row.provider, dueAt: row.due_at }));
   };
 
   const countDue = (projection: string, dueBy: string): number => {

@@ -1,0 +1,46 @@
+import { isTerminal, type KnownPayment, type ProviderName } from '../domain/index.js';
+
+/** Kraken Pay has no status endpoint (shared/providers.md §1.4); the other three do. */
+export const hasStatusEndpoint = (provider: ProviderName): boolean => provider !== 'kraken-pay';
+
+/**
+ * When the n-th status check of a payment is due, counted from when payrec first knew of it:
+ * at once, then after 1 min, 5 min, 15 min and 1 h, then every 6 h.
+ */
+export const checkOffsetsSeconds = [0, 60, 5 * 60, 15 * 60, 60 * 60] as const;
+export const laterCheckEverySeconds = 6 * 60 * 60;
+
+const offsetSeconds = (checks: number): number => {
+  const early = checkOffsetsSeconds[checks];
+  if (early !== undefined) return early;
+  const last = checkOffsetsSeconds[checkOffsetsSeconds.length - 1] ?? 0;
+  return last + (checks - checkOffsetsSeconds.length + 1) * laterCheckEverySeconds;
+};
+
+const later = (a: string, b: string) => (a > b ? a : b);
+
+/**
+ * When the poller should next ask the provider about this payment, or `null` when it need not:
+ * - a payment whose final status the status endpoint has confirmed is done;
+ * - a hint awaiting confirmation is due at once;
+ * - otherwise the schedule above, but never past the deadline: a payment still open at its
+ *   deadline gets one final check there, and after it is left to the overdue discrepancy the
+ *   decider raises;
+ * - Kraken Pay, with no status endpoint, is due once, at its deadline, to be flagged if still open.
+ */
+export const nextCheckAt = (state: KnownPayment): string | null => {
+  const terminal = isTerminal(state.status);
+  const deadline = state.expected?.expiresAt;
+  const overdueFlagged = state.openDiscrepancies.some((open) => open.kind === 'overdue');
+  if (!hasStatusEndpoint(state.payment.provider)) {
+    return terminal || deadline === undefined || overdueFlagged ? null : deadline;
+  }
+  if (terminal && state.providerStatus === state.status && !state.awaitingConfirmation) return null;
+  if (state.awaitingConfirmation) return state.updatedAt;
+  const scheduled = new Date(
+    Date.parse(state.createdAt) + offsetSeconds(state.checks) * 1000,
+  ).toISOString();
+  if (terminal || deadline === undefined) return scheduled;
+  if (state.lastCheckedAt !== null && state.lastCheckedAt >= deadline) return null;
+  return scheduled > deadline ? later(deadline, state.createdAt) : scheduled;
+};
