@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { deliveriesCommand, deliveriesUsage } from './commands/deliveriesCommand.js';
 import { demoCommand } from './commands/demoCommand.js';
+import { reconcileCommand, reconcileUsage } from './commands/reconcileCommand.js';
 import { paymentsCommand, paymentsUsage } from './commands/paymentsCommand.js';
 import { projectionsCommand, projectionsUsage } from './commands/projectionsCommand.js';
 import { serveCommand } from './commands/serveCommand.js';
@@ -16,6 +17,7 @@ Commands:
   payments show      A payment's state and audit trail, from the event log.
   projections rebuild  Rebuild read models from the event log.
   deliveries replay  Re-verify a stored delivery and re-run it through the decider.
+  reconcile --once   One reconciliation cycle against the providers' status endpoints.
 
 Configuration comes from the environment; see the README.
 
@@ -25,7 +27,9 @@ ${paymentsUsage}
 
 ${projectionsUsage}
 
-${deliveriesUsage}`;
+${deliveriesUsage}
+
+${reconcileUsage}`;
 
 const run = async (argv: readonly string[]): Promise<number> => {
   const [command, ...rest] = argv;
@@ -42,6 +46,8 @@ const run = async (argv: readonly string[]): Promise<number> => {
       return projectionsCommand(rest);
     case 'deliveries':
       return deliveriesCommand(rest);
+    case 'reconcile':
+      return reconcileCommand(rest);
     case 'help':
     case '--help':
     case '-h':

@@ -27,6 +27,9 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
 
 const port = z.coerce.number().int().min(0).max(65_535);
 
+/** Calls per second to a provider's status API. */
+const rate = z.coerce.number().int().min(1).max(10_000);
+
 /**
  * The environment payrec reads (INTERFACE.md, "Configuration"), with its defaults. Every other
  * module receives the parsed `Config`; only `loadConfig` reads the environment.
@@ -99,6 +102,14 @@ export const configSchema = z
     KRYPTOGO_CALLBACK_SECRET: optional(secret(16)),
     KRYPTOGO_API_KEY: optional(secret()),
     KRYPTOGO_API_URL: withDefault(httpUrl, 'https://wallet.kryptogo.app'),
+    KRYPTOGO_CLIENT_ID: optional(z.string().min(1).max(256)),
+    KRYPTOGO_ORIGIN: optional(httpUrl),
+    KRAKEN_EMBED_API_RATE_LIMIT: withDefault(rate, '10'),
+    KRYPTOGO_API_RATE_LIMIT: withDefault(rate, '10'),
+    KKIAPAY_API_RATE_LIMIT: withDefault(rate, '10'),
+    PAYREC_STATUS_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(256), '8'),
+    PAYREC_STATUS_TIMEOUT_MS: withDefault(z.coerce.number().int().min(100).max(120_000), '10000'),
+    PAYREC_RECONCILE_BATCH: withDefault(z.coerce.number().int().min(1).max(1_000_000), '10000'),
     KKIAPAY_WEBHOOK_SECRET: optional(secret(16)),
     KKIAPAY_PUBLIC_KEY: optional(secret()),
     KKIAPAY_PRIVATE_KEY: optional(secret()),
@@ -142,6 +153,13 @@ export type Config = Readonly<{
   eventStore: EventStoreConfig;
   apiToken: Secret | null;
   reconcileCron: string;
+  reconciliation: Readonly<{
+    /** Status calls in flight per provider at most. */
+    concurrency: number;
+    timeoutMs: number;
+    /** Payments checked per cycle at most; the rest stay due for the next. */
+    batch: number;
+  }>;
   fulfilment: FulfilmentConfig | null;
   /** Test-only crash points (`PAYREC_FAILPOINTS`); empty in production. */
   failpoints: readonly FailpointName[];
@@ -155,14 +173,24 @@ export type Config = Readonly<{
       apiKey: Secret | null;
       apiSecret: Secret | null;
       apiUrl: string;
+      /** Status API calls per second. */
+      apiRateLimit: number;
     }>;
-    kryptogo: Readonly<{ callbackSecret: Secret | null; apiKey: Secret | null; apiUrl: string }>;
+    kryptogo: Readonly<{
+      callbackSecret: Secret | null;
+      apiKey: Secret | null;
+      apiUrl: string;
+      clientId: string | null;
+      origin: string | null;
+      apiRateLimit: number;
+    }>;
     kkiapay: Readonly<{
       webhookSecret: Secret | null;
       publicKey: Secret | null;
       privateKey: Secret | null;
       secretKey: Secret | null;
       apiUrl: string;
+      apiRateLimit: number;
     }>;
   }>;
 }>;
@@ -213,6 +241,11 @@ export const loadConfig = (
         : { kind: 'eventstoredb', connectionString: e.EVENTSTORE_CONNECTION_STRING },
     apiToken: e.PAYREC_API_TOKEN ?? null,
     reconcileCron: e.PAYREC_RECONCILE_CRON,
+    reconciliation: {
+      concurrency: e.PAYREC_STATUS_CONCURRENCY,
+      timeoutMs: e.PAYREC_STATUS_TIMEOUT_MS,
+      batch: e.PAYREC_RECONCILE_BATCH,
+    },
     fulfilment,
     failpoints: e.PAYREC_FAILPOINTS,
     providers: {
@@ -224,11 +257,15 @@ export const loadConfig = (
         apiKey: e.KRAKEN_EMBED_API_KEY ?? null,
         apiSecret: e.KRAKEN_EMBED_API_SECRET ?? null,
         apiUrl: e.KRAKEN_EMBED_API_URL,
+        apiRateLimit: e.KRAKEN_EMBED_API_RATE_LIMIT,
       },
       kryptogo: {
         callbackSecret: e.KRYPTOGO_CALLBACK_SECRET ?? null,
         apiKey: e.KRYPTOGO_API_KEY ?? null,
         apiUrl: e.KRYPTOGO_API_URL,
+        clientId: e.KRYPTOGO_CLIENT_ID ?? null,
+        origin: e.KRYPTOGO_ORIGIN ?? null,
+        apiRateLimit: e.KRYPTOGO_API_RATE_LIMIT,
       },
       kkiapay: {
         webhookSecret: e.KKIAPAY_WEBHOOK_SECRET ?? null,
@@ -236,6 +273,7 @@ export const loadConfig = (
         privateKey: e.KKIAPAY_PRIVATE_KEY ?? null,
         secretKey: e.KKIAPAY_SECRET_KEY ?? null,
         apiUrl: e.KKIAPAY_API_URL,
+        apiRateLimit: e.KKIAPAY_API_RATE_LIMIT,
       },
     },
   };

@@ -8,7 +8,7 @@ import {
   connectEventStoreDb,
   openSqliteEventStore,
 } from './adapters/eventStore/index.js';
-import { createServiceMetrics } from './adapters/metrics/serviceMetrics.js';
+import { createServiceMetrics, type ServiceMetrics } from './adapters/metrics/serviceMetrics.js';
 import {
   buildHttpServer,
   createApiAuth,
@@ -41,6 +41,14 @@ import {
 } from './adapters/fulfilment/fulfilmentDispatcher.js';
 import { createFulfilmentSender } from './adapters/fulfilment/fulfilmentSender.js';
 import { createFailpoints } from './failpoints.js';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { schedule } from 'node-cron';
+import { createStatusClients } from './adapters/statusApi/createStatusClients.js';
+import { createReconciler, type Reconciler } from './adapters/reconciliation/reconciler.js';
+import { paymentsDue } from './adapters/reconciliation/paymentsDue.js';
+import { createSqliteLease } from './adapters/readModels/sqliteLease.js';
+import type Database from 'better-sqlite3';
 import {
   createDeliveryRecorder,
   createPaymentCommandHandler,
@@ -55,6 +63,7 @@ export type Service = Readonly<{
   eventStore: EventStore;
   handlePaymentCommand: PaymentCommandHandler;
   projections: Projections;
+  reconciler: Reconciler;
   logger: Logger;
   /** Stops accepting requests, lets in-flight ones finish, flushes appends, closes the store. */
   close: () => Promise<void>;
@@ -81,7 +90,59 @@ export type ServiceOptions = Readonly<{
   clock?: Clock;
   /** For tests: how outbound HTTP is made (the Kraken Pay key set). */
   fetch?: FetchImplementation;
+  /** For tests: the first retry's delay of status calls. */
+  statusRetryDelayMs?: number;
 }>;
+
+/**
+ * The reconciler of a service or of `payrec reconcile --once`: status clients for the configured
+ * providers, the payments read model's due index, and a lease in the service database so that
+ * one cycle runs at a time across processes on one data directory.
+ */
+export const createServiceReconciler = (
+  config: Config,
+  {
+    readModelStore,
+    serviceDb,
+    handlePaymentCommand,
+    clock,
+    logger,
+    metrics,
+    statusRetryDelayMs,
+  }: Readonly<{
+    readModelStore: SqliteReadModelStore;
+    serviceDb: Database.Database;
+    handlePaymentCommand: PaymentCommandHandler;
+    clock: Clock;
+    logger: Logger;
+    metrics?: ServiceMetrics;
+    statusRetryDelayMs?: number;
+  }>,
+): Reconciler => {
+  const due = paymentsDue(readModelStore);
+  return createReconciler({
+    selectDue: due.selectDue,
+    objectOf: due.objectOf,
+    statusClients: createStatusClients(config, {
+      ...(statusRetryDelayMs === undefined ? {} : { retryDelayMs: statusRetryDelayMs }),
+      onAttempt: (provider, outcome, seconds) => {
+        metrics?.recordStatusCall(provider, outcome, seconds);
+      },
+    }),
+    handlePaymentCommand,
+    clock,
+    logger,
+    lock: createSqliteLease(serviceDb, {
+      name: 'reconcile-cycle',
+      holder: `${hostname()}:${process.pid}:${randomUUID()}`,
+      ttlMs: 60_000,
+    }),
+    batch: config.reconciliation.batch,
+    onCheck: (provider, result) => {
+      metrics?.recordCheck(provider, result);
+    },
+  });
+};
 
 const systemClock: Clock = { now: () => new Date() };
 
@@ -194,13 +255,37 @@ export const createService = async (
     readModelPath,
     logger,
   });
+  const due = paymentsDue(readModelStore);
   const metrics = createServiceMetrics({
     projections: () => projections.status(),
+    paymentsDue: () => due.countDue(clock.now().toISOString()),
     ...(eventStore instanceof SqliteEventStore
       ? { headPosition: () => eventStore.headPosition() }
       : {}),
   });
   const handlePaymentCommand = createPaymentCommandHandler({ eventStore });
+  const reconciler = createServiceReconciler(config, {
+    readModelStore,
+    serviceDb: readModels,
+    handlePaymentCommand,
+    clock,
+    logger,
+    metrics,
+    ...(options.statusRetryDelayMs === undefined
+      ? {}
+      : { statusRetryDelayMs: options.statusRetryDelayMs }),
+  });
+  const recordDelivery = createDeliveryRecorder({ handlePaymentCommand });
+  const cycle = schedule(
+    config.reconcileCron,
+    async () => {
+      const summary = await reconciler.runCycle();
+      if (summary.ran && summary.due > 0) {
+        logger.info({ ...summary }, 'reconciliation cycle done');
+      }
+    },
+    { name: 'reconcile', noOverlap: true },
+  );
   const app = buildHttpServer({
     logger,
     readiness: [
@@ -216,7 +301,15 @@ export const createService = async (
   });
   await registerWebhookRoutes(app, {
     verifiers: createVerifiers(config.providers, options.fetch ? { fetch: options.fetch } : {}),
-    recordDelivery: createDeliveryRecorder({ handlePaymentCommand }),
+    // A hint (an unsigned KryptoGO callback, a KKiaPay delivery) is confirmed by the provider's
+    // status endpoint at once, not at the next cron tick.
+    recordDelivery: async (delivery) => {
+      const recorded = await recordDelivery(delivery);
+      if (delivery.verification.trust === 'hint' && recorded.appended > 0) {
+        for (const { payment } of delivery.reports) reconciler.checkNow(payment);
+      }
+      return recorded;
+    },
     deliveryLog,
     observe: (entry) => {
       metrics.recordDelivery(entry.provider, entry.outcome, entry.code);
@@ -249,6 +342,8 @@ export const createService = async (
   const close = () => {
     closing ??= (async () => {
       await app.close();
+      await cycle.stop();
+      await reconciler.stop();
       await fulfilments?.stop();
       await projections.stop();
       await eventStore.close();
@@ -258,5 +353,5 @@ export const createService = async (
     })();
     return closing;
   };
-  return { app, eventStore, handlePaymentCommand, projections, logger, close };
+  return { app, eventStore, handlePaymentCommand, projections, reconciler, logger, close };
 };

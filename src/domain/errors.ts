@@ -34,6 +34,14 @@ export class EventStoreClosed extends PayrecError {
 }
 
 /**
+ * A provider's status endpoint could not be reached or kept answering 408/429/5xx through every
+ * retry. Nothing is recorded: the payment stays due and the next cycle asks again.
+ */
+export class ProviderUnavailable extends PayrecError {
+  readonly code = 'PROVIDER_UNAVAILABLE';
+}
+
+/**
  * Why a webhook delivery was refused before anything was written. The HTTP adapter maps each
  * code to a status (401 for authentication, 400 for malformed input, …).
  */
@@ -76,6 +84,7 @@ export type AnyPayrecError =
   | EventStoreFailed
   | StreamConflict
   | EventStoreClosed
+  | ProviderUnavailable
   | WebhookRejected
   | RequestRejected;
 

@@ -53,6 +53,8 @@ export type ProviderReport = Readonly<{
   status: PaymentStatus | null;
   amount?: Money;
   orderId?: string;
+  /** What the report is about, when the provider has several kinds (`quote`, `deposit`, …). */
+  object?: string;
   /** When the provider says it happened, if it says. */
   occurredAt?: string;
 }>;

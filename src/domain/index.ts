@@ -13,6 +13,7 @@ export type {
   PaymentStatusCorrected,
   DiscrepancyDetected,
   DiscrepancyResolved,
+  StatusCheckFailed,
   FulfilmentEvent,
   FulfilmentRequested,
   FulfilmentAttemptFailed,
@@ -27,6 +28,8 @@ export type {
   RecordProviderReport,
   RecordFulfilmentAttempt,
   RedriveFulfilment,
+  RecordStatusCheckFailure,
+  FlagIfOverdue,
 } from './paymentCommands.js';
 export type { Fulfilment, FulfilmentStatus, FulfilmentRetryPolicy } from './fulfilment.js';
 export {
@@ -88,6 +91,7 @@ export {
   EventStoreFailed,
   StreamConflict,
   EventStoreClosed,
+  ProviderUnavailable,
   WebhookRejected,
   RequestRejected,
 } from './errors.js';

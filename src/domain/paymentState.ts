@@ -28,6 +28,8 @@ export type KnownPayment = Readonly<{
   /** Status-endpoint checks made (answered, readable or not). */
   checks: number;
   lastCheckedAt: string | null;
+  /** What the provider's reports are about (`quote`, `deposit`, …), when one said. */
+  providerObject: string | null;
   /** What the status endpoint last said the status is (`null` before it said anything). */
   providerStatus: PaymentStatus | null;
   /** The transitions the merchant's backend must hear of, oldest first, and how that went. */
@@ -52,6 +54,7 @@ const startedFrom = (payment: PaymentId, at: string): KnownPayment => ({
   awaitingConfirmation: false,
   checks: 0,
   lastCheckedAt: null,
+  providerObject: null,
   providerStatus: null,
   fulfilments: [],
   createdAt: at,
@@ -107,6 +110,7 @@ export const evolve = (state: PaymentState, event: PaymentEvent): PaymentState =
             ? false
             : current.awaitingConfirmation || hintOfAMove,
         checks: polled ? current.checks + 1 : current.checks,
+        providerObject: current.providerObject ?? report.object ?? null,
         lastCheckedAt: polled ? evidence.receivedAt : current.lastCheckedAt,
         providerStatus:
           evidence.verification.trust === 'authoritative' && report.status !== null

@@ -13,3 +13,4 @@ export { fulfilmentsProjection } from './fulfilmentsProjection.js';
 export type { FulfilmentView } from './fulfilmentsProjection.js';
 export { allProjections } from './allProjections.js';
 export { CheckpointMoved } from './projectionRunner.js';
+export { catchUpProjection } from './catchUpProjection.js';

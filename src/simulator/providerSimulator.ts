@@ -11,13 +11,27 @@ export type ProviderTruth = Readonly<{
   status: string;
   /** Decimal amount and currency as the provider writes them. */
   amount?: Readonly<{ value: string; currency: string }>;
+  /** Kraken Embed only: a deposit or withdrawal (listed by the funding endpoint), not a quote. */
+  object?: 'deposit' | 'withdrawal';
+}>;
+
+/** A registered Kraken Embed webhook, as `POST /b2b/webhooks` answered it. */
+export type SimulatedWebhookRegistration = Readonly<{
+  url: string;
+  events: readonly string[];
+  secret: string;
 }>;
 
 export type ProviderSimulator = Readonly<{
   url: string;
   setTruth: (provider: ProviderName, ref: string, truth: ProviderTruth) => void;
-  /** Status calls served, per provider, for tests and benchmarks. */
+  /** Status calls served, per provider, for tests and benchmarks (429s included). */
   calls: () => Readonly<Record<string, number>>;
+  /** Calls answered 429 because they went over the rate limit, per provider. */
+  throttled: () => Readonly<Record<string, number>>;
+  /** Answers the provider's next `count` status calls with `status` (503, 500, 200 with junk…). */
+  failNext: (provider: ProviderName, count: number, status: number, body?: string) => void;
+  webhookRegistrations: () => readonly SimulatedWebhookRegistration[];
   close: () => Promise<void>;
 }>;
 
@@ -31,11 +45,45 @@ export type ProviderSimulator = Readonly<{
 export const startProviderSimulator = async ({
   credentials,
   port = 0,
-}: Readonly<{ credentials: SimulatorCredentials; port?: number }>): Promise<ProviderSimulator> => {
+  rateLimitPerSecond,
+}: Readonly<{
+  credentials: SimulatorCredentials;
+  port?: number;
+  /** Status calls per second per provider before answering 429 (none by default). */
+  rateLimitPerSecond?: number;
+}>): Promise<ProviderSimulator> => {
   const truths = new Map<string, ProviderTruth>();
   const callCounts: Record<string, number> = {};
+  const throttledCounts: Record<string, number> = {};
+  const windows = new Map<string, { second: number; calls: number }>();
+  const failures = new Map<string, { count: number; status: number; body: string }>();
+  const registrations: SimulatedWebhookRegistration[] = [];
   const count = (name: string) => (callCounts[name] = (callCounts[name] ?? 0) + 1);
   const app = Fastify({ logger: false });
+
+  /** Counts a status call; answers it (429, or an injected failure) when it should not pass. */
+  const gate = (provider: string, reply: FastifyReply): boolean => {
+    count(provider);
+    if (rateLimitPerSecond !== undefined) {
+      const second = Math.floor(Date.now() / 1000);
+      const window = windows.get(provider);
+      const current = window?.second === second ? window : { second, calls: 0 };
+      current.calls += 1;
+      windows.set(provider, current);
+      if (current.calls > rateLimitPerSecond) {
+        throttledCounts[provider] = (throttledCounts[provider] ?? 0) + 1;
+        void reply.code(429).send({ error: ['EAPI:Rate limit exceeded'] });
+        return false;
+      }
+    }
+    const failure = failures.get(provider);
+    if (failure && failure.count > 0) {
+      failure.count -= 1;
+      void reply.code(failure.status).type('application/json').send(failure.body);
+      return false;
+    }
+    return true;
+  };
 
   app.get('/.well-known/pay-callback-keys.json', () => {
     count('kraken-pay-jwks');
@@ -47,30 +95,34 @@ export const startProviderSimulator = async ({
     return typeof value === 'string' ? value : '';
   };
 
-  app.get<{ Params: { id: string } }>('/b2b/quotes/:id', (request, reply) => {
-    count('kraken-embed');
+  /** Whether a Kraken Embed request carries a valid `API-Key`/`API-Nonce`/`API-Sign`. */
+  const signedByPayrec = (request: FastifyRequest, body: string) => {
     const { apiKey, apiSecret } = credentials.krakenEmbed;
     const expected = krakenApiSign({
       path: request.url,
       nonce: header(request, 'api-nonce'),
-      body: '',
+      body,
       secret: new Secret(apiSecret),
     });
-    if (
-      !constantTimeEqual(header(request, 'api-key'), apiKey) ||
-      !constantTimeEqual(header(request, 'api-sign'), expected)
-    ) {
-      return reply.code(401).send({
-        error: [
-          {
-            severity: 'E',
-            errorClass: 'auth',
-            type: 'EAPI:Invalid signature',
-            errorMessage: 'EAPI:Invalid signature',
-          },
-        ],
-      });
-    }
+    return (
+      constantTimeEqual(header(request, 'api-key'), apiKey) &&
+      constantTimeEqual(header(request, 'api-sign'), expected)
+    );
+  };
+  const invalidSignature = {
+    error: [
+      {
+        severity: 'E',
+        errorClass: 'auth',
+        type: 'EAPI:Invalid signature',
+        errorMessage: 'EAPI:Invalid signature',
+      },
+    ],
+  };
+
+  app.get<{ Params: { id: string } }>('/b2b/quotes/:id', (request, reply) => {
+    if (!gate('kraken-embed', reply)) return reply;
+    if (!signedByPayrec(request, '')) return reply.code(401).send(invalidSignature);
     const truth = truths.get(`kraken-embed/${request.params.id}`);
     if (!truth) {
       return reply.code(404).send({
@@ -97,8 +149,59 @@ export const startProviderSimulator = async ({
     };
   });
 
+  app.get<{ Querystring: { type?: string; cursor?: string; page_size?: string } }>(
+    '/b2b/funds/transactions',
+    (request, reply) => {
+      if (!gate('kraken-embed', reply)) return reply;
+      if (!signedByPayrec(request, '')) return reply.code(401).send(invalidSignature);
+      const type = request.query.type ?? 'deposit';
+      const items = [...truths.entries()]
+        .filter(([key, truth]) => key.startsWith('kraken-embed/') && truth.object === type)
+        .map(([key, truth]) => ({
+          type,
+          date: '2026-11-24T10:00:00Z',
+          asset: truth.amount?.currency ?? 'USD',
+          amount: truth.amount?.value ?? '100.00',
+          status: truth.status,
+          ref_id: key.slice(key.indexOf('/') + 1),
+        }));
+      return { error: [], result: { items, next_cursor: null } };
+    },
+  );
+
+  // payrec signs the JSON it sends, and sends JSON.stringify's output, which re-serialising the
+  // parsed body reproduces.
+  app.post('/b2b/webhooks', (request, reply) => {
+    const body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+    if (!signedByPayrec(request, body)) return reply.code(401).send(invalidSignature);
+    const parsed = request.body as { url?: unknown; events?: unknown; enabled?: unknown };
+    if (typeof parsed.url !== 'string' || !parsed.url.startsWith('https://')) {
+      return reply.code(400).send({ error: ['EGeneral:Invalid arguments:url'] });
+    }
+    if (registrations.some((registration) => registration.url === parsed.url)) {
+      return reply.code(409).send({ error: ['ENexus:Webhook already exists'] });
+    }
+    const events = Array.isArray(parsed.events) ? parsed.events.map(String) : [];
+    const registration = { url: parsed.url, events, secret: credentials.krakenEmbed.webhookSecret };
+    registrations.push(registration);
+    return {
+      error: [],
+      result: {
+        webhook: {
+          id: `wh_${registrations.length}`,
+          url: parsed.url,
+          enabled: parsed.enabled === true,
+          subscribed_events: events,
+          created_at: '2026-11-24T10:00:00Z',
+          updated_at: '2026-11-24T10:00:00Z',
+        },
+        secret: registration.secret,
+      },
+    };
+  });
+
   app.get<{ Params: { id: string } }>('/v1/studio/api/payment/intent/:id', (request, reply) => {
-    count('kryptogo');
+    if (!gate('kryptogo', reply)) return reply;
     if (!constantTimeEqual(header(request, 'x-client-id'), credentials.kryptogo.clientId)) {
       return reply.code(401).send({ code: 4001, message: 'invalid client_id' });
     }
@@ -123,7 +226,7 @@ export const startProviderSimulator = async ({
   app.post<{ Body: { transactionId?: unknown } }>(
     '/api/v1/transactions/status',
     (request, reply: FastifyReply) => {
-      count('kkiapay');
+      if (!gate('kkiapay', reply)) return reply;
       const { publicKey, privateKey, secretKey } = credentials.kkiapay;
       if (
         !constantTimeEqual(header(request, 'x-api-key'), publicKey) ||
@@ -154,6 +257,11 @@ export const startProviderSimulator = async ({
       truths.set(`${provider}/${ref}`, truth);
     },
     calls: () => ({ ...callCounts }),
+    throttled: () => ({ ...throttledCounts }),
+    failNext: (provider, failCount, status, body = '{}') => {
+      failures.set(provider, { count: failCount, status, body });
+    },
+    webhookRegistrations: () => [...registrations],
     close: () => app.close(),
   };
 };

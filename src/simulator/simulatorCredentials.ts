@@ -57,6 +57,8 @@ export const payrecEnvironmentFor = (
   KRYPTOGO_CALLBACK_SECRET: credentials.kryptogo.callbackSecret,
   KRYPTOGO_API_KEY: credentials.kryptogo.apiKey,
   KRYPTOGO_API_URL: baseUrl,
+  KRYPTOGO_CLIENT_ID: credentials.kryptogo.clientId,
+  KRYPTOGO_ORIGIN: 'https://merchant.example',
   KKIAPAY_WEBHOOK_SECRET: credentials.kkiapay.webhookSecret,
   KKIAPAY_PUBLIC_KEY: credentials.kkiapay.publicKey,
   KKIAPAY_PRIVATE_KEY: credentials.kkiapay.privateKey,

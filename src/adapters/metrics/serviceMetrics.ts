@@ -1,4 +1,4 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ProjectionStatus } from '../../projections/index.js';
 
 export type ServiceMetricsOptions = Readonly<{
@@ -6,6 +6,8 @@ export type ServiceMetricsOptions = Readonly<{
   projections: () => readonly ProjectionStatus[];
   /** The newest position of the event log, when the store can tell (the embedded store can). */
   headPosition?: () => bigint;
+  /** Payments whose status check is due now (from the read model's index). */
+  paymentsDue?: () => number;
 }>;
 
 /**
@@ -13,7 +15,11 @@ export type ServiceMetricsOptions = Readonly<{
  * deliveries by provider and outcome, and each projection's position, lag behind the log and
  * time since it last applied anything, plus Node's default process metrics.
  */
-export const createServiceMetrics = ({ projections, headPosition }: ServiceMetricsOptions) => {
+export const createServiceMetrics = ({
+  projections,
+  headPosition,
+  paymentsDue,
+}: ServiceMetricsOptions) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'payrec_' });
   const deliveries = new Counter({
@@ -62,8 +68,44 @@ export const createServiceMetrics = ({ projections, headPosition }: ServiceMetri
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const statusCalls = new Counter({
+    name: 'payrec_status_calls_total',
+    help: "Calls to providers' status APIs by outcome: ok (a readable status code), retryable (408/429/5xx), transport (timeout, refused).",
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [registry],
+  });
+  const statusLatency = new Histogram({
+    name: 'payrec_status_call_duration_seconds',
+    help: "Latency of calls to providers' status APIs.",
+    labelNames: ['provider'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const checks = new Counter({
+    name: 'payrec_reconcile_checks_total',
+    help: 'Status checks by what they did: moved (a missing state filled in), corrected (a wrong one replaced), unchanged, unreadable (kept as evidence), unavailable (stays due), flagged-overdue, not-configured.',
+    labelNames: ['provider', 'result'] as const,
+    registers: [registry],
+  });
+  if (paymentsDue) {
+    new Gauge({
+      name: 'payrec_reconcile_payments_due',
+      help: 'Payments whose status check is due now.',
+      registers: [registry],
+      collect() {
+        this.set(paymentsDue());
+      },
+    });
+  }
   return {
     registry,
+    recordStatusCall: (provider: string, outcome: string, seconds: number) => {
+      statusCalls.inc({ provider, outcome });
+      statusLatency.observe({ provider }, seconds);
+    },
+    recordCheck: (provider: string, result: string) => {
+      checks.inc({ provider, result });
+    },
     recordFulfilmentAttempt: (outcome: 'delivered' | 'failed') => {
       fulfilmentAttempts.inc({ outcome });
     },

@@ -95,6 +95,7 @@ export const createKrakenEmbedVerifier = ({
                     ? body.event_type
                     : `${body.event_type} (${body.status})`,
                 status: mapProviderStatus('kraken-embed', 'event_type', body.event_type),
+                object: body.event_type.slice(0, body.event_type.indexOf('.')),
                 ...(money ? { amount: money } : {}),
                 occurredAt: body.timestamp,
               },

@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import {
+  ProviderUnavailable,
+  type PaymentEvent,
+  type PaymentId,
+  type ProviderName,
+} from '../../domain/index.js';
+import type { Clock } from '../../domain/ports/index.js';
+import { hasStatusEndpoint, type PaymentCommandHandler } from '../../application/index.js';
+import type { StatusClient } from '../statusApi/statusCheck.js';
+
+/** What one check did to a payment. */
+export type CheckResult =
+  | 'moved'
+  | 'corrected'
+  | 'unchanged'
+  | 'unreadable'
+  | 'unavailable'
+  | 'flagged-overdue'
+  | 'not-configured'
+  | 'stopped';
+
+export type CycleSummary = Readonly<{
+  /** `false` when another cycle held the lock, here or in another process. */
+  ran: boolean;
+  due: number;
+  selectMs: number;
+  durationMs: number;
+  results: Readonly<Partial<Record<CheckResult, number>>>;
+  byProvider: Readonly<Partial<Record<ProviderName, number>>>;
+}>;
+
+export type DuePayment = Readonly<{ payment: PaymentId }>;
+
+export type ReconcilerOptions = Readonly<{
+  /** The payments due by `dueBy` from the read model's index, soonest first. */
+  selectDue: (dueBy: string, limit: number, provider?: ProviderName) => readonly DuePayment[];
+  /** What the provider's reports are about (`quote`, `deposit`, …), read when it is checked. */
+  objectOf: (payment: PaymentId) => string | null;
+  statusClients: Readonly<Partial<Record<ProviderName, StatusClient>>>;
+  handlePaymentCommand: PaymentCommandHandler;
+  clock: Clock;
+  logger: Logger;
+  /** One cycle at a time across processes. */
+  lock: Readonly<{ tryAcquire: () => boolean; release: () => void }>;
+  /** Payments checked per cycle at most. */
+  batch: number;
+  onCheck?: (provider: ProviderName, result: CheckResult) => void;
+}>;
+
+const resultOf = (appended: readonly PaymentEvent[]): CheckResult => {
+  if (appended.some((event) => event.type === 'PaymentStatusCorrected')) return 'corrected';
+  if (appended.some((event) => event.type === 'PaymentStatusChanged')) return 'moved';
+  if (
+    appended.some(
+      (event) => event.type === 'DiscrepancyDetected' && event.data.discrepancy.kind === 'overdue',
+    )
+  )
+    return 'flagged-overdue';
+  return 'unchanged';
+};
+
+/**
+ * The reconciliation poller's work: each cycle takes the payments that are due from the read
+ * model's index (never a scan), asks each provider's status endpoint at that provider's rate
+ * limit, and appends what it learned through the same decider as webhooks, with the response as
+ * evidence. A Kraken Pay payment (no status endpoint) due at its deadline is flagged if still
+ * open. A cycle cut short loses nothing: whatever it did not check is still due.
+ */
+export const createReconciler = ({
+  selectDue,
+  objectOf,
+  statusClients,
+  handlePaymentCommand,
+  clock,
+  logger,
+  lock,
+  batch,
+  onCheck,
+}: ReconcilerOptions) => {
+  let stopping = false;
+  let cycleRunning = false;
+  const inFlight = new Set<Promise<unknown>>();
+  const checking = new Set<string>();
+
+  const check = async ({ payment }: DuePayment, known?: string | null): Promise<CheckResult> => {
+    if (stopping) return 'stopped';
+    const at = clock.now().toISOString();
+    if (!hasStatusEndpoint(payment.provider)) {
+      const { appended } = await handlePaymentCommand({
+        type: 'FlagIfOverdue',
+        data: { payment, at },
+      });
+      return appended.length > 0 ? 'flagged-overdue' : 'unchanged';
+    }
+    const client = statusClients[payment.provider];
+    if (client === undefined) return 'not-configured';
+    let outcome;
+    try {
+      outcome = await client({ ref: payment.ref, object: known ?? objectOf(payment) });
+    } catch (error) {
+      if (!(error instanceof ProviderUnavailable)) throw error;
+      logger.warn(
+        { err: error, payment: `${payment.provider}/${payment.ref}` },
+        'status check failed; the payment stays due',
+      );
+      return 'unavailable';
+    }
+    const checkedAt = clock.now().toISOString();
+    if (outcome.kind === 'unreadable') {
+      await handlePaymentCommand({
+        type: 'RecordStatusCheckFailure',
+        data: {
+          payment,
+          code: outcome.code,
+          reason: outcome.reason,
+          response: outcome.response,
+          checkedAt,
+        },
+      });
+      return 'unreadable';
+    }
+    const { appended } = await handlePaymentCommand({
+      type: 'RecordProviderReport',
+      data: {
+        payment,
+        report: outcome.report,
+        evidence: {
+          deliveryKey: `poll:${checkedAt}:${randomUUID()}`,
+          channel: 'poll',
+          receivedAt: checkedAt,
+          verification: {
+            method: 'status-api',
+            trust: 'authoritative',
+            detail: `HTTP ${outcome.response.status} from the status endpoint`,
+          },
+          received: { body: outcome.response.body, headers: {} },
+        },
+      },
+    });
+    return resultOf(appended);
+  };
+
+  /** Checks one payment, at most once at a time; never throws (failures are logged). */
+  const checkTracked = async (due: DuePayment, object?: string | null): Promise<CheckResult> => {
+    const key = `${due.payment.provider}/${due.payment.ref}`;
+    if (checking.has(key)) return 'unchanged';
+    checking.add(key);
+    const running = check(due, object)
+      .catch((error: unknown) => {
+        logger.error(
+          { err: error, payment: key },
+          'status check could not be recorded; the payment stays due',
+        );
+        return 'unavailable' as const;
+      })
+      .then((result) => {
+        onCheck?.(due.payment.provider, result);
+        return result;
+      })
+      .finally(() => {
+        checking.delete(key);
+        inFlight.delete(running);
+      });
+    inFlight.add(running);
+    return running;
+  };
+
+  return {
+    /** One cycle over what is due now (of one provider, if given). */
+    runCycle: async (provider?: ProviderName): Promise<CycleSummary> => {
+      const started = performance.now();
+      // One at a time here (a flag) and across processes (the lease).
+      if (cycleRunning || !lock.tryAcquire()) {
+        return { ran: false, due: 0, selectMs: 0, durationMs: 0, results: {}, byProvider: {} };
+      }
+      cycleRunning = true;
+      try {
+        const due = selectDue(clock.now().toISOString(), batch, provider);
+        const selectMs = performance.now() - started;
+        const results: Partial<Record<CheckResult, number>> = {};
+        const byProvider: Partial<Record<ProviderName, number>> = {};
+        const renew = setInterval(() => lock.tryAcquire(), 10_000);
+        renew.unref();
+        try {
+          await Promise.all(
+            due.map(async (payment) => {
+              byProvider[payment.payment.provider] =
+                (byProvider[payment.payment.provider] ?? 0) + 1;
+              const result = await checkTracked(payment);
+              results[result] = (results[result] ?? 0) + 1;
+            }),
+          );
+        } finally {
+          clearInterval(renew);
+        }
+        return {
+          ran: true,
+          due: due.length,
+          selectMs,
+          durationMs: performance.now() - started,
+          results,
+          byProvider,
+        };
+      } finally {
+        cycleRunning = false;
+        lock.release();
+      }
+    },
+    /**
+     * Asks the provider now, outside the cycle (a hint just arrived): the hint is confirmed or
+     * contradicted at once, not at the next tick.
+     */
+    checkNow: (payment: PaymentId, object: string | null = null): void => {
+      if (stopping || !hasStatusEndpoint(payment.provider)) return;
+      void checkTracked({ payment }, object);
+    },
+    /** Starts no new check and waits for those in flight. */
+    stop: async () => {
+      stopping = true;
+      await Promise.all(inFlight);
+    },
+  };
+};
+
+export type Reconciler = ReturnType<typeof createReconciler>;

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { mapProviderStatus } from '../../domain/index.js';
+import type { Secret } from '../../secret.js';
+import { optionalMoney } from '../providers/shared/providerMoney.js';
+import { failingFields } from '../shared/failingFields.js';
+import { jsonOf, unreadable, type StatusClient } from './statusCheck.js';
+import type { StatusHttp } from './statusHttp.js';
+
+/**
+ * `POST /api/v1/transactions/status` answers (shared/providers.md §4.3): `status` always, the
+ * rest when the transaction exists; `{"status":"TRANSACTION_NOT_FOUND"}` otherwise.
+ */
+const statusAnswer = z.looseObject({
+  status: z.string().min(1),
+  transactionId: z.string().optional(),
+  amount: z.union([z.number(), z.string()]).optional(),
+});
+
+/**
+ * KKiaPay's transaction-status API with `x-api-key`, `x-private-key` and `x-secret-key`. Its
+ * status values are mapped (`REVERTED` is a refund); `TRANSACTION_NOT_FOUND` and the other
+ * answers about the query are reports with no status: evidence, not a failure. Amounts are XOF.
+ */
+export const createKkiapayStatusClient =
+  ({
+    http,
+    publicKey,
+    privateKey,
+    secretKey,
+  }: Readonly<{
+    http: StatusHttp;
+    publicKey: Secret;
+    privateKey: Secret;
+    secretKey: Secret;
+  }>): StatusClient =>
+  async ({ ref }) => {
+    const response = await http({
+      method: 'POST',
+      path: '/api/v1/transactions/status',
+      headers: () => ({
+        'x-api-key': publicKey.reveal(),
+        'x-private-key': privateKey.reveal(),
+        'x-secret-key': secretKey.reveal(),
+        'content-type': 'application/json',
+        accept: 'application/json',
+      }),
+      body: JSON.stringify({ transactionId: ref }),
+    });
+    const parsed = statusAnswer.safeParse(jsonOf(response));
+    if (
+      !parsed.success ||
+      (response.status !== 200 && parsed.data.status !== 'TRANSACTION_NOT_FOUND')
+    ) {
+      return unreadable(
+        response,
+        parsed.success
+          ? `HTTP ${response.status}`
+          : `not a transaction status: ${failingFields(parsed.error, 'the body')}`,
+      );
+    }
+    const { status, amount } = parsed.data;
+    const money = amount === undefined ? undefined : optionalMoney(String(amount), 'XOF');
+    return {
+      kind: 'report',
+      report: {
+        vocabulary: 'status',
+        providerStatus: status,
+        status: mapProviderStatus('kkiapay', 'status', status),
+        ...(money ? { amount: money } : {}),
+      },
+      response,
+    };
+  };

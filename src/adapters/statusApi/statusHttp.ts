@@ -1,0 +1,124 @@
+import pLimit from 'p-limit';
+import pRetry, { AbortError } from 'p-retry';
+import { RateLimiterMemory, RateLimiterQueue } from 'rate-limiter-flexible';
+import { ProviderUnavailable } from '../../domain/index.js';
+
+/** What a status endpoint answered: its HTTP status and body text. */
+export type StatusHttpResponse = Readonly<{ status: number; body: string }>;
+
+export type StatusHttpRequest = Readonly<{
+  method: 'GET' | 'POST';
+  /** Path with query, appended to the base URL. */
+  path: string;
+  /** Headers for this attempt; called once per attempt so a nonce can increase. */
+  headers: () => Record<string, string>;
+  body?: string;
+}>;
+
+export type StatusHttpOptions = Readonly<{
+  provider: string;
+  baseUrl: string;
+  /** Calls per second at most (the provider's rate limit). */
+  ratePerSecond: number;
+  /** Calls in flight at most. */
+  concurrency: number;
+  timeoutMs: number;
+  /** Retries after the first attempt, on 408, 429, 5xx and transport failures. Default 3. */
+  retries?: number;
+  /** The first retry's delay; each next one doubles it (with jitter). Default 250 ms. */
+  retryDelayMs?: number;
+  fetch?: typeof fetch;
+  /** Told of every attempt's outcome and latency (metrics). */
+  onAttempt?: (outcome: 'ok' | 'retryable' | 'transport', seconds: number) => void;
+}>;
+
+const retryable = (status: number) => status === 408 || status === 429 || status >= 500;
+
+class RetryableAnswer extends Error {
+  readonly status: number;
+  constructor(status: number) {
+    super(`HTTP ${status}`);
+    this.status = status;
+  }
+}
+
+/** A bounded excerpt of a body for evidence: enough to diagnose, never a whole large page. */
+const excerpt = (body: string) => (body.length > 2_000 ? `${body.slice(0, 2_000)}…` : body);
+
+/**
+ * The HTTP side of a provider's status API: a rate limit (token bucket per second, callers wait
+ * in a queue; rate-limiter-flexible), a concurrency cap (p-limit), a timeout per attempt, and
+ * retries with exponential backoff on 408/429/5xx and transport failures (p-retry). Any other
+ * answer is returned as it is for the client to read. Throws `ProviderUnavailable` when every
+ * attempt failed.
+ */
+export const createStatusHttp = ({
+  provider,
+  baseUrl,
+  ratePerSecond,
+  concurrency,
+  timeoutMs,
+  retries = 3,
+  retryDelayMs = 250,
+  fetch: fetchImplementation = fetch,
+  onAttempt,
+}: StatusHttpOptions) => {
+  const limiter = new RateLimiterQueue(
+    new RateLimiterMemory({ points: ratePerSecond, duration: 1 }),
+    { maxQueueSize: 1_000_000 },
+  );
+  const limit = pLimit(concurrency);
+  const base = baseUrl.replace(/\/+$/, '');
+
+  const attempt = async (request: StatusHttpRequest): Promise<StatusHttpResponse> => {
+    await limiter.removeTokens(1);
+    const started = performance.now();
+    let response: Response;
+    try {
+      response = await fetchImplementation(`${base}${request.path}`, {
+        method: request.method,
+        headers: request.headers(),
+        ...(request.body === undefined ? {} : { body: request.body }),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      onAttempt?.('transport', (performance.now() - started) / 1000);
+      throw error;
+    }
+    const body = excerpt(await response.text());
+    const seconds = (performance.now() - started) / 1000;
+    if (retryable(response.status)) {
+      onAttempt?.('retryable', seconds);
+      throw new RetryableAnswer(response.status);
+    }
+    onAttempt?.('ok', seconds);
+    return { status: response.status, body };
+  };
+
+  return (request: StatusHttpRequest): Promise<StatusHttpResponse> =>
+    limit(async () => {
+      try {
+        return await pRetry(() => attempt(request), {
+          retries,
+          minTimeout: retryDelayMs,
+          factor: 2,
+          randomize: true,
+        });
+      } catch (error) {
+        if (error instanceof AbortError) throw error;
+        const why =
+          error instanceof RetryableAnswer
+            ? `it kept answering ${error.message}`
+            : error instanceof DOMException && error.name === 'TimeoutError'
+              ? `no answer within ${timeoutMs} ms`
+              : 'it could not be reached';
+        throw new ProviderUnavailable(
+          `${provider}'s status API is unavailable: ${why} after ${retries + 1} attempts.`,
+          { cause: error },
+        );
+      }
+    });
+};
+
+export type StatusHttp = ReturnType<typeof createStatusHttp>;
