@@ -2,6 +2,11 @@
 import { deliveriesCommand, deliveriesUsage } from './commands/deliveriesCommand.js';
 import { demoCommand } from './commands/demoCommand.js';
 import { reconcileCommand, reconcileUsage } from './commands/reconcileCommand.js';
+import {
+  krakenEmbedCommand,
+  krakenEmbedUsage,
+  defaultWebhookEvents,
+} from './commands/krakenEmbedCommand.js';
 import { paymentsCommand, paymentsUsage } from './commands/paymentsCommand.js';
 import { projectionsCommand, projectionsUsage } from './commands/projectionsCommand.js';
 import { serveCommand } from './commands/serveCommand.js';
@@ -18,6 +23,7 @@ Commands:
   projections rebuild  Rebuild read models from the event log.
   deliveries replay  Re-verify a stored delivery and re-run it through the decider.
   reconcile --once   One reconciliation cycle against the providers' status endpoints.
+  kraken-embed register-webhook  Register the Kraken Embed webhook; prints its secret once.
 
 Configuration comes from the environment; see the README.
 
@@ -29,7 +35,9 @@ ${projectionsUsage}
 
 ${deliveriesUsage}
 
-${reconcileUsage}`;
+${reconcileUsage}
+
+${krakenEmbedUsage}${defaultWebhookEvents.join(', ')}`;
 
 const run = async (argv: readonly string[]): Promise<number> => {
   const [command, ...rest] = argv;
@@ -48,6 +56,8 @@ const run = async (argv: readonly string[]): Promise<number> => {
       return deliveriesCommand(rest);
     case 'reconcile':
       return reconcileCommand(rest);
+    case 'kraken-embed':
+      return krakenEmbedCommand(rest);
     case 'help':
     case '--help':
     case '-h':

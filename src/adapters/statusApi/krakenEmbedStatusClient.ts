@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { mapProviderStatus } from '../../domain/index.js';
 import type { Secret } from '../../secret.js';
+import { createKrakenApiNonce } from '../providers/krakenEmbed/krakenApiNonce.js';
 import { krakenApiSign } from '../providers/krakenEmbed/krakenApiSign.js';
 import { optionalMoney } from '../providers/shared/providerMoney.js';
 import { failingFields } from '../shared/failingFields.js';
@@ -37,19 +38,6 @@ const fundingAnswer = z.looseObject({
 const notFound = (body: string) => /ENexus:[A-Za-z ]*not found/i.test(body);
 
 /**
- * `API-Nonce` must always increase (an unsigned 64-bit integer): microseconds since the epoch,
- * bumped past the previous one when two calls fall in the same microsecond.
- */
-const createNonce = () => {
-  let last = 0n;
-  return (): string => {
-    const now = BigInt(Date.now()) * 1000n;
-    last = now > last ? now : last + 1n;
-    return last.toString();
-  };
-};
-
-/**
  * Kraken Embed's status API, signed with `API-Key`, `API-Nonce` and `API-Sign`: quotes (and
  * custom orders) by `GET /b2b/quotes/{id}`; deposits and withdrawals by finding their `ref_id`
  * in `GET /b2b/funds/transactions` (its status values are undocumented, so they are evidence and
@@ -66,7 +54,7 @@ export const createKrakenEmbedStatusClient = ({
   apiSecret: Secret;
   maxFundingPages?: number;
 }>): StatusClient => {
-  const nonce = createNonce();
+  const nonce = createKrakenApiNonce();
   const signedGet = (path: string) =>
     http({
       method: 'GET',
