@@ -79,6 +79,7 @@ export const configSchema = z
       z.coerce.number().int().min(100).max(120_000),
       '10000',
     ),
+    PAYREC_REJECTIONS_PER_MINUTE: withDefault(z.coerce.number().int().min(1).max(1_000_000), '60'),
     PAYREC_FAILPOINTS: withDefault(
       z
         .string()
@@ -161,6 +162,8 @@ export type Config = Readonly<{
     batch: number;
   }>;
   fulfilment: FulfilmentConfig | null;
+  /** Rejected deliveries one address may send to one webhook route per minute. */
+  rejectionsPerMinute: number;
   /** Test-only crash points (`PAYREC_FAILPOINTS`); empty in production. */
   failpoints: readonly FailpointName[];
   providers: Readonly<{
@@ -248,6 +251,7 @@ export const loadConfig = (
     },
     fulfilment,
     failpoints: e.PAYREC_FAILPOINTS,
+    rejectionsPerMinute: e.PAYREC_REJECTIONS_PER_MINUTE,
     providers: {
       krakenPay: { jwksUrl: e.KRAKEN_PAY_JWKS_URL },
       krakenEmbed: {

@@ -208,11 +208,10 @@ const startFulfilments = (
 ): FulfilmentDispatcher | null => {
   if (config.fulfilment === null) return null;
   const dispatcher = createFulfilmentDispatcher({
-    due: (dueBy, limit) =>
-      readModelStore.due(fulfilmentsProjection.name, { dueBy, limit }).flatMap((row) => {
-        const document = readModelStore.get(fulfilmentsProjection.name, row.id);
-        return document === null ? [] : [document as unknown as FulfilmentView];
-      }),
+    dueIds: (dueBy, limit) =>
+      readModelStore.due(fulfilmentsProjection.name, { dueBy, limit }).map((row) => row.id),
+    load: (id) =>
+      readModelStore.get(fulfilmentsProjection.name, id) as unknown as FulfilmentView | null,
     eventStore,
     handlePaymentCommand,
     send: createFulfilmentSender({
@@ -314,7 +313,7 @@ export const createService = async (
     observe: (entry) => {
       metrics.recordDelivery(entry.provider, entry.outcome, entry.code);
     },
-    rejectionLimiter: createRejectionLimiter(),
+    rejectionLimiter: createRejectionLimiter({ rejections: config.rejectionsPerMinute }),
     clock,
   });
   const auth = createApiAuth(config.apiToken);

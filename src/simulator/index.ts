@@ -5,6 +5,7 @@ export {
   krakenEmbedDelivery,
   kryptogoDelivery,
   kkiapayDelivery,
+  forgedDelivery,
 } from './simulatedDeliveries.js';
 export type { SimulatedDelivery } from './simulatedDeliveries.js';
 export { startProviderSimulator } from './providerSimulator.js';

@@ -148,3 +148,42 @@ export const kkiapayDelivery = (
     ...(success ? {} : { failureCode: 'processing_error', failureMessage: 'processing_error' }),
   }),
 });
+
+/**
+ * A forgery of `delivery` that says `lie` instead: the body is changed after signing (or, for
+ * KKiaPay, whose body nothing signs, the shared secret is wrong), so payrec must refuse it.
+ */
+export const forgedDelivery = (delivery: SimulatedDelivery, lie: string): SimulatedDelivery => {
+  const forgery = tampered(delivery, lie);
+  // A "lie" that happens to be the truth changes nothing; tamper with it anyway.
+  return forgery.body === delivery.body && delivery.provider !== 'kkiapay'
+    ? tampered(delivery, `${lie}.forged`)
+    : forgery;
+};
+
+const tampered = (delivery: SimulatedDelivery, lie: string): SimulatedDelivery => {
+  switch (delivery.provider) {
+    case 'kkiapay':
+      return {
+        ...delivery,
+        headers: { ...delivery.headers, 'x-kkiapay-secret': 'a-guess-at-the-secret-0000' },
+        body: delivery.body.replace(/"event":"[^"]*"/, `"event":"${lie}"`),
+      };
+    case 'kraken-pay': {
+      const [header = '', payload = '', signature = ''] = delivery.body.split('.');
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+        payload: Record<string, unknown>;
+      };
+      claims.payload['status'] = lie;
+      const forged = Buffer.from(JSON.stringify(claims)).toString('base64url');
+      return { ...delivery, body: `${header}.${forged}.${signature}` };
+    }
+    case 'kraken-embed':
+      return {
+        ...delivery,
+        body: delivery.body.replace(/"event_type":"[^"]*"/, `"event_type":"${lie}"`),
+      };
+    case 'kryptogo':
+      return { ...delivery, body: delivery.body.replace(/"status":"[^"]*"/, `"status":"${lie}"`) };
+  }
+};

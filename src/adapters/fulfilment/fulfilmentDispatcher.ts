@@ -17,8 +17,10 @@ import type { Failpoints } from '../../failpoints.js';
 import type { FulfilmentSender, SendOutcome } from './fulfilmentSender.js';
 
 export type FulfilmentDispatcherOptions = Readonly<{
-  /** The requested fulfilments whose next attempt is due by `dueBy`, soonest first. */
-  due: (dueBy: string, limit: number) => readonly FulfilmentView[];
+  /** The ids of requested fulfilments whose next attempt is due by `dueBy`, soonest first. */
+  dueIds: (dueBy: string, limit: number) => readonly string[];
+  /** One fulfilment from the read model. */
+  load: (id: string) => FulfilmentView | null;
   eventStore: EventStore;
   handlePaymentCommand: PaymentCommandHandler;
   send: FulfilmentSender;
@@ -42,7 +44,8 @@ export type FulfilmentDispatcherOptions = Readonly<{
  * means one more attempt with the same `webhook-id`, which the receiver drops as a repeat.
  */
 export const createFulfilmentDispatcher = ({
-  due,
+  dueIds,
+  load,
   eventStore,
   handlePaymentCommand,
   send,
@@ -55,6 +58,8 @@ export const createFulfilmentDispatcher = ({
   onAttempt,
 }: FulfilmentDispatcherOptions) => {
   const inFlight = new Map<string, Promise<void>>();
+  // Just handled: the read model may still show them due for a moment (projection lag).
+  const settledUntil = new Map<string, number>();
   let timer: NodeJS.Timeout | null = null;
 
   /** The fulfilment as the payment's stream has it, if it is due now; otherwise `null`. */
@@ -124,15 +129,27 @@ export const createFulfilmentDispatcher = ({
   const tick = () => {
     const free = concurrency - inFlight.size;
     if (free <= 0) return;
-    const candidates = due(clock.now().toISOString(), concurrency * 2);
-    for (const view of candidates) {
+    const now = Date.now();
+    for (const [id, until] of settledUntil) if (until <= now) settledUntil.delete(id);
+    const candidates = dueIds(
+      clock.now().toISOString(),
+      concurrency * 2 + inFlight.size + settledUntil.size,
+    );
+    for (const id of candidates) {
       if (inFlight.size >= concurrency) break;
-      if (inFlight.has(view.id)) continue;
+      if (inFlight.has(id) || settledUntil.has(id)) continue;
+      const view = load(id);
+      if (view === null) continue;
       const running = dispatch(view)
         .catch((err: unknown) => {
           logger.error({ err, webhookId: view.id }, 'fulfilment dispatch failed; it stays due');
         })
-        .finally(() => inFlight.delete(view.id));
+        .finally(() => {
+          inFlight.delete(view.id);
+          settledUntil.set(view.id, Date.now() + 1_000);
+          // A backlog drains at the receiver's pace, not the poll interval's.
+          if (timer !== null) setImmediate(tick);
+        });
       inFlight.set(view.id, running);
     }
   };
