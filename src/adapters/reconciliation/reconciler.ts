@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import {
   ProviderUnavailable,
@@ -48,6 +49,9 @@ export type ReconcilerOptions = Readonly<{
   batch: number;
   onCheck?: (provider: ProviderName, result: CheckResult) => void;
 }>;
+
+/** Checks started and not yet recorded, per provider, at most. */
+const checksUnderWayPerProvider = 32;
 
 const resultOf = (appended: readonly PaymentEvent[]): CheckResult => {
   if (appended.some((event) => event.type === 'PaymentStatusCorrected')) return 'corrected';
@@ -184,13 +188,25 @@ export const createReconciler = ({
         const renew = setInterval(() => lock.tryAcquire(), 10_000);
         renew.unref();
         try {
+          // A lane per provider, each with a bounded number of checks under way: providers
+          // proceed at their own limits, and a large due set never sits in memory as promises.
+          const lanes = new Map<ProviderName, LimitFunction>();
+          const lane = (provider: ProviderName) => {
+            const existing = lanes.get(provider);
+            if (existing) return existing;
+            const created = pLimit(checksUnderWayPerProvider);
+            lanes.set(provider, created);
+            return created;
+          };
           await Promise.all(
-            due.map(async (payment) => {
-              byProvider[payment.payment.provider] =
-                (byProvider[payment.payment.provider] ?? 0) + 1;
-              const result = await checkTracked(payment);
-              results[result] = (results[result] ?? 0) + 1;
-            }),
+            due.map((payment) =>
+              lane(payment.payment.provider)(async () => {
+                byProvider[payment.payment.provider] =
+                  (byProvider[payment.payment.provider] ?? 0) + 1;
+                const result = await checkTracked(payment);
+                results[result] = (results[result] ?? 0) + 1;
+              }),
+            ),
           );
         } finally {
           clearInterval(renew);

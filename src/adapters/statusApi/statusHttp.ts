@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import pRetry, { AbortError } from 'p-retry';
-import { RateLimiterMemory, RateLimiterQueue } from 'rate-limiter-flexible';
+import pThrottle from 'p-throttle';
 import { ProviderUnavailable } from '../../domain/index.js';
 
 /** What a status endpoint answered: its HTTP status and body text. */
@@ -46,8 +46,8 @@ class RetryableAnswer extends Error {
 const excerpt = (body: string) => (body.length > 2_000 ? `${body.slice(0, 2_000)}…` : body);
 
 /**
- * The HTTP side of a provider's status API: a rate limit (token bucket per second, callers wait
- * in a queue; rate-limiter-flexible), a concurrency cap (p-limit), a timeout per attempt, and
+ * The HTTP side of a provider's status API: a rate limit (callers wait for an evenly spaced
+ * slot; p-throttle), a concurrency cap (p-limit), a timeout per attempt, and
  * retries with exponential backoff on 408/429/5xx and transport failures (p-retry). Any other
  * answer is returned as it is for the client to read. Throws `ProviderUnavailable` when every
  * attempt failed.
@@ -63,62 +63,68 @@ export const createStatusHttp = ({
   fetch: fetchImplementation = fetch,
   onAttempt,
 }: StatusHttpOptions) => {
-  const limiter = new RateLimiterQueue(
-    new RateLimiterMemory({ points: ratePerSecond, duration: 1 }),
-    { maxQueueSize: 1_000_000 },
-  );
+  // Evenly spaced slots, one every 1/rate seconds on an absolute schedule (p-throttle's windowed
+  // mode, which does not round the spacing to whole milliseconds as its strict mode does): no
+  // burst, so neither a fixed-window nor a sliding-window limit on the provider's side is hit.
+  const slot = pThrottle({ limit: 1, interval: 1_000 / ratePerSecond })(() => undefined);
   const limit = pLimit(concurrency);
   const base = baseUrl.replace(/\/+$/, '');
 
+  /** One HTTP exchange, holding a concurrency slot only while it is on the wire. */
+  const exchange = (request: StatusHttpRequest) =>
+    limit(async () => {
+      const started = performance.now();
+      try {
+        const response = await fetchImplementation(`${base}${request.path}`, {
+          method: request.method,
+          headers: request.headers(),
+          ...(request.body === undefined ? {} : { body: request.body }),
+          redirect: 'manual',
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        const body = excerpt(await response.text());
+        return { status: response.status, body, seconds: (performance.now() - started) / 1000 };
+      } catch (error) {
+        onAttempt?.('transport', (performance.now() - started) / 1000);
+        throw error;
+      }
+    });
+
   const attempt = async (request: StatusHttpRequest): Promise<StatusHttpResponse> => {
-    await limiter.removeTokens(1);
-    const started = performance.now();
-    let response: Response;
-    try {
-      response = await fetchImplementation(`${base}${request.path}`, {
-        method: request.method,
-        headers: request.headers(),
-        ...(request.body === undefined ? {} : { body: request.body }),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      onAttempt?.('transport', (performance.now() - started) / 1000);
-      throw error;
-    }
-    const body = excerpt(await response.text());
-    const seconds = (performance.now() - started) / 1000;
+    // The rate slot is taken before the concurrency slot: waiting for the rate never holds a
+    // connection, or the cap, not the limit, would set the pace.
+    await slot();
+    const { seconds, ...response } = await exchange(request);
     if (retryable(response.status)) {
       onAttempt?.('retryable', seconds);
       throw new RetryableAnswer(response.status);
     }
     onAttempt?.('ok', seconds);
-    return { status: response.status, body };
+    return response;
   };
 
-  return (request: StatusHttpRequest): Promise<StatusHttpResponse> =>
-    limit(async () => {
-      try {
-        return await pRetry(() => attempt(request), {
-          retries,
-          minTimeout: retryDelayMs,
-          factor: 2,
-          randomize: true,
-        });
-      } catch (error) {
-        if (error instanceof AbortError) throw error;
-        const why =
-          error instanceof RetryableAnswer
-            ? `it kept answering ${error.message}`
-            : error instanceof DOMException && error.name === 'TimeoutError'
-              ? `no answer within ${timeoutMs} ms`
-              : 'it could not be reached';
-        throw new ProviderUnavailable(
-          `${provider}'s status API is unavailable: ${why} after ${retries + 1} attempts.`,
-          { cause: error },
-        );
-      }
-    });
+  return async (request: StatusHttpRequest): Promise<StatusHttpResponse> => {
+    try {
+      return await pRetry(() => attempt(request), {
+        retries,
+        minTimeout: retryDelayMs,
+        factor: 2,
+        randomize: true,
+      });
+    } catch (error) {
+      if (error instanceof AbortError) throw error;
+      const why =
+        error instanceof RetryableAnswer
+          ? `it kept answering ${error.message}`
+          : error instanceof DOMException && error.name === 'TimeoutError'
+            ? `no answer within ${timeoutMs} ms`
+            : 'it could not be reached';
+      throw new ProviderUnavailable(
+        `${provider}'s status API is unavailable: ${why} after ${retries + 1} attempts.`,
+        { cause: error },
+      );
+    }
+  };
 };
 
 export type StatusHttp = ReturnType<typeof createStatusHttp>;
