@@ -66,7 +66,9 @@ export const createStatusHttp = ({
   // Evenly spaced slots, one every 1/rate seconds on an absolute schedule (p-throttle's windowed
   // mode, which does not round the spacing to whole milliseconds as its strict mode does): no
   // burst, so neither a fixed-window nor a sliding-window limit on the provider's side is hit.
-  const slot = pThrottle({ limit: 1, interval: 1_000 / ratePerSecond })(() => undefined);
+  const slot = pThrottle({ limit: 1, interval: 1_000 / ratePerSecond })(async () => {
+    // The slot is the wait itself.
+  });
   const limit = pLimit(concurrency);
   const base = baseUrl.replace(/\/+$/, '');
 
