@@ -30,6 +30,7 @@ import {
   allProjections,
   createProjectionRunner,
   fulfilmentsProjection,
+  paymentsProjection,
   type FulfilmentView,
   type ProjectionStatus,
 } from './projections/index.js';
@@ -258,6 +259,7 @@ export const createService = async (
   const metrics = createServiceMetrics({
     projections: () => projections.status(),
     paymentsDue: () => due.countDue(clock.now().toISOString()),
+    paymentsOpen: () => readModelStore.countByProvider(paymentsProjection.name, 'pending'),
     ...(eventStore instanceof SqliteEventStore
       ? { headPosition: () => eventStore.headPosition() }
       : {}),

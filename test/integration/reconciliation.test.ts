@@ -109,6 +109,11 @@ describe('reconciliation against the status endpoints', () => {
     // Confirmed by the source of truth: no longer due.
     await projected('kkiapay', 'K-1');
     expect(await service.reconciler.runCycle()).toMatchObject({ ran: true, due: 0 });
+    const metrics = (await service.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain('payrec_status_calls_total{provider="kkiapay",outcome="ok"} 1');
+    expect(metrics).toContain('payrec_reconcile_checks_total{provider="kkiapay",result="moved"} 1');
+    expect(metrics).toMatch(/payrec_status_call_duration_seconds_count\{provider="kkiapay"\} 1/);
+    expect(metrics).toContain('payrec_reconcile_payments_due 0');
   });
 
   it('corrects a state the provider denies with a new event naming what it corrects', async () => {

@@ -8,6 +8,8 @@ export type ServiceMetricsOptions = Readonly<{
   headPosition?: () => bigint;
   /** Payments whose status check is due now (from the read model's index). */
   paymentsDue?: () => number;
+  /** Payments still pending, per provider. */
+  paymentsOpen?: () => Record<string, number>;
 }>;
 
 /**
@@ -19,6 +21,7 @@ export const createServiceMetrics = ({
   projections,
   headPosition,
   paymentsDue,
+  paymentsOpen,
 }: ServiceMetricsOptions) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'payrec_' });
@@ -94,6 +97,19 @@ export const createServiceMetrics = ({
       registers: [registry],
       collect() {
         this.set(paymentsDue());
+      },
+    });
+  }
+  if (paymentsOpen) {
+    new Gauge({
+      name: 'payrec_payments_open',
+      help: 'Payments still pending, per provider.',
+      labelNames: ['provider'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [provider, count] of Object.entries(paymentsOpen()))
+          this.set({ provider }, count);
       },
     });
   }

@@ -31,6 +31,8 @@ export type SqliteReadModelStore = ReadModelStore &
     due: (projection: string, query: DueQuery) => DueDocument[];
     /** How many documents are due by `dueBy` (for metrics). */
     countDue: (projection: string, dueBy: string) => number;
+    /** How many documents have `status`, per provider (for metrics). */
+    countByProvider: (projection: string, status: string) => Record<string, number>;
   }>;
 
 const stagingSuffix = '__staging';
@@ -194,6 +196,16 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
     return row?.count ?? 0;
   };
 
+  const countByProvider = (projection: string, status: string): Record<string, number> => {
+    statementsOf(projection);
+    const counted = db
+      .prepare<[string], { provider: string | null; count: number }>(
+        `SELECT provider, count(*) AS count FROM ${tableOf(projection)} WHERE status = ? GROUP BY provider`,
+      )
+      .all(status);
+    return Object.fromEntries(counted.map((row) => [row.provider ?? '', row.count]));
+  };
+
   const dropTable = (projection: string) => {
     statements.delete(projection);
     db.exec(`DROP TABLE IF EXISTS ${tableOf(projection)}`);
@@ -203,6 +215,7 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
     list,
     due,
     countDue,
+    countByProvider,
     get: (projection, id) => transaction.get(projection, id),
     transaction: <T>(work: (tx: ReadModelTransaction) => T): T =>
       db.transaction(() => work(transaction)).immediate(),
