@@ -5,9 +5,8 @@ import {
   testFulfilmentSecret,
   type FulfilmentReceiver,
 } from '../support/fulfilmentReceiver.js';
-import { aKrakenEmbedEvent, signedKrakenEmbedDelivery } from '../support/webhookBuilders.js';
 import { waitFor } from '../support/waitFor.js';
-import { startWebhookService, testSecrets } from '../support/webhookService.js';
+import { deliverKrakenEmbedEvent, startWebhookService } from '../support/webhookService.js';
 
 describe('fulfilment triggers', () => {
   let service: Service;
@@ -32,19 +31,11 @@ describe('fulfilment triggers', () => {
   });
 
   const deliver = async (id: string, eventType: string, timestamp = `${id}-${eventType}`) => {
-    const { payload, headers } = signedKrakenEmbedDelivery({
-      body: aKrakenEmbedEvent({ id, event_type: eventType, timestamp }),
-      secret: testSecrets.krakenEmbed,
-      at: new Date(),
-    });
-    const response = await service.app.inject({
-      method: 'POST',
-      url: '/webhooks/kraken-embed',
-      payload,
-      headers,
-    });
-    expect(response.statusCode).toBe(200);
+    expect(await deliverKrakenEmbedEvent(service, { id, event_type: eventType, timestamp })).toBe(
+      200,
+    );
   };
+
   const streamTypes = async (ref: string) =>
     (await service.eventStore.readStream(`payment-kraken-embed/${ref}`)).map((event) => event.type);
   const settle = () => new Promise((resolve) => setTimeout(resolve, 400));

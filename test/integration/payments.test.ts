@@ -1,7 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Service } from '../../src/main.js';
 import { aKrakenEmbedEvent, signedKrakenEmbedDelivery } from '../support/webhookBuilders.js';
-import { startWebhookService, testSecrets } from '../support/webhookService.js';
+import {
+  deliverKrakenEmbedEvent,
+  startWebhookService,
+  testSecrets,
+} from '../support/webhookService.js';
 import { waitFor } from '../support/waitFor.js';
 
 describe('the payments read model and its API', () => {
@@ -15,20 +19,10 @@ describe('the payments read model and its API', () => {
     await cleanup();
   });
 
-  const deliver = async (overrides: Record<string, unknown>) => {
-    const { payload, headers } = signedKrakenEmbedDelivery({
-      body: aKrakenEmbedEvent(overrides),
-      secret: testSecrets.krakenEmbed,
-      at: now(),
-    });
-    const response = await service.app.inject({
-      method: 'POST',
-      url: '/webhooks/kraken-embed',
-      payload,
-      headers,
-    });
-    expect(response.statusCode).toBe(200);
+  const deliver = async (event: Record<string, unknown>) => {
+    expect(await deliverKrakenEmbedEvent(service, event, now())).toBe(200);
   };
+
   const get = (url: string) => service.app.inject({ method: 'GET', url });
 
   it('answers the current state once the projection has applied the delivery', async () => {

@@ -13,9 +13,8 @@ import {
   rebuildProjection,
   type Projection,
 } from '../../src/projections/index.js';
-import { aKrakenEmbedEvent, signedKrakenEmbedDelivery } from '../support/webhookBuilders.js';
 import { waitFor } from '../support/waitFor.js';
-import { startWebhookService, testSecrets } from '../support/webhookService.js';
+import { deliverKrakenEmbedEvent, startWebhookService } from '../support/webhookService.js';
 
 /** Every document of a projection, by id. */
 const snapshot = (store: SqliteReadModelStore, projection: Projection) =>
@@ -40,18 +39,9 @@ describe('projections: rebuild and idempotency', () => {
   });
 
   const deliver = async (id: string, eventType: string, timestamp = `${id}-${eventType}`) => {
-    const { payload, headers } = signedKrakenEmbedDelivery({
-      body: aKrakenEmbedEvent({ id, event_type: eventType, timestamp }),
-      secret: testSecrets.krakenEmbed,
-      at: new Date(),
-    });
-    const response = await service.app.inject({
-      method: 'POST',
-      url: '/webhooks/kraken-embed',
-      payload,
-      headers,
-    });
-    expect(response.statusCode).toBe(200);
+    expect(await deliverKrakenEmbedEvent(service, { id, event_type: eventType, timestamp })).toBe(
+      200,
+    );
   };
 
   /** A history with moves, repeats, a contradiction and a registration. */

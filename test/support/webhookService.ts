@@ -5,6 +5,7 @@ import type { FetchImplementation } from 'jose';
 import { createLogger } from '../../src/adapters/logging/createLogger.js';
 import { loadConfig } from '../../src/config.js';
 import { createService, type Service } from '../../src/main.js';
+import { aKrakenEmbedEvent, signedKrakenEmbedDelivery } from './webhookBuilders.js';
 
 export const testSecrets = {
   krakenEmbed: Buffer.from('kraken-embed-test-secret-current').toString('base64'),
@@ -49,4 +50,27 @@ export const startWebhookService = async ({
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+};
+
+/**
+ * Sends a Kraken Embed event, signed with the test secret, to the service and resolves with the
+ * status it answered. `event` overrides fields of `aKrakenEmbedEvent()`.
+ */
+export const deliverKrakenEmbedEvent = async (
+  service: Service,
+  event: Record<string, unknown>,
+  at: Date = new Date(),
+): Promise<number> => {
+  const { payload, headers } = signedKrakenEmbedDelivery({
+    body: aKrakenEmbedEvent(event),
+    secret: testSecrets.krakenEmbed,
+    at,
+  });
+  const response = await service.app.inject({
+    method: 'POST',
+    url: '/webhooks/kraken-embed',
+    payload,
+    headers,
+  });
+  return response.statusCode;
 };
