@@ -21,6 +21,7 @@ import {
   payrecEnvironmentFor,
   planDeliveries,
   realisticMix,
+  realisticTruths,
   sendDeliveries,
   startProviderSimulator,
   type SimulatedDelivery,
@@ -56,6 +57,9 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
     );
     const now = new Date();
     const mix = await realisticMix(credentials, { count, at: now, prefix: 'demo' });
+    for (const { provider, ref, truth } of realisticTruths({ count, prefix: 'demo' })) {
+      simulator.setTruth(provider, ref, truth);
+    }
     const tampered = (delivery: SimulatedDelivery): SimulatedDelivery => ({
       ...delivery,
       body: delivery.body.replace('"success"', '"refunded"'),
@@ -92,6 +96,19 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
         .map(([status, n]) => `${n} × ${status}`)
         .join(', ')}`,
     );
+    // Hints were checked against the status endpoints as they arrived; one poller cycle now
+    // confirms (or corrects) the rest, once the read model has every delivery.
+    const head = (await service.eventStore.readAll({ maxCount: 1_000_000 })).at(-1)?.globalPosition;
+    for (let waited = 0; waited < 5_000; waited += 20) {
+      const statuses = service.projections.status();
+      if (statuses.length > 0 && statuses.every((status) => status.position === head)) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const cycle = await service.reconciler.runCycle();
+    const checked = Object.entries(cycle.results).map(([result, n]) => `${String(n)} ${result}`);
+    out(
+      `then one reconciliation cycle against the simulator's status endpoints: ${String(cycle.due)} due${checked.length > 0 ? `, ${checked.join(', ')}` : ''}`,
+    );
     out();
 
     const states = new Map<string, PaymentState>();
@@ -113,6 +130,8 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
       if (!id || state.status === 'unknown') continue;
       const notes = [
         state.awaitingConfirmation ? 'hint awaiting the status endpoint' : '',
+        state.providerStatus === state.status ? 'confirmed by the status endpoint' : '',
+        state.statusOrigin?.channel === 'poll' ? 'set by the status endpoint' : '',
         ...state.openDiscrepancies.map(
           (open) => `discrepancy ${open.kind}: ${open.ours} vs ${open.theirs}`,
         ),
@@ -131,7 +150,7 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
       `rejected and written nowhere: ${rejected.map((item) => `${item.provider} ${item.code}`).join(', ')}`,
     );
     out(
-      `(KKiaPay successes and unsigned KryptoGO callbacks stay hints until the reconciliation poller confirms them.)`,
+      '(KKiaPay deliveries and unsigned KryptoGO callbacks are hints: the status endpoint decides. Kraken Pay has none, so its webhooks stand.)',
     );
     return 0;
   } finally {

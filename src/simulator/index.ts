@@ -17,5 +17,5 @@ export type {
   PlannedDelivery,
   SendResult,
 } from './deliveryPlan.js';
-export { realisticMix } from './realisticMix.js';
+export { realisticMix, realisticTruths } from './realisticMix.js';
 export { loadOrCreateCredentials } from './credentialsFile.js';

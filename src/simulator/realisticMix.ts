@@ -1,3 +1,4 @@
+import type { ProviderTruth } from './providerSimulator.js';
 import type { SimulatorCredentials } from './simulatorCredentials.js';
 import {
   kkiapayDelivery,
@@ -56,3 +57,44 @@ export const realisticMix = async (
   }
   return deliveries;
 };
+
+/**
+ * What the status endpoints say about the payments of `realisticMix` (same `count` and
+ * `prefix`): its webhooks' story, except that one KKiaPay success in ten is denied (`FAILED`),
+ * so reconciliation has a hint to refuse. Kraken Pay has no status endpoint.
+ */
+export const realisticTruths = ({
+  count,
+  prefix = 'sim',
+}: Readonly<{ count: number; prefix?: string }>): Array<
+  Readonly<{ provider: 'kraken-embed' | 'kryptogo' | 'kkiapay'; ref: string; truth: ProviderTruth }>
+> =>
+  Array.from({ length: count }, (_, index) => {
+    const outcome = index % 10;
+    return [
+      {
+        provider: 'kraken-embed' as const,
+        ref: `${prefix}-Q-${index}`,
+        truth: {
+          status: outcome < 7 ? 'executed' : outcome < 9 ? 'execution_failed' : 'cancelled',
+          amount: { value: `${10 + index}.00`, currency: 'USD' },
+        },
+      },
+      {
+        provider: 'kryptogo' as const,
+        ref: `${prefix}_pi_${index}`,
+        truth: {
+          status: outcome < 7 ? 'success' : outcome < 9 ? 'expired' : 'insufficient_not_refunded',
+          amount: { value: '300.0', currency: 'TWD' },
+        },
+      },
+      {
+        provider: 'kkiapay' as const,
+        ref: `${prefix}K${index}`,
+        truth: {
+          status: outcome === 5 ? 'FAILED' : outcome < 8 ? 'SUCCESS' : 'FAILED',
+          amount: { value: '1000', currency: 'XOF' },
+        },
+      },
+    ];
+  }).flat();

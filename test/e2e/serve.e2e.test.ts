@@ -59,7 +59,14 @@ describe('payrec serve, as a process', () => {
     expect(result.stdout).toMatch(/answers: \d+ × 200, [34] × 401/);
     expect(result.stdout).toContain('kraken-pay/demoP7');
     expect(result.stdout).toMatch(/kraken-pay\/demoP7\s+failed/);
-    expect(result.stdout).toMatch(/kkiapay\/demoK0\s+pending\s+hint awaiting the status endpoint/);
+    expect(result.stdout).toMatch(
+      /kkiapay\/demoK0\s+success\s+confirmed by the status endpoint; set by the status endpoint/,
+    );
+    // A KKiaPay success the status endpoint denies is a failure, not a success.
+    expect(result.stdout).toMatch(/kkiapay\/demoK5\s+failed/);
+    expect(result.stdout).toMatch(
+      /kraken-embed\/demo-Q-0\s+success\s+confirmed by the status endpoint/,
+    );
     expect(result.stdout).toContain('rejected and written nowhere: ');
   });
 
