@@ -14,6 +14,7 @@ import {
   createApiAuth,
   createRejectionLimiter,
   registerDeliveryRoutes,
+  registerDiscrepancyRoutes,
   registerFulfilmentRoutes,
   registerMetricsRoute,
   registerPaymentRoutes,
@@ -329,6 +330,7 @@ export const createService = async (
     clock,
   });
   registerFulfilmentRoutes(app, { readModels: readModelStore, handlePaymentCommand, clock, auth });
+  registerDiscrepancyRoutes(app, { readModels: readModelStore, auth });
   const fulfilments = startFulfilments(config, {
     readModelStore,
     eventStore,

@@ -3,7 +3,13 @@ export type { Decider } from './paymentDecider.js';
 export { decide, compareRegistration } from './decidePayment.js';
 export type { RegistrationComparison } from './decidePayment.js';
 export { evolve, initialState, foldPayment } from './paymentState.js';
-export type { PaymentState, KnownPayment, UnknownPayment, StatusOrigin } from './paymentState.js';
+export type {
+  PaymentState,
+  KnownPayment,
+  UnknownPayment,
+  StatusOrigin,
+  EvidenceMark,
+} from './paymentState.js';
 export type {
   PaymentEvent,
   PaymentEventType,

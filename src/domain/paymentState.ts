@@ -1,5 +1,5 @@
 import type { Discrepancy } from './discrepancy.js';
-import type { Channel } from './evidence.js';
+import type { Channel, Evidence } from './evidence.js';
 import type { ExpectedPayment } from './expectedPayment.js';
 import type { Fulfilment } from './fulfilment.js';
 import type { Money } from './money.js';
@@ -9,6 +9,14 @@ import type { PaymentStatus } from './paymentStatus.js';
 
 /** No event yet: payrec has never heard of this payment. */
 export type UnknownPayment = Readonly<{ status: 'unknown' }>;
+
+/** A piece of evidence, in short: which delivery or check, by which channel, when, how trusted. */
+export type EvidenceMark = Readonly<{
+  deliveryKey: string;
+  channel: Channel;
+  at: string;
+  method: string;
+}>;
 
 /** The delivery that set the current status, for corrections to name. */
 export type StatusOrigin = Readonly<{ deliveryKey: string; channel: Channel; at: string }>;
@@ -28,6 +36,9 @@ export type KnownPayment = Readonly<{
   /** Status-endpoint checks made (answered, readable or not). */
   checks: number;
   lastCheckedAt: string | null;
+  /** The first and the latest report recorded. */
+  firstEvidence: EvidenceMark | null;
+  lastEvidence: EvidenceMark | null;
   /** What the provider's reports are about (`quote`, `deposit`, …), when one said. */
   providerObject: string | null;
   /** What the status endpoint last said the status is (`null` before it said anything). */
@@ -54,11 +65,20 @@ const startedFrom = (payment: PaymentId, at: string): KnownPayment => ({
   awaitingConfirmation: false,
   checks: 0,
   lastCheckedAt: null,
+  firstEvidence: null,
+  lastEvidence: null,
   providerObject: null,
   providerStatus: null,
   fulfilments: [],
   createdAt: at,
   updatedAt: at,
+});
+
+const mark = (evidence: Evidence): EvidenceMark => ({
+  deliveryKey: evidence.deliveryKey,
+  channel: evidence.channel,
+  at: evidence.receivedAt,
+  method: evidence.verification.method,
 });
 
 const known = (state: PaymentState, payment: PaymentId, at: string): KnownPayment =>
@@ -111,6 +131,8 @@ export const evolve = (state: PaymentState, event: PaymentEvent): PaymentState =
             : current.awaitingConfirmation || hintOfAMove,
         checks: polled ? current.checks + 1 : current.checks,
         providerObject: current.providerObject ?? report.object ?? null,
+        firstEvidence: current.firstEvidence ?? mark(evidence),
+        lastEvidence: mark(evidence),
         lastCheckedAt: polled ? evidence.receivedAt : current.lastCheckedAt,
         providerStatus:
           evidence.verification.trust === 'authoritative' && report.status !== null

@@ -12,5 +12,7 @@ export { rebuildProjection } from './rebuildProjection.js';
 export { fulfilmentsProjection } from './fulfilmentsProjection.js';
 export type { FulfilmentView } from './fulfilmentsProjection.js';
 export { allProjections } from './allProjections.js';
+export { discrepanciesProjection } from './discrepanciesProjection.js';
+export type { DiscrepancyView } from './discrepanciesProjection.js';
 export { CheckpointMoved } from './projectionRunner.js';
 export { catchUpProjection } from './catchUpProjection.js';

@@ -1,4 +1,5 @@
-import type { Fulfilment, KnownPayment, Money } from '../domain/index.js';
+import type { EvidenceMark, Fulfilment, KnownPayment, Money } from '../domain/index.js';
+import { nextCheckAt } from '../application/reconciliationSchedule.js';
 import { fulfilmentMessageId } from '../application/fulfilmentMessage.js';
 
 /** A payment as the query API answers it (INTERFACE.md `GET /payments/{provider}/{ref}`). */
@@ -20,6 +21,12 @@ export type PaymentView = Readonly<{
   /** The delivery and channel behind the current status. */
   statusSource: Readonly<{ channel: string; deliveryKey: string; at: string }> | null;
   awaitingConfirmation: boolean;
+  /** The first and the latest evidence recorded for it. */
+  firstEvidence: EvidenceMark | null;
+  lastEvidence: EvidenceMark | null;
+  /** Status-endpoint checks made, and when the poller next asks (`null`: it need not). */
+  checks: number;
+  nextCheckAt: string | null;
   discrepancies: KnownPayment['openDiscrepancies'];
   /** The notifications to the merchant's backend, each with the `webhook-id` it carries. */
   fulfilments: ReadonlyArray<Fulfilment & Readonly<{ webhookId: string }>>;
@@ -48,6 +55,10 @@ export const paymentView = (state: KnownPayment, version: number): PaymentView =
         }
       : null,
     awaitingConfirmation: state.awaitingConfirmation,
+    firstEvidence: state.firstEvidence,
+    lastEvidence: state.lastEvidence,
+    checks: state.checks,
+    nextCheckAt: nextCheckAt(state),
     discrepancies: state.openDiscrepancies,
     fulfilments: state.fulfilments.map((fulfilment) => ({
       ...fulfilment,

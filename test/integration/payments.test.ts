@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Service } from '../../src/main.js';
+import { toPaymentEvent } from '../../src/application/index.js';
+import { foldPayment } from '../../src/domain/index.js';
+import { paymentView } from '../../src/projections/index.js';
 import { aKrakenEmbedEvent, signedKrakenEmbedDelivery } from '../support/webhookBuilders.js';
 import {
   deliverKrakenEmbedEvent,
@@ -40,6 +43,10 @@ describe('the payments read model and its API', () => {
       version: 2,
       statusSource: { channel: 'webhook' },
       awaitingConfirmation: false,
+      firstEvidence: { channel: 'webhook', method: 'hmac-sha256' },
+      lastEvidence: { channel: 'webhook', method: 'hmac-sha256' },
+      checks: 0,
+      nextCheckAt: expect.any(String) as unknown,
       discrepancies: [],
     });
   });
@@ -110,6 +117,25 @@ describe('the payments read model and its API', () => {
     expect(atFirst.json()).toMatchObject({ status: 'success', version: 2, discrepancies: [] });
     const atLast = await get(`/payments/kraken-embed/Q-3?asOf=${last}`);
     expect(atLast.json<{ discrepancies: unknown[] }>().discrepancies).toHaveLength(1);
+    // At each event's time, exactly the state folded from the events up to it (events appended
+    // together share their time, so the state after the whole append).
+    await service.app.inject({
+      method: 'POST',
+      url: '/payments',
+      payload: { provider: 'kraken-embed', ref: 'Q-3', orderId: 'late-registration' },
+    });
+    const all = await service.eventStore.readStream('payment-kraken-embed/Q-3');
+    expect(new Set(all.map((event) => event.recordedAt)).size).toBeGreaterThanOrEqual(3);
+    for (const event of all) {
+      const upTo = all.filter((other) => other.recordedAt <= event.recordedAt);
+      const state = foldPayment(upTo.flatMap((other) => toPaymentEvent(other) ?? []));
+      if (state.status === 'unknown') throw new Error('a stored event makes the payment known');
+      const expected = JSON.parse(
+        JSON.stringify(paymentView(state, Number(upTo.at(-1)?.revision))),
+      ) as unknown;
+      const answer = await get(`/payments/kraken-embed/Q-3?asOf=${event.recordedAt}`);
+      expect(answer.json()).toEqual(expected);
+    }
   });
 
   it('lists payments by status and provider, in pages', async () => {

@@ -186,6 +186,27 @@ describe('reconciliation against the status endpoints', () => {
     expect(view.discrepancies).toMatchObject([
       { kind: 'amount-mismatch', ours: 'USD 100.00', theirs: 'USD 90.00' },
     ]);
+    // Finance's list, with the evidence on both sides.
+    const listed = await waitFor(async () => {
+      const response = await service.app.inject({ method: 'GET', url: '/discrepancies' });
+      const { items } = response.json<{ items: Array<Record<string, unknown>> }>();
+      return items.length === 1 ? items[0] : undefined;
+    });
+    expect(listed).toMatchObject({
+      payment: { provider: 'kraken-embed', ref: 'Q-short' },
+      kind: 'amount-mismatch',
+      ours: 'USD 100.00',
+      theirs: 'USD 90.00',
+      deliveryKey: expect.stringMatching(/^poll:/) as unknown,
+      status: 'open',
+    });
+    const resolved = await service.app.inject({
+      method: 'GET',
+      url: '/discrepancies?status=resolved',
+    });
+    expect(resolved.json<{ items: unknown[] }>().items).toEqual([]);
+    const bad = await service.app.inject({ method: 'GET', url: '/discrepancies?status=closed' });
+    expect(bad.statusCode).toBe(400);
   });
 
   it('keeps a payment due, recording nothing, while the provider is unavailable', async () => {

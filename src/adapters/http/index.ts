@@ -12,3 +12,4 @@ export { registerPaymentRoutes } from './paymentRoutes.js';
 export type { PaymentRoutesOptions } from './paymentRoutes.js';
 export { registerMetricsRoute } from './metricsRoute.js';
 export { registerFulfilmentRoutes } from './fulfilmentRoutes.js';
+export { registerDiscrepancyRoutes } from './discrepancyRoutes.js';

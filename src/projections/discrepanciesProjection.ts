@@ -1,0 +1,88 @@
+import {
+  paymentIdFromStreamName,
+  paymentStreamPrefix,
+  type Discrepancy,
+  type PaymentId,
+} from '../domain/index.js';
+import type { JsonObject, RecordedEvent } from '../domain/ports/index.js';
+import { toPaymentEvent } from '../application/paymentEventCodec.js';
+import type { Projection } from './projection.js';
+
+/** One discrepancy as finance sees it: both sides, the evidence, and whether it is settled. */
+export type DiscrepancyView = Discrepancy &
+  Readonly<{
+    payment: PaymentId;
+    status: 'open' | 'resolved';
+    detectedAt: string;
+    resolution: string | null;
+    resolvedAt: string | null;
+    /** The delivery or status check that resolved it. */
+    resolvedBy: string | null;
+    /** The payment stream revision of the last event applied. */
+    revision: number;
+  }>;
+
+const documentKey = (payment: PaymentId, discrepancyId: string) =>
+  `${payment.provider}/${payment.ref}#${discrepancyId}`;
+
+/**
+ * Every discrepancy payrec has detected, open or resolved, for finance's list (`GET
+ * /discrepancies`): indexed by `status` and provider, newest change last. A discrepancy detected
+ * again after it was resolved opens again.
+ */
+export const discrepanciesProjection: Projection = {
+  name: 'discrepancies',
+  version: 1,
+  filter: { streamPrefixes: [paymentStreamPrefix] },
+  documentId: (recorded: RecordedEvent) => {
+    const payment = paymentIdFromStreamName(recorded.streamName);
+    if (payment === null) return null;
+    if (recorded.type === 'DiscrepancyDetected') {
+      const discrepancy = recorded.data['discrepancy'] as { id?: unknown } | undefined;
+      return typeof discrepancy?.id === 'string' ? documentKey(payment, discrepancy.id) : null;
+    }
+    if (recorded.type === 'DiscrepancyResolved') {
+      const id = recorded.data['discrepancyId'];
+      return typeof id === 'string' ? documentKey(payment, id) : null;
+    }
+    return null;
+  },
+  evolve: (document, recorded) => {
+    const previous = document as unknown as DiscrepancyView | null;
+    const revision = Number(recorded.revision);
+    if (previous !== null && revision <= previous.revision) return null;
+    const event = toPaymentEvent(recorded);
+    let next: DiscrepancyView | null = null;
+    if (event?.type === 'DiscrepancyDetected') {
+      next = {
+        ...event.data.discrepancy,
+        payment: event.data.payment,
+        status: 'open',
+        detectedAt: event.data.detectedAt,
+        resolution: null,
+        resolvedAt: null,
+        resolvedBy: null,
+        revision,
+      };
+    } else if (event?.type === 'DiscrepancyResolved' && previous !== null) {
+      next = {
+        ...previous,
+        status: 'resolved',
+        resolution: event.data.resolution,
+        resolvedAt: event.data.resolvedAt,
+        resolvedBy: event.data.deliveryKey,
+        revision,
+      };
+    }
+    if (next === null) return null;
+    return {
+      id: documentKey(next.payment, next.id),
+      document: next as unknown as JsonObject,
+      columns: {
+        provider: next.payment.provider,
+        status: next.status,
+        updatedAt: next.resolvedAt ?? next.detectedAt,
+      },
+    };
+  },
+};
