@@ -19,3 +19,5 @@ export { reportCommandsOf } from './recordDelivery.js';
 export { findStoredDelivery } from './storedDelivery.js';
 export type { StoredDelivery } from './storedDelivery.js';
 export { nextCheckAt, hasStatusEndpoint } from './reconciliationSchedule.js';
+export { paymentRegistrationSchema, registerPaymentCommand } from './paymentRegistration.js';
+export type { PaymentRegistration } from './paymentRegistration.js';

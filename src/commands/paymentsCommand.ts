@@ -1,7 +1,15 @@
 import { parseArgs } from 'node:util';
-import { fulfilmentMessageId, toPaymentEvent } from '../application/index.js';
+import { z } from 'zod';
+import {
+  createPaymentCommandHandler,
+  fulfilmentMessageId,
+  paymentRegistrationSchema,
+  registerPaymentCommand,
+  toPaymentEvent,
+} from '../application/index.js';
 import { loadConfig } from '../config.js';
 import {
+  compareRegistration,
   evolve,
   formatMoney,
   initialState,
@@ -13,7 +21,60 @@ import {
 import { openEventStore } from '../main.js';
 
 export const paymentsUsage = `Usage: payrec payments show <provider> <ref> [--as-of ISO-8601]
-  The payment's state (as of an instant, if given) and its audit trail, read from the event log.`;
+  The payment's state (as of an instant, if given) and its audit trail, read from the event log.
+Usage: payrec payments register <provider> <ref> [--amount MINOR --currency CODE] [--order-id ID] [--expires-at ISO-8601]
+  Register an expected payment (as POST /payments): due for a status check at once.`;
+
+/**
+ * \`payrec payments register\`: the command-line \`POST /payments\`. Prints whether it was new,
+ * already registered the same way, or conflicting (exit 1; nothing changed).
+ */
+const registerCommand = async (args: readonly string[]): Promise<number> => {
+  const { positionals, values } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      amount: { type: 'string' },
+      currency: { type: 'string' },
+      'order-id': { type: 'string' },
+      'expires-at': { type: 'string' },
+    },
+  });
+  const [provider, ref] = positionals;
+  const parsed = paymentRegistrationSchema.safeParse({
+    provider,
+    ref,
+    ...(values.amount === undefined ? {} : { amount: Number(values.amount) }),
+    ...(values.currency === undefined ? {} : { currency: values.currency }),
+    ...(values['order-id'] === undefined ? {} : { orderId: values['order-id'] }),
+    ...(values['expires-at'] === undefined ? {} : { expiresAt: values['expires-at'] }),
+  });
+  if (!parsed.success) {
+    process.stderr.write(`payrec: ${z.prettifyError(parsed.error)}\n${paymentsUsage}\n`);
+    return 2;
+  }
+  const eventStore = openEventStore(loadConfig());
+  try {
+    const command = registerPaymentCommand(parsed.data, new Date(), 'api');
+    const handled = await createPaymentCommandHandler({ eventStore })(command);
+    const comparison = compareRegistration(handled.before, command);
+    const name = `${parsed.data.provider}/${parsed.data.ref}`;
+    if (comparison === 'conflicting') {
+      process.stderr.write(
+        `payrec: a different expectation is already registered for ${name}; nothing changed.\n`,
+      );
+      return 1;
+    }
+    process.stdout.write(
+      comparison === 'new'
+        ? `registered ${name} (version ${String(handled.version)})\n`
+        : `${name} was already registered the same way\n`,
+    );
+    return 0;
+  } finally {
+    await eventStore.close();
+  }
+};
 
 /** One line of the audit trail: what the event says, in a few words. */
 const describeEvent = (event: PaymentEvent): string => {
@@ -51,6 +112,7 @@ const describeEvent = (event: PaymentEvent): string => {
 
 /** `payrec payments show`: state and audit trail, readable, straight from the event log. */
 export const paymentsCommand = async (args: readonly string[]): Promise<number> => {
+  if (args[0] === 'register') return registerCommand(args.slice(1));
   const { positionals, values } = parseArgs({
     args: [...args],
     allowPositionals: true,

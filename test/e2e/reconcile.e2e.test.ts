@@ -54,11 +54,20 @@ describe('reconciliation and Kraken Embed registration, from the command line', 
     await service.stop('SIGTERM');
 
     simulator.setTruth('kkiapay', 'K-E2E-2', { status: 'REVERTED' });
-    // Without serve: the command brings the read model up to date itself. K-E2E-2 (not found
-    // last time) is due again after a minute by the schedule, so nothing is due yet.
+    // Without serve: registered from the command line, then one cycle, which brings the read
+    // model up to date itself. K-E2E-2 (not found last time) is due again only after a minute.
+    const registered = await runCli(
+      ['payments', 'register', 'kryptogo', 'pi_cli', '--amount', '30000', '--currency', 'TWD'],
+      env,
+    );
+    expect(registered.stdout).toBe('registered kryptogo/pi_cli (version 0)\n');
+    simulator.setTruth('kryptogo', 'pi_cli', {
+      status: 'success',
+      amount: { value: '300.0', currency: 'TWD' },
+    });
     const alone = await runCli(['reconcile', '--once'], env);
     expect(alone.code).toBe(0);
-    expect(alone.stdout).toMatch(/^reconciled 0 due payment\(s\)/);
+    expect(alone.stdout).toMatch(/^reconciled 1 due payment\(s\) \(kryptogo 1\).*: moved 1/);
     const shown = await runCli(['payments', 'show', 'kkiapay', 'K-E2E-1'], env);
     expect(shown.stdout).toContain('kkiapay/K-E2E-1: success');
     expect(shown.stdout).toMatch(

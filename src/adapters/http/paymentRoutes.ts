@@ -2,14 +2,15 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { decodeKeysetCursor, encodeKeysetCursor } from './keysetCursor.js';
 import { parseBody, parseQuery } from './parseRequest.js';
-import { toPaymentEvent, type PaymentCommandHandler } from '../../application/index.js';
+import {
+  paymentRegistrationSchema,
+  registerPaymentCommand,
+  toPaymentEvent,
+  type PaymentCommandHandler,
+} from '../../application/index.js';
 import {
   RequestRejected,
   compareRegistration,
-  currencyExponent,
-  paymentRefSchema,
-  providerNameSchema,
-  type RegisterPayment,
   evolve,
   initialState,
   paymentIdSchema,
@@ -34,24 +35,6 @@ export type PaymentRoutesOptions = Readonly<{
 }>;
 
 const asOfSchema = z.strictObject({ asOf: z.iso.datetime({ offset: true }).optional() });
-
-const registrationSchema = z
-  .strictObject({
-    provider: providerNameSchema,
-    ref: paymentRefSchema,
-    amount: z.number().int().min(0).refine(Number.isSafeInteger).optional(),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/)
-      .refine((code) => currencyExponent(code) !== null, 'must be an ISO 4217 currency')
-      .optional(),
-    orderId: z.string().min(1).max(256).optional(),
-    expiresAt: z.iso.datetime({ offset: true }).optional(),
-  })
-  .refine((body) => (body.amount === undefined) === (body.currency === undefined), {
-    message: 'amount and currency go together',
-    path: ['currency'],
-  });
 
 const listSchema = z.strictObject({
   status: z.enum(['pending', 'success', 'failed', 'expired', 'cancelled', 'refunded']).optional(),
@@ -94,26 +77,13 @@ export const registerPaymentRoutes = (
   // POST /payments: register an expected payment; 201 new, 200 the identical one exists, 409 a
   // different one exists (INTERFACE.md).
   app.post('/payments', { onRequest: auth }, async (request, reply) => {
-    const { provider, ref, amount, currency, orderId, expiresAt } = parseBody(
-      registrationSchema,
+    const registration = parseBody(
+      paymentRegistrationSchema,
       request.body,
       'send {provider, ref, amount?, currency?, orderId?, expiresAt?} with amount an integer in minor units and currency its ISO 4217 code.',
     );
-    const command: RegisterPayment = {
-      type: 'RegisterPayment',
-      data: {
-        payment: { provider, ref },
-        expected: {
-          ...(amount !== undefined && currency !== undefined
-            ? { amount: { minor: amount, currency } }
-            : {}),
-          ...(orderId !== undefined ? { orderId } : {}),
-          ...(expiresAt !== undefined ? { expiresAt: new Date(expiresAt).toISOString() } : {}),
-        },
-        registeredAt: clock.now().toISOString(),
-        source: 'api',
-      },
-    };
+    const { provider, ref } = registration;
+    const command = registerPaymentCommand(registration, clock.now(), 'api');
     const handled = await handlePaymentCommand(command);
     const comparison = compareRegistration(handled.before, command);
     if (comparison === 'conflicting') {
