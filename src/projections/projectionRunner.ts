@@ -2,6 +2,7 @@ import type {
   EventStore,
   ReadModelDocument,
   ReadModelStore,
+  ReadModelTransaction,
   RecordedEvent,
   Subscription,
 } from '../domain/ports/index.js';
@@ -51,31 +52,62 @@ export const applyBatch = (
   events: readonly RecordedEvent[],
   expectedCheckpoint?: bigint,
 ): bigint | undefined => {
+  if (events.length === 0) return expectedCheckpoint;
+  return readModels.transaction((tx) =>
+    applyInTransaction(tx, projection, events, expectedCheckpoint),
+  );
+};
+
+/**
+ * Applies one batch to several projections in a single read-model transaction (projections that
+ * read the same events share a subscription and a commit). Returns each one's new checkpoint.
+ */
+export const applyBatchToAll = (
+  readModels: ReadModelStore,
+  projections: readonly Projection[],
+  events: readonly RecordedEvent[],
+  expectedCheckpoints: ReadonlyMap<string, bigint>,
+): Map<string, bigint> =>
+  readModels.transaction((tx) => {
+    const checkpoints = new Map<string, bigint>();
+    for (const projection of projections) {
+      const expected = expectedCheckpoints.get(projection.name);
+      checkpoints.set(
+        projection.name,
+        applyInTransaction(tx, projection, events, expected) ?? expected ?? 0n,
+      );
+    }
+    return checkpoints;
+  });
+
+const applyInTransaction = (
+  tx: ReadModelTransaction,
+  projection: Projection,
+  events: readonly RecordedEvent[],
+  expectedCheckpoint: bigint | undefined,
+): bigint | undefined => {
   const last = events.at(-1);
   if (last === undefined) return expectedCheckpoint;
-  return readModels.transaction((tx) => {
-    const checkpoint = tx.checkpoint(projection.name)?.position ?? 0n;
-    if (expectedCheckpoint !== undefined && checkpoint !== expectedCheckpoint) {
-      throw new CheckpointMoved(projection.name, expectedCheckpoint, checkpoint);
-    }
-    const touched = new Map<string, ReadModelDocument | null>();
-    const current = (id: string) => {
-      const pending = touched.get(id);
-      return pending === undefined ? tx.get(projection.name, id) : (pending?.document ?? null);
-    };
-    for (const event of events) {
-      if (event.globalPosition <= checkpoint) continue;
-      const id = projection.documentId(event);
-      if (id === null) continue;
-      const next = projection.evolve(current(id), event);
-      if (next !== null) touched.set(id, next);
-    }
-    for (const document of touched.values())
-      if (document !== null) tx.put(projection.name, document);
-    if (last.globalPosition <= checkpoint) return checkpoint;
-    tx.setCheckpoint(projection.name, last.globalPosition, projection.version);
-    return last.globalPosition;
-  });
+  const checkpoint = tx.checkpoint(projection.name)?.position ?? 0n;
+  if (expectedCheckpoint !== undefined && checkpoint !== expectedCheckpoint) {
+    throw new CheckpointMoved(projection.name, expectedCheckpoint, checkpoint);
+  }
+  const touched = new Map<string, ReadModelDocument | null>();
+  const current = (id: string) => {
+    const pending = touched.get(id);
+    return pending === undefined ? tx.get(projection.name, id) : (pending?.document ?? null);
+  };
+  for (const event of events) {
+    if (event.globalPosition <= checkpoint) continue;
+    const id = projection.documentId(event);
+    if (id === null) continue;
+    const next = projection.evolve(current(id), event);
+    if (next !== null) touched.set(id, next);
+  }
+  for (const document of touched.values()) if (document !== null) tx.put(projection.name, document);
+  if (last.globalPosition <= checkpoint) return checkpoint;
+  tx.setCheckpoint(projection.name, last.globalPosition, projection.version);
+  return last.globalPosition;
 };
 
 /**
@@ -97,48 +129,74 @@ export const createProjectionRunner = ({
   const subscriptions = new Map<string, Subscription>();
   let stopped = false;
 
-  const run = async (projection: Projection): Promise<void> => {
-    const stored = readModels.transaction((tx) => tx.checkpoint(projection.name));
-    if (stored !== null && stored.version !== projection.version) readModels.reset(projection.name);
-    const after =
-      stored !== null && stored.version === projection.version ? stored.position : undefined;
+  // Projections that read the same events share one subscription and one transaction per batch.
+  const groups = new Map<string, Projection[]>();
+  for (const projection of projections) {
+    const key = JSON.stringify(projection.filter);
+    groups.set(key, [...(groups.get(key) ?? []), projection]);
+  }
+
+  const setStatus = (
+    group: readonly Projection[],
+    status: Omit<ProjectionStatus, 'name' | 'position'>,
+    position: (name: string) => bigint,
+  ) => {
+    for (const projection of group) {
+      statuses.set(projection.name, {
+        name: projection.name,
+        position: position(projection.name),
+        ...status,
+      });
+    }
+  };
+
+  const run = async (key: string, group: readonly Projection[]): Promise<void> => {
+    const committed = new Map<string, bigint>();
+    for (const projection of group) {
+      const stored = readModels.transaction((tx) => tx.checkpoint(projection.name));
+      if (stored !== null && stored.version !== projection.version)
+        readModels.reset(projection.name);
+      committed.set(
+        projection.name,
+        stored !== null && stored.version === projection.version ? stored.position : 0n,
+      );
+    }
+    // From the least advanced member; the others skip what they already have.
+    const after = [...committed.values()].reduce((least, position) =>
+      position < least ? position : least,
+    );
     const subscription = eventStore.subscribeToAll({
-      ...(after !== undefined ? { after } : {}),
-      filter: projection.filter,
+      ...(after > 0n ? { after } : {}),
+      filter: (group[0] as Projection).filter,
     });
-    subscriptions.set(projection.name, subscription);
-    statuses.set(projection.name, {
-      name: projection.name,
-      running: true,
-      position: after ?? 0n,
-      appliedAt: Date.now(),
-      error: null,
-    });
+    subscriptions.set(key, subscription);
+    setStatus(
+      group,
+      { running: true, appliedAt: Date.now(), error: null },
+      (name) => committed.get(name) ?? 0n,
+    );
     let batch: RecordedEvent[] = [];
     let flushScheduled = false;
-    let committed = after ?? 0n;
     let failed = false;
     const failOnce = (error: unknown) => {
       if (failed) return;
       failed = true;
-      fail(projection, error);
+      fail(key, group, error);
     };
     const flush = () => {
       flushScheduled = false;
       if (failed) return;
       const events = batch;
       batch = [];
-      committed = applyBatch(readModels, projection, events, committed) ?? committed;
-      const last = events.at(-1);
-      if (last) {
-        statuses.set(projection.name, {
-          name: projection.name,
-          running: true,
-          position: last.globalPosition,
-          appliedAt: Date.now(),
-          error: null,
-        });
+      if (events.length === 0) return;
+      for (const [name, position] of applyBatchToAll(readModels, group, events, committed)) {
+        committed.set(name, position);
       }
+      setStatus(
+        group,
+        { running: true, appliedAt: Date.now(), error: null },
+        (name) => committed.get(name) ?? 0n,
+      );
     };
     try {
       for await (const event of subscription) {
@@ -162,27 +220,29 @@ export const createProjectionRunner = ({
     }
   };
 
-  const fail = (projection: Projection, error: unknown) => {
-    const previous = statuses.get(projection.name);
-    statuses.set(projection.name, {
-      name: projection.name,
-      running: false,
-      position: previous?.position ?? 0n,
-      appliedAt: previous?.appliedAt ?? 0,
-      error: error instanceof Error ? error.message : String(error),
-    });
-    onError?.(projection.name, error);
-    void subscriptions.get(projection.name)?.unsubscribe();
+  const fail = (key: string, group: readonly Projection[], error: unknown) => {
+    for (const projection of group) {
+      const previous = statuses.get(projection.name);
+      statuses.set(projection.name, {
+        name: projection.name,
+        running: false,
+        position: previous?.position ?? 0n,
+        appliedAt: previous?.appliedAt ?? 0,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    onError?.(group.map((projection) => projection.name).join(', '), error);
+    void subscriptions.get(key)?.unsubscribe();
     if (!stopped) {
       setTimeout(() => {
-        if (!stopped) void run(projection);
+        if (!stopped) void run(key, group);
       }, restartDelayMs).unref();
     }
   };
 
   return {
     start: () => {
-      for (const projection of projections) void run(projection);
+      for (const [key, group] of groups) void run(key, group);
     },
     /** Stops every subscription and lets batches already read reach the read model. */
     stop: async () => {

@@ -11,5 +11,10 @@ export const openReadModelDatabase = (path: string): Database.Database => {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 10000');
+  // A 64 MiB page cache (SQLite's default is 2 MiB): read models are read and rewritten by
+  // primary key at ingest rate, and a miss costs a read syscall each time. Allocated as used.
+  db.pragma('cache_size = -65536');
+  // Checkpoint the WAL every ~16 MiB instead of every 4 MiB: fewer fsyncs of the database file.
+  db.pragma('wal_autocheckpoint = 4000');
   return db;
 };
