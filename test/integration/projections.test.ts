@@ -142,3 +142,22 @@ describe('projections: rebuild and idempotency', () => {
     expect(snapshots(twice)).toEqual(snapshots(once));
   });
 });
+
+describe('a rebuild that finds nothing', () => {
+  it('swaps in an empty read model', async () => {
+    const { service, dataDir, cleanup } = await startWebhookService({ now: () => new Date() });
+    try {
+      const db = openReadModelDatabase(join(dataDir, 'empty.db'));
+      const readModels = createSqliteReadModelStore(db);
+      for (const projection of allProjections) {
+        expect(
+          await rebuildProjection({ eventStore: service.eventStore, readModels, projection }),
+        ).toBe(0);
+      }
+      expect(snapshots(readModels)).toEqual({ payments: {}, fulfilments: {}, discrepancies: {} });
+      db.close();
+    } finally {
+      await cleanup();
+    }
+  });
+});

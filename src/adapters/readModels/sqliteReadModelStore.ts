@@ -230,6 +230,8 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
       db.transaction(() => {
         dropTable(staged);
         deleteCheckpoint.run(staged);
+        // Created now, so that a rebuild that finds no documents swaps in an empty table.
+        statementsOf(staged);
       })();
       return staged;
     },
