@@ -126,7 +126,8 @@ const next = (view: FulfilmentView | null, recorded: RecordedEvent): FulfilmentV
  */
 export const fulfilmentsProjection: Projection = {
   name: 'fulfilments',
-  version: 1,
+  // 2: rowid tables.
+  version: 2,
   // All payment events, though it uses only fulfilment ones: its checkpoint then follows the
   // head of the log like every projection's, so its lag reads true.
   filter: { streamPrefixes: [paymentStreamPrefix] },

@@ -33,7 +33,8 @@ export const paymentsProjection: Projection = {
   name: 'payments',
   // 2: documents gained `fulfilments`; read models moved to a table per projection.
   // 3: status checks and `dueAt`, the poller's next check. 4: first and last evidence.
-  version: 4,
+  // 5: rowid tables.
+  version: 5,
   filter: { streamPrefixes: [paymentStreamPrefix] },
   documentId: (event: RecordedEvent) => {
     const id = paymentIdFromStreamName(event.streamName);

@@ -68,14 +68,17 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
     ) WITHOUT ROWID;
   `);
   const createTable = (table: string) => {
+    // A rowid table, not WITHOUT ROWID: documents are a kilobyte or more, and SQLite keeps large
+    // rows best in a rowid table, where new rows append and only the small `id` index entry goes
+    // where the key sorts (measured: rebuilds and ingest-time projection both faster).
     db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
-      id         TEXT PRIMARY KEY,
+      id         TEXT NOT NULL UNIQUE,
       document   TEXT NOT NULL,
       provider   TEXT,
       status     TEXT,
       updated_at TEXT,
       due_at     TEXT
-    ) WITHOUT ROWID`);
+    )`);
   };
   const createIndexes = (table: string) => {
     db.exec(`
