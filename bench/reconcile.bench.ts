@@ -161,11 +161,12 @@ try {
   const throttled = simulator.throttled();
   for (const provider of providers) {
     const calls = simulator.calls()[provider] ?? 0;
+    const refused = throttled[provider] ?? 0;
     const seconds = ((lastCall[provider] ?? 0) - (firstCall[provider] ?? 0)) / 1000;
-    // n calls spread from the first to the last take n - 1 intervals of 1/rate.
-    const achieved = seconds > 0 ? (calls - 1) / seconds : 0;
+    // Answered calls (429s not counted); n calls from the first to the last span n - 1 gaps.
+    const achieved = seconds > 0 ? (calls - refused - 1) / seconds : 0;
     process.stdout.write(
-      `${provider.padEnd(13)} ${fmt(calls)} calls in ${seconds.toFixed(1)} s = ${achieved.toFixed(1)} calls/s against a limit of ${rate}/s (${((achieved / rate) * 100).toFixed(1)} %), ${throttled[provider] ?? 0} answered 429\n`,
+      `${provider.padEnd(13)} ${fmt(calls - refused)} answered calls in ${seconds.toFixed(1)} s = ${achieved.toFixed(1)} calls/s against a limit of ${rate}/s (${((achieved / rate) * 100).toFixed(1)} %); ${refused} more answered 429 and were retried\n`,
     );
   }
   process.stdout.write(`peak RSS of payrec reconcile: ${(peakKiB / 1024).toFixed(1)} MB\n`);

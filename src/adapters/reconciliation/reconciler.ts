@@ -51,7 +51,7 @@ export type ReconcilerOptions = Readonly<{
 }>;
 
 /** Checks started and not yet recorded, per provider, at most. */
-const checksUnderWayPerProvider = 32;
+const checksUnderWayPerProvider = 16;
 
 const resultOf = (appended: readonly PaymentEvent[]): CheckResult => {
   if (appended.some((event) => event.type === 'PaymentStatusCorrected')) return 'corrected';

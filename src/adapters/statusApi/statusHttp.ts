@@ -66,7 +66,9 @@ export const createStatusHttp = ({
   // Evenly spaced slots, one every 1/rate seconds on an absolute schedule (p-throttle's windowed
   // mode, which does not round the spacing to whole milliseconds as its strict mode does): no
   // burst, so neither a fixed-window nor a sliding-window limit on the provider's side is hit.
-  const slot = pThrottle({ limit: 1, interval: 1_000 / ratePerSecond })(async () => {
+  // Scheduled 2 % under the limit, so that the event loop's timing jitter, which can push a
+  // call into the next second, never takes a second over it.
+  const slot = pThrottle({ limit: 1, interval: 1_000 / (ratePerSecond * 0.98) })(async () => {
     // The slot is the wait itself.
   });
   const limit = pLimit(concurrency);
