@@ -304,3 +304,62 @@ describe('reconciliation against the status endpoints', () => {
     expect([first.ran, second.ran].sort()).toEqual([false, true]);
   });
 });
+
+describe('a reconciliation cycle cut short', () => {
+  it('loses nothing: the next cycle, in a new process on the same store, checks the rest', async () => {
+    const credentials = await createSimulatorCredentials();
+    const simulator = await startProviderSimulator({ credentials });
+    const dataDir = mkdtempSync(join(tmpdir(), 'payrec-cut-short-'));
+    const config = loadConfig({
+      ...payrecEnvironmentFor(credentials, simulator.url),
+      PAYREC_DATA_DIR: dataDir,
+      PAYREC_RECONCILE_CRON: '0 0 1 1 *',
+      KKIAPAY_API_RATE_LIMIT: '20',
+    });
+    const start = () => createService(config, { logger: createLogger({ level: 'silent' }) });
+    try {
+      const first = await start();
+      for (let index = 0; index < 30; index += 1) {
+        simulator.setTruth('kkiapay', `CUT-${index}`, { status: 'SUCCESS' });
+        await first.app.inject({
+          method: 'POST',
+          url: '/payments',
+          payload: { provider: 'kkiapay', ref: `CUT-${index}` },
+        });
+      }
+      await waitFor(async () => {
+        const response = await first.app.inject({ method: 'GET', url: '/payments?limit=100' });
+        return response.json<{ items: unknown[] }>().items.length === 30 ? true : undefined;
+      });
+      // At 20 calls/s the cycle needs 1.5 s; the process stops after half a second: the checks
+      // under way finish, the others are not started.
+      const cycle = first.reconciler.runCycle();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await first.reconciler.stop();
+      const cut = await cycle;
+      await first.close();
+      expect(cut.results['stopped'] ?? 0).toBeGreaterThan(0);
+      const done = cut.results['moved'] ?? 0;
+      expect(done).toBeGreaterThan(0);
+
+      const second = await start();
+      try {
+        await waitFor(async () => {
+          const response = await second.app.inject({
+            method: 'GET',
+            url: '/payments?status=success&limit=100',
+          });
+          return response.json<{ items: unknown[] }>().items.length === done ? true : undefined;
+        });
+        const rest = await second.reconciler.runCycle();
+        expect(rest.due).toBe(30 - done);
+        expect(rest.results).toEqual({ moved: 30 - done });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await simulator.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
