@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { decodeKeysetCursor, encodeKeysetCursor } from './keysetCursor.js';
+import { documentPage } from './documentPage.js';
 import { parseQuery } from './parseRequest.js';
-import { RequestRejected, providerNameSchema } from '../../domain/index.js';
+import { providerNameSchema } from '../../domain/index.js';
 import { discrepanciesProjection } from '../../projections/index.js';
 import type { SqliteReadModelStore } from '../readModels/sqliteReadModelStore.js';
 
@@ -34,23 +34,11 @@ export const registerDiscrepancyRoutes = (
       request.query,
       'status is open or resolved; provider one of kraken-pay, kraken-embed, kryptogo, kkiapay; limit 1 to 500.',
     );
-    const after = cursor === undefined ? undefined : decodeKeysetCursor(cursor);
-    if (after === null)
-      throw new RequestRejected('INVALID_QUERY', 'The cursor is not one this API issued.');
-    const rows = readModels.list(discrepanciesProjection.name, {
-      limit: limit + 1,
-      status,
-      ...(provider ? { provider } : {}),
-      ...(after ? { after } : {}),
-    });
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      items: page.map((row) => row.document),
-      nextCursor:
-        rows.length > limit && last
-          ? encodeKeysetCursor({ updatedAt: last.updatedAt, id: last.id })
-          : null,
-    };
+    return documentPage(
+      readModels,
+      discrepanciesProjection.name,
+      { limit, cursor, status, provider },
+      (row) => [row.document],
+    );
   });
 };

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { decodeKeysetCursor, encodeKeysetCursor } from './keysetCursor.js';
+import { documentPage } from './documentPage.js';
 import { parseQuery } from './parseRequest.js';
 import { RequestRejected, providerNameSchema } from '../../domain/index.js';
 import type { Clock } from '../../domain/ports/index.js';
@@ -42,24 +42,12 @@ export const registerFulfilmentRoutes = (
       request.query,
       'status is requested, delivered or exhausted; provider one of kraken-pay, kraken-embed, kryptogo, kkiapay; limit 1 to 500.',
     );
-    const after = cursor === undefined ? undefined : decodeKeysetCursor(cursor);
-    if (after === null)
-      throw new RequestRejected('INVALID_QUERY', 'The cursor is not one this API issued.');
-    const rows = readModels.list(fulfilmentsProjection.name, {
-      limit: limit + 1,
-      ...(status ? { status } : {}),
-      ...(provider ? { provider } : {}),
-      ...(after ? { after } : {}),
-    });
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      items: page.map((row) => row.document),
-      nextCursor:
-        rows.length > limit && last
-          ? encodeKeysetCursor({ updatedAt: last.updatedAt, id: last.id })
-          : null,
-    };
+    return documentPage(
+      readModels,
+      fulfilmentsProjection.name,
+      { limit, cursor, status, provider },
+      (row) => [row.document],
+    );
   });
 
   app.post('/fulfilments/:id/redrive', { onRequest: auth }, async (request, reply) => {

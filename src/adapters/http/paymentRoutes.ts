@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { decodeKeysetCursor, encodeKeysetCursor } from './keysetCursor.js';
+import { documentPage } from './documentPage.js';
 import { parseBody, parseQuery } from './parseRequest.js';
 import {
   paymentRegistrationSchema,
@@ -139,30 +139,23 @@ export const registerPaymentRoutes = (
       request.query,
       'status is one of the six statuses, provider one of the four providers, updatedSince an ISO-8601 instant, limit 1 to 500.',
     );
-    const after = cursor === undefined ? undefined : decodeKeysetCursor(cursor);
-    if (after === null)
-      throw new RequestRejected('INVALID_QUERY', 'The cursor is not one this API issued.');
-    const rows = readModels.list(paymentsProjection.name, {
-      limit: limit + 1,
-      ...(status ? { status } : {}),
-      ...(provider ? { provider } : {}),
-      ...(updatedSince ? { updatedSince: new Date(updatedSince).toISOString() } : {}),
-      ...(after ? { after } : {}),
-    });
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      items: page.flatMap((row) => {
+    return documentPage(
+      readModels,
+      paymentsProjection.name,
+      {
+        limit,
+        cursor,
+        status,
+        provider,
+        updatedSince: updatedSince === undefined ? undefined : new Date(updatedSince).toISOString(),
+      },
+      (row) => {
         const state = paymentStateFromDocument(row.document);
         return state.status === 'unknown'
           ? []
           : [paymentView(state, row.document['version'] as number)];
-      }),
-      nextCursor:
-        rows.length > limit && last
-          ? encodeKeysetCursor({ updatedAt: last.updatedAt, id: last.id })
-          : null,
-    };
+      },
+    );
   });
 
   app.get('/payments/:provider/:ref/events', { onRequest: auth }, async (request, reply) => {

@@ -1,0 +1,43 @@
+import { RequestRejected } from '../../domain/index.js';
+import type { ListedDocument, SqliteReadModelStore } from '../readModels/sqliteReadModelStore.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from './keysetCursor.js';
+
+export type DocumentPageQuery = Readonly<{
+  limit: number;
+  cursor?: string | undefined;
+  status?: string | undefined;
+  provider?: string | undefined;
+  updatedSince?: string | undefined;
+}>;
+
+/**
+ * One page of a read model for a list route, in `updated_at, id` order: `{items, nextCursor}`,
+ * the cursor opaque and `null` on the last page. A cursor this API did not issue is a `400`.
+ */
+export const documentPage = <Item>(
+  readModels: SqliteReadModelStore,
+  projection: string,
+  { limit, cursor, status, provider, updatedSince }: DocumentPageQuery,
+  toItems: (row: ListedDocument) => Item[],
+): Readonly<{ items: Item[]; nextCursor: string | null }> => {
+  const after = cursor === undefined ? undefined : decodeKeysetCursor(cursor);
+  if (after === null) {
+    throw new RequestRejected('INVALID_QUERY', 'The cursor is not one this API issued.');
+  }
+  const rows = readModels.list(projection, {
+    limit: limit + 1,
+    ...(status === undefined ? {} : { status }),
+    ...(provider === undefined ? {} : { provider }),
+    ...(updatedSince === undefined ? {} : { updatedSince }),
+    ...(after === undefined ? {} : { after }),
+  });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.flatMap(toItems),
+    nextCursor:
+      rows.length > limit && last !== undefined
+        ? encodeKeysetCursor({ updatedAt: last.updatedAt, id: last.id })
+        : null,
+  };
+};
