@@ -30,6 +30,7 @@ import { startProjectionThread } from './adapters/projectionThread/projectionThr
 import {
   allProjections,
   createProjectionRunner,
+  projectionsReady,
   fulfilmentsProjection,
   paymentsProjection,
   type FulfilmentView,
@@ -294,10 +295,13 @@ export const createService = async (
       { name: 'eventStore', check: () => eventStore.ping() },
       {
         name: 'projections',
-        check: () => {
-          const statuses = projections.status();
-          return Promise.resolve(statuses.length > 0 && statuses.every((status) => status.running));
-        },
+        check: () =>
+          Promise.resolve(
+            projectionsReady(
+              projections.status(),
+              eventStore instanceof SqliteEventStore ? eventStore.headPosition() : null,
+            ),
+          ),
       },
     ],
   });

@@ -16,3 +16,4 @@ export { discrepanciesProjection } from './discrepanciesProjection.js';
 export type { DiscrepancyView } from './discrepanciesProjection.js';
 export { CheckpointMoved } from './projectionRunner.js';
 export { catchUpProjection } from './catchUpProjection.js';
+export { projectionsReady, maxReadyLagEvents } from './projectionsReady.js';
