@@ -75,6 +75,33 @@ describe('reconciliation and Kraken Embed registration, from the command line', 
     );
   });
 
+  it("the service's node-cron poller checks what is due on its own", async () => {
+    const service = await startService({ ...env, PAYREC_RECONCILE_CRON: '* * * * * *' });
+    try {
+      simulator.setTruth('kryptogo', 'pi_cron', { status: 'expired' });
+      const registered = await fetch(`${service.baseUrl}/payments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ provider: 'kryptogo', ref: 'pi_cron' }),
+      });
+      expect(registered.status).toBe(201);
+      const deadline = Date.now() + 10_000;
+      let status = 'pending';
+      while (status === 'pending' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const view = (await (
+          await fetch(`${service.baseUrl}/payments/kryptogo/pi_cron`)
+        ).json()) as {
+          status: string;
+        };
+        status = view.status;
+      }
+      expect(status).toBe('expired');
+    } finally {
+      await service.stop('SIGTERM');
+    }
+  });
+
   it('registers the Kraken Embed webhook and prints its secret once', async () => {
     const registered = await runCli(
       ['kraken-embed', 'register-webhook', '--url', 'https://payrec.example/webhooks/kraken-embed'],
