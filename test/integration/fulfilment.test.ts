@@ -148,19 +148,19 @@ describe('fulfilment triggers', () => {
       expect(receiver.effects()).toHaveLength(0);
       const tooSoon = await service.app.inject({
         method: 'POST',
-        url: '/fulfilments/msg_AAAAAAAAAAAAAAAAAAAAAA/redrive',
+        url: '/payments/kraken-embed/F-5/fulfilments/msg_AAAAAAAAAAAAAAAAAAAAAA/redrive',
       });
       expect(tooSoon.statusCode).toBe(404);
       const redriven = await service.app.inject({
         method: 'POST',
-        url: `/fulfilments/${exhausted.id}/redrive`,
+        url: `/payments/kraken-embed/F-5/fulfilments/${exhausted.id}/redrive`,
       });
       expect(redriven.statusCode).toBe(202);
       await waitFor(() => (receiver.effects().length === 1 ? true : undefined), 10_000);
       const again = await waitFor(async () => {
         const response = await service.app.inject({
           method: 'POST',
-          url: `/fulfilments/${exhausted.id}/redrive`,
+          url: `/payments/kraken-embed/F-5/fulfilments/${exhausted.id}/redrive`,
         });
         return response.statusCode === 409 ? response.json<{ code: string }>() : undefined;
       });

@@ -2,10 +2,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { documentPage } from './documentPage.js';
 import { parseQuery } from './parseRequest.js';
-import { RequestRejected, providerNameSchema } from '../../domain/index.js';
+import { RequestRejected, paymentRefSchema, providerNameSchema } from '../../domain/index.js';
 import type { Clock } from '../../domain/ports/index.js';
-import type { PaymentCommandHandler } from '../../application/index.js';
-import { fulfilmentsProjection, type FulfilmentView } from '../../projections/index.js';
+import { fulfilmentMessageId, type PaymentCommandHandler } from '../../application/index.js';
+import {
+  fulfilmentsProjection,
+  paymentStateFromDocument,
+  paymentsProjection,
+} from '../../projections/index.js';
 import type { SqliteReadModelStore } from '../readModels/sqliteReadModelStore.js';
 
 const listSchema = z.strictObject({
@@ -15,11 +19,15 @@ const listSchema = z.strictObject({
   cursor: z.string().max(400).optional(),
 });
 
-const idSchema = z.strictObject({ id: z.string().regex(/^msg_[A-Za-z0-9_-]{22}$/) });
+const redriveSchema = z.strictObject({
+  provider: providerNameSchema,
+  ref: paymentRefSchema,
+  webhookId: z.string().regex(/^msg_[A-Za-z0-9_-]{22}$/),
+});
 
 /**
  * `GET /fulfilments?status=&provider=&limit=&cursor=`: fulfilment notifications and where they
- * stand (`exhausted` ones need an operator); `POST /fulfilments/{webhookId}/redrive`: try an
+ * stand (`exhausted` ones need an operator); `POST /payments/{provider}/{ref}/fulfilments/{webhookId}/redrive`: try an
  * exhausted one again with a fresh retry budget (`202`; `409` when it is not exhausted).
  */
 export const registerFulfilmentRoutes = (
@@ -50,31 +58,46 @@ export const registerFulfilmentRoutes = (
     );
   });
 
-  app.post('/fulfilments/:id/redrive', { onRequest: auth }, async (request, reply) => {
-    const parsed = idSchema.safeParse(request.params);
-    if (!parsed.success) {
-      throw new RequestRejected(
-        'INVALID_QUERY',
-        'A fulfilment id is a webhook-id: msg_ and 22 base64url characters.',
+  // A fulfilment is found through its payment, whose read model lists its fulfilments.
+  app.post(
+    '/payments/:provider/:ref/fulfilments/:webhookId/redrive',
+    { onRequest: auth },
+    async (request, reply) => {
+      const parsed = redriveSchema.safeParse(request.params);
+      if (!parsed.success) {
+        throw new RequestRejected(
+          'INVALID_QUERY',
+          'Name the payment (provider and ref) and the fulfilment by its webhook-id: msg_ and 22 base64url characters.',
+        );
+      }
+      const { provider, ref, webhookId } = parsed.data;
+      const payment = { provider, ref };
+      const state = paymentStateFromDocument(
+        readModels.get(paymentsProjection.name, `${provider}/${ref}`),
       );
-    }
-    const document = readModels.get(fulfilmentsProjection.name, parsed.data.id);
-    if (document === null) {
-      return reply
-        .code(404)
-        .send({ code: 'NOT_FOUND', reason: `No fulfilment ${parsed.data.id}.` });
-    }
-    const view = document as unknown as FulfilmentView;
-    const { appended } = await handlePaymentCommand({
-      type: 'RedriveFulfilment',
-      data: { payment: view.payment, key: view.key, at: clock.now().toISOString(), source: 'api' },
-    });
-    if (appended.length === 0) {
-      return reply.code(409).send({
-        code: 'NOT_EXHAUSTED',
-        reason: `Fulfilment ${view.id} is not exhausted (it is delivered or already being retried); nothing to re-drive.`,
+      const fulfilment =
+        state.status === 'unknown'
+          ? undefined
+          : state.fulfilments.find(
+              (candidate) => fulfilmentMessageId(payment, candidate.key) === webhookId,
+            );
+      if (fulfilment === undefined) {
+        return reply.code(404).send({
+          code: 'NOT_FOUND',
+          reason: `No fulfilment ${webhookId} for ${provider} payment "${ref}".`,
+        });
+      }
+      const { appended } = await handlePaymentCommand({
+        type: 'RedriveFulfilment',
+        data: { payment, key: fulfilment.key, at: clock.now().toISOString(), source: 'api' },
       });
-    }
-    return reply.code(202).send({ id: view.id, status: 'requested' });
-  });
+      if (appended.length === 0) {
+        return reply.code(409).send({
+          code: 'NOT_EXHAUSTED',
+          reason: `Fulfilment ${webhookId} is not exhausted (it is delivered or already being retried); nothing to re-drive.`,
+        });
+      }
+      return reply.code(202).send({ id: webhookId, status: 'requested' });
+    },
+  );
 };
