@@ -4,18 +4,21 @@ import {
   payrecEnvironmentFor,
   planDeliveries,
   realisticMix,
+  realisticTruths,
   sendDeliveries,
   startProviderSimulator,
 } from '../simulator/index.js';
 
 export const simulateUsage = `Usage:
-  payrec simulate serve [--credentials FILE] [--port N]
-      Serve Kraken Pay's JWKS and the providers' status endpoints on 127.0.0.1, and print the
-      environment that points payrec at them. Runs until Ctrl-C.
-  payrec simulate send [--credentials FILE] [--target URL] [--payments N] [--seed N]
-                       [--repeat RATE] [--drop RATE] [--reorder] [--max-delay MS]
+  payrec simulate serve [--credentials FILE] [--port N] [--rate-limit N]
+      Serve Kraken Pay's JWKS and the providers' status endpoints on 127.0.0.1 (answering 429
+      above N status calls per second per provider, if given), and print the environment that
+      points payrec at them. Runs until Ctrl-C.
+  payrec simulate send [--credentials FILE] [--target URL] [--simulator URL] [--payments N]
+                       [--seed N] [--repeat RATE] [--drop RATE] [--reorder] [--max-delay MS]
       Send a realistic mix of signed deliveries for all four providers to payrec, repeated,
-      dropped, reordered and delayed as asked (seeded, so a run reproduces).
+      dropped, reordered and delayed as asked (seeded, so a run reproduces). With --simulator,
+      first tell that simulator's status endpoints the truth behind the mix.
 
   --credentials  the simulator's keys and secrets, made on first use (default ./simulator-credentials.json)`;
 
@@ -40,6 +43,8 @@ export const simulateCommand = async (args: readonly string[]): Promise<number> 
     options: {
       credentials: { type: 'string', default: './simulator-credentials.json' },
       port: { type: 'string' },
+      'rate-limit': { type: 'string' },
+      simulator: { type: 'string' },
       target: { type: 'string', default: 'http://127.0.0.1:8080' },
       payments: { type: 'string' },
       seed: { type: 'string' },
@@ -52,9 +57,13 @@ export const simulateCommand = async (args: readonly string[]): Promise<number> 
   const credentials = await loadOrCreateCredentials(values.credentials);
   switch (positionals[0]) {
     case 'serve': {
+      const rateLimit = values['rate-limit'];
       const simulator = await startProviderSimulator({
         credentials,
         port: numberOption(values.port, 'port', 0),
+        ...(rateLimit === undefined
+          ? {}
+          : { rateLimitPerSecond: numberOption(rateLimit, 'rate-limit', 10) }),
       });
       process.stdout.write(`payrec simulator on ${simulator.url}. Start payrec with:\n\n`);
       for (const [name, value] of Object.entries(
@@ -71,11 +80,32 @@ export const simulateCommand = async (args: readonly string[]): Promise<number> 
     }
     case 'send': {
       const seed = numberOption(values.seed, 'seed', Math.floor(Math.random() * 2 ** 31));
+      const count = numberOption(values.payments, 'payments', 5);
       const deliveries = await realisticMix(credentials, {
-        count: numberOption(values.payments, 'payments', 5),
+        count,
         at: new Date(),
         prefix: `s${seed}`,
       });
+      if (values.simulator !== undefined) {
+        // Tell the status endpoints the truth behind this mix first, so that payrec's poller
+        // and hint confirmations find it.
+        for (const { provider, ref, truth } of realisticTruths({ count, prefix: `s${seed}` })) {
+          const response = await fetch(
+            `${values.simulator.replace(/\/+$/, '')}/_simulator/truths/${provider}/${encodeURIComponent(ref)}`,
+            {
+              method: 'PUT',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(truth),
+            },
+          );
+          if (response.status !== 204) {
+            process.stderr.write(
+              `payrec: the simulator at ${values.simulator} refused a truth (HTTP ${response.status}).\n`,
+            );
+            return 1;
+          }
+        }
+      }
       const plan = planDeliveries(deliveries, {
         seed,
         repeatRate: numberOption(values.repeat, 'repeat', 0),

@@ -1,7 +1,8 @@
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { krakenApiSign } from '../adapters/providers/krakenEmbed/krakenApiSign.js';
 import { constantTimeEqual } from '../adapters/providers/shared/constantTimeEqual.js';
-import type { ProviderName } from '../domain/index.js';
+import { z } from 'zod';
+import { providerNameSchema, type ProviderName } from '../domain/index.js';
 import { Secret } from '../secret.js';
 import type { SimulatorCredentials } from './simulatorCredentials.js';
 
@@ -14,6 +15,12 @@ export type ProviderTruth = Readonly<{
   /** Kraken Embed only: a deposit or withdrawal (listed by the funding endpoint), not a quote. */
   object?: 'deposit' | 'withdrawal';
 }>;
+
+const truthSchema = z.strictObject({
+  status: z.string().min(1).max(64),
+  amount: z.strictObject({ value: z.string().max(64), currency: z.string().max(16) }).optional(),
+  object: z.enum(['deposit', 'withdrawal']).optional(),
+});
 
 /** A registered Kraken Embed webhook, as `POST /b2b/webhooks` answered it. */
 export type SimulatedWebhookRegistration = Readonly<{
@@ -53,6 +60,9 @@ export const startProviderSimulator = async ({
   rateLimitPerSecond?: number;
 }>): Promise<ProviderSimulator> => {
   const truths = new Map<string, ProviderTruth>();
+  const setTruth = (provider: ProviderName, ref: string, truth: ProviderTruth) => {
+    truths.set(`${provider}/${ref}`, truth);
+  };
   const callCounts: Record<string, number> = {};
   const throttledCounts: Record<string, number> = {};
   const windows = new Map<string, { second: number; calls: number }>();
@@ -250,12 +260,34 @@ export const startProviderSimulator = async ({
     },
   );
 
+  // The simulator's own control route, for `payrec simulate send --simulator URL` in another
+  // process: what a status endpoint should say about a payment. Loopback only, like the rest.
+  app.put<{ Params: { provider: string; ref: string }; Body: unknown }>(
+    '/_simulator/truths/:provider/:ref',
+    (request, reply) => {
+      const provider = providerNameSchema.safeParse(request.params.provider);
+      const truth = truthSchema.safeParse(request.body);
+      if (!provider.success || !truth.success) {
+        return reply.code(400).send({
+          code: 'INVALID_TRUTH',
+          reason:
+            'PUT /_simulator/truths/{provider}/{ref} with {status, amount?: {value, currency}, object?}',
+        });
+      }
+      const { amount, object, status } = truth.data;
+      setTruth(provider.data, request.params.ref, {
+        status,
+        ...(amount ? { amount } : {}),
+        ...(object ? { object } : {}),
+      });
+      return reply.code(204).send();
+    },
+  );
+
   const address = await app.listen({ host: '127.0.0.1', port });
   return {
     url: address,
-    setTruth: (provider, ref, truth) => {
-      truths.set(`${provider}/${ref}`, truth);
-    },
+    setTruth,
     calls: () => ({ ...callCounts }),
     throttled: () => ({ ...throttledCounts }),
     failNext: (provider, failCount, status, body = '{}') => {
