@@ -337,6 +337,8 @@ describe(`convergence on the providers' truth (seed ${seed})`, () => {
         expect([...notified.keys()].sort()).toEqual([...succeeded].sort());
         expect([...notified.values()].every((count) => count === 1)).toBe(true);
         expect(receiver.effects().every((effect) => effect.verified)).toBe(true);
+        // And nothing was sent twice to a receiver that always answered: one attempt per effect.
+        expect(receiver.attempts()).toHaveLength(receiver.effects().length);
       } finally {
         await service.close();
         await simulator.close();

@@ -125,7 +125,22 @@ export const createFulfilmentDispatcher = ({
     }
   };
 
-  /** One pass: starts what is due, up to the concurrency cap. */
+  let tickScheduled = false;
+  /** Another pass soon (a backlog drains at the receiver's pace), at most one pending. */
+  const scheduleTick = () => {
+    if (tickScheduled || timer === null) return;
+    tickScheduled = true;
+    setTimeout(() => {
+      tickScheduled = false;
+      tick();
+    }, 5).unref();
+  };
+
+  /**
+   * One pass: starts what is due, up to the concurrency cap. Fulfilments are tracked by their
+   * read-model id; one just handled is skipped for a second, while the read model may still show
+   * it due.
+   */
   const tick = () => {
     const free = concurrency - inFlight.size;
     if (free <= 0) return;
@@ -145,12 +160,11 @@ export const createFulfilmentDispatcher = ({
           logger.error({ err, webhookId: view.id }, 'fulfilment dispatch failed; it stays due');
         })
         .finally(() => {
-          inFlight.delete(view.id);
-          settledUntil.set(view.id, Date.now() + 1_000);
-          // A backlog drains at the receiver's pace, not the poll interval's.
-          if (timer !== null) setImmediate(tick);
+          inFlight.delete(id);
+          settledUntil.set(id, Date.now() + 1_000);
+          scheduleTick();
         });
-      inFlight.set(view.id, running);
+      inFlight.set(id, running);
     }
   };
 
