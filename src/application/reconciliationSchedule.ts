@@ -17,11 +17,22 @@ const offsetSeconds = (checks: number): number => {
   return last + (checks - checkOffsetsSeconds.length + 1) * laterCheckEverySeconds;
 };
 
+/**
+ * A confirmed success can still be refunded or reversed (KryptoGO `refunded`, KKiaPay
+ * `REVERTED`) with no webhook to say so: it is asked again 1, 7 and 30 days after payrec first
+ * knew of it, then left alone.
+ */
+export const refundWatchDays = [1, 7, 30] as const;
+
 const later = (a: string, b: string) => (a > b ? a : b);
+
+const daysAfter = (at: string, days: number) =>
+  new Date(Date.parse(at) + days * 24 * 60 * 60 * 1000).toISOString();
 
 /**
  * When the poller should next ask the provider about this payment, or `null` when it need not:
- * - a payment whose final status the status endpoint has confirmed is done;
+ * - a payment whose final status the status endpoint has confirmed is done, except that a success
+ *   is asked again 1, 7 and 30 days on, for a refund or reversal no webhook reported;
  * - a hint awaiting confirmation is due at once;
  * - otherwise the schedule above, but never past the deadline: a payment still open at its
  *   deadline gets one final check there, and after it is left to the overdue discrepancy the
@@ -35,7 +46,15 @@ export const nextCheckAt = (state: KnownPayment): string | null => {
   if (!hasStatusEndpoint(state.payment.provider)) {
     return terminal || deadline === undefined || overdueFlagged ? null : deadline;
   }
-  if (terminal && state.providerStatus === state.status && !state.awaitingConfirmation) return null;
+  if (terminal && state.providerStatus === state.status && !state.awaitingConfirmation) {
+    if (state.status !== 'success') return null;
+    const checkedAt = state.lastCheckedAt ?? state.updatedAt;
+    return (
+      refundWatchDays
+        .map((days) => daysAfter(state.createdAt, days))
+        .find((at) => at > checkedAt) ?? null
+    );
+  }
   if (state.awaitingConfirmation) return state.updatedAt;
   const scheduled = new Date(
     Date.parse(state.createdAt) + offsetSeconds(state.checks) * 1000,

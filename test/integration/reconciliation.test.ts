@@ -116,6 +116,25 @@ describe('reconciliation against the status endpoints', () => {
     expect(metrics).toContain('payrec_reconcile_payments_due 0');
   });
 
+  it('asks about a confirmed success again a day later, and finds a reversal no webhook reported', async () => {
+    await register({ provider: 'kkiapay', ref: 'K-rev', amount: 1000, currency: 'XOF' });
+    simulator.setTruth('kkiapay', 'K-rev', {
+      status: 'SUCCESS',
+      amount: { value: '1000', currency: 'XOF' },
+    });
+    await projected('kkiapay', 'K-rev');
+    expect((await service.reconciler.runCycle()).results).toEqual({ moved: 1 });
+    await projected('kkiapay', 'K-rev');
+    expect((await service.reconciler.runCycle()).due).toBe(0);
+    simulator.setTruth('kkiapay', 'K-rev', { status: 'REVERTED' });
+    now = new Date(now.getTime() + 24 * 60 * 60 * 1000 + 1_000);
+    expect((await service.reconciler.runCycle()).results).toEqual({ moved: 1 });
+    await projected('kkiapay', 'K-rev');
+    expect((await payment('kkiapay', 'K-rev')).status).toBe('refunded');
+    const types = (await events('kkiapay', 'K-rev')).map((event) => event.type);
+    expect(types.filter((type) => type === 'FulfilmentRequested')).toHaveLength(2);
+  });
+
   it('corrects a state the provider denies with a new event naming what it corrects', async () => {
     const webhook = krakenEmbedDelivery(credentials, {
       ref: 'Q-1',
