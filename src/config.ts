@@ -1,6 +1,10 @@
 import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
-import { ConfigInvalid, type FulfilmentRetryPolicy } from './domain/index.js';
+import {
+  ConfigInvalid,
+  defaultFulfilmentRetryPolicy,
+  type FulfilmentRetryPolicy,
+} from './domain/index.js';
 import { Secret } from './secret.js';
 import { failpointNames, type FailpointName } from './failpoints.js';
 
@@ -73,8 +77,14 @@ export const configSchema = z
         )
         .transform((value) => new Secret(value)),
     ),
-    PAYREC_FULFILMENT_MAX_ATTEMPTS: withDefault(z.coerce.number().int().min(1).max(100), '12'),
-    PAYREC_FULFILMENT_RETRY_BASE_SECONDS: withDefault(z.coerce.number().min(0.01).max(3600), '30'),
+    PAYREC_FULFILMENT_MAX_ATTEMPTS: withDefault(
+      z.coerce.number().int().min(1).max(100),
+      String(defaultFulfilmentRetryPolicy.maxAttempts),
+    ),
+    PAYREC_FULFILMENT_RETRY_BASE_SECONDS: withDefault(
+      z.coerce.number().min(0.01).max(3600),
+      String(defaultFulfilmentRetryPolicy.baseDelaySeconds),
+    ),
     PAYREC_FULFILMENT_TIMEOUT_MS: withDefault(
       z.coerce.number().int().min(100).max(120_000),
       '10000',
@@ -225,7 +235,7 @@ export const loadConfig = (
           retry: {
             maxAttempts: e.PAYREC_FULFILMENT_MAX_ATTEMPTS,
             baseDelaySeconds: e.PAYREC_FULFILMENT_RETRY_BASE_SECONDS,
-            maxDelaySeconds: 6 * 60 * 60,
+            maxDelaySeconds: defaultFulfilmentRetryPolicy.maxDelaySeconds,
           },
           timeoutMs: e.PAYREC_FULFILMENT_TIMEOUT_MS,
         }

@@ -2,7 +2,6 @@ import {
   StreamConflict,
   decide,
   evolve,
-  initialState,
   paymentStreamName,
   type PaymentCommand,
   type PaymentEvent,
@@ -10,7 +9,7 @@ import {
 } from '../domain/index.js';
 import type { EventStore, ExpectedRevision } from '../domain/ports/index.js';
 import { randomUUID } from 'node:crypto';
-import { toNewEvent, toPaymentEvent } from './paymentEventCodec.js';
+import { foldRecorded, toNewEvent } from './paymentEventCodec.js';
 
 export type HandledPaymentCommand = Readonly<{
   /** The state the command was decided on. */
@@ -56,11 +55,7 @@ export const createPaymentCommandHandler = ({
     const streamName = paymentStreamName(command.data.payment);
     for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
       const recorded = await eventStore.readStream(streamName);
-      let state = initialState();
-      for (const event of recorded) {
-        const domainEvent = toPaymentEvent(event);
-        if (domainEvent) state = evolve(state, domainEvent);
-      }
+      const state = foldRecorded(recorded);
       const decided = decide(command, state);
       const last = recorded.at(-1);
       if (decided.length === 0) {

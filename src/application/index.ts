@@ -4,7 +4,7 @@ export type {
   PaymentCommandHandler,
   PaymentCommandHandlerOptions,
 } from './handlePaymentCommand.js';
-export { toNewEvent, toPaymentEvent } from './paymentEventCodec.js';
+export { toNewEvent, toPaymentEvent, foldRecorded } from './paymentEventCodec.js';
 export { createDeliveryRecorder, deliveryIdOf } from './recordDelivery.js';
 export type { DeliveryRecorder, RecordedDelivery } from './recordDelivery.js';
 export { markVerified } from './verifiedDelivery.js';

@@ -1,4 +1,10 @@
-import { isPaymentEventType, type PaymentEvent } from '../domain/index.js';
+import {
+  evolve,
+  initialState,
+  isPaymentEventType,
+  type PaymentEvent,
+  type PaymentState,
+} from '../domain/index.js';
 import type { NewEvent, RecordedEvent } from '../domain/ports/index.js';
 
 export const toNewEvent = (event: PaymentEvent, id: string): NewEvent => ({
@@ -16,3 +22,13 @@ export const toPaymentEvent = (recorded: RecordedEvent): PaymentEvent | null =>
   isPaymentEventType(recorded.type)
     ? ({ type: recorded.type, data: recorded.data } as unknown as PaymentEvent)
     : null;
+
+/** A payment's state folded from its stored events, oldest first; unknown types are skipped. */
+export const foldRecorded = (recorded: Iterable<RecordedEvent>): PaymentState => {
+  let state = initialState();
+  for (const event of recorded) {
+    const domainEvent = toPaymentEvent(event);
+    if (domainEvent) state = evolve(state, domainEvent);
+  }
+  return state;
+};

@@ -5,7 +5,7 @@ import {
   createPaymentCommandHandler,
   findStoredDelivery,
   reportCommandsOf,
-  toPaymentEvent,
+  foldRecorded,
   type VerifiedDelivery,
 } from '../application/index.js';
 import { createVerifiers } from '../adapters/providers/index.js';
@@ -15,7 +15,6 @@ import { loadConfig } from '../config.js';
 import {
   WebhookRejected,
   decide,
-  foldPayment,
   paymentIdSchema,
   paymentStreamName,
   type PaymentEvent,
@@ -33,12 +32,8 @@ const out = (line = '') => process.stdout.write(`${line}\n`);
 const decisionsNow = async (eventStore: EventStore, delivery: VerifiedDelivery) =>
   Promise.all(
     reportCommandsOf(delivery).map(async (command) => {
-      const recorded = await eventStore.readStream(paymentStreamName(command.data.payment));
-      const state = foldPayment(
-        recorded.flatMap((event) => {
-          const decoded = toPaymentEvent(event);
-          return decoded ? [decoded] : [];
-        }),
+      const state = foldRecorded(
+        await eventStore.readStream(paymentStreamName(command.data.payment)),
       );
       return { command, events: decide(command, state) };
     }),

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Service } from '../../src/main.js';
-import { toPaymentEvent } from '../../src/application/index.js';
-import { foldPayment } from '../../src/domain/index.js';
+import { foldRecorded } from '../../src/application/index.js';
 import { paymentView } from '../../src/projections/index.js';
 import { aKrakenEmbedEvent, signedKrakenEmbedDelivery } from '../support/webhookBuilders.js';
 import {
@@ -128,7 +127,7 @@ describe('the payments read model and its API', () => {
     expect(new Set(all.map((event) => event.recordedAt)).size).toBeGreaterThanOrEqual(3);
     for (const event of all) {
       const upTo = all.filter((other) => other.recordedAt <= event.recordedAt);
-      const state = foldPayment(upTo.flatMap((other) => toPaymentEvent(other) ?? []));
+      const state = foldRecorded(upTo);
       if (state.status === 'unknown') throw new Error('a stored event makes the payment known');
       const expected = JSON.parse(
         JSON.stringify(paymentView(state, Number(upTo.at(-1)?.revision))),

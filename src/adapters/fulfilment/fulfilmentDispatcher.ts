@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import {
-  foldPayment,
   paymentStreamName,
   retryDelaySeconds,
   type Fulfilment,
@@ -9,7 +8,7 @@ import {
 import type { Clock, EventStore } from '../../domain/ports/index.js';
 import {
   fulfilmentPayload,
-  toPaymentEvent,
+  foldRecorded,
   type PaymentCommandHandler,
 } from '../../application/index.js';
 import type { FulfilmentView } from '../../projections/index.js';
@@ -64,12 +63,7 @@ export const createFulfilmentDispatcher = ({
 
   /** The fulfilment as the payment's stream has it, if it is due now; otherwise `null`. */
   const dueOnStream = async (view: FulfilmentView, now: Date): Promise<Fulfilment | null> => {
-    const recorded = await eventStore.readStream(paymentStreamName(view.payment));
-    const events = recorded.flatMap((event) => {
-      const decoded = toPaymentEvent(event);
-      return decoded === null ? [] : [decoded];
-    });
-    const state = foldPayment(events);
+    const state = foldRecorded(await eventStore.readStream(paymentStreamName(view.payment)));
     if (state.status === 'unknown') return null;
     const fulfilment = state.fulfilments.find((candidate) => candidate.key === view.key);
     if (fulfilment?.status !== 'requested') return null;

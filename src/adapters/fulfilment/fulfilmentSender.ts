@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import type { Secret } from '../../secret.js';
+import { fetchFailure } from '../shared/fetchFailure.js';
 
 /** One notification: its idempotency key and the exact body every attempt sends. */
 export type FulfilmentMessage = Readonly<{ id: string; body: string }>;
@@ -17,17 +18,6 @@ export type FulfilmentSenderOptions = Readonly<{
   timeoutMs: number;
   fetch?: typeof fetch;
 }>;
-
-const failureReason = (error: unknown, timeoutMs: number): string => {
-  if (error instanceof DOMException && error.name === 'TimeoutError') {
-    return `no answer within ${timeoutMs} ms`;
-  }
-  const cause =
-    error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-  return typeof cause?.code === 'string'
-    ? `connection failed (${cause.code})`
-    : 'connection failed';
-};
 
 /**
  * POSTs fulfilment notifications signed the Standard Webhooks way (`webhook-id`,
@@ -63,7 +53,7 @@ export const createFulfilmentSender = ({
         ? { kind: 'delivered', responseStatus: response.status }
         : { kind: 'failed', reason: `HTTP ${response.status}` };
     } catch (error) {
-      return { kind: 'failed', reason: failureReason(error, timeoutMs) };
+      return { kind: 'failed', reason: fetchFailure(error, timeoutMs) };
     }
   };
 };

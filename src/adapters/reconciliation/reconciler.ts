@@ -88,7 +88,7 @@ export const createReconciler = ({
   const inFlight = new Set<Promise<unknown>>();
   const checking = new Set<string>();
 
-  const check = async ({ payment }: DuePayment, known?: string | null): Promise<CheckResult> => {
+  const check = async ({ payment }: DuePayment): Promise<CheckResult> => {
     if (stopping) return 'stopped';
     const at = clock.now().toISOString();
     if (!hasStatusEndpoint(payment.provider)) {
@@ -102,7 +102,7 @@ export const createReconciler = ({
     if (client === undefined) return 'not-configured';
     let outcome;
     try {
-      outcome = await client({ ref: payment.ref, object: known ?? objectOf(payment) });
+      outcome = await client({ ref: payment.ref, object: () => objectOf(payment) });
     } catch (error) {
       if (!(error instanceof ProviderUnavailable)) throw error;
       logger.warn(
@@ -147,11 +147,11 @@ export const createReconciler = ({
   };
 
   /** Checks one payment, at most once at a time; never throws (failures are logged). */
-  const checkTracked = async (due: DuePayment, object?: string | null): Promise<CheckResult> => {
+  const checkTracked = async (due: DuePayment): Promise<CheckResult> => {
     const key = `${due.payment.provider}/${due.payment.ref}`;
     if (checking.has(key)) return 'unchanged';
     checking.add(key);
-    const running = check(due, object)
+    const running = check(due)
       .catch((error: unknown) => {
         logger.error(
           { err: error, payment: key },
@@ -228,9 +228,9 @@ export const createReconciler = ({
      * Asks the provider now, outside the cycle (a hint just arrived): the hint is confirmed or
      * contradicted at once, not at the next tick.
      */
-    checkNow: (payment: PaymentId, object: string | null = null): void => {
+    checkNow: (payment: PaymentId): void => {
       if (stopping || !hasStatusEndpoint(payment.provider)) return;
-      void checkTracked({ payment }, object);
+      void checkTracked({ payment });
     },
     /** Starts no new check and waits for those in flight. */
     stop: async () => {

@@ -147,6 +147,8 @@ export const createKrakenEmbedStatusClient = ({
     } satisfies StatusCheckOutcome;
   };
 
-  return ({ ref, object }) =>
-    object === 'deposit' || object === 'withdrawal' ? funding(ref, object) : quote(ref);
+  return ({ ref, object }) => {
+    const kind = object();
+    return kind === 'deposit' || kind === 'withdrawal' ? funding(ref, kind) : quote(ref);
+  };
 };

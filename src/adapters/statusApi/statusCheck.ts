@@ -4,8 +4,11 @@ import type { StatusHttpResponse } from './statusHttp.js';
 /** What payrec knows of a payment when it asks its provider. */
 export type StatusCheckSubject = Readonly<{
   ref: string;
-  /** What the provider's reports are about (`quote`, `deposit`, …), when a webhook said. */
-  object: string | null;
+  /**
+   * What the provider's reports are about (`quote`, `deposit`, …), when a webhook said; read
+   * only by a client that needs it (Kraken Embed), as it costs a read-model lookup.
+   */
+  object: () => string | null;
 }>;
 
 /**

@@ -1,7 +1,8 @@
 import pLimit from 'p-limit';
-import pRetry, { AbortError } from 'p-retry';
+import pRetry from 'p-retry';
 import pThrottle from 'p-throttle';
 import { ProviderUnavailable } from '../../domain/index.js';
+import { fetchFailure } from '../shared/fetchFailure.js';
 
 /** What a status endpoint answered: its HTTP status and body text. */
 export type StatusHttpResponse = Readonly<{ status: number; body: string }>;
@@ -116,13 +117,10 @@ export const createStatusHttp = ({
         randomize: true,
       });
     } catch (error) {
-      if (error instanceof AbortError) throw error;
       const why =
         error instanceof RetryableAnswer
           ? `it kept answering ${error.message}`
-          : error instanceof DOMException && error.name === 'TimeoutError'
-            ? `no answer within ${timeoutMs} ms`
-            : 'it could not be reached';
+          : fetchFailure(error, timeoutMs);
       throw new ProviderUnavailable(
         `${provider}'s status API is unavailable: ${why} after ${retries + 1} attempts.`,
         { cause: error },
