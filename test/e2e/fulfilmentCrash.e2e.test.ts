@@ -8,9 +8,12 @@ import {
   testFulfilmentSecret,
   type FulfilmentReceiver,
 } from '../support/fulfilmentReceiver.js';
-import { startService, type RunningService } from '../support/runningService.js';
+import {
+  postKrakenEmbedEvent,
+  startService,
+  type RunningService,
+} from '../support/runningService.js';
 import { waitFor } from '../support/waitFor.js';
-import { aKrakenEmbedEvent, signedKrakenEmbedDelivery } from '../support/webhookBuilders.js';
 
 const webhookSecret = Buffer.from('kraken-embed-e2e-secret-123456').toString('base64');
 
@@ -39,17 +42,12 @@ describe('fulfilment across a crash', () => {
   });
 
   const deliverSuccess = async (baseUrl: string) => {
-    const { payload, headers } = signedKrakenEmbedDelivery({
-      body: aKrakenEmbedEvent({ id: 'CRASH-1', event_type: 'quote.executed' }),
-      secret: webhookSecret,
-      at: new Date(),
-    });
-    const response = await fetch(`${baseUrl}/webhooks/kraken-embed`, {
-      method: 'POST',
-      headers,
-      body: payload,
-    });
-    expect(response.status).toBe(200);
+    expect(
+      await postKrakenEmbedEvent(baseUrl, webhookSecret, {
+        id: 'CRASH-1',
+        event_type: 'quote.executed',
+      }),
+    ).toBe(200);
   };
 
   const crashThenRestart = async (failpoint: string) => {

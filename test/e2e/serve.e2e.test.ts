@@ -1,8 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, startService, type RunningService } from '../support/runningService.js';
-import { aKrakenEmbedEvent, signedKrakenEmbedDelivery } from '../support/webhookBuilders.js';
+import {
+  postKrakenEmbedEvent,
+  runCli,
+  startService,
+  type RunningService,
+} from '../support/runningService.js';
 
 describe('payrec serve, as a process', () => {
   let service: RunningService | undefined;
@@ -73,17 +77,12 @@ describe('payrec serve, as a process', () => {
   it('shows a payment from the log and rebuilds the read models, from the command line', async () => {
     const secret = Buffer.from('e2e-kraken-embed-secret-0000').toString('base64');
     service = await startService({ KRAKEN_EMBED_WEBHOOK_SECRET: secret });
-    const { payload, headers } = signedKrakenEmbedDelivery({
-      body: aKrakenEmbedEvent({ id: 'E2E-1', event_type: 'quote.executed' }),
-      secret,
-      at: new Date(),
-    });
-    const accepted = await fetch(`${service.baseUrl}/webhooks/kraken-embed`, {
-      method: 'POST',
-      headers,
-      body: payload,
-    });
-    expect(accepted.status).toBe(200);
+    expect(
+      await postKrakenEmbedEvent(service.baseUrl, secret, {
+        id: 'E2E-1',
+        event_type: 'quote.executed',
+      }),
+    ).toBe(200);
     const dataDir = service.dataDir;
     await service.stop('SIGTERM');
 
@@ -121,17 +120,12 @@ describe('payrec serve, as a process', () => {
       KRAKEN_EMBED_WEBHOOK_TOLERANCE_SECONDS: '1',
     };
     service = await startService(env);
-    const { payload, headers } = signedKrakenEmbedDelivery({
-      body: aKrakenEmbedEvent({ id: 'REPLAY-1', event_type: 'quote.executed' }),
-      secret,
-      at: new Date(),
-    });
-    const accepted = await fetch(`${service.baseUrl}/webhooks/kraken-embed`, {
-      method: 'POST',
-      headers,
-      body: payload,
-    });
-    expect(accepted.status).toBe(200);
+    expect(
+      await postKrakenEmbedEvent(service.baseUrl, secret, {
+        id: 'REPLAY-1',
+        event_type: 'quote.executed',
+      }),
+    ).toBe(200);
     const log = (await (await fetch(`${service.baseUrl}/deliveries?outcome=accepted`)).json()) as {
       items: Array<{ deliveryId: string }>;
     };

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { aKrakenEmbedEvent, signedKrakenEmbedDelivery } from './webhookBuilders.js';
 
 export const cliPath = resolve(import.meta.dirname, '../../dist/cli.js');
 
@@ -90,4 +91,23 @@ export const runCli = async (
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const [code] = (await once(child, 'exit')) as [number | null];
   return { code, stdout, stderr };
+};
+
+/** POSTs a Kraken Embed event, signed with `secret`, to a running payrec; resolves with the status. */
+export const postKrakenEmbedEvent = async (
+  baseUrl: string,
+  secret: string,
+  event: Record<string, unknown>,
+): Promise<number> => {
+  const { payload, headers } = signedKrakenEmbedDelivery({
+    body: aKrakenEmbedEvent(event),
+    secret,
+    at: new Date(),
+  });
+  const response = await fetch(`${baseUrl}/webhooks/kraken-embed`, {
+    method: 'POST',
+    headers,
+    body: payload,
+  });
+  return response.status;
 };
