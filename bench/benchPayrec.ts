@@ -17,11 +17,16 @@ export type LoadResult = {
   perSecond: number;
   p50: number;
   p99: number;
+  /** CPU time the load generator itself used while sending, in ms. */
+  loadCpuMs: number;
 };
 
 export type PayrecProcess = Readonly<{ child: ChildProcess; url: string }>;
 
-/** Starts `node dist/cli.js serve` against the simulator's credentials; resolves with its URL. */
+/**
+ * Starts the built payrec service (`bench/benchServer.ts`: what `payrec serve` runs, plus a
+ * no-op route for comparison) against the simulator's credentials; resolves with its URL.
+ */
 export const startPayrec = async ({
   credentials,
   simulatorUrl,
@@ -33,7 +38,7 @@ export const startPayrec = async ({
   dataDir: string;
   writer: 'inline' | 'thread';
 }>): Promise<PayrecProcess> => {
-  const child = spawn(process.execPath, ['dist/cli.js', 'serve'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/benchServer.ts'], {
     env: {
       PATH: process.env['PATH'] ?? '',
       ...payrecEnvironmentFor(credentials, simulatorUrl),
@@ -64,6 +69,26 @@ export const startPayrec = async ({
     }, 100);
   });
   return { child, url };
+};
+
+/** CPU time a process has used so far, in ms: its main thread (the event loop) and the rest. */
+export type ProcessCpu = Readonly<{ eventLoopMs: number; otherThreadsMs: number }>;
+
+/** Reads a process's CPU time per thread from /proc (Linux); zeros where there is no /proc. */
+export const processCpu = async (pid: number): Promise<ProcessCpu> => {
+  const { readFile, readdir } = await import('node:fs/promises');
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+  let eventLoopMs = 0;
+  let otherThreadsMs = 0;
+  for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [])) {
+    const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => '');
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ms = (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / ticksPerMs;
+    if (tid === String(pid)) eventLoopMs += ms;
+    else otherThreadsMs += ms;
+  }
+  return { eventLoopMs, otherThreadsMs };
 };
 
 /** The TCP port a process listens on, from /proc (Linux), or null while it has none. */

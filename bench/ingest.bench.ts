@@ -3,16 +3,23 @@
  * store commits with synchronous=FULL: an acknowledged delivery survives a crash), under a load
  * generator in a separate process (autocannon, 50 connections, pre-signed deliveries to distinct
  * payments). Prints, for Kraken Embed (HMAC) and Kraken Pay (ES256 JWT) deliveries, accepted
- * deliveries/s and p50/p99 latency, and the same figures for a no-op route (`GET /healthz`) of
- * the same server, with the ratio.
+ * deliveries/s and p50/p99 latency, and the same figures for two no-op routes of the same server,
+ * with the ratios:
+ * - `GET /healthz`, payrec's own no-op route;
+ * - `POST /_bench/noop` (benchmark server only), sent the very Kraken Embed requests: same bytes,
+ *   same raw-body parsing, no verification and no storage.
+ * Each line also shows the CPU time per request of payrec's event loop, of its other threads
+ * (store writer, projections, crypto pool, GC) and of the load generator, from /proc: on a
+ * 2-core machine the three share the same two cores.
  *
- * PAYREC_SQLITE_WRITER=inline runs payrec with inline commits (default: the writer thread). Sizes: BENCH_INGEST_HMAC (default 100000), BENCH_INGEST_ES256 (default 40000),
- * BENCH_INGEST_NOOP (default 200000) requests.
+ * PAYREC_SQLITE_WRITER=inline runs payrec with inline commits (default: the writer thread). Sizes:
+ * BENCH_INGEST_HMAC (default 100000), BENCH_INGEST_ES256 (default 40000), BENCH_INGEST_NOOP
+ * (default 200000) requests.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadOrCreateCredentials, startProviderSimulator } from '../src/simulator/index.js';
-import { runLoad, startPayrec, type LoadResult } from './benchPayrec.js';
+import { processCpu, runLoad, startPayrec, type LoadResult } from './benchPayrec.js';
 
 const sizeFrom = (name: string, fallback: number) => {
   const raw = process.env[name];
@@ -30,8 +37,8 @@ const credentials = await loadOrCreateCredentials(credentialsPath);
 const simulator = await startProviderSimulator({ credentials });
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const describe = (label: string, result: LoadResult) =>
-  `${label.padEnd(30)} ${fmt(result.perSecond).padStart(7)} accepted/s   p50 ${result.p50} ms   p99 ${result.p99} ms   (${fmt(result.ok)} of ${fmt(result.requests)} answered 2xx, ${result.errors} errors)`;
+const perRequest = (ms: number, requests: number) =>
+  `${((ms * 1000) / Math.max(1, requests)).toFixed(0)} µs`;
 
 const { child, url } = await startPayrec({
   credentials,
@@ -39,26 +46,59 @@ const { child, url } = await startPayrec({
   dataDir: join(root, 'data'),
   writer,
 });
-const load = (scenario: string, target: string, amount: number) =>
-  runLoad(scenario, target, credentialsPath, amount);
+const pid = child.pid ?? 0;
+
+/** Runs one load and prints its line: rate, latency, and CPU per request by whom. */
+const measure = async (label: string, scenario: string, amount: number): Promise<LoadResult> => {
+  const before = await processCpu(pid);
+  const result = await runLoad(scenario, url, credentialsPath, amount);
+  const after = await processCpu(pid);
+  const cpu = [
+    `event loop ${perRequest(after.eventLoopMs - before.eventLoopMs, result.ok)}`,
+    `other threads ${perRequest(after.otherThreadsMs - before.otherThreadsMs, result.ok)}`,
+    `load generator ${perRequest(result.loadCpuMs, result.ok)}`,
+  ].join(', ');
+  process.stdout.write(
+    `${label.padEnd(34)} ${fmt(result.perSecond).padStart(7)} accepted/s   p50 ${result.p50} ms   p99 ${result.p99} ms   (${fmt(result.ok)} of ${fmt(result.requests)} answered 2xx, ${result.errors} errors)\n` +
+      `${''.padEnd(34)} CPU per request: payrec ${cpu}\n`,
+  );
+  return result;
+};
+const ratio = (label: string, part: LoadResult, whole: LoadResult) =>
+  process.stdout.write(
+    `ratio, ${label.padEnd(44)} ${((part.perSecond / whole.perSecond) * 100).toFixed(1)} %\n`,
+  );
+
 try {
   process.stdout.write(
     `payrec bench:ingest — Node ${process.version}, payrec ${url} (durable SQLite store, ${writer} writer), load: autocannon, 50 connections, separate process\n`,
   );
-  await load('noop', url, 5_000);
-  await load('kraken-embed', url, 2_000);
-  const noop = await load('noop', url, sizeFrom('BENCH_INGEST_NOOP', 200_000));
-  process.stdout.write(`${describe('no-op route (GET /healthz)', noop)}\n`);
-  const hmac = await load('kraken-embed', url, sizeFrom('BENCH_INGEST_HMAC', 100_000));
-  process.stdout.write(`${describe('Kraken Embed (HMAC-SHA256)', hmac)}\n`);
-  const es256 = await load('kraken-pay', url, sizeFrom('BENCH_INGEST_ES256', 40_000));
-  process.stdout.write(`${describe('Kraken Pay (ES256 JWT)', es256)}\n`);
-  process.stdout.write(
-    `ratio, Kraken Embed / no-op route: ${((hmac.perSecond / noop.perSecond) * 100).toFixed(1)} %\n`,
+  // Warm-up: JIT, connections, the store's first pages.
+  await runLoad('noop', url, credentialsPath, 5_000);
+  await runLoad('kraken-embed', url, credentialsPath, 2_000);
+  const noop = await measure(
+    'no-op route (GET /healthz)',
+    'noop',
+    sizeFrom('BENCH_INGEST_NOOP', 200_000),
   );
-  process.stdout.write(
-    `ratio, Kraken Pay / no-op route:   ${((es256.perSecond / noop.perSecond) * 100).toFixed(1)} %\n`,
+  const noopPost = await measure(
+    'no-op route (POST /_bench/noop)',
+    'noop-post',
+    sizeFrom('BENCH_INGEST_NOOP', 200_000),
   );
+  const hmac = await measure(
+    'Kraken Embed (HMAC-SHA256)',
+    'kraken-embed',
+    sizeFrom('BENCH_INGEST_HMAC', 100_000),
+  );
+  const es256 = await measure(
+    'Kraken Pay (ES256 JWT)',
+    'kraken-pay',
+    sizeFrom('BENCH_INGEST_ES256', 40_000),
+  );
+  ratio('Kraken Embed / no-op route (GET /healthz):', hmac, noop);
+  ratio('Kraken Embed / no-op route (POST, same bytes):', hmac, noopPost);
+  ratio('Kraken Pay / no-op route (GET /healthz):', es256, noop);
 } finally {
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
