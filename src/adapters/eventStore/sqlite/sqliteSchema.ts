@@ -23,6 +23,14 @@ const schemaV1 = `
 `;
 
 /**
+ * Version 2 drops the index by event type. Nothing in payrec reads the log by type (projections
+ * follow stream prefixes), and the index cost every append a third B-tree insert on the
+ * ingest path. A read filtered by type now scans the log in position order, as EventStoreDB's
+ * server-side filtered reads of `$all` do.
+ */
+const schemaV2 = `DROP INDEX IF EXISTS events_by_type;`;
+
+/**
  * Opens the database for durable group commits: WAL, and `synchronous=FULL` so that a commit
  * is on disk before an append resolves (an acknowledged append survives power loss).
  */
@@ -35,5 +43,9 @@ export const prepareDatabase = (db: Database): void => {
   if (version < 1) {
     db.exec(schemaV1);
     db.pragma('user_version = 1');
+  }
+  if (version < 2) {
+    db.exec(schemaV2);
+    db.pragma('user_version = 2');
   }
 };
