@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteEventStore } from '../../src/adapters/eventStore/index.js';
 import { EventStoreClosed } from '../../src/domain/index.js';
 import { temporarySqliteStore } from '../support/temporaryStore.js';
+import { waitFor } from '../support/waitFor.js';
 
 describe('the embedded store on disk', () => {
   let context: ReturnType<typeof temporarySqliteStore>;
@@ -90,5 +92,38 @@ describe('the embedded store on disk', () => {
       await subscription.unsubscribe();
       await second.close();
     }
+  });
+
+  it('copies committed appends into the database file from a background connection, before the WAL is full', async () => {
+    context = temporarySqliteStore();
+    const path = join(context.directory, 'events.db');
+    const background = openSqliteEventStore({ path, checkpointIntervalMs: 10 });
+    try {
+      const sizeBefore = statSync(path).size;
+      const appends = Array.from({ length: 300 }, (_, index) =>
+        context.store.appendToStream(
+          `payment-kkiapay/c${index}`,
+          [{ id: randomUUID(), type: 'T', data: { padding: 'x'.repeat(500) } }],
+          { expectedRevision: 'no_stream' },
+        ),
+      );
+      await Promise.all(appends);
+      // Far below the 4,000-page automatic checkpoint: only the background connection copies.
+      await waitFor(() => (statSync(path).size > sizeBefore + 100_000 ? true : undefined), 2_000);
+      const reopened = openSqliteEventStore({ path });
+      try {
+        expect(await reopened.readAll({ maxCount: 1_000 })).toHaveLength(300);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await background.close();
+    }
+  });
+
+  it('refuses a checkpoint interval that is not a positive integer', () => {
+    expect(() => openSqliteEventStore({ path: ':memory:', checkpointIntervalMs: 0 })).toThrow(
+      /checkpointIntervalMs/,
+    );
   });
 });

@@ -31,7 +31,13 @@ const port = parentPort;
 if (port === null) throw new Error('projectionWorker must run as a worker thread');
 const { eventStorePath, readModelPath, pollIntervalMs } = workerData as ProjectionWorkerData;
 
-const eventStore = openSqliteEventStore({ path: eventStorePath, pollIntervalMs, writer: 'inline' });
+// This thread's connection to the event log also backfills the log's WAL, off the append path.
+const eventStore = openSqliteEventStore({
+  path: eventStorePath,
+  pollIntervalMs,
+  writer: 'inline',
+  checkpointIntervalMs: 200,
+});
 const db = openReadModelDatabase(readModelPath);
 const runner = createProjectionRunner({
   eventStore,

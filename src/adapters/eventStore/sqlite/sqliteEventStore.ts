@@ -37,6 +37,15 @@ export type SqliteEventStoreOptions = Readonly<{
    * `':memory:'` is always inline.
    */
   writer?: 'thread' | 'inline';
+  /**
+   * When set, this connection copies committed WAL frames into the database file every so many
+   * ms (a passive checkpoint: it never blocks a writer or a reader). Meant for a connection on a
+   * background thread: SQLite otherwise checkpoints on the committing connection once the WAL
+   * passes 4,000 pages, and copying 16 MiB there held up every append of that batch (tens of
+   * ms at the ingest p99). With frames copied in the background, that checkpoint finds almost
+   * nothing left to copy, and the WAL still restarts from its beginning.
+   */
+  checkpointIntervalMs?: number;
 }>;
 
 type EventRow = {
@@ -104,6 +113,7 @@ export class SqliteEventStore implements EventStore {
   };
   readonly #readAllStatements = new Map<string, Statement<unknown[], EventRow>>();
   readonly #waiters = new Set<() => void>();
+  readonly #checkpointTimer: NodeJS.Timeout | null;
   #pending: PendingAppend[] = [];
   #flushScheduled = false;
   #committing = false;
@@ -116,6 +126,13 @@ export class SqliteEventStore implements EventStore {
     const pollIntervalMs = options.pollIntervalMs ?? 100;
     if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 1) {
       throw new TypeError('SqliteEventStore: "pollIntervalMs" must be a positive integer');
+    }
+    const checkpointIntervalMs = options.checkpointIntervalMs;
+    if (
+      checkpointIntervalMs !== undefined &&
+      (!Number.isInteger(checkpointIntervalMs) || checkpointIntervalMs < 1)
+    ) {
+      throw new TypeError('SqliteEventStore: "checkpointIntervalMs" must be a positive integer');
     }
     const inMemory = options.path === ':memory:';
     const writer = options.writer ?? 'inline';
@@ -137,6 +154,16 @@ export class SqliteEventStore implements EventStore {
       ),
       head: this.#db.prepare('SELECT max(global_position) AS head FROM events'),
     };
+    this.#checkpointTimer =
+      checkpointIntervalMs === undefined || inMemory
+        ? null
+        : setInterval(() => {
+            try {
+              this.#db.pragma('wal_checkpoint(PASSIVE)');
+            } catch {
+              // Busy with another checkpoint: nothing lost, the writer's own checkpoint remains.
+            }
+          }, checkpointIntervalMs).unref();
   }
 
   appendToStream(
@@ -211,6 +238,7 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#checkpointTimer !== null) clearInterval(this.#checkpointTimer);
     while (this.#pending.length > 0 || this.#flushScheduled || this.#committing) {
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
