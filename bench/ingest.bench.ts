@@ -12,7 +12,8 @@
  * (store writer, projections, crypto pool, GC) and of the load generator, from /proc: on a
  * 2-core machine the three share the same two cores.
  *
- * PAYREC_SQLITE_WRITER=inline runs payrec with inline commits (default: the writer thread). Sizes:
+ * PAYREC_SQLITE_WRITER=thread runs payrec with commits on a writer thread (default: inline, as the
+ * service). Sizes:
  * BENCH_INGEST_HMAC (default 100000), BENCH_INGEST_ES256 (default 40000), BENCH_INGEST_NOOP
  * (default 200000) requests.
  */
@@ -29,7 +30,7 @@ const sizeFrom = (name: string, fallback: number) => {
   return value;
 };
 
-const writer = process.env['PAYREC_SQLITE_WRITER'] === 'inline' ? 'inline' : 'thread';
+const writer = process.env['PAYREC_SQLITE_WRITER'] === 'thread' ? 'thread' : 'inline';
 const root = join(process.cwd(), '.bench', `ingest-${process.pid}`);
 mkdirSync(root, { recursive: true });
 const credentialsPath = join(root, 'credentials.json');

@@ -111,7 +111,7 @@ const measureLagUnderLoad = async (directory: string) => {
     credentials,
     simulatorUrl: simulator.url,
     dataDir,
-    writer: 'thread',
+    writer: 'inline',
   });
   try {
     while (!existsSync(join(dataDir, 'readmodels.db'))) {

@@ -213,11 +213,11 @@ const main = async () => {
   );
   const concurrent = await payrecConcurrent('inline');
   print(
-    `payrec SQLite, ${writers} writers, inline:  ${fmt(concurrent)} appends/s (${fmt(concurrentAppends)} appends, distinct streams, group commit; the adapter's default)`,
+    `payrec SQLite, ${writers} writers, inline:  ${fmt(concurrent)} appends/s (${fmt(concurrentAppends)} appends, distinct streams, group commit; the default)`,
   );
   const threaded = await payrecConcurrent('thread');
   print(
-    `payrec SQLite, ${writers} writers, thread:  ${fmt(threaded)} appends/s (the service's default, PAYREC_SQLITE_WRITER=thread: commits on a worker thread)`,
+    `payrec SQLite, ${writers} writers, thread:  ${fmt(threaded)} appends/s (PAYREC_SQLITE_WRITER=thread: commits on a worker thread)`,
   );
   const emmettSingle = await emmettConcurrent(1);
   print(

@@ -47,7 +47,7 @@ export const configSchema = z
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
       'info',
     ),
-    PAYREC_SQLITE_WRITER: withDefault(z.enum(['inline', 'thread']), 'thread'),
+    PAYREC_SQLITE_WRITER: withDefault(z.enum(['inline', 'thread']), 'inline'),
     EVENTSTORE_CONNECTION_STRING: optional(
       z
         .string()

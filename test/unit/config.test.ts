@@ -21,7 +21,7 @@ describe('loadConfig', () => {
     expect(config.eventStore).toEqual({
       kind: 'sqlite',
       path: './data/events.db',
-      writer: 'thread',
+      writer: 'inline',
     });
     expect(config.reconcileCron).toBe('* * * * *');
     expect(config.apiToken).toBeNull();
@@ -41,7 +41,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ PAYREC_DATA_DIR: '/var/lib/payrec/' }).eventStore).toEqual({
       kind: 'sqlite',
       path: '/var/lib/payrec/events.db',
-      writer: 'thread',
+      writer: 'inline',
     });
   });
 

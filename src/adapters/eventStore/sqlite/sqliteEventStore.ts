@@ -28,13 +28,14 @@ export type SqliteEventStoreOptions = Readonly<{
    */
   pollIntervalMs?: number;
   /**
-   * Where commits run. `'inline'` (the default) commits on the calling thread. `'thread'` commits
-   * on a worker thread that owns a second connection, so the event loop keeps parsing and
-   * verifying requests while a batch is fsynced. Measured here: `bench:store` (64 closed-loop
-   * writers) 17,700–28,000 appends/s inline against 14,300–22,000 thread; `bench:ingest` (Kraken
-   * Embed) about 3,400 deliveries/s inline against 5,900 thread. So the adapter defaults to the
-   * simpler inline mode, and the service to the thread (`PAYREC_SQLITE_WRITER`, config.ts).
-   * `':memory:'` is always inline.
+   * Where commits run. `'inline'` (the default, and the service's) commits on the calling
+   * thread. `'thread'` commits on a worker thread that owns a second connection, so the event
+   * loop keeps parsing requests while a batch is fsynced, at the price of copying every batch to
+   * the thread and waking it. Measured on the 2-core machine, once the WAL was backfilled off
+   * the append path (`checkpointIntervalMs`): `bench:ingest` about 9,400 Kraken Embed and
+   * 6,300–6,700 Kraken Pay deliveries/s inline against 8,500 and 5,000 thread (each delivery
+   * cost about 20 µs less CPU inline, and CPU is what two cores run out of first); p99 22 ms
+   * against 21 ms. `bench:store` prints both. `':memory:'` is always inline.
    */
   writer?: 'thread' | 'inline';
   /**
