@@ -115,11 +115,21 @@ export const runLoad = (
   target: string,
   credentialsPath: string,
   amount: number,
+  refs: 'ordered' | 'random' = 'ordered',
 ) =>
   new Promise<LoadResult>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'bench/ingestLoad.ts', scenario, target, credentialsPath, String(amount)],
+      [
+        '--import',
+        'tsx',
+        'bench/ingestLoad.ts',
+        scenario,
+        target,
+        credentialsPath,
+        String(amount),
+        refs,
+      ],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
       },

@@ -3,8 +3,10 @@
  * store commits with synchronous=FULL: an acknowledged delivery survives a crash), under a load
  * generator in a separate process (autocannon, 50 connections, pre-signed deliveries to distinct
  * payments). Prints, for Kraken Embed (HMAC) and Kraken Pay (ES256 JWT) deliveries, accepted
- * deliveries/s and p50/p99 latency, and the same figures for two no-op routes of the same server,
- * with the ratios:
+ * deliveries/s and p50/p99 latency, first with payment refs in order (`B-<run>-0`, `-1`, …: every
+ * index takes them at its right edge, a B-tree's best case), then with random refs (a UUID each,
+ * as providers' ids are: every new payment lands on a random page of each index); and the same
+ * figures for two no-op routes of the same server, with the ratios:
  * - `GET /healthz`, payrec's own no-op route;
  * - `POST /_bench/noop` (benchmark server only), sent the very Kraken Embed requests: same bytes,
  *   same raw-body parsing, no verification and no storage.
@@ -50,9 +52,14 @@ const { child, url } = await startPayrec({
 const pid = child.pid ?? 0;
 
 /** Runs one load and prints its line: rate, latency, and CPU per request by whom. */
-const measure = async (label: string, scenario: string, amount: number): Promise<LoadResult> => {
+const measure = async (
+  label: string,
+  scenario: string,
+  amount: number,
+  refs: 'ordered' | 'random' = 'ordered',
+): Promise<LoadResult> => {
   const before = await processCpu(pid);
-  const result = await runLoad(scenario, url, credentialsPath, amount);
+  const result = await runLoad(scenario, url, credentialsPath, amount, refs);
   const after = await processCpu(pid);
   const cpu = [
     `event loop ${perRequest(after.eventLoopMs - before.eventLoopMs, result.ok)}`,
@@ -97,9 +104,23 @@ try {
     'kraken-pay',
     sizeFrom('BENCH_INGEST_ES256', 40_000),
   );
+  const hmacRandom = await measure(
+    'Kraken Embed (HMAC), random refs',
+    'kraken-embed',
+    sizeFrom('BENCH_INGEST_HMAC', 100_000),
+    'random',
+  );
+  const es256Random = await measure(
+    'Kraken Pay (ES256), random refs',
+    'kraken-pay',
+    sizeFrom('BENCH_INGEST_ES256', 40_000),
+    'random',
+  );
   ratio('Kraken Embed / no-op route (GET /healthz):', hmac, noop);
   ratio('Kraken Embed / no-op route (POST, same bytes):', hmac, noopPost);
+  ratio('Kraken Embed, random refs / no-op (POST):', hmacRandom, noopPost);
   ratio('Kraken Pay / no-op route (GET /healthz):', es256, noop);
+  ratio('Kraken Pay, random refs / no-op (GET):', es256Random, noop);
 } finally {
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));

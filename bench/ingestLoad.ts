@@ -3,11 +3,15 @@
  * share a core's event loop with payrec. It pre-signs distinct deliveries (one payment each),
  * sends them with autocannon at 50 connections, and prints the result as one JSON line.
  *
- * Usage: node --import tsx bench/ingestLoad.ts <scenario> <target> <credentials> <amount>
+ * Usage: node --import tsx bench/ingestLoad.ts <scenario> <target> <credentials> <amount> [refs]
  *   scenario: noop (GET /healthz) | noop-post (the Kraken Embed deliveries, to the benchmark
  *   server's POST /_bench/noop) | kraken-embed | kraken-pay
+ *   refs: ordered (default: `B-<run>-0`, `B-<run>-1`, …, so every index of payrec's stores takes
+ *   them at its right edge, a B-tree's best case) | random (a UUID each, as providers' quote,
+ *   intent and transaction ids are: each new payment lands on a random index page)
  */
 import autocannon from 'autocannon';
+import { randomUUID } from 'node:crypto';
 import {
   krakenEmbedDelivery,
   krakenPayDelivery,
@@ -15,11 +19,19 @@ import {
   type SimulatedDelivery,
 } from '../src/simulator/index.js';
 
-const [scenario = 'noop', target = '', credentialsPath = '', amountText = '10000'] =
-  process.argv.slice(2);
+const [
+  scenario = 'noop',
+  target = '',
+  credentialsPath = '',
+  amountText = '10000',
+  refs = 'ordered',
+] = process.argv.slice(2);
+if (refs !== 'ordered' && refs !== 'random') throw new Error('refs must be "ordered" or "random"');
+const runId = `${process.pid}-${Date.now()}`;
+const refOf = (prefix: string, index: number) =>
+  refs === 'random' ? `${prefix}${randomUUID()}` : `${prefix}${runId}-${index}`;
 const amount = Number(amountText);
 const credentials = await loadOrCreateCredentials(credentialsPath);
-const runId = `${process.pid}-${Date.now()}`;
 
 const presign = async (): Promise<SimulatedDelivery[]> => {
   const at = new Date();
@@ -28,7 +40,7 @@ const presign = async (): Promise<SimulatedDelivery[]> => {
     if (scenario === 'kraken-embed' || scenario === 'noop-post') {
       deliveries.push(
         krakenEmbedDelivery(credentials, {
-          ref: `B-${runId}-${index}`,
+          ref: refOf('B-', index),
           eventType: 'quote.executed',
           at,
           amount: { asset: 'USD', amount: '100.00' },
@@ -36,7 +48,7 @@ const presign = async (): Promise<SimulatedDelivery[]> => {
       );
     } else if (scenario === 'kraken-pay') {
       deliveries.push(
-        await krakenPayDelivery(credentials, { ref: `P${runId}-${index}`, status: 'success', at }),
+        await krakenPayDelivery(credentials, { ref: refOf('P', index), status: 'success', at }),
       );
     }
   }
