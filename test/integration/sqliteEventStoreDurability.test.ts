@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteEventStore } from '../../src/adapters/eventStore/index.js';
 import { EventStoreClosed } from '../../src/domain/index.js';
@@ -125,5 +127,45 @@ describe('the embedded store on disk', () => {
     expect(() => openSqliteEventStore({ path: ':memory:', checkpointIntervalMs: 0 })).toThrow(
       /checkpointIntervalMs/,
     );
+  });
+
+  it('drops the index by event type from a version-1 log and keeps its events readable by type', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'payrec-test-'));
+    const path = join(directory, 'events.db');
+    try {
+      const first = openSqliteEventStore({ path });
+      await first.appendToStream(
+        'payment-kkiapay/old',
+        [{ id: randomUUID(), type: 'Old', data: {} }],
+        {
+          expectedRevision: 'no_stream',
+        },
+      );
+      await first.close();
+      // Put the file back as version 1 left it: with the index, at user_version 1.
+      const raw = new Database(path);
+      raw.exec('CREATE INDEX events_by_type ON events (event_type, global_position)');
+      raw.pragma('user_version = 1');
+      raw.close();
+
+      const reopened = openSqliteEventStore({ path });
+      try {
+        const check = new Database(path, { readonly: true });
+        const indexes = check
+          .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index'")
+          .all()
+          .map(({ name }) => name);
+        const version = check.pragma('user_version', { simple: true });
+        check.close();
+        expect(indexes).not.toContain('events_by_type');
+        expect(version).toBe(2);
+        const byType = await reopened.readAll({ maxCount: 10, filter: { eventTypes: ['Old'] } });
+        expect(byType.map((event) => event.streamName)).toEqual(['payment-kkiapay/old']);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
