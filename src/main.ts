@@ -160,11 +160,13 @@ const startProjections = (
     eventStore,
     readModelStore,
     readModelPath,
+    serviceDatabasePath,
     logger,
   }: Readonly<{
     eventStore: EventStore;
     readModelStore: SqliteReadModelStore;
     readModelPath: string;
+    serviceDatabasePath: string;
     logger: Logger;
   }>,
 ): Projections => {
@@ -172,6 +174,7 @@ const startProjections = (
     return startProjectionThread({
       eventStorePath: config.eventStore.path,
       readModelPath,
+      serviceDatabasePath,
       pollIntervalMs: 20,
       onError: (err) => {
         logger.error({ err }, 'the projection thread failed; restarting it from its checkpoints');
@@ -245,7 +248,11 @@ export const createService = async (
   const clock = options.clock ?? systemClock;
   mkdirSync(config.dataDir, { recursive: true });
   const eventStore = openEventStore(config);
-  const readModels = openReadModelDatabase(join(config.dataDir, 'payrec.db'));
+  const serviceDatabasePath = join(config.dataDir, 'payrec.db');
+  // On the embedded store, the projection thread backfills this file's WAL (startProjections).
+  const readModels = openReadModelDatabase(serviceDatabasePath, {
+    backfilledElsewhere: config.eventStore.kind === 'sqlite',
+  });
   const deliveryLog = new DeliveryLog(readModels);
   // Read models live in their own file: the projection thread writes it, the API only reads it.
   const readModelPath = join(config.dataDir, 'readmodels.db');
@@ -255,6 +262,7 @@ export const createService = async (
     eventStore,
     readModelStore,
     readModelPath,
+    serviceDatabasePath,
     logger,
   });
   const due = paymentsDue(readModelStore);

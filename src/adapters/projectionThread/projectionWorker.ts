@@ -1,18 +1,27 @@
 /**
  * The projection thread: it follows the embedded event store with its own connection and keeps
  * the read models in their own database file, so that projecting never takes the event loop
- * that is serving webhooks. It reports each projection's status to the main thread.
+ * that is serving webhooks. It reports each projection's status to the main thread. It also
+ * backfills the WAL of the event log and of the service database, so that no commit on the event
+ * loop stops to checkpoint.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { allProjections, createProjectionRunner } from '../../projections/index.js';
 import { openSqliteEventStore } from '../eventStore/sqlite/sqliteEventStore.js';
 import { openReadModelDatabase } from '../readModels/readModelDatabase.js';
 import { createSqliteReadModelStore } from '../readModels/sqliteReadModelStore.js';
+import { startWalBackfill } from '../shared/sqliteWalBackfill.js';
 
 export type ProjectionWorkerData = Readonly<{
   eventStorePath: string;
   readModelPath: string;
   pollIntervalMs: number;
+  /**
+   * The service database (delivery log, leases), written on the event loop: this thread copies
+   * its WAL into it, so that no commit on the event loop carries a checkpoint. Its connection on
+   * the event loop is opened with `backfilledElsewhere`.
+   */
+  serviceDatabasePath?: string;
 }>;
 export type ProjectionWorkerMessage =
   | Readonly<{
@@ -29,7 +38,13 @@ export type ProjectionWorkerMessage =
 
 const port = parentPort;
 if (port === null) throw new Error('projectionWorker must run as a worker thread');
-const { eventStorePath, readModelPath, pollIntervalMs } = workerData as ProjectionWorkerData;
+const { eventStorePath, readModelPath, pollIntervalMs, serviceDatabasePath } =
+  workerData as ProjectionWorkerData;
+
+// First, before anything that could fail: the event loop's connection counts on it.
+const serviceDb =
+  serviceDatabasePath === undefined ? null : openReadModelDatabase(serviceDatabasePath);
+const stopServiceBackfill = serviceDb === null ? null : startWalBackfill(serviceDb, 200);
 
 // This thread's connection to the event log also backfills the log's WAL, off the append path.
 const eventStore = openSqliteEventStore({
@@ -65,6 +80,8 @@ port.on('message', (message: unknown) => {
     await runner.stop();
     await eventStore.close();
     db.close();
+    stopServiceBackfill?.();
+    serviceDb?.close();
     const stopped: ProjectionWorkerMessage = { type: 'stopped' };
     port.postMessage(stopped);
     port.close();

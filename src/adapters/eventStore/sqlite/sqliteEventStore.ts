@@ -17,6 +17,7 @@ import { toSqlFilter } from './sqliteEventFilter.js';
 import { createPollingSubscription } from './pollingSubscription.js';
 import type { AppendRequest } from './sqliteAppendBatch.js';
 import { createInlineWriter, createWorkerWriter, type SqliteWriter } from './sqliteWriter.js';
+import { startWalBackfill } from '../../shared/sqliteWalBackfill.js';
 
 export type SqliteEventStoreOptions = Readonly<{
   /** The database file; `':memory:'` for a throw-away store. */
@@ -40,13 +41,10 @@ export type SqliteEventStoreOptions = Readonly<{
   writer?: 'thread' | 'inline';
   /**
    * When set, this connection copies committed WAL frames into the database file every so many
-   * ms (a passive checkpoint: it never blocks a writer or a reader). Meant for a connection on a
-   * background thread: SQLite otherwise checkpoints on the committing connection once the WAL
-   * passes 4,000 pages, and copying 16 MiB there held up every append of that batch (tens of
-   * ms at the ingest p99). With frames copied in the background, that checkpoint finds almost
-   * nothing left to copy, and the WAL still restarts from its beginning. A failing checkpoint
-   * throws from its timer: on the projection thread that ends the thread, which is logged and
-   * restarted.
+   * ms (`startWalBackfill`). Meant for a connection on a background thread, the projection
+   * thread's: a commit then no longer carries SQLite's automatic 16 MiB checkpoint, which had held
+   * up every append of its batch by tens of ms at the ingest p99. A failing checkpoint throws
+   * from its timer: on the projection thread that ends the thread, which is logged and restarted.
    */
   checkpointIntervalMs?: number;
 }>;
@@ -116,7 +114,7 @@ export class SqliteEventStore implements EventStore {
   };
   readonly #readAllStatements = new Map<string, Statement<unknown[], EventRow>>();
   readonly #waiters = new Set<() => void>();
-  readonly #checkpointTimer: NodeJS.Timeout | null;
+  readonly #stopBackfill: () => void;
   #pending: PendingAppend[] = [];
   #flushScheduled = false;
   #committing = false;
@@ -157,14 +155,10 @@ export class SqliteEventStore implements EventStore {
       ),
       head: this.#db.prepare('SELECT max(global_position) AS head FROM events'),
     };
-    this.#checkpointTimer =
+    this.#stopBackfill =
       checkpointIntervalMs === undefined || inMemory
-        ? null
-        : setInterval(() => {
-            // A checkpoint that finds another one running reports it in its row; it throws only
-            // for a real failure (I/O, corruption), which must not pass unseen.
-            this.#db.pragma('wal_checkpoint(PASSIVE)');
-          }, checkpointIntervalMs).unref();
+        ? () => undefined
+        : startWalBackfill(this.#db, checkpointIntervalMs);
   }
 
   appendToStream(
@@ -239,7 +233,7 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#checkpointTimer !== null) clearInterval(this.#checkpointTimer);
+    this.#stopBackfill();
     while (this.#pending.length > 0 || this.#flushScheduled || this.#committing) {
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
