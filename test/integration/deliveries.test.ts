@@ -212,6 +212,62 @@ describe('the rejected part of the delivery log', () => {
   });
 });
 
+describe("a delivery's payments, for replay", () => {
+  let directory: string;
+  afterEach(() => {
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('are found in the log without an index by delivery id, which an older log loses on opening', () => {
+    directory = mkdtempSync(join(tmpdir(), 'payrec-log-'));
+    const path = join(directory, 'payrec.db');
+    const older = openReadModelDatabase(path);
+    older.exec(`
+      CREATE TABLE delivery_log (
+        id INTEGER PRIMARY KEY, provider TEXT NOT NULL, received_at TEXT NOT NULL,
+        outcome TEXT NOT NULL, delivery_id TEXT, code TEXT, size INTEGER NOT NULL,
+        source_address TEXT NOT NULL, payments TEXT NOT NULL);
+      CREATE INDEX delivery_log_by_delivery ON delivery_log (delivery_id)
+        WHERE delivery_id IS NOT NULL;
+    `);
+    older.close();
+
+    const db = openReadModelDatabase(path);
+    try {
+      const log = new DeliveryLog(db);
+      const indexes = db
+        .prepare(
+          `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'delivery_log'`,
+        )
+        .all();
+      expect(indexes).not.toContainEqual({ name: 'delivery_log_by_delivery' });
+      const entry = (outcome: 'accepted' | 'repeated', deliveryId: string, payments: string[]) => ({
+        provider: 'kraken-embed' as const,
+        receivedAt: now.toISOString(),
+        outcome,
+        deliveryId,
+        code: null,
+        size: 100,
+        sourceAddress: '198.51.100.7',
+        payments,
+      });
+      log.record(entry('accepted', 'a'.repeat(32), ['kraken-embed/Q-1']));
+      for (let index = 0; index < 500; index += 1) {
+        log.record(
+          entry('accepted', index.toString(16).padStart(32, '0'), [`kraken-embed/${index}`]),
+        );
+      }
+      log.record(entry('repeated', 'a'.repeat(32), ['kraken-embed/Q-1']));
+
+      expect(log.paymentsOf('a'.repeat(32))).toEqual(['kraken-embed/Q-1']);
+      expect(log.paymentsOf((42).toString(16).padStart(32, '0'))).toEqual(['kraken-embed/42']);
+      expect(log.paymentsOf('f'.repeat(32))).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe('the rejection budget', () => {
   it('is not spent when payrec itself fails (5xx)', async () => {
     const { service, cleanup } = await startWebhookService({ now: () => now });
