@@ -72,13 +72,20 @@ export type Service = Readonly<{
   close: () => Promise<void>;
 }>;
 
-/** Opens the event store the configuration names; the embedded SQLite store by default. */
-export const openEventStore = (config: Config): EventStore => {
+/**
+ * Opens the event store the configuration names; the embedded SQLite store by default. The
+ * service passes `backfilledElsewhere`: its projection thread backfills the embedded log's WAL.
+ */
+export const openEventStore = (
+  config: Config,
+  { backfilledElsewhere = false }: Readonly<{ backfilledElsewhere?: boolean }> = {},
+): EventStore => {
   switch (config.eventStore.kind) {
     case 'sqlite':
       return openSqliteEventStore({
         path: config.eventStore.path,
         writer: config.eventStore.writer,
+        backfilledElsewhere,
       });
     case 'eventstoredb':
       return connectEventStoreDb(config.eventStore.connectionString.reveal());
@@ -247,9 +254,10 @@ export const createService = async (
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
   mkdirSync(config.dataDir, { recursive: true });
-  const eventStore = openEventStore(config);
+  // On the embedded store, the projection thread backfills the WAL of the event log and of the
+  // service database (startProjections), so the event loop's commits never stop to checkpoint.
+  const eventStore = openEventStore(config, { backfilledElsewhere: true });
   const serviceDatabasePath = join(config.dataDir, 'payrec.db');
-  // On the embedded store, the projection thread backfills this file's WAL (startProjections).
   const readModels = openReadModelDatabase(serviceDatabasePath, {
     backfilledElsewhere: config.eventStore.kind === 'sqlite',
   });

@@ -123,6 +123,47 @@ describe('the embedded store on disk', () => {
     }
   });
 
+  it('leaves checkpoints to the background connection when backfilled elsewhere, and checkpoints by itself otherwise', async () => {
+    context = temporarySqliteStore();
+    // About 20 MiB of WAL: past the usual 4,000-page threshold, below the 16,000 of a store
+    // backfilled elsewhere.
+    const fillWal = async (
+      path: string,
+      backfilledElsewhere: boolean,
+      writer: 'inline' | 'thread' = 'inline',
+    ) => {
+      const store = openSqliteEventStore({ path, backfilledElsewhere, writer });
+      try {
+        for (let batch = 0; batch < 10; batch += 1) {
+          await Promise.all(
+            Array.from({ length: 500 }, (_, index) =>
+              store.appendToStream(
+                `payment-kkiapay/w${batch}-${index}`,
+                [{ id: randomUUID(), type: 'T', data: { padding: 'x'.repeat(4_000) } }],
+                { expectedRevision: 'no_stream' },
+              ),
+            ),
+          );
+        }
+        return statSync(path).size;
+      } finally {
+        await store.close();
+      }
+    };
+    const checkpointedBySelf = await fillWal(join(context.directory, 'self.db'), false);
+    const leftToBackground = await fillWal(join(context.directory, 'elsewhere.db'), true);
+    const leftByWriterThread = await fillWal(join(context.directory, 'thread.db'), true, 'thread');
+    expect(checkpointedBySelf).toBeGreaterThan(10_000_000);
+    expect(leftToBackground).toBeLessThan(1_000_000);
+    expect(leftByWriterThread).toBeLessThan(1_000_000);
+    const reopened = openSqliteEventStore({ path: join(context.directory, 'elsewhere.db') });
+    try {
+      expect(await reopened.readAll({ maxCount: 10_000 })).toHaveLength(5_000);
+    } finally {
+      await reopened.close();
+    }
+  });
+
   it('refuses a checkpoint interval that is not a positive integer', () => {
     expect(() => openSqliteEventStore({ path: ':memory:', checkpointIntervalMs: 0 })).toThrow(
       /checkpointIntervalMs/,

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { backstopAutocheckpointPages } from '../shared/sqliteWalBackfill.js';
 
 /**
  * The SQLite database for read models and logs, beside the event store whichever store is
@@ -9,10 +10,10 @@ import Database from 'better-sqlite3';
 export type ReadModelDatabaseOptions = Readonly<{
   /**
    * Another connection, on a background thread, copies this file's WAL into it
-   * (`startWalBackfill`). This connection then checkpoints only as a backstop, should that
-   * thread stop: at 40,000 pages (about 160 MiB of WAL) rather than 4,000. The service database
-   * is written on the event loop (the delivery log, every 25 ms), and each automatic checkpoint
-   * there copied and fsynced 16 MiB while requests waited: 4 ms of the ingest p99.
+   * (`startWalBackfill`). This connection then checkpoints only past a larger WAL
+   * (`backstopAutocheckpointPages`). The service database is written on the event loop (the
+   * delivery log, every 25 ms), and each automatic checkpoint there had copied and fsynced 16
+   * MiB while requests waited: 4 ms of the ingest p99.
    */
   backfilledElsewhere?: boolean;
 }>;
@@ -29,6 +30,6 @@ export const openReadModelDatabase = (
   // primary key at ingest rate, and a miss costs a read syscall each time. Allocated as used.
   db.pragma('cache_size = -65536');
   // Checkpoint the WAL every ~16 MiB instead of every 4 MiB: fewer fsyncs of the database file.
-  db.pragma(`wal_autocheckpoint = ${backfilledElsewhere ? 40_000 : 4_000}`);
+  db.pragma(`wal_autocheckpoint = ${backfilledElsewhere ? backstopAutocheckpointPages : 4_000}`);
   return db;
 };

@@ -17,7 +17,7 @@ import { toSqlFilter } from './sqliteEventFilter.js';
 import { createPollingSubscription } from './pollingSubscription.js';
 import type { AppendRequest } from './sqliteAppendBatch.js';
 import { createInlineWriter, createWorkerWriter, type SqliteWriter } from './sqliteWriter.js';
-import { startWalBackfill } from '../../shared/sqliteWalBackfill.js';
+import { backstopAutocheckpointPages, startWalBackfill } from '../../shared/sqliteWalBackfill.js';
 
 export type SqliteEventStoreOptions = Readonly<{
   /** The database file; `':memory:'` for a throw-away store. */
@@ -47,6 +47,13 @@ export type SqliteEventStoreOptions = Readonly<{
    * from its timer: on the projection thread that ends the thread, which is logged and restarted.
    */
   checkpointIntervalMs?: number;
+  /**
+   * Another connection to the file copies its WAL in the background (`checkpointIntervalMs`: the
+   * service's projection thread does). The connections this store writes with then checkpoint
+   * only past a larger WAL (`backstopAutocheckpointPages`), so that commits seldom stop to copy
+   * what the background has not copied yet.
+   */
+  backfilledElsewhere?: boolean;
 }>;
 
 type EventRow = {
@@ -147,8 +154,12 @@ export class SqliteEventStore implements EventStore {
     this.#db = new Database(options.path);
     // The schema exists before the writer thread opens its own connection.
     prepareDatabase(this.#db);
+    const backfilledElsewhere = options.backfilledElsewhere ?? false;
+    if (backfilledElsewhere) this.#db.pragma(`wal_autocheckpoint = ${backstopAutocheckpointPages}`);
     this.#writer =
-      writer === 'inline' ? createInlineWriter(this.#db) : createWorkerWriter(options.path);
+      writer === 'inline'
+        ? createInlineWriter(this.#db)
+        : createWorkerWriter(options.path, { backfilledElsewhere });
     this.#statements = {
       readStream: this.#db.prepare(
         'SELECT * FROM events WHERE stream_name = ? ORDER BY stream_revision',

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
 import { createAppendBatch, type AppendOutcome, type AppendRequest } from './sqliteAppendBatch.js';
-import type { WriterReply, WriterRequest } from './sqliteWriterWorker.js';
+import type { WriterReply, WriterRequest, WriterWorkerData } from './sqliteWriterWorker.js';
 
 /** Commits batches of appends; one batch at a time. */
 export type SqliteWriter = Readonly<{
@@ -41,8 +41,12 @@ const startWorker = (workerData: unknown): Worker =>
     : new Worker(workerUrl, { workerData });
 
 /** Commits on a worker thread that owns a second connection to the same file. */
-export const createWorkerWriter = (path: string): SqliteWriter => {
-  const worker = startWorker({ path });
+export const createWorkerWriter = (
+  path: string,
+  { backfilledElsewhere }: Readonly<{ backfilledElsewhere: boolean }>,
+): SqliteWriter => {
+  const data: WriterWorkerData = { path, backfilledElsewhere };
+  const worker = startWorker(data);
   const waiting = new Map<
     number,
     { resolve: (outcomes: AppendOutcome[]) => void; reject: (error: Error) => void }

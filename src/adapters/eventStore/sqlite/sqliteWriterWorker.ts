@@ -7,6 +7,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { createAppendBatch, type AppendRequest } from './sqliteAppendBatch.js';
 import { prepareDatabase } from './sqliteSchema.js';
+import { backstopAutocheckpointPages } from '../../shared/sqliteWalBackfill.js';
+
+export type WriterWorkerData = Readonly<{
+  path: string;
+  /** See `SqliteEventStoreOptions.backfilledElsewhere`. */
+  backfilledElsewhere: boolean;
+}>;
 
 export type WriterRequest = Readonly<{
   id: number;
@@ -20,8 +27,10 @@ export type WriterReply =
 const port = parentPort;
 if (port === null) throw new Error('sqliteWriterWorker must run as a worker thread');
 
-const db = new Database((workerData as { path: string }).path);
+const { path, backfilledElsewhere } = workerData as WriterWorkerData;
+const db = new Database(path);
 prepareDatabase(db);
+if (backfilledElsewhere) db.pragma(`wal_autocheckpoint = ${backstopAutocheckpointPages}`);
 const appendBatch = createAppendBatch(db);
 
 port.on('message', (message: WriterRequest | 'close') => {
