@@ -119,13 +119,12 @@ export const createFulfilmentDispatcher = ({
     }
   };
 
-  let tickScheduled = false;
+  let nextTick: NodeJS.Timeout | null = null;
   /** Another pass soon (a backlog drains at the receiver's pace), at most one pending. */
   const scheduleTick = () => {
-    if (tickScheduled || timer === null) return;
-    tickScheduled = true;
-    setTimeout(() => {
-      tickScheduled = false;
+    if (nextTick !== null || timer === null) return;
+    nextTick = setTimeout(() => {
+      nextTick = null;
       tick();
     }, 5).unref();
   };
@@ -172,6 +171,9 @@ export const createFulfilmentDispatcher = ({
     stop: async () => {
       if (timer !== null) clearInterval(timer);
       timer = null;
+      // A pass scheduled before the stop must not run after it: the read model may be closed.
+      if (nextTick !== null) clearTimeout(nextTick);
+      nextTick = null;
       await Promise.all(inFlight.values());
     },
     tick,
