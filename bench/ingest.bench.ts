@@ -32,6 +32,11 @@ const sizeFrom = (name: string, fallback: number) => {
   return value;
 };
 
+const sizes = {
+  noop: sizeFrom('BENCH_INGEST_NOOP', 200_000),
+  hmac: sizeFrom('BENCH_INGEST_HMAC', 100_000),
+  es256: sizeFrom('BENCH_INGEST_ES256', 40_000),
+};
 const writer = process.env['PAYREC_SQLITE_WRITER'] === 'thread' ? 'thread' : 'inline';
 const root = join(process.cwd(), '.bench', `ingest-${process.pid}`);
 mkdirSync(root, { recursive: true });
@@ -84,36 +89,20 @@ try {
   // Warm-up: JIT, connections, the store's first pages.
   await runLoad('noop', url, credentialsPath, 5_000);
   await runLoad('kraken-embed', url, credentialsPath, 2_000);
-  const noop = await measure(
-    'no-op route (GET /healthz)',
-    'noop',
-    sizeFrom('BENCH_INGEST_NOOP', 200_000),
-  );
-  const noopPost = await measure(
-    'no-op route (POST /_bench/noop)',
-    'noop-post',
-    sizeFrom('BENCH_INGEST_NOOP', 200_000),
-  );
-  const hmac = await measure(
-    'Kraken Embed (HMAC-SHA256)',
-    'kraken-embed',
-    sizeFrom('BENCH_INGEST_HMAC', 100_000),
-  );
-  const es256 = await measure(
-    'Kraken Pay (ES256 JWT)',
-    'kraken-pay',
-    sizeFrom('BENCH_INGEST_ES256', 40_000),
-  );
+  const noop = await measure('no-op route (GET /healthz)', 'noop', sizes.noop);
+  const noopPost = await measure('no-op route (POST /_bench/noop)', 'noop-post', sizes.noop);
+  const hmac = await measure('Kraken Embed (HMAC-SHA256)', 'kraken-embed', sizes.hmac);
+  const es256 = await measure('Kraken Pay (ES256 JWT)', 'kraken-pay', sizes.es256);
   const hmacRandom = await measure(
     'Kraken Embed (HMAC), random refs',
     'kraken-embed',
-    sizeFrom('BENCH_INGEST_HMAC', 100_000),
+    sizes.hmac,
     'random',
   );
   const es256Random = await measure(
     'Kraken Pay (ES256), random refs',
     'kraken-pay',
-    sizeFrom('BENCH_INGEST_ES256', 40_000),
+    sizes.es256,
     'random',
   );
   ratio('Kraken Embed / no-op route (GET /healthz):', hmac, noop);

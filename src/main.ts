@@ -255,12 +255,11 @@ export const createService = async (
   const clock = options.clock ?? systemClock;
   mkdirSync(config.dataDir, { recursive: true });
   // On the embedded store, the projection thread backfills the WAL of the event log and of the
-  // service database (startProjections), so the event loop's commits never stop to checkpoint.
-  const eventStore = openEventStore(config, { backfilledElsewhere: true });
+  // service database (startProjections), so the event loop's commits seldom stop to checkpoint.
+  const backfilledElsewhere = config.eventStore.kind === 'sqlite';
+  const eventStore = openEventStore(config, { backfilledElsewhere });
   const serviceDatabasePath = join(config.dataDir, 'payrec.db');
-  const readModels = openReadModelDatabase(serviceDatabasePath, {
-    backfilledElsewhere: config.eventStore.kind === 'sqlite',
-  });
+  const readModels = openReadModelDatabase(serviceDatabasePath, { backfilledElsewhere });
   const deliveryLog = new DeliveryLog(readModels);
   // Read models live in their own file: the projection thread writes it, the API only reads it.
   const readModelPath = join(config.dataDir, 'readmodels.db');

@@ -13,6 +13,7 @@ import {
   type PaymentState,
 } from '../domain/index.js';
 import { createService } from '../main.js';
+import { projectionsReady } from '../projections/index.js';
 import {
   createSimulatorCredentials,
   kkiapayDelivery,
@@ -98,10 +99,10 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
     );
     // Hints were checked against the status endpoints as they arrived; one poller cycle now
     // confirms (or corrects) the rest, once the read model has every delivery.
-    const head = (await service.eventStore.readAll({ maxCount: 1_000_000 })).at(-1)?.globalPosition;
+    const head =
+      (await service.eventStore.readAll({ maxCount: 1_000_000 })).at(-1)?.globalPosition ?? 0n;
     for (let waited = 0; waited < 5_000; waited += 20) {
-      const statuses = service.projections.status();
-      if (statuses.length > 0 && statuses.every((status) => status.position === head)) break;
+      if (projectionsReady(service.projections.status(), head, 0)) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const cycle = await service.reconciler.runCycle();

@@ -12,6 +12,7 @@ import {
   type ProviderName,
 } from '../../src/domain/index.js';
 import { createService } from '../../src/main.js';
+import { projectionsReady } from '../../src/projections/index.js';
 import {
   createSimulatorCredentials,
   forgedDelivery,
@@ -254,12 +255,10 @@ describe(`convergence on the providers' truth (seed ${seed})`, () => {
           const head =
             (await service.eventStore.readAll({ after: 0n, maxCount: 1_000_000 })).at(-1)
               ?.globalPosition ?? 0n;
-          await waitFor(() => {
-            const statuses = service.projections.status();
-            return statuses.length > 0 && statuses.every((status) => status.position >= head)
-              ? true
-              : undefined;
-          }, 30_000);
+          await waitFor(
+            () => (projectionsReady(service.projections.status(), head, 0) ? true : undefined),
+            30_000,
+          );
         };
         let cycles = 0;
         for (;;) {

@@ -3,16 +3,14 @@ import { z } from 'zod';
 import { documentPage } from './documentPage.js';
 import { parseBody, parseQuery } from './parseRequest.js';
 import {
+  foldRecorded,
   paymentRegistrationSchema,
   registerPaymentCommand,
-  toPaymentEvent,
   type PaymentCommandHandler,
 } from '../../application/index.js';
 import {
   RequestRejected,
   compareRegistration,
-  evolve,
-  initialState,
   paymentIdSchema,
   paymentStreamName,
   type PaymentId,
@@ -115,14 +113,11 @@ export const registerPaymentRoutes = (
       version = document === null ? -1 : (document['version'] as number);
     } else {
       const instant = Date.parse(query.data.asOf);
-      state = initialState();
-      version = -1;
-      for (const recorded of await eventStore.readStream(paymentStreamName(id))) {
-        if (Date.parse(recorded.recordedAt) > instant) break;
-        const event = toPaymentEvent(recorded);
-        if (event) state = evolve(state, event);
-        version = Number(recorded.revision);
-      }
+      const recorded = await eventStore.readStream(paymentStreamName(id));
+      const firstLater = recorded.findIndex((event) => Date.parse(event.recordedAt) > instant);
+      const known = firstLater === -1 ? recorded : recorded.slice(0, firstLater);
+      state = foldRecorded(known);
+      version = Number(known.at(-1)?.revision ?? -1);
     }
     if (state.status === 'unknown') {
       return reply.code(404).send({

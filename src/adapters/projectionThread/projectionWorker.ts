@@ -41,17 +41,21 @@ if (port === null) throw new Error('projectionWorker must run as a worker thread
 const { eventStorePath, readModelPath, pollIntervalMs, serviceDatabasePath } =
   workerData as ProjectionWorkerData;
 
+/** How often this thread copies the WALs of the event log and of the service database. */
+const backfillIntervalMs = 200;
+
 // First, before anything that could fail: the event loop's connection counts on it.
 const serviceDb =
   serviceDatabasePath === undefined ? null : openReadModelDatabase(serviceDatabasePath);
-const stopServiceBackfill = serviceDb === null ? null : startWalBackfill(serviceDb, 200);
+const stopServiceBackfill =
+  serviceDb === null ? null : startWalBackfill(serviceDb, backfillIntervalMs);
 
 // This thread's connection to the event log also backfills the log's WAL, off the append path.
 const eventStore = openSqliteEventStore({
   path: eventStorePath,
   pollIntervalMs,
   writer: 'inline',
-  checkpointIntervalMs: 200,
+  checkpointIntervalMs: backfillIntervalMs,
 });
 const db = openReadModelDatabase(readModelPath);
 const runner = createProjectionRunner({

@@ -17,7 +17,7 @@ import { toSqlFilter } from './sqliteEventFilter.js';
 import { createPollingSubscription } from './pollingSubscription.js';
 import type { AppendRequest } from './sqliteAppendBatch.js';
 import { createInlineWriter, createWorkerWriter, type SqliteWriter } from './sqliteWriter.js';
-import { backstopAutocheckpointPages, startWalBackfill } from '../../shared/sqliteWalBackfill.js';
+import { leaveCheckpointsToBackfill, startWalBackfill } from '../../shared/sqliteWalBackfill.js';
 
 export type SqliteEventStoreOptions = Readonly<{
   /** The database file; `':memory:'` for a throw-away store. */
@@ -50,7 +50,7 @@ export type SqliteEventStoreOptions = Readonly<{
   /**
    * Another connection to the file copies its WAL in the background (`checkpointIntervalMs`: the
    * service's projection thread does). The connections this store writes with then checkpoint
-   * only past a larger WAL (`backstopAutocheckpointPages`), so that commits seldom stop to copy
+   * only past a larger WAL (`leaveCheckpointsToBackfill`), so that commits seldom stop to copy
    * what the background has not copied yet.
    */
   backfilledElsewhere?: boolean;
@@ -155,7 +155,7 @@ export class SqliteEventStore implements EventStore {
     // The schema exists before the writer thread opens its own connection.
     prepareDatabase(this.#db);
     const backfilledElsewhere = options.backfilledElsewhere ?? false;
-    if (backfilledElsewhere) this.#db.pragma(`wal_autocheckpoint = ${backstopAutocheckpointPages}`);
+    if (backfilledElsewhere) leaveCheckpointsToBackfill(this.#db);
     this.#writer =
       writer === 'inline'
         ? createInlineWriter(this.#db)

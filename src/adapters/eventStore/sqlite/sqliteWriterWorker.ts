@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { createAppendBatch, type AppendRequest } from './sqliteAppendBatch.js';
 import { prepareDatabase } from './sqliteSchema.js';
-import { backstopAutocheckpointPages } from '../../shared/sqliteWalBackfill.js';
+import { leaveCheckpointsToBackfill } from '../../shared/sqliteWalBackfill.js';
 
 export type WriterWorkerData = Readonly<{
   path: string;
@@ -30,7 +30,7 @@ if (port === null) throw new Error('sqliteWriterWorker must run as a worker thre
 const { path, backfilledElsewhere } = workerData as WriterWorkerData;
 const db = new Database(path);
 prepareDatabase(db);
-if (backfilledElsewhere) db.pragma(`wal_autocheckpoint = ${backstopAutocheckpointPages}`);
+if (backfilledElsewhere) leaveCheckpointsToBackfill(db);
 const appendBatch = createAppendBatch(db);
 
 port.on('message', (message: WriterRequest | 'close') => {
