@@ -16,10 +16,15 @@ export const deliveryIdOf = (
     .digest('hex')
     .slice(0, 32);
 
-/** The commands a verified delivery stands for: one report per payment it concerns. */
-export const reportCommandsOf = (delivery: VerifiedDelivery): RecordProviderReport[] => {
-  const deliveryId = deliveryIdOf(delivery);
-  return delivery.reports.map(({ payment, report }) => ({
+/**
+ * The commands a verified delivery stands for: one report per payment it concerns. `deliveryId`
+ * is `deliveryIdOf(delivery)`, for a caller that has it already.
+ */
+export const reportCommandsOf = (
+  delivery: VerifiedDelivery,
+  deliveryId = deliveryIdOf(delivery),
+): RecordProviderReport[] =>
+  delivery.reports.map(({ payment, report }) => ({
     type: 'RecordProviderReport',
     data: {
       payment,
@@ -34,7 +39,6 @@ export const reportCommandsOf = (delivery: VerifiedDelivery): RecordProviderRepo
       },
     },
   }));
-};
 
 export type RecordedDelivery = Readonly<{
   deliveryId: string;
@@ -52,13 +56,14 @@ export type RecordedDelivery = Readonly<{
 export const createDeliveryRecorder =
   ({ handlePaymentCommand }: Readonly<{ handlePaymentCommand: PaymentCommandHandler }>) =>
   async (delivery: VerifiedDelivery): Promise<RecordedDelivery> => {
+    const deliveryId = deliveryIdOf(delivery);
     let appended = 0;
-    for (const command of reportCommandsOf(delivery)) {
+    for (const command of reportCommandsOf(delivery, deliveryId)) {
       const handled = await handlePaymentCommand(command);
       appended += handled.appended.length;
     }
     return {
-      deliveryId: deliveryIdOf(delivery),
+      deliveryId,
       appended,
       repeated: delivery.reports.length > 0 && appended === 0,
     };
