@@ -61,15 +61,34 @@ type Measured = LoadResult &
 
 /** What one round measures, in the order it measures them. */
 const measurements = [
-  { key: 'noop', label: 'no-op route (GET /healthz)', scenario: 'noop', size: sizes.noop },
+  {
+    key: 'noop',
+    label: 'no-op route (GET /healthz)',
+    scenario: 'noop',
+    size: sizes.noop,
+    refs: 'ordered',
+  },
   {
     key: 'noopPost',
     label: 'no-op route (POST /_bench/noop)',
     scenario: 'noop-post',
     size: sizes.noop,
+    refs: 'ordered',
   },
-  { key: 'hmac', label: 'Kraken Embed (HMAC-SHA256)', scenario: 'kraken-embed', size: sizes.hmac },
-  { key: 'es256', label: 'Kraken Pay (ES256 JWT)', scenario: 'kraken-pay', size: sizes.es256 },
+  {
+    key: 'hmac',
+    label: 'Kraken Embed (HMAC-SHA256)',
+    scenario: 'kraken-embed',
+    size: sizes.hmac,
+    refs: 'ordered',
+  },
+  {
+    key: 'es256',
+    label: 'Kraken Pay (ES256 JWT)',
+    scenario: 'kraken-pay',
+    size: sizes.es256,
+    refs: 'ordered',
+  },
   {
     key: 'hmacRandom',
     label: 'Kraken Embed (HMAC), random refs',
@@ -85,18 +104,16 @@ const measurements = [
     refs: 'random',
   },
 ] as const;
-type MeasurementKey = (typeof measurements)[number]['key'];
+type Measurement = (typeof measurements)[number];
+type MeasurementKey = Measurement['key'];
 
 /** Runs one load against `pid` at `url` and prints its line: rate, latency, CPU per request. */
 const measure = async (
   { pid, url }: Readonly<{ pid: number; url: string }>,
-  label: string,
-  scenario: string,
-  amount: number,
-  refs: 'ordered' | 'random' = 'ordered',
+  { label, scenario, size, refs }: Measurement,
 ): Promise<Measured> => {
   const before = await processCpu(pid);
-  const result = await runLoad(scenario, url, credentialsPath, amount, refs);
+  const result = await runLoad(scenario, url, credentialsPath, size, refs);
   const after = await processCpu(pid);
   const cpuUs = {
     eventLoop: microsecondsPerRequest(after.eventLoopMs - before.eventLoopMs, result.ok),
@@ -130,9 +147,8 @@ const runRound = async (round: number): Promise<Map<MeasurementKey, Measured>> =
     await runLoad('noop', url, credentialsPath, 5_000);
     await runLoad('kraken-embed', url, credentialsPath, 2_000);
     const results = new Map<MeasurementKey, Measured>();
-    for (const { key, label, scenario, size, ...rest } of measurements) {
-      const refs = 'refs' in rest ? rest.refs : 'ordered';
-      results.set(key, await measure(target, label, scenario, size, refs));
+    for (const measurement of measurements) {
+      results.set(measurement.key, await measure(target, measurement));
     }
     return results;
   } finally {
@@ -150,7 +166,9 @@ const median = (values: readonly number[]): number => {
     : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 };
 const range = (values: readonly number[], unit: (n: number) => string) =>
-  values.length === 1 ? '' : ` (${unit(Math.min(...values))}–${unit(Math.max(...values))})`;
+  Math.min(...values) === Math.max(...values)
+    ? ''
+    : ` (${unit(Math.min(...values))}–${unit(Math.max(...values))})`;
 
 try {
   process.stdout.write(
