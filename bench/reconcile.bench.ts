@@ -17,7 +17,7 @@ import { openReadModelDatabase } from '../src/adapters/readModels/readModelDatab
 import { createSqliteReadModelStore } from '../src/adapters/readModels/sqliteReadModelStore.js';
 import { toNewEvent } from '../src/application/index.js';
 import type { PaymentEvent, ProviderName } from '../src/domain/index.js';
-import { paymentsProjection, rebuildProjection } from '../src/projections/index.js';
+import { createPaymentsProjection, rebuildProjection } from '../src/projections/index.js';
 import {
   createSimulatorCredentials,
   payrecEnvironmentFor,
@@ -99,7 +99,7 @@ try {
   await rebuildProjection({
     eventStore: store,
     readModels: createSqliteReadModelStore(db),
-    projection: paymentsProjection,
+    projection: createPaymentsProjection((provider) => provider !== 'kraken-pay'),
   });
   db.close();
   await store.close();

@@ -2,11 +2,8 @@
 import { deliveriesCommand, deliveriesUsage } from './commands/deliveriesCommand.js';
 import { demoCommand } from './commands/demoCommand.js';
 import { reconcileCommand, reconcileUsage } from './commands/reconcileCommand.js';
-import {
-  krakenEmbedCommand,
-  krakenEmbedUsage,
-  defaultWebhookEvents,
-} from './commands/krakenEmbedCommand.js';
+import { providerModules } from './adapters/providers/index.js';
+import { providerCommand, providerCommandsUsage } from './commands/providerCommand.js';
 import { paymentsCommand, paymentsUsage } from './commands/paymentsCommand.js';
 import { projectionsCommand, projectionsUsage } from './commands/projectionsCommand.js';
 import { serveCommand } from './commands/serveCommand.js';
@@ -23,9 +20,13 @@ Commands:
   projections rebuild  Rebuild read models from the event log.
   deliveries replay  Re-verify a stored delivery and re-run it through the decider.
   reconcile --once   One reconciliation cycle against the providers' status endpoints.
-  kraken-embed register-webhook  Register the Kraken Embed webhook; prints its secret once.
+${providerModules
+  .flatMap((module) =>
+    module.commands.map((command) => `  ${module.name} ${command.name}  ${command.summary}`),
+  )
+  .join('\n')}
 
-Configuration comes from the environment; see the README.
+Configuration comes from the environment; see docs/configuration.md.
 
 ${simulateUsage}
 
@@ -37,7 +38,7 @@ ${deliveriesUsage}
 
 ${reconcileUsage}
 
-${krakenEmbedUsage}${defaultWebhookEvents.join(', ')}`;
+${providerCommandsUsage(providerModules)}`;
 
 const run = async (argv: readonly string[]): Promise<number> => {
   const [command, ...rest] = argv;
@@ -56,8 +57,6 @@ const run = async (argv: readonly string[]): Promise<number> => {
       return deliveriesCommand(rest);
     case 'reconcile':
       return reconcileCommand(rest);
-    case 'kraken-embed':
-      return krakenEmbedCommand(rest);
     case 'help':
     case '--help':
     case '-h':
@@ -66,9 +65,12 @@ const run = async (argv: readonly string[]): Promise<number> => {
     case undefined:
       process.stderr.write(`${usage}\n`);
       return 2;
-    default:
+    default: {
+      const module = providerModules.find((candidate) => candidate.name === command);
+      if (module !== undefined) return providerCommand(module, rest);
       process.stderr.write(`payrec: unknown command "${command}"\n\n${usage}\n`);
       return 2;
+    }
   }
 };
 

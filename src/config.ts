@@ -1,38 +1,15 @@
 import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
 import {
-  ConfigInvalid,
-  defaultFulfilmentRetryPolicy,
-  type FulfilmentRetryPolicy,
-} from './domain/index.js';
+  providerModules,
+  type ConfiguredProvider,
+  type ProviderModule,
+} from './adapters/providers/index.js';
+import { defaultFulfilmentRetryPolicy, type FulfilmentRetryPolicy } from './domain/index.js';
+import { ConfigInvalid } from './errors/index.js';
+import { optional, port, secret, httpUrl, withDefault } from './envSchemas.js';
 import { Secret } from './secret.js';
 import { failpointNames, type FailpointName } from './failpoints.js';
-
-/** A variable set to the empty string counts as unset (t3-env's `emptyStringAsUndefined`). */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
-
-const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
-  z.preprocess((value) => (value === '' || value === undefined ? fallback : value), schema);
-
-const secret = (minLength = 1) =>
-  z
-    .string()
-    .min(minLength, `must be at least ${minLength} characters`)
-    .transform((value) => new Secret(value));
-
-const base64Secret = z
-  .string()
-  .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64 (as the provider returned it)')
-  .refine((value) => Buffer.from(value, 'base64').length >= 16, 'must decode to at least 16 bytes')
-  .transform((value) => new Secret(value));
-
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-
-const port = z.coerce.number().int().min(0).max(65_535);
-
-/** Calls per second to a provider's status API. */
-const rate = z.coerce.number().int().min(1).max(10_000);
 
 /**
  * The environment payrec reads (INTERFACE.md, "Configuration"), with its defaults. Every other
@@ -97,35 +74,9 @@ export const configSchema = z
         .pipe(z.array(z.enum(failpointNames))),
       '',
     ),
-    KRAKEN_PAY_JWKS_URL: withDefault(
-      httpUrl,
-      'https://www.kraken.com/.well-known/pay-callback-keys.json',
-    ),
-    KRAKEN_EMBED_WEBHOOK_SECRET: optional(base64Secret),
-    KRAKEN_EMBED_PREVIOUS_WEBHOOK_SECRET: optional(base64Secret),
-    KRAKEN_EMBED_WEBHOOK_TOLERANCE_SECONDS: withDefault(
-      z.coerce.number().int().min(1).max(3600),
-      '300',
-    ),
-    KRAKEN_EMBED_API_KEY: optional(secret()),
-    KRAKEN_EMBED_API_SECRET: optional(base64Secret),
-    KRAKEN_EMBED_API_URL: withDefault(httpUrl, 'https://nexus.kraken.com'),
-    KRYPTOGO_CALLBACK_SECRET: optional(secret(16)),
-    KRYPTOGO_API_KEY: optional(secret()),
-    KRYPTOGO_API_URL: withDefault(httpUrl, 'https://wallet.kryptogo.app'),
-    KRYPTOGO_CLIENT_ID: optional(z.string().min(1).max(256)),
-    KRYPTOGO_ORIGIN: optional(httpUrl),
-    KRAKEN_EMBED_API_RATE_LIMIT: withDefault(rate, '10'),
-    KRYPTOGO_API_RATE_LIMIT: withDefault(rate, '10'),
-    KKIAPAY_API_RATE_LIMIT: withDefault(rate, '10'),
     PAYREC_STATUS_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(256), '8'),
     PAYREC_STATUS_TIMEOUT_MS: withDefault(z.coerce.number().int().min(100).max(120_000), '10000'),
     PAYREC_RECONCILE_BATCH: withDefault(z.coerce.number().int().min(1).max(1_000_000), '10000'),
-    KKIAPAY_WEBHOOK_SECRET: optional(secret(16)),
-    KKIAPAY_PUBLIC_KEY: optional(secret()),
-    KKIAPAY_PRIVATE_KEY: optional(secret()),
-    KKIAPAY_SECRET_KEY: optional(secret()),
-    KKIAPAY_API_URL: withDefault(httpUrl, 'https://api.kkiapay.me'),
   })
   .superRefine((env, context) => {
     if (
@@ -156,10 +107,24 @@ export type EventStoreConfig =
   | Readonly<{ kind: 'sqlite'; path: string; writer: 'inline' | 'thread' }>
   | Readonly<{ kind: 'eventstoredb'; connectionString: Secret }>;
 
+/**
+ * Where payrec keeps its files on the embedded store: the three SQLite databases, named here
+ * and nowhere else.
+ */
+export type StoragePaths = Readonly<{
+  dataDir: string;
+  /** The event log (the embedded event store). */
+  events: string;
+  /** The service database: the delivery log and the leases, written by the service itself. */
+  service: string;
+  /** The read models and their checkpoints, written by the projections. */
+  readModels: string;
+}>;
+
 /** payrec's configuration, parsed once at start-up. */
 export type Config = Readonly<{
   http: Readonly<{ port: number; host: string }>;
-  dataDir: string;
+  storage: StoragePaths;
   logLevel: z.infer<typeof configSchema>['PAYREC_LOG_LEVEL'];
   eventStore: EventStoreConfig;
   apiToken: Secret | null;
@@ -176,55 +141,40 @@ export type Config = Readonly<{
   rejectionsPerMinute: number;
   /** Test-only crash points (`PAYREC_FAILPOINTS`); empty in production. */
   failpoints: readonly FailpointName[];
-  providers: Readonly<{
-    krakenPay: Readonly<{ jwksUrl: string }>;
-    krakenEmbed: Readonly<{
-      webhookSecret: Secret | null;
-      /** The secret before the last rotation, accepted too until it is unset. */
-      previousWebhookSecret: Secret | null;
-      webhookToleranceSeconds: number;
-      apiKey: Secret | null;
-      apiSecret: Secret | null;
-      apiUrl: string;
-      /** Status API calls per second. */
-      apiRateLimit: number;
-    }>;
-    kryptogo: Readonly<{
-      callbackSecret: Secret | null;
-      apiKey: Secret | null;
-      apiUrl: string;
-      clientId: string | null;
-      origin: string | null;
-      apiRateLimit: number;
-    }>;
-    kkiapay: Readonly<{
-      webhookSecret: Secret | null;
-      publicKey: Secret | null;
-      privateKey: Secret | null;
-      secretKey: Secret | null;
-      apiUrl: string;
-      apiRateLimit: number;
-    }>;
-  }>;
+  /** Every provider module, bound to its fragment of the environment, in the list's order. */
+  providers: readonly ConfiguredProvider[];
 }>;
 
 const joinPath = (directory: string, file: string) => `${directory.replace(/\/+$/, '')}/${file}`;
 
 /**
- * Parses the environment into a `Config`. Throws `ConfigInvalid` listing every bad variable at
- * once by name and reason; values never appear in the message (zod leaves inputs out of its
- * issues unless asked to include them, and payrec never asks).
+ * Parses the environment into a `Config`: payrec's own variables and each provider module's
+ * fragment. Throws `ConfigInvalid` listing every bad variable at once by name and reason; values
+ * never appear in the message (zod leaves inputs out of its issues unless asked to include them,
+ * and payrec never asks).
  *
  * @example
- * const config = loadConfig(); // process.env
+ * const config = loadConfig(); // process.env, the built-in providers
  * const config = loadConfig({ PORT: '9090' });
+ * const config = loadConfig(env, [...providerModules, acmePayProvider]); // a fifth provider
  */
 export const loadConfig = (
   env: Readonly<Record<string, string | undefined>> = process.env,
+  modules: readonly ProviderModule[] = providerModules,
 ): Config => {
   const parsed = configSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigInvalid(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  const providers: ConfiguredProvider[] = [];
+  const failures: string[] = parsed.success ? [] : [z.prettifyError(parsed.error)];
+  for (const module of modules) {
+    const configured = module.configure(env);
+    if (configured.ok) providers.push(configured.provider);
+    else failures.push(z.prettifyError(configured.error));
+  }
+  const names = modules.map((module) => module.name);
+  const repeated = names.find((name, index) => names.indexOf(name) !== index);
+  if (repeated !== undefined) failures.push(`✖ two provider modules are named "${repeated}"`);
+  if (!parsed.success || failures.length > 0) {
+    throw new ConfigInvalid(`Invalid configuration:\n${failures.join('\n')}`);
   }
   const e = parsed.data;
   const fulfilment =
@@ -240,17 +190,19 @@ export const loadConfig = (
           timeoutMs: e.PAYREC_FULFILMENT_TIMEOUT_MS,
         }
       : null;
+  const storage: StoragePaths = {
+    dataDir: e.PAYREC_DATA_DIR,
+    events: joinPath(e.PAYREC_DATA_DIR, 'events.db'),
+    service: joinPath(e.PAYREC_DATA_DIR, 'payrec.db'),
+    readModels: joinPath(e.PAYREC_DATA_DIR, 'readmodels.db'),
+  };
   return {
     http: { port: e.PORT, host: e.HOST },
-    dataDir: e.PAYREC_DATA_DIR,
+    storage,
     logLevel: e.PAYREC_LOG_LEVEL,
     eventStore:
       e.EVENTSTORE_CONNECTION_STRING === undefined
-        ? {
-            kind: 'sqlite',
-            path: joinPath(e.PAYREC_DATA_DIR, 'events.db'),
-            writer: e.PAYREC_SQLITE_WRITER,
-          }
+        ? { kind: 'sqlite', path: storage.events, writer: e.PAYREC_SQLITE_WRITER }
         : { kind: 'eventstoredb', connectionString: e.EVENTSTORE_CONNECTION_STRING },
     apiToken: e.PAYREC_API_TOKEN ?? null,
     reconcileCron: e.PAYREC_RECONCILE_CRON,
@@ -262,33 +214,6 @@ export const loadConfig = (
     fulfilment,
     failpoints: e.PAYREC_FAILPOINTS,
     rejectionsPerMinute: e.PAYREC_REJECTIONS_PER_MINUTE,
-    providers: {
-      krakenPay: { jwksUrl: e.KRAKEN_PAY_JWKS_URL },
-      krakenEmbed: {
-        webhookSecret: e.KRAKEN_EMBED_WEBHOOK_SECRET ?? null,
-        previousWebhookSecret: e.KRAKEN_EMBED_PREVIOUS_WEBHOOK_SECRET ?? null,
-        webhookToleranceSeconds: e.KRAKEN_EMBED_WEBHOOK_TOLERANCE_SECONDS,
-        apiKey: e.KRAKEN_EMBED_API_KEY ?? null,
-        apiSecret: e.KRAKEN_EMBED_API_SECRET ?? null,
-        apiUrl: e.KRAKEN_EMBED_API_URL,
-        apiRateLimit: e.KRAKEN_EMBED_API_RATE_LIMIT,
-      },
-      kryptogo: {
-        callbackSecret: e.KRYPTOGO_CALLBACK_SECRET ?? null,
-        apiKey: e.KRYPTOGO_API_KEY ?? null,
-        apiUrl: e.KRYPTOGO_API_URL,
-        clientId: e.KRYPTOGO_CLIENT_ID ?? null,
-        origin: e.KRYPTOGO_ORIGIN ?? null,
-        apiRateLimit: e.KRYPTOGO_API_RATE_LIMIT,
-      },
-      kkiapay: {
-        webhookSecret: e.KKIAPAY_WEBHOOK_SECRET ?? null,
-        publicKey: e.KKIAPAY_PUBLIC_KEY ?? null,
-        privateKey: e.KKIAPAY_PRIVATE_KEY ?? null,
-        secretKey: e.KKIAPAY_SECRET_KEY ?? null,
-        apiUrl: e.KKIAPAY_API_URL,
-        apiRateLimit: e.KKIAPAY_API_RATE_LIMIT,
-      },
-    },
+    providers,
   };
 };

@@ -1,14 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { FetchImplementation } from 'jose';
+import { schedule } from 'node-cron';
 import type { Logger } from 'pino';
-import {
-  SqliteEventStore,
-  connectEventStoreDb,
-  openSqliteEventStore,
-} from './adapters/eventStore/index.js';
-import { createServiceMetrics, type ServiceMetrics } from './adapters/metrics/serviceMetrics.js';
+import { DeliveryLog } from './adapters/deliveryLog/deliveryLog.js';
 import {
   buildHttpServer,
   createApiAuth,
@@ -20,45 +14,28 @@ import {
   registerPaymentRoutes,
   registerWebhookRoutes,
 } from './adapters/http/index.js';
-import { DeliveryLog } from './adapters/readModels/deliveryLog.js';
-import { openReadModelDatabase } from './adapters/readModels/readModelDatabase.js';
-import {
-  createSqliteReadModelStore,
-  type SqliteReadModelStore,
-} from './adapters/readModels/sqliteReadModelStore.js';
-import { startProjectionThread } from './adapters/projectionThread/projectionThread.js';
-import {
-  allProjections,
-  createProjectionRunner,
-  projectionsReady,
-  fulfilmentsProjection,
-  paymentsProjection,
-  type FulfilmentView,
-  type ProjectionStatus,
-} from './projections/index.js';
-import { createVerifiers } from './adapters/providers/index.js';
 import { createLogger } from './adapters/logging/createLogger.js';
+import { createServiceMetrics } from './adapters/metrics/serviceMetrics.js';
 import {
-  createFulfilmentDispatcher,
-  type FulfilmentDispatcher,
-} from './adapters/fulfilment/fulfilmentDispatcher.js';
-import { createFulfilmentSender } from './adapters/fulfilment/fulfilmentSender.js';
-import { createFailpoints } from './failpoints.js';
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
-import { schedule } from 'node-cron';
-import { createStatusClients } from './adapters/statusApi/createStatusClients.js';
-import { createReconciler, type Reconciler } from './adapters/reconciliation/reconciler.js';
-import { paymentsDue } from './adapters/reconciliation/paymentsDue.js';
-import { createSqliteLease } from './adapters/readModels/sqliteLease.js';
-import type Database from 'better-sqlite3';
-import {
+  confirmHintsAtOnce,
   createDeliveryRecorder,
   createPaymentCommandHandler,
   type PaymentCommandHandler,
 } from './application/index.js';
 import type { Config } from './config.js';
 import type { Clock, EventStore } from './domain/ports/index.js';
+import type { Reconciler } from './processors/index.js';
+import { paymentsDue } from './processors/index.js';
+import { paymentsProjectionName, projectionsReady } from './projections/index.js';
+import {
+  createServiceReconciler,
+  createStatusEndpoints,
+  openStorage,
+  startFulfilments,
+  startProjections,
+  systemClock,
+  type Projections,
+} from './service/index.js';
 
 /** The wired service: what `payrec serve` runs, and what integration tests start in-process. */
 export type Service = Readonly<{
@@ -72,29 +49,6 @@ export type Service = Readonly<{
   close: () => Promise<void>;
 }>;
 
-/**
- * Opens the event store the configuration names; the embedded SQLite store by default. The
- * service passes `backfilledElsewhere`: its projection thread backfills the embedded log's WAL.
- */
-export const openEventStore = (
-  config: Config,
-  { backfilledElsewhere = false }: Readonly<{ backfilledElsewhere?: boolean }> = {},
-): EventStore => {
-  switch (config.eventStore.kind) {
-    case 'sqlite':
-      return openSqliteEventStore({
-        path: config.eventStore.path,
-        writer: config.eventStore.writer,
-        backfilledElsewhere,
-      });
-    case 'eventstoredb':
-      return connectEventStoreDb(config.eventStore.connectionString.reveal());
-  }
-};
-
-/** The running projections, wherever they run. */
-export type Projections = Readonly<{ status: () => ProjectionStatus[]; stop: () => Promise<void> }>;
-
 export type ServiceOptions = Readonly<{
   logger?: Logger;
   clock?: Clock;
@@ -105,147 +59,10 @@ export type ServiceOptions = Readonly<{
 }>;
 
 /**
- * The reconciler of a service or of `payrec reconcile --once`: status clients for the configured
- * providers, the payments read model's due index, and a lease in the service database so that
- * one cycle runs at a time across processes on one data directory.
- */
-export const createServiceReconciler = (
-  config: Config,
-  {
-    readModelStore,
-    serviceDb,
-    handlePaymentCommand,
-    clock,
-    logger,
-    metrics,
-    statusRetryDelayMs,
-  }: Readonly<{
-    readModelStore: SqliteReadModelStore;
-    serviceDb: Database.Database;
-    handlePaymentCommand: PaymentCommandHandler;
-    clock: Clock;
-    logger: Logger;
-    metrics?: ServiceMetrics;
-    statusRetryDelayMs?: number;
-  }>,
-): Reconciler => {
-  const due = paymentsDue(readModelStore);
-  return createReconciler({
-    selectDue: due.selectDue,
-    objectOf: due.objectOf,
-    statusClients: createStatusClients(config, {
-      ...(statusRetryDelayMs === undefined ? {} : { retryDelayMs: statusRetryDelayMs }),
-      onAttempt: (provider, outcome, seconds) => {
-        metrics?.recordStatusCall(provider, outcome, seconds);
-      },
-    }),
-    handlePaymentCommand,
-    clock,
-    logger,
-    lock: createSqliteLease(serviceDb, {
-      name: 'reconcile-cycle',
-      holder: `${hostname()}:${process.pid}:${randomUUID()}`,
-      ttlMs: 60_000,
-    }),
-    batch: config.reconciliation.batch,
-    onCheck: (provider, result) => {
-      metrics?.recordCheck(provider, result);
-    },
-  });
-};
-
-const systemClock: Clock = { now: () => new Date() };
-
-/**
- * On the embedded store, projections run on their own thread with their own connections, so
- * projecting never takes the event loop that serves webhooks; on EventStoreDB they run here, on
- * the client's subscription.
- */
-const startProjections = (
-  config: Config,
-  {
-    eventStore,
-    readModelStore,
-    readModelPath,
-    serviceDatabasePath,
-    logger,
-  }: Readonly<{
-    eventStore: EventStore;
-    readModelStore: SqliteReadModelStore;
-    readModelPath: string;
-    serviceDatabasePath: string;
-    logger: Logger;
-  }>,
-): Projections => {
-  if (config.eventStore.kind === 'sqlite') {
-    return startProjectionThread({
-      eventStorePath: config.eventStore.path,
-      readModelPath,
-      serviceDatabasePath,
-      pollIntervalMs: 20,
-      onError: (err) => {
-        logger.error({ err }, 'the projection thread failed; restarting it from its checkpoints');
-      },
-    });
-  }
-  const runner = createProjectionRunner({
-    eventStore,
-    readModels: readModelStore,
-    projections: allProjections,
-    onError: (name, err) => {
-      logger.error({ err, projection: name }, 'projection failed; restarting from its checkpoint');
-    },
-  });
-  runner.start();
-  return runner;
-};
-
-/** The fulfilment dispatcher, when `PAYREC_FULFILMENT_URL` is set. */
-const startFulfilments = (
-  config: Config,
-  {
-    readModelStore,
-    eventStore,
-    handlePaymentCommand,
-    clock,
-    logger,
-    onAttempt,
-  }: Readonly<{
-    readModelStore: SqliteReadModelStore;
-    eventStore: EventStore;
-    handlePaymentCommand: PaymentCommandHandler;
-    clock: Clock;
-    logger: Logger;
-    onAttempt: (outcome: 'delivered' | 'failed') => void;
-  }>,
-): FulfilmentDispatcher | null => {
-  if (config.fulfilment === null) return null;
-  const dispatcher = createFulfilmentDispatcher({
-    dueIds: (dueBy, limit) =>
-      readModelStore.due(fulfilmentsProjection.name, { dueBy, limit }).map((row) => row.id),
-    load: (id) =>
-      readModelStore.get(fulfilmentsProjection.name, id) as unknown as FulfilmentView | null,
-    eventStore,
-    handlePaymentCommand,
-    send: createFulfilmentSender({
-      url: config.fulfilment.url,
-      secret: config.fulfilment.secret,
-      timeoutMs: config.fulfilment.timeoutMs,
-    }),
-    retry: config.fulfilment.retry,
-    clock,
-    logger,
-    failpoints: createFailpoints(config.failpoints),
-    onAttempt,
-  });
-  dispatcher.start();
-  return dispatcher;
-};
-
-/**
  * The composition root: the one place adapters are wired to ports. Builds the service without
- * listening, so tests can drive it with `app.inject()`. Throws the adapters' errors (an
- * unreadable data directory, a corrupt database).
+ * listening, so tests can drive it with `app.inject()`. The providers are the configuration's
+ * (`loadConfig(env, modules)`): their routes, status clients and vocabularies come from there.
+ * Throws the adapters' errors (an unreadable data directory, a corrupt database).
  */
 export const createService = async (
   config: Config,
@@ -253,54 +70,43 @@ export const createService = async (
 ): Promise<Service> => {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
-  mkdirSync(config.dataDir, { recursive: true });
-  // On the embedded store, the projection thread backfills the WAL of the event log and of the
-  // service database (startProjections), so the event loop's commits seldom stop to checkpoint.
-  const backfilledElsewhere = config.eventStore.kind === 'sqlite';
-  const eventStore = openEventStore(config, { backfilledElsewhere });
-  const serviceDatabasePath = join(config.dataDir, 'payrec.db');
-  const readModels = openReadModelDatabase(serviceDatabasePath, { backfilledElsewhere });
-  const deliveryLog = new DeliveryLog(readModels);
-  // Read models live in their own file: the projection thread writes it, the API only reads it.
-  const readModelPath = join(config.dataDir, 'readmodels.db');
-  const readModelDb = openReadModelDatabase(readModelPath);
-  const readModelStore = createSqliteReadModelStore(readModelDb);
-  const projections = startProjections(config, {
-    eventStore,
-    readModelStore,
-    readModelPath,
-    serviceDatabasePath,
-    logger,
+  // On the embedded store the projection thread backfills the WALs, so that the event loop's
+  // commits seldom stop to checkpoint.
+  const storage = openStorage(config, { backfilledElsewhere: config.eventStore.kind === 'sqlite' });
+  const { eventStore, readModels } = storage;
+  const deliveryLog = new DeliveryLog(storage.serviceDb);
+  const statusEndpoints = createStatusEndpoints(config, {
+    onAttempt: (provider, outcome, seconds) => {
+      metrics.recordStatusCall(provider, outcome, seconds);
+    },
+    ...(options.statusRetryDelayMs === undefined
+      ? {}
+      : { retryDelayMs: options.statusRetryDelayMs }),
   });
-  const due = paymentsDue(readModelStore);
+  const { hasStatusEndpoint } = statusEndpoints;
+  const projections = startProjections(config, { storage, hasStatusEndpoint, logger });
   const metrics = createServiceMetrics({
     projections: () => projections.status(),
-    paymentsDue: () => due.countDue(clock.now().toISOString()),
-    paymentsOpen: () => readModelStore.countByProvider(paymentsProjection.name, 'pending'),
-    ...(eventStore instanceof SqliteEventStore
-      ? { headPosition: () => eventStore.headPosition() }
-      : {}),
+    eventsAfter: (position) => eventStore.eventsAfter(position),
+    paymentsDue: () => paymentsDue(readModels).countDue(clock.now().toISOString()),
+    paymentsOpen: () => readModels.countByProvider(paymentsProjectionName, 'pending'),
   });
   const handlePaymentCommand = createPaymentCommandHandler({ eventStore });
   const reconciler = createServiceReconciler(config, {
-    readModelStore,
-    serviceDb: readModels,
+    storage,
+    statusEndpoints,
     handlePaymentCommand,
     clock,
     logger,
-    metrics,
-    ...(options.statusRetryDelayMs === undefined
-      ? {}
-      : { statusRetryDelayMs: options.statusRetryDelayMs }),
+    onCheck: (provider, result) => {
+      metrics.recordCheck(provider, result);
+    },
   });
-  const recordDelivery = createDeliveryRecorder({ handlePaymentCommand });
   const cycle = schedule(
     config.reconcileCron,
     async () => {
       const summary = await reconciler.runCycle();
-      if (summary.ran && summary.due > 0) {
-        logger.info({ ...summary }, 'reconciliation cycle done');
-      }
+      if (summary.ran && summary.due > 0) logger.info({ ...summary }, 'reconciliation cycle done');
     },
     { name: 'reconcile', noOverlap: true },
   );
@@ -310,27 +116,24 @@ export const createService = async (
       { name: 'eventStore', check: () => eventStore.ping() },
       {
         name: 'projections',
-        check: () =>
-          Promise.resolve(
-            projectionsReady(
-              projections.status(),
-              eventStore instanceof SqliteEventStore ? eventStore.headPosition() : null,
-            ),
-          ),
+        check: () => projectionsReady(projections.status(), (at) => eventStore.eventsAfter(at)),
       },
     ],
   });
+  const verifierContext = options.fetch ? { fetch: options.fetch } : {};
   await registerWebhookRoutes(app, {
-    verifiers: createVerifiers(config.providers, options.fetch ? { fetch: options.fetch } : {}),
-    // A hint (an unsigned KryptoGO callback, a KKiaPay delivery) is confirmed by the provider's
-    // status endpoint at once, not at the next cron tick.
-    recordDelivery: async (delivery) => {
-      const recorded = await recordDelivery(delivery);
-      if (delivery.verification.trust === 'hint' && recorded.appended > 0) {
-        for (const { payment } of delivery.reports) reconciler.checkNow(payment);
-      }
-      return recorded;
-    },
+    receivers: config.providers.map((provider) => ({
+      provider: provider.name,
+      mediaTypes: provider.mediaTypes,
+      acknowledgement: provider.acknowledgement,
+      verify: provider.verifier(verifierContext),
+    })),
+    recordDelivery: confirmHintsAtOnce(
+      createDeliveryRecorder({ handlePaymentCommand }),
+      (payment) => {
+        reconciler.checkNow(payment);
+      },
+    ),
     deliveryLog,
     observe: (entry) => {
       metrics.recordDelivery(entry.provider, entry.outcome, entry.code);
@@ -339,20 +142,22 @@ export const createService = async (
     clock,
   });
   const auth = createApiAuth(config.apiToken);
-  registerDeliveryRoutes(app, { deliveryLog, auth });
+  const providers = config.providers.map((provider) => provider.name);
+  registerDeliveryRoutes(app, { deliveryLog, providers, auth });
   registerMetricsRoute(app, { registry: metrics.registry, auth });
   registerPaymentRoutes(app, {
     eventStore,
-    readModels: readModelStore,
+    readModels,
+    providers,
+    hasStatusEndpoint,
     auth,
     handlePaymentCommand,
     clock,
   });
-  registerFulfilmentRoutes(app, { readModels: readModelStore, handlePaymentCommand, clock, auth });
-  registerDiscrepancyRoutes(app, { readModels: readModelStore, auth });
+  registerFulfilmentRoutes(app, { readModels, providers, handlePaymentCommand, clock, auth });
+  registerDiscrepancyRoutes(app, { readModels, providers, auth });
   const fulfilments = startFulfilments(config, {
-    readModelStore,
-    eventStore,
+    storage,
     handlePaymentCommand,
     clock,
     logger,
@@ -368,10 +173,8 @@ export const createService = async (
       await reconciler.stop();
       await fulfilments?.stop();
       await projections.stop();
-      await eventStore.close();
       deliveryLog.flush();
-      readModels.close();
-      readModelDb.close();
+      await storage.close();
     })();
     return closing;
   };

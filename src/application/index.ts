@@ -18,6 +18,7 @@ export type { FulfilmentPayload } from './fulfilmentMessage.js';
 export { reportCommandsOf } from './recordDelivery.js';
 export { findStoredDelivery } from './storedDelivery.js';
 export type { StoredDelivery } from './storedDelivery.js';
-export { nextCheckAt, hasStatusEndpoint } from './reconciliationSchedule.js';
+export { nextCheckAt } from './reconciliationSchedule.js';
 export { paymentRegistrationSchema, registerPaymentCommand } from './paymentRegistration.js';
 export type { PaymentRegistration } from './paymentRegistration.js';
+export { confirmHintsAtOnce } from './confirmHints.js';

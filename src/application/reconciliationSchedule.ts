@@ -1,7 +1,4 @@
-import { isTerminal, type KnownPayment, type ProviderName } from '../domain/index.js';
-
-/** Kraken Pay has no status endpoint (shared/providers.md §1.4); the other three do. */
-export const hasStatusEndpoint = (provider: ProviderName): boolean => provider !== 'kraken-pay';
+import { isTerminal, type KnownPayment } from '../domain/index.js';
 
 /**
  * When the n-th status check of a payment is due, counted from when payrec first knew of it:
@@ -37,13 +34,14 @@ const daysAfter = (at: string, days: number) =>
  * - otherwise the schedule above, but never past the deadline: a payment still open at its
  *   deadline gets one final check there, and after it is left to the overdue discrepancy the
  *   decider raises;
- * - Kraken Pay, with no status endpoint, is due once, at its deadline, to be flagged if still open.
+ * - a provider with no status endpoint (Kraken Pay) is due once, at the deadline, to be flagged if
+ *   still open.
  */
-export const nextCheckAt = (state: KnownPayment): string | null => {
+export const nextCheckAt = (state: KnownPayment, hasStatusEndpoint: boolean): string | null => {
   const terminal = isTerminal(state.status);
   const deadline = state.expected?.expiresAt;
   const overdueFlagged = state.openDiscrepancies.some((open) => open.kind === 'overdue');
-  if (!hasStatusEndpoint(state.payment.provider)) {
+  if (!hasStatusEndpoint) {
     return terminal || deadline === undefined || overdueFlagged ? null : deadline;
   }
   if (terminal && state.providerStatus === state.status && !state.awaitingConfirmation) {

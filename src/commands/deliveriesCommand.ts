@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   createDeliveryRecorder,
@@ -8,19 +7,18 @@ import {
   foldRecorded,
   type VerifiedDelivery,
 } from '../application/index.js';
-import { createVerifiers } from '../adapters/providers/index.js';
-import { openReadModelDatabase } from '../adapters/readModels/readModelDatabase.js';
-import { DeliveryLog } from '../adapters/readModels/deliveryLog.js';
+import { DeliveryLog } from '../adapters/deliveryLog/deliveryLog.js';
 import { loadConfig } from '../config.js';
 import {
-  WebhookRejected,
   decide,
-  paymentIdSchema,
+  paymentFromKey,
+  paymentKey,
   paymentStreamName,
   type PaymentEvent,
 } from '../domain/index.js';
+import { WebhookRejected } from '../errors/index.js';
 import type { EventStore } from '../domain/ports/index.js';
-import { openEventStore } from '../main.js';
+import { openStorage } from '../service/index.js';
 
 export const deliveriesUsage = `Usage: payrec deliveries replay <deliveryId> [--dry-run]
   Re-verify a stored delivery against its stored receive time, show what the decider makes of it
@@ -64,16 +62,12 @@ export const deliveriesCommand = async (args: readonly string[]): Promise<number
   }
   const dryRun = values['dry-run'];
   const config = loadConfig();
-  const eventStore = openEventStore(config);
-  const logDb = openReadModelDatabase(join(config.dataDir, 'payrec.db'));
+  const storage = openStorage(config);
+  const { eventStore } = storage;
   try {
-    const candidates = new DeliveryLog(logDb).paymentsOf(deliveryId).flatMap((payment) => {
-      const slash = payment.indexOf('/');
-      const id = paymentIdSchema.safeParse({
-        provider: payment.slice(0, slash),
-        ref: payment.slice(slash + 1),
-      });
-      return id.success ? [id.data] : [];
+    const candidates = new DeliveryLog(storage.serviceDb).paymentsOf(deliveryId).flatMap((key) => {
+      const payment = paymentFromKey(key);
+      return payment ? [payment] : [];
     });
     const stored = await findStoredDelivery(eventStore, deliveryId, candidates);
     if (stored === null) {
@@ -90,8 +84,9 @@ export const deliveriesCommand = async (args: readonly string[]): Promise<number
       );
       return 1;
     }
-    const verify = createVerifiers(config.providers)[stored.provider];
-    if (verify === undefined) {
+    const verify =
+      config.providers.find((provider) => provider.name === stored.provider)?.verifier({}) ?? null;
+    if (verify === null) {
       process.stderr.write(
         `payrec: ${stored.provider} is not configured here (its webhook secret is not set), so its deliveries cannot be re-verified.\n`,
       );
@@ -117,7 +112,7 @@ export const deliveriesCommand = async (args: readonly string[]): Promise<number
     for (const { command, events } of decisions) {
       const { payment, report } = command.data;
       out(
-        `  ${payment.provider}/${payment.ref} "${report.providerStatus}" → ${report.status ?? 'no status'}: ${events.length === 0 ? 'nothing new (already recorded)' : events.map(describe).join(', ')}`,
+        `  ${paymentKey(payment)} "${report.providerStatus}" → ${report.status ?? 'no status'}: ${events.length === 0 ? 'nothing new (already recorded)' : events.map(describe).join(', ')}`,
       );
     }
     if (dryRun) {
@@ -130,7 +125,6 @@ export const deliveriesCommand = async (args: readonly string[]): Promise<number
     out(`applied: ${recorded.appended} event(s) appended.`);
     return 0;
   } finally {
-    logDb.close();
-    await eventStore.close();
+    await storage.close();
   }
 };

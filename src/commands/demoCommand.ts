@@ -99,10 +99,12 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
     );
     // Hints were checked against the status endpoints as they arrived; one poller cycle now
     // confirms (or corrects) the rest, once the read model has every delivery.
-    const head =
-      (await service.eventStore.readAll({ maxCount: 1_000_000 })).at(-1)?.globalPosition ?? 0n;
+    const { eventStore } = service;
     for (let waited = 0; waited < 5_000; waited += 20) {
-      if (projectionsReady(service.projections.status(), head, 0)) break;
+      if (
+        await projectionsReady(service.projections.status(), (at) => eventStore.eventsAfter(at), 0)
+      )
+        break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const cycle = await service.reconciler.runCycle();

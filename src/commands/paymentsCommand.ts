@@ -14,11 +14,12 @@ import {
   formatMoney,
   initialState,
   paymentIdSchema,
+  paymentKey,
   paymentStreamName,
   type PaymentEvent,
   type PaymentState,
 } from '../domain/index.js';
-import { openEventStore } from '../main.js';
+import { openStorage } from '../service/index.js';
 
 export const paymentsUsage = `Usage: payrec payments show <provider> <ref> [--as-of ISO-8601]
   The payment's state (as of an instant, if given) and its audit trail, read from the event log.
@@ -53,12 +54,20 @@ const registerCommand = async (args: readonly string[]): Promise<number> => {
     process.stderr.write(`payrec: ${z.prettifyError(parsed.error)}\n${paymentsUsage}\n`);
     return 2;
   }
-  const eventStore = openEventStore(loadConfig());
+  const config = loadConfig();
+  const providers = config.providers.map((configured) => configured.name);
+  if (!providers.includes(parsed.data.provider)) {
+    process.stderr.write(
+      `payrec: provider must be one of ${providers.join(', ')}.\n${paymentsUsage}\n`,
+    );
+    return 2;
+  }
+  const storage = openStorage(config);
   try {
     const command = registerPaymentCommand(parsed.data, new Date(), 'api');
-    const handled = await createPaymentCommandHandler({ eventStore })(command);
+    const handled = await createPaymentCommandHandler({ eventStore: storage.eventStore })(command);
     const comparison = compareRegistration(handled.before, command);
-    const name = `${parsed.data.provider}/${parsed.data.ref}`;
+    const name = paymentKey(parsed.data);
     if (comparison === 'conflicting') {
       process.stderr.write(
         `payrec: a different expectation is already registered for ${name}; nothing changed.\n`,
@@ -72,7 +81,7 @@ const registerCommand = async (args: readonly string[]): Promise<number> => {
     );
     return 0;
   } finally {
-    await eventStore.close();
+    await storage.close();
   }
 };
 
@@ -126,12 +135,12 @@ export const paymentsCommand = async (args: readonly string[]): Promise<number> 
     process.stderr.write(`${paymentsUsage}\n`);
     return 2;
   }
-  const eventStore = openEventStore(loadConfig());
+  const storage = openStorage(loadConfig());
   try {
     const out = (line = '') => process.stdout.write(`${line}\n`);
     let state: PaymentState = initialState();
     const trail: string[] = [];
-    for (const recorded of await eventStore.readStream(paymentStreamName(id.data))) {
+    for (const recorded of await storage.eventStore.readStream(paymentStreamName(id.data))) {
       if (Date.parse(recorded.recordedAt) > asOf) break;
       const event = toPaymentEvent(recorded);
       if (!event) continue;
@@ -147,7 +156,7 @@ export const paymentsCommand = async (args: readonly string[]): Promise<number> 
       return 1;
     }
     out(
-      `${state.payment.provider}/${state.payment.ref}: ${state.status}${values['as-of'] ? ` (as of ${values['as-of']})` : ''}`,
+      `${paymentKey(state.payment)}: ${state.status}${values['as-of'] ? ` (as of ${values['as-of']})` : ''}`,
     );
     if (state.expected?.amount) out(`  expected ${formatMoney(state.expected.amount)}`);
     if (state.reportedAmount) out(`  reported ${formatMoney(state.reportedAmount.amount)}`);
@@ -164,6 +173,6 @@ export const paymentsCommand = async (args: readonly string[]): Promise<number> 
     for (const line of trail) out(line);
     return 0;
   } finally {
-    await eventStore.close();
+    await storage.close();
   }
 };

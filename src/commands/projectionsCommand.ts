@@ -1,18 +1,12 @@
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
-import { SqliteEventStore } from '../adapters/eventStore/index.js';
-import { openReadModelDatabase } from '../adapters/readModels/readModelDatabase.js';
-import { createSqliteReadModelStore } from '../adapters/readModels/sqliteReadModelStore.js';
 import { loadConfig } from '../config.js';
-import { openEventStore } from '../main.js';
-import { allProjections, rebuildProjection } from '../projections/index.js';
-
-const projections = allProjections;
+import { createProjections, projectionNames, rebuildProjection } from '../projections/index.js';
+import { createStatusEndpoints, openStorage } from '../service/index.js';
 
 export const projectionsUsage = `Usage: payrec projections rebuild [name]
-  Rebuild read models (all, or the one named: ${projections.map((projection) => projection.name).join(', ')}) from the event log.`;
+  Rebuild read models (all, or the one named: ${projectionNames.join(', ')}) from the event log.`;
 
 /**
  * `payrec projections rebuild [name]`: replays the whole log into a fresh table and swaps it in
@@ -23,20 +17,23 @@ export const projectionsUsage = `Usage: payrec projections rebuild [name]
 export const projectionsCommand = async (args: readonly string[]): Promise<number> => {
   const { positionals } = parseArgs({ args: [...args], allowPositionals: true });
   const [action, name] = positionals;
-  const chosen = projections.filter((projection) => name === undefined || projection.name === name);
-  if (action !== 'rebuild' || chosen.length === 0) {
+  if (
+    action !== 'rebuild' ||
+    (name !== undefined && !(projectionNames as readonly string[]).includes(name))
+  ) {
     process.stderr.write(`${projectionsUsage}\n`);
     return 2;
   }
   const config = loadConfig();
-  const eventStore = openEventStore(config);
-  const db = openReadModelDatabase(join(config.dataDir, 'readmodels.db'));
-  const readModels = createSqliteReadModelStore(db);
+  const storage = openStorage(config);
+  const { eventStore, readModels } = storage;
+  const projections = createProjections(createStatusEndpoints(config).hasStatusEndpoint);
+  const chosen = projections.filter((projection) => name === undefined || projection.name === name);
   try {
     for (const projection of chosen) {
-      // On the embedded store global positions are dense, so the head is the bar's total; on
-      // EventStoreDB the bar counts events without a total.
-      const head = eventStore instanceof SqliteEventStore ? Number(eventStore.headPosition()) : 0;
+      // Where the store can tell how many events the log holds (the embedded store), that is the
+      // bar's total; on EventStoreDB the bar counts events without a total.
+      const head = (await eventStore.eventsAfter(0n)) ?? 0;
       const bar = new SingleBar(
         {
           format: `  ${projection.name} [{bar}] {percentage}% | position {value}/{total} | {events} events`,
@@ -65,7 +62,6 @@ export const projectionsCommand = async (args: readonly string[]): Promise<numbe
     }
     return 0;
   } finally {
-    db.close();
-    await eventStore.close();
+    await storage.close();
   }
 };

@@ -1,13 +1,14 @@
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../adapters/logging/createLogger.js';
-import { openReadModelDatabase } from '../adapters/readModels/readModelDatabase.js';
-import { createSqliteReadModelStore } from '../adapters/readModels/sqliteReadModelStore.js';
 import { createPaymentCommandHandler } from '../application/index.js';
 import { loadConfig } from '../config.js';
-import { providerNameSchema } from '../domain/index.js';
-import { createServiceReconciler, openEventStore } from '../main.js';
-import { catchUpProjection, paymentsProjection } from '../projections/index.js';
+import { catchUpProjection, createPaymentsProjection } from '../projections/index.js';
+import {
+  createServiceReconciler,
+  createStatusEndpoints,
+  openStorage,
+  systemClock,
+} from '../service/index.js';
 
 export const reconcileUsage = `Usage: payrec reconcile --once [--provider P]
   One reconciliation cycle now over every payment that is due (a newly registered payment is due
@@ -23,32 +24,35 @@ export const reconcileCommand = async (args: readonly string[]): Promise<number>
     args: [...args],
     options: { once: { type: 'boolean', default: false }, provider: { type: 'string' } },
   });
-  const provider =
-    values.provider === undefined ? undefined : providerNameSchema.safeParse(values.provider);
-  if (!values.once || provider?.success === false) {
+  if (!values.once) {
     process.stderr.write(`${reconcileUsage}\n`);
     return 2;
   }
   const config = loadConfig();
+  const providers = config.providers.map((configured) => configured.name);
+  if (values.provider !== undefined && !providers.includes(values.provider)) {
+    process.stderr.write(
+      `payrec: --provider must be one of ${providers.join(', ')}.\n${reconcileUsage}\n`,
+    );
+    return 2;
+  }
   const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
-  const eventStore = openEventStore(config);
-  const readModelDb = openReadModelDatabase(join(config.dataDir, 'readmodels.db'));
-  const serviceDb = openReadModelDatabase(join(config.dataDir, 'payrec.db'));
+  const storage = openStorage(config);
   try {
-    const readModelStore = createSqliteReadModelStore(readModelDb);
+    const statusEndpoints = createStatusEndpoints(config);
     await catchUpProjection({
-      eventStore,
-      readModels: readModelStore,
-      projection: paymentsProjection,
+      eventStore: storage.eventStore,
+      readModels: storage.readModels,
+      projection: createPaymentsProjection(statusEndpoints.hasStatusEndpoint),
     });
     const reconciler = createServiceReconciler(config, {
-      readModelStore,
-      serviceDb,
-      handlePaymentCommand: createPaymentCommandHandler({ eventStore }),
-      clock: { now: () => new Date() },
+      storage,
+      statusEndpoints,
+      handlePaymentCommand: createPaymentCommandHandler({ eventStore: storage.eventStore }),
+      clock: systemClock,
       logger,
     });
-    const summary = await reconciler.runCycle(provider?.data);
+    const summary = await reconciler.runCycle(values.provider);
     if (!summary.ran) {
       process.stderr.write(
         'payrec: another reconciliation cycle is running on this store; try again when it ends.\n',
@@ -66,8 +70,6 @@ export const reconcileCommand = async (args: readonly string[]): Promise<number>
     );
     return 0;
   } finally {
-    readModelDb.close();
-    serviceDb.close();
-    await eventStore.close();
+    await storage.close();
   }
 };

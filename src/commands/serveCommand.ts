@@ -13,7 +13,13 @@ export const serveCommand = async (): Promise<number> => {
   });
   await service.app.listen({ port: config.http.port, host: config.http.host });
   service.logger.info(
-    { store: config.eventStore.kind, dataDir: config.dataDir },
+    {
+      store: config.eventStore.kind,
+      dataDir: config.storage.dataDir,
+      providers: Object.fromEntries(
+        config.providers.map((provider) => [provider.name, provider.describe()]),
+      ),
+    },
     'payrec is serving',
   );
   return 0;

@@ -13,11 +13,6 @@ export abstract class PayrecError extends Error {
   }
 }
 
-/** Configuration that cannot run: the message names each variable and why, never its value. */
-export class ConfigInvalid extends PayrecError {
-  readonly code = 'CONFIG_INVALID';
-}
-
 /** The event store failed for a reason other than a concurrency conflict (I/O, corruption…). */
 export class EventStoreFailed extends PayrecError {
   readonly code = 'EVENT_STORE_FAILED';
@@ -41,51 +36,8 @@ export class ProviderUnavailable extends PayrecError {
   readonly code = 'PROVIDER_UNAVAILABLE';
 }
 
-/**
- * Why a webhook delivery was refused before anything was written. The HTTP adapter maps each
- * code to a status (401 for authentication, 400 for malformed input, …).
- */
-export type WebhookRejectionCode =
-  | 'PROVIDER_NOT_CONFIGURED'
-  | 'MALFORMED_BODY'
-  | 'SCHEMA_INVALID'
-  | 'MISSING_SIGNATURE'
-  | 'MALFORMED_SIGNATURE'
-  | 'INVALID_SIGNATURE'
-  | 'TIMESTAMP_OUT_OF_WINDOW'
-  | 'MISSING_SECRET'
-  | 'INVALID_SECRET'
-  | 'INVALID_TOKEN'
-  | 'TOKEN_EXPIRED'
-  | 'WRONG_ISSUER'
-  | 'UNKNOWN_KEY'
-  | 'KEYS_UNAVAILABLE';
+/** The errors the domain's ports raise. Errors of the edges (HTTP, configuration) are in `src/errors/`. */
+export type DomainError =
+  EventStoreFailed | StreamConflict | EventStoreClosed | ProviderUnavailable;
 
-/** A refusal whose code says why; the families below fix which codes they use. */
-abstract class Rejection<Code extends string> extends PayrecError {
-  readonly code: Code;
-
-  constructor(code: Code, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
-}
-
-export class WebhookRejected extends Rejection<WebhookRejectionCode> {}
-
-/** Why an API request was refused: authentication, query parameters, or a rate limit. */
-export type RequestRejectionCode =
-  'UNAUTHORIZED' | 'LOOPBACK_ONLY' | 'INVALID_QUERY' | 'INVALID_BODY' | 'RATE_LIMITED';
-
-export class RequestRejected extends Rejection<RequestRejectionCode> {}
-
-export type AnyPayrecError =
-  | ConfigInvalid
-  | EventStoreFailed
-  | StreamConflict
-  | EventStoreClosed
-  | ProviderUnavailable
-  | WebhookRejected
-  | RequestRejected;
-
-export type PayrecErrorCode = AnyPayrecError['code'];
+export type DomainErrorCode = DomainError['code'];

@@ -76,34 +76,23 @@ export {
 } from './paymentStatus.js';
 export type { PaymentId, ProviderName } from './paymentId.js';
 export {
-  providerNames,
   providerNameSchema,
   isProviderName,
+  paymentKey,
+  paymentFromKey,
   paymentRefSchema,
   paymentIdSchema,
   paymentStreamName,
   paymentStreamPrefix,
   paymentIdFromStreamName,
 } from './paymentId.js';
-export type { StatusVocabulary } from './providerStatusMapping.js';
-export {
-  providerStatusVocabularies,
-  mapProviderStatus,
-  isKnownProviderValue,
-} from './providerStatusMapping.js';
+export type { StatusVocabulary } from './statusVocabulary.js';
+export { mapStatus, isKnownValue } from './statusVocabulary.js';
 export {
   PayrecError,
-  ConfigInvalid,
   EventStoreFailed,
   StreamConflict,
   EventStoreClosed,
   ProviderUnavailable,
-  WebhookRejected,
-  RequestRejected,
 } from './errors.js';
-export type {
-  AnyPayrecError,
-  PayrecErrorCode,
-  WebhookRejectionCode,
-  RequestRejectionCode,
-} from './errors.js';
+export type { DomainError, DomainErrorCode } from './errors.js';

@@ -1,14 +1,19 @@
 import { z } from 'zod';
 
-/** The four providers payrec verifies (INTERFACE.md, "Payment identity"). */
-export const providerNames = ['kraken-pay', 'kraken-embed', 'kryptogo', 'kkiapay'] as const;
+/**
+ * A provider's name as it appears in routes, stream names and read models (`kraken-embed`). The
+ * domain does not fix the list: each provider module names itself, and the composition root
+ * decides which modules are plugged in (`src/adapters/providers/index.ts`).
+ */
+export type ProviderName = string;
 
-export type ProviderName = (typeof providerNames)[number];
-
-export const providerNameSchema = z.enum(providerNames);
+/** A provider name: lower-case letters, digits and dashes, starting with a letter; no `/`. */
+export const providerNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a provider name such as kraken-embed');
 
 export const isProviderName = (value: string): value is ProviderName =>
-  (providerNames as readonly string[]).includes(value);
+  providerNameSchema.safeParse(value).success;
 
 /** A payment is identified by its provider and the provider's own reference for it. */
 export type PaymentId = Readonly<{ provider: ProviderName; ref: string }>;
@@ -22,26 +27,35 @@ export const paymentRefSchema = z
 
 export const paymentIdSchema = z.object({ provider: providerNameSchema, ref: paymentRefSchema });
 
+/**
+ * A payment's key in read models, logs and the delivery log: `provider/ref`. The provider name
+ * never contains `/`, so the first `/` separates the two unambiguously.
+ */
+export const paymentKey = (id: PaymentId): string => `${id.provider}/${id.ref}`;
+
+/** The inverse of {@link paymentKey}; `null` for anything that is not a payment's key. */
+export const paymentFromKey = (key: string): PaymentId | null => {
+  const slash = key.indexOf('/');
+  if (slash < 0) return null;
+  const parsed = paymentIdSchema.safeParse({
+    provider: key.slice(0, slash),
+    ref: key.slice(slash + 1),
+  });
+  return parsed.success ? parsed.data : null;
+};
+
 const streamPrefix = 'payment-';
 
 /**
- * The event stream that holds a payment's whole history. The provider name never contains `/`,
- * so the first `/` separates it from the reference unambiguously. The `payment-` prefix makes
- * `payment` the stream category (EventStoreDB's `$ce-payment`).
+ * The event stream that holds a payment's whole history: `payment-` and its key. The prefix
+ * makes `payment` the stream category (EventStoreDB's `$ce-payment`).
  */
-export const paymentStreamName = (id: PaymentId): string =>
-  `${streamPrefix}${id.provider}/${id.ref}`;
+export const paymentStreamName = (id: PaymentId): string => `${streamPrefix}${paymentKey(id)}`;
 
 export const paymentStreamPrefix = streamPrefix;
 
 /** The inverse of {@link paymentStreamName}; `null` for any other stream. */
-export const paymentIdFromStreamName = (streamName: string): PaymentId | null => {
-  if (!streamName.startsWith(streamPrefix)) return null;
-  const rest = streamName.slice(streamPrefix.length);
-  const slash = rest.indexOf('/');
-  if (slash < 0) return null;
-  const provider = rest.slice(0, slash);
-  const ref = rest.slice(slash + 1);
-  if (!isProviderName(provider) || ref.length === 0) return null;
-  return { provider, ref };
-};
+export const paymentIdFromStreamName = (streamName: string): PaymentId | null =>
+  streamName.startsWith(streamPrefix)
+    ? paymentFromKey(streamName.slice(streamPrefix.length))
+    : null;

@@ -1,6 +1,6 @@
 import type { EventStore, ReadModelStore } from '../domain/ports/index.js';
-import type { Projection } from './projection.js';
-import { applyBatch } from './projectionRunner.js';
+import type { AnyProjection } from './projection.js';
+import { applyBatch, projectionFilter } from './projectionRunner.js';
 
 /**
  * Brings a projection's read model up to the head of the log from its checkpoint, page by page
@@ -16,7 +16,7 @@ export const catchUpProjection = async ({
 }: Readonly<{
   eventStore: EventStore;
   readModels: ReadModelStore;
-  projection: Projection;
+  projection: AnyProjection;
   pageSize?: number;
 }>): Promise<number> => {
   const stored = readModels.transaction((tx) => tx.checkpoint(projection.name));
@@ -24,7 +24,7 @@ export const catchUpProjection = async ({
   let after = stored !== null && stored.version === projection.version ? stored.position : 0n;
   let applied = 0;
   for (;;) {
-    const page = await eventStore.readAll({ after, maxCount: pageSize, filter: projection.filter });
+    const page = await eventStore.readAll({ after, maxCount: pageSize, filter: projectionFilter });
     if (page.length === 0) return applied;
     applyBatch(readModels, projection, page);
     applied += page.length;

@@ -1,11 +1,4 @@
-import {
-  paymentIdFromStreamName,
-  paymentStreamPrefix,
-  type Discrepancy,
-  type PaymentId,
-} from '../domain/index.js';
-import type { JsonObject, RecordedEvent } from '../domain/ports/index.js';
-import { toPaymentEvent } from '../application/paymentEventCodec.js';
+import { paymentKey, type Discrepancy, type PaymentId } from '../domain/index.js';
 import type { Projection } from './projection.js';
 
 /** One discrepancy as finance sees it: both sides, the evidence, and whether it is settled. */
@@ -23,37 +16,31 @@ export type DiscrepancyView = Discrepancy &
   }>;
 
 const documentKey = (payment: PaymentId, discrepancyId: string) =>
-  `${payment.provider}/${payment.ref}#${discrepancyId}`;
+  `${paymentKey(payment)}#${discrepancyId}`;
 
 /**
  * Every discrepancy payrec has detected, open or resolved, for finance's list (`GET
  * /discrepancies`): indexed by `status` and provider, newest change last. A discrepancy detected
  * again after it was resolved opens again.
  */
-export const discrepanciesProjection: Projection = {
+export const discrepanciesProjection: Projection<DiscrepancyView> = {
   name: 'discrepancies',
   version: 1,
-  filter: { streamPrefixes: [paymentStreamPrefix] },
-  documentId: (recorded: RecordedEvent) => {
-    const payment = paymentIdFromStreamName(recorded.streamName);
-    if (payment === null) return null;
-    if (recorded.type === 'DiscrepancyDetected') {
-      const discrepancy = recorded.data['discrepancy'] as { id?: unknown } | undefined;
-      return typeof discrepancy?.id === 'string' ? documentKey(payment, discrepancy.id) : null;
+  handles: ['DiscrepancyDetected', 'DiscrepancyResolved'],
+  documentId: ({ event, payment }) => {
+    switch (event.type) {
+      case 'DiscrepancyDetected':
+        return documentKey(payment, event.data.discrepancy.id);
+      case 'DiscrepancyResolved':
+        return documentKey(payment, event.data.discrepancyId);
+      default:
+        return null;
     }
-    if (recorded.type === 'DiscrepancyResolved') {
-      const id = recorded.data['discrepancyId'];
-      return typeof id === 'string' ? documentKey(payment, id) : null;
-    }
-    return null;
   },
-  evolve: (document, recorded) => {
-    const previous = document as unknown as DiscrepancyView | null;
-    const revision = Number(recorded.revision);
+  evolve: (previous, { event, revision }) => {
     if (previous !== null && revision <= previous.revision) return null;
-    const event = toPaymentEvent(recorded);
     let next: DiscrepancyView | null = null;
-    if (event?.type === 'DiscrepancyDetected') {
+    if (event.type === 'DiscrepancyDetected') {
       next = {
         ...event.data.discrepancy,
         payment: event.data.payment,
@@ -64,7 +51,7 @@ export const discrepanciesProjection: Projection = {
         resolvedBy: null,
         revision,
       };
-    } else if (event?.type === 'DiscrepancyResolved' && previous !== null) {
+    } else if (event.type === 'DiscrepancyResolved' && previous !== null) {
       next = {
         ...previous,
         status: 'resolved',
@@ -77,7 +64,7 @@ export const discrepanciesProjection: Projection = {
     if (next === null) return null;
     return {
       id: documentKey(next.payment, next.id),
-      document: next as unknown as JsonObject,
+      document: next,
       columns: {
         provider: next.payment.provider,
         status: next.status,

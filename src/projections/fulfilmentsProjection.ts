@@ -1,15 +1,12 @@
 import {
-  paymentIdFromStreamName,
-  paymentStreamPrefix,
+  paymentKey,
   type FulfilmentStatus,
   type Money,
   type PaymentId,
   type PaymentStatus,
 } from '../domain/index.js';
-import type { JsonObject, RecordedEvent } from '../domain/ports/index.js';
 import { fulfilmentMessageId } from '../application/fulfilmentMessage.js';
-import { toPaymentEvent } from '../application/paymentEventCodec.js';
-import type { Projection } from './projection.js';
+import type { ProjectedEvent, Projection } from './projection.js';
 
 /** One fulfilment as the `fulfilments` read model keeps it: the dispatcher's and operators' view. */
 export type FulfilmentView = Readonly<{
@@ -37,20 +34,25 @@ export type FulfilmentView = Readonly<{
  * new document's index entry at a random place, which made each commit at ingest rate write
  * hundreds of scattered pages.
  */
-const documentKey = (payment: PaymentId, key: string) =>
-  `${payment.provider}/${payment.ref}#${key}`;
+const documentKey = (payment: PaymentId, key: string) => `${paymentKey(payment)}#${key}`;
 
-const fulfilmentDocumentId = (recorded: RecordedEvent): string | null => {
-  if (!recorded.type.startsWith('Fulfilment')) return null;
-  const payment = paymentIdFromStreamName(recorded.streamName);
-  const key = recorded.data['key'];
-  return payment && typeof key === 'string' ? documentKey(payment, key) : null;
+const fulfilmentDocumentId = ({ event, payment }: ProjectedEvent): string | null => {
+  switch (event.type) {
+    case 'FulfilmentRequested':
+    case 'FulfilmentAttemptFailed':
+    case 'FulfilmentDelivered':
+    case 'FulfilmentExhausted':
+    case 'FulfilmentRedriven':
+      return documentKey(payment, event.data.key);
+    default:
+      return null;
+  }
 };
 
-const next = (view: FulfilmentView | null, recorded: RecordedEvent): FulfilmentView | null => {
-  const event = toPaymentEvent(recorded);
-  const revision = Number(recorded.revision);
-  if (event === null) return null;
+const next = (
+  view: FulfilmentView | null,
+  { event, revision }: ProjectedEvent,
+): FulfilmentView | null => {
   switch (event.type) {
     case 'FulfilmentRequested': {
       const { payment, key, from, to, amount, orderId, requestedAt } = event.data;
@@ -132,23 +134,27 @@ const next = (view: FulfilmentView | null, recorded: RecordedEvent): FulfilmentV
  * next attempt of a requested one, which is what the dispatcher asks for. Idempotent: an event
  * at or below a document's revision changes nothing.
  */
-export const fulfilmentsProjection: Projection = {
+export const fulfilmentsProjection: Projection<FulfilmentView> = {
   name: 'fulfilments',
   // 2: rowid tables. 3: keyed by payment and transition.
   version: 3,
-  // All payment events, though it uses only fulfilment ones: its checkpoint then follows the
-  // head of the log like every projection's, so its lag reads true.
-  filter: { streamPrefixes: [paymentStreamPrefix] },
-
+  // Its checkpoint follows the head of the log like every projection's (the runner moves it past
+  // the events it does not handle), so its lag reads true.
+  handles: [
+    'FulfilmentRequested',
+    'FulfilmentAttemptFailed',
+    'FulfilmentDelivered',
+    'FulfilmentExhausted',
+    'FulfilmentRedriven',
+  ],
   documentId: fulfilmentDocumentId,
-  evolve: (document, recorded) => {
-    const view = document as unknown as FulfilmentView | null;
-    if (view !== null && Number(recorded.revision) <= view.revision) return null;
-    const updated = next(view, recorded);
+  evolve: (view, projected) => {
+    if (view !== null && projected.revision <= view.revision) return null;
+    const updated = next(view, projected);
     if (updated === null) return null;
     return {
       id: documentKey(updated.payment, updated.key),
-      document: updated as unknown as JsonObject,
+      document: updated,
       columns: {
         provider: updated.payment.provider,
         status: updated.status,
@@ -158,3 +164,7 @@ export const fulfilmentsProjection: Projection = {
     };
   },
 };
+
+/** A stored fulfilment document as it was written (by this projection), or `null`. */
+export const storedFulfilment = (document: unknown): FulfilmentView | null =>
+  document === null || document === undefined ? null : (document as FulfilmentView);

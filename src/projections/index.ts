@@ -1,6 +1,17 @@
-export type { Projection } from './projection.js';
-export { paymentsProjection, paymentStateFromDocument } from './paymentsProjection.js';
-export { createProjectionRunner, applyBatch } from './projectionRunner.js';
+export type { Projection, AnyProjection, ProjectedEvent, ProjectedDocument } from './projection.js';
+export {
+  createPaymentsProjection,
+  paymentsProjectionName,
+  paymentStateFromDocument,
+  storedPayment,
+} from './paymentsProjection.js';
+export type { StoredPayment, HasStatusEndpoint } from './paymentsProjection.js';
+export {
+  createProjectionRunner,
+  applyBatch,
+  decodeForProjection,
+  projectionFilter,
+} from './projectionRunner.js';
 export type {
   ProjectionRunner,
   ProjectionRunnerOptions,
@@ -9,9 +20,9 @@ export type {
 export { paymentView } from './paymentView.js';
 export type { PaymentView } from './paymentView.js';
 export { rebuildProjection } from './rebuildProjection.js';
-export { fulfilmentsProjection } from './fulfilmentsProjection.js';
+export { fulfilmentsProjection, storedFulfilment } from './fulfilmentsProjection.js';
 export type { FulfilmentView } from './fulfilmentsProjection.js';
-export { allProjections } from './allProjections.js';
+export { createProjections, projectionNames } from './allProjections.js';
 export { discrepanciesProjection } from './discrepanciesProjection.js';
 export type { DiscrepancyView } from './discrepanciesProjection.js';
 export { CheckpointMoved } from './projectionRunner.js';

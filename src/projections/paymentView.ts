@@ -32,7 +32,15 @@ export type PaymentView = Readonly<{
   fulfilments: ReadonlyArray<Fulfilment & Readonly<{ webhookId: string }>>;
 }>;
 
-export const paymentView = (state: KnownPayment, version: number): PaymentView => {
+/**
+ * The answer for one payment. `hasStatusEndpoint` says whether its provider has a status
+ * endpoint, which decides when the poller next asks.
+ */
+export const paymentView = (
+  state: KnownPayment,
+  version: number,
+  hasStatusEndpoint: boolean,
+): PaymentView => {
   const expectedAmount = state.expected?.amount ?? null;
   const reportedAmount = state.reportedAmount?.amount ?? null;
   return {
@@ -58,7 +66,7 @@ export const paymentView = (state: KnownPayment, version: number): PaymentView =
     firstEvidence: state.firstEvidence,
     lastEvidence: state.lastEvidence,
     checks: state.checks,
-    nextCheckAt: nextCheckAt(state),
+    nextCheckAt: nextCheckAt(state, hasStatusEndpoint),
     discrepancies: state.openDiscrepancies,
     fulfilments: state.fulfilments.map((fulfilment) => ({
       ...fulfilment,

@@ -1,70 +1,69 @@
 import {
   evolve,
   initialState,
-  paymentIdFromStreamName,
-  paymentStreamPrefix,
+  paymentEventTypes,
+  paymentKey,
   type KnownPayment,
   type PaymentState,
+  type ProviderName,
 } from '../domain/index.js';
-import type { JsonObject, RecordedEvent } from '../domain/ports/index.js';
-import { toPaymentEvent } from '../application/paymentEventCodec.js';
 import { nextCheckAt } from '../application/reconciliationSchedule.js';
 import type { Projection } from './projection.js';
 
 /** A payment's state as stored by the `payments` projection: the domain state plus its version. */
-type StoredPayment = Omit<KnownPayment, 'seenDeliveryKeys'> & {
+export type StoredPayment = Omit<KnownPayment, 'seenDeliveryKeys'> & {
   seenDeliveryKeys: string[];
   /** The stream revision of the last event applied. */
   version: number;
 };
 
-const toState = (document: JsonObject | null): PaymentState => {
-  if (document === null) return initialState();
-  const stored = document as unknown as StoredPayment;
-  return { ...stored, seenDeliveryKeys: new Set(stored.seenDeliveryKeys) };
-};
+/** Whether a provider has a status endpoint (Kraken Pay has none): it decides when one is due. */
+export type HasStatusEndpoint = (provider: ProviderName) => boolean;
+
+export const paymentsProjectionName = 'payments';
+
+/** A stored payment document as it was written (by this projection), or `null`. */
+export const storedPayment = (document: unknown): StoredPayment | null =>
+  document === null || document === undefined ? null : (document as StoredPayment);
+
+const toState = (stored: StoredPayment | null): PaymentState =>
+  stored === null
+    ? initialState()
+    : { ...stored, seenDeliveryKeys: new Set(stored.seenDeliveryKeys) };
 
 /**
  * The current state of every payment, folded with the domain's own `evolve`, so the read model
- * can never disagree with what the decider sees. Idempotent: an event at or below the
- * document's version changes nothing.
+ * can never disagree with what the decider sees; `dueAt` is when the poller should next ask.
+ * Idempotent: an event at or below the document's version changes nothing.
  */
-export const paymentsProjection: Projection = {
-  name: 'payments',
+export const createPaymentsProjection = (
+  hasStatusEndpoint: HasStatusEndpoint,
+): Projection<StoredPayment> => ({
+  name: paymentsProjectionName,
   // 2: documents gained `fulfilments`; read models moved to a table per projection.
   // 3: status checks and `dueAt`, the poller's next check. 4: first and last evidence.
   // 5: rowid tables.
   version: 5,
-  filter: { streamPrefixes: [paymentStreamPrefix] },
-  documentId: (event: RecordedEvent) => {
-    const id = paymentIdFromStreamName(event.streamName);
-    return id ? `${id.provider}/${id.ref}` : null;
-  },
-  evolve: (document, recorded) => {
-    const version = document === null ? -1 : (document['version'] as number);
-    if (Number(recorded.revision) <= version) return null;
-    const event = toPaymentEvent(recorded);
-    if (event === null) return null;
+  // Every payment event: the payment's state is the fold of all of them.
+  handles: paymentEventTypes,
+  documentId: ({ payment }) => paymentKey(payment),
+  evolve: (document, { event, revision }) => {
+    if (document !== null && revision <= document.version) return null;
     const state = evolve(toState(document), event);
     if (state.status === 'unknown') return null;
-    const stored: StoredPayment = {
-      ...state,
-      seenDeliveryKeys: [...state.seenDeliveryKeys],
-      version: Number(recorded.revision),
-    };
     return {
-      id: `${state.payment.provider}/${state.payment.ref}`,
-      document: stored as unknown as JsonObject,
+      id: paymentKey(state.payment),
+      document: { ...state, seenDeliveryKeys: [...state.seenDeliveryKeys], version: revision },
       columns: {
         provider: state.payment.provider,
         status: state.status,
         updatedAt: state.updatedAt,
-        dueAt: nextCheckAt(state),
+        dueAt: nextCheckAt(state, hasStatusEndpoint(state.payment.provider)),
       },
     };
   },
-};
+});
 
-/** The stored document as the domain's payment state. */
-export const paymentStateFromDocument = (document: JsonObject | null): PaymentState =>
-  toState(document);
+/** A stored document (`unknown` as the store returns it) as the domain's payment state. */
+export const paymentStateFromDocument = (document: unknown): PaymentState =>
+  toState(storedPayment(document));

@@ -1,12 +1,37 @@
+import { paymentIdFromStreamName, paymentStreamPrefix } from '../domain/index.js';
 import type {
+  EventFilter,
   EventStore,
-  ReadModelDocument,
   ReadModelStore,
   ReadModelTransaction,
   RecordedEvent,
   Subscription,
 } from '../domain/ports/index.js';
-import type { Projection } from './projection.js';
+import { toPaymentEvent } from '../application/paymentEventCodec.js';
+import type { AnyProjection, ProjectedDocument, ProjectedEvent } from './projection.js';
+
+/** What every projection reads: the payment streams. */
+export const projectionFilter: EventFilter = { streamPrefixes: [paymentStreamPrefix] };
+
+/**
+ * The payment event a recorded event holds, with its payment and positions; `null` for an event
+ * of another stream or of a type this version of payrec does not know.
+ */
+export const decodeForProjection = (recorded: RecordedEvent): ProjectedEvent | null => {
+  const payment = paymentIdFromStreamName(recorded.streamName);
+  const event = payment === null ? null : toPaymentEvent(recorded);
+  return payment === null || event === null
+    ? null
+    : {
+        event,
+        payment,
+        revision: Number(recorded.revision),
+        globalPosition: recorded.globalPosition,
+        recordedAt: recorded.recordedAt,
+      };
+};
+
+type Decoded = readonly (ProjectedEvent | null)[];
 
 export type ProjectionStatus = Readonly<{
   name: string;
@@ -21,7 +46,7 @@ export type ProjectionStatus = Readonly<{
 export type ProjectionRunnerOptions = Readonly<{
   eventStore: EventStore;
   readModels: ReadModelStore;
-  projections: readonly Projection[];
+  projections: readonly AnyProjection[];
   /** Events applied per read-model transaction at most. Default 512. */
   batchSize?: number;
   /** Called when a projection fails; the runner restarts it from its checkpoint. */
@@ -48,13 +73,14 @@ export class CheckpointMoved extends Error {
  */
 export const applyBatch = (
   readModels: ReadModelStore,
-  projection: Projection,
+  projection: AnyProjection,
   events: readonly RecordedEvent[],
   expectedCheckpoint?: bigint,
 ): bigint | undefined => {
   if (events.length === 0) return expectedCheckpoint;
+  const decoded = events.map(decodeForProjection);
   return readModels.transaction((tx) =>
-    applyInTransaction(tx, projection, events, expectedCheckpoint),
+    applyInTransaction(tx, projection, events, decoded, expectedCheckpoint),
   );
 };
 
@@ -64,26 +90,30 @@ export const applyBatch = (
  */
 export const applyBatchToAll = (
   readModels: ReadModelStore,
-  projections: readonly Projection[],
+  projections: readonly AnyProjection[],
   events: readonly RecordedEvent[],
   expectedCheckpoints: ReadonlyMap<string, bigint>,
-): Map<string, bigint> =>
-  readModels.transaction((tx) => {
+): Map<string, bigint> => {
+  // Decoded once for every projection of the batch.
+  const decoded = events.map(decodeForProjection);
+  return readModels.transaction((tx) => {
     const checkpoints = new Map<string, bigint>();
     for (const projection of projections) {
       const expected = expectedCheckpoints.get(projection.name);
       checkpoints.set(
         projection.name,
-        applyInTransaction(tx, projection, events, expected) ?? expected ?? 0n,
+        applyInTransaction(tx, projection, events, decoded, expected) ?? expected ?? 0n,
       );
     }
     return checkpoints;
   });
+};
 
 const applyInTransaction = (
   tx: ReadModelTransaction,
-  projection: Projection,
+  projection: AnyProjection,
   events: readonly RecordedEvent[],
+  decoded: Decoded,
   expectedCheckpoint: bigint | undefined,
 ): bigint | undefined => {
   const last = events.at(-1);
@@ -92,19 +122,21 @@ const applyInTransaction = (
   if (expectedCheckpoint !== undefined && checkpoint !== expectedCheckpoint) {
     throw new CheckpointMoved(projection.name, expectedCheckpoint, checkpoint);
   }
-  const touched = new Map<string, ReadModelDocument | null>();
-  const current = (id: string) => {
+  const touched = new Map<string, ProjectedDocument<unknown>>();
+  const current = (id: string): unknown => {
     const pending = touched.get(id);
-    return pending === undefined ? tx.get(projection.name, id) : (pending?.document ?? null);
+    return pending === undefined ? tx.get(projection.name, id) : pending.document;
   };
-  for (const event of events) {
-    if (event.globalPosition <= checkpoint) continue;
+  const handles = new Set<string>(projection.handles);
+  for (const event of decoded) {
+    if (event === null || event.globalPosition <= checkpoint) continue;
+    if (!handles.has(event.event.type)) continue;
     const id = projection.documentId(event);
     if (id === null) continue;
     const next = projection.evolve(current(id), event);
     if (next !== null) touched.set(id, next);
   }
-  for (const document of touched.values()) if (document !== null) tx.put(projection.name, document);
+  for (const document of touched.values()) tx.put(projection.name, document);
   if (last.globalPosition <= checkpoint) return checkpoint;
   tx.setCheckpoint(projection.name, last.globalPosition, projection.version);
   return last.globalPosition;
@@ -129,15 +161,12 @@ export const createProjectionRunner = ({
   const subscriptions = new Map<string, Subscription>();
   let stopped = false;
 
-  // Projections that read the same events share one subscription and one transaction per batch.
-  const groups = new Map<string, Projection[]>();
-  for (const projection of projections) {
-    const key = JSON.stringify(projection.filter);
-    groups.set(key, [...(groups.get(key) ?? []), projection]);
-  }
+  // Every projection reads the payment streams: they share one subscription and one
+  // transaction per batch.
+  const groups = new Map<string, readonly AnyProjection[]>([['payments', projections]]);
 
   const setStatus = (
-    group: readonly Projection[],
+    group: readonly AnyProjection[],
     status: Omit<ProjectionStatus, 'name' | 'position'>,
     position: (name: string) => bigint,
   ) => {
@@ -150,7 +179,7 @@ export const createProjectionRunner = ({
     }
   };
 
-  const run = async (key: string, group: readonly Projection[]): Promise<void> => {
+  const run = async (key: string, group: readonly AnyProjection[]): Promise<void> => {
     const committed = new Map<string, bigint>();
     for (const projection of group) {
       const stored = readModels.transaction((tx) => tx.checkpoint(projection.name));
@@ -167,7 +196,7 @@ export const createProjectionRunner = ({
     );
     const subscription = eventStore.subscribeToAll({
       ...(after > 0n ? { after } : {}),
-      filter: (group[0] as Projection).filter,
+      filter: projectionFilter,
     });
     subscriptions.set(key, subscription);
     setStatus(
@@ -220,7 +249,7 @@ export const createProjectionRunner = ({
     }
   };
 
-  const fail = (key: string, group: readonly Projection[], error: unknown) => {
+  const fail = (key: string, group: readonly AnyProjection[], error: unknown) => {
     for (const projection of group) {
       const previous = statuses.get(projection.name);
       statuses.set(projection.name, {

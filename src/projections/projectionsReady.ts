@@ -5,15 +5,19 @@ export const maxReadyLagEvents = 10_000;
 
 /**
  * Whether the read models can answer for the present: every projection runs and, when the
- * store can tell its head, none is more than `maxLag` log positions behind it (a projection
- * catching up after a restart or a version bump is running, but not ready).
+ * store can tell, none is more than `maxLag` events behind the head of the log (a projection
+ * catching up after a restart or a version bump is running, but not ready). `eventsAfter` is the
+ * event store port's.
  */
-export const projectionsReady = (
+export const projectionsReady = async (
   statuses: readonly ProjectionStatus[],
-  head: bigint | null,
+  eventsAfter: (position: bigint) => Promise<number | null>,
   maxLag: number = maxReadyLagEvents,
-): boolean =>
-  statuses.length > 0 &&
-  statuses.every(
-    (status) => status.running && (head === null || head - status.position <= BigInt(maxLag)),
-  );
+): Promise<boolean> => {
+  if (statuses.length === 0 || statuses.some((status) => !status.running)) return false;
+  for (const status of statuses) {
+    const behind = await eventsAfter(status.position);
+    if (behind !== null && behind > maxLag) return false;
+  }
+  return true;
+};

@@ -1,6 +1,6 @@
 import type { EventStore, ReadModelStore } from '../domain/ports/index.js';
-import type { Projection } from './projection.js';
-import { applyBatch } from './projectionRunner.js';
+import type { AnyProjection } from './projection.js';
+import { applyBatch, projectionFilter } from './projectionRunner.js';
 
 /**
  * Replays the whole log into a fresh staging read model, page by page, each page and its
@@ -17,20 +17,20 @@ export const rebuildProjection = async ({
 }: Readonly<{
   eventStore: EventStore;
   readModels: ReadModelStore;
-  projection: Projection;
+  projection: AnyProjection;
   pageSize?: number;
   /** Called after each page with the events read so far and the last position read. */
   onProgress?: (events: number, position: bigint) => void;
 }>): Promise<number> => {
   const staged = readModels.stage(projection.name);
-  const staging: Projection = { ...projection, name: staged };
+  const staging: AnyProjection = { ...projection, name: staged };
   let applied = 0;
   let after = 0n;
   for (;;) {
     const page = await eventStore.readAll({
       after,
       maxCount: pageSize,
-      filter: projection.filter,
+      filter: projectionFilter,
     });
     if (page.length === 0) {
       readModels.swapIn(staged, projection.name);

@@ -2,9 +2,11 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { krakenApiSign } from '../adapters/providers/krakenEmbed/krakenApiSign.js';
 import { constantTimeEqual } from '../adapters/providers/shared/constantTimeEqual.js';
 import { z } from 'zod';
-import { providerNameSchema, type ProviderName } from '../domain/index.js';
 import { Secret } from '../secret.js';
 import type { SimulatorCredentials } from './simulatorCredentials.js';
+import { simulatedProviders, type SimulatedProvider } from './simulatedDeliveries.js';
+
+const simulatedProviderSchema = z.enum(simulatedProviders);
 
 /** What the simulated provider's status endpoint says about one payment, in its own words. */
 export type ProviderTruth = Readonly<{
@@ -31,13 +33,13 @@ export type SimulatedWebhookRegistration = Readonly<{
 
 export type ProviderSimulator = Readonly<{
   url: string;
-  setTruth: (provider: ProviderName, ref: string, truth: ProviderTruth) => void;
+  setTruth: (provider: SimulatedProvider, ref: string, truth: ProviderTruth) => void;
   /** Status calls served, per provider, for tests and benchmarks (429s included). */
   calls: () => Readonly<Record<string, number>>;
   /** Calls answered 429 because they went over the rate limit, per provider. */
   throttled: () => Readonly<Record<string, number>>;
   /** Answers the provider's next `count` status calls with `status` (503, 500, 200 with junk…). */
-  failNext: (provider: ProviderName, count: number, status: number, body?: string) => void;
+  failNext: (provider: SimulatedProvider, count: number, status: number, body?: string) => void;
   webhookRegistrations: () => readonly SimulatedWebhookRegistration[];
   close: () => Promise<void>;
 }>;
@@ -60,7 +62,7 @@ export const startProviderSimulator = async ({
   rateLimitPerSecond?: number;
 }>): Promise<ProviderSimulator> => {
   const truths = new Map<string, ProviderTruth>();
-  const setTruth = (provider: ProviderName, ref: string, truth: ProviderTruth) => {
+  const setTruth = (provider: SimulatedProvider, ref: string, truth: ProviderTruth) => {
     truths.set(`${provider}/${ref}`, truth);
   };
   const callCounts: Record<string, number> = {};
@@ -265,7 +267,7 @@ export const startProviderSimulator = async ({
   app.put<{ Params: { provider: string; ref: string }; Body: unknown }>(
     '/_simulator/truths/:provider/:ref',
     (request, reply) => {
-      const provider = providerNameSchema.safeParse(request.params.provider);
+      const provider = simulatedProviderSchema.safeParse(request.params.provider);
       const truth = truthSchema.safeParse(request.body);
       if (!provider.success || !truth.success) {
         return reply.code(400).send({

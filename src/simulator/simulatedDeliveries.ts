@@ -1,12 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { kryptogoCanonicalJson } from '../adapters/providers/kryptogo/kryptogoCanonicalJson.js';
-import type { ProviderName } from '../domain/index.js';
 import type { SimulatorCredentials } from './simulatorCredentials.js';
 
 /** A delivery ready to POST to payrec: the route, the headers and the exact body. */
+/** The providers the simulator stands in for. */
+export const simulatedProviders = ['kraken-pay', 'kraken-embed', 'kryptogo', 'kkiapay'] as const;
+
+export type SimulatedProvider = (typeof simulatedProviders)[number];
+
 export type SimulatedDelivery = Readonly<{
-  provider: ProviderName;
+  provider: SimulatedProvider;
   ref: string;
   path: string;
   headers: Readonly<Record<string, string>>;

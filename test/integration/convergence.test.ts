@@ -7,10 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/adapters/logging/createLogger.js';
 import { loadConfig } from '../../src/config.js';
 import {
-  mapProviderStatus,
-  type PaymentStatus,
-  type ProviderName,
-} from '../../src/domain/index.js';
+  kkiapayStatuses,
+  krakenEmbedStatuses,
+  kryptogoStatuses,
+} from '../../src/adapters/providers/index.js';
+import { mapStatus, type PaymentStatus, type ProviderName } from '../../src/domain/index.js';
 import { createService } from '../../src/main.js';
 import { projectionsReady } from '../../src/projections/index.js';
 import {
@@ -115,7 +116,7 @@ describe(`convergence on the providers' truth (seed ${seed})`, () => {
             provider: 'kraken-embed',
             ref: embedRef,
             truth: quote,
-            expected: mapProviderStatus('kraken-embed', 'quote.status', quote) ?? 'pending',
+            expected: mapStatus(krakenEmbedStatuses['quote.status'], quote) ?? 'pending',
             deliveries: embed,
             forgeries:
               embed.length > 0 && chance(30)
@@ -152,7 +153,7 @@ describe(`convergence on the providers' truth (seed ${seed})`, () => {
             provider: 'kryptogo',
             ref: intentRef,
             truth: intent,
-            expected: mapProviderStatus('kryptogo', 'status', intent),
+            expected: mapStatus(kryptogoStatuses.status, intent),
             deliveries: callback,
             forgeries: [
               forgedDelivery(
@@ -180,7 +181,7 @@ describe(`convergence on the providers' truth (seed ${seed})`, () => {
             provider: 'kkiapay',
             ref: transactionRef,
             truth: transaction,
-            expected: mapProviderStatus('kkiapay', 'status', transaction),
+            expected: mapStatus(kkiapayStatuses.status, transaction),
             deliveries: hint,
             forgeries:
               hint.length > 0 && chance(30)
@@ -252,11 +253,16 @@ describe(`convergence on the providers' truth (seed ${seed})`, () => {
 
         // The poller: cycles until nothing is due now (the first takes everything registered).
         const caughtUp = async () => {
-          const head =
-            (await service.eventStore.readAll({ after: 0n, maxCount: 1_000_000 })).at(-1)
-              ?.globalPosition ?? 0n;
+          const { eventStore } = service;
           await waitFor(
-            () => (projectionsReady(service.projections.status(), head, 0) ? true : undefined),
+            async () =>
+              (await projectionsReady(
+                service.projections.status(),
+                (at) => eventStore.eventsAfter(at),
+                0,
+              ))
+                ? true
+                : undefined,
             30_000,
           );
         };

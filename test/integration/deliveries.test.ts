@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeliveryLog } from '../../src/adapters/readModels/deliveryLog.js';
+import { DeliveryLog } from '../../src/adapters/deliveryLog/deliveryLog.js';
 import { openReadModelDatabase } from '../../src/adapters/readModels/readModelDatabase.js';
 import type { Service } from '../../src/main.js';
 import { aKrakenEmbedEvent, signedKrakenEmbedDelivery } from '../support/webhookBuilders.js';

@@ -65,6 +65,7 @@ describe('the payment command handler on the embedded store', () => {
       readStream: (name) => store.readStream(name),
       readAll: (options) => store.readAll(options),
       subscribeToAll: (options) => store.subscribeToAll(options),
+      eventsAfter: (position) => store.eventsAfter(position),
       ping: () => store.ping(),
       close: () => store.close(),
       appendToStream: () =>

@@ -130,7 +130,7 @@ describe('the payments read model and its API', () => {
       const state = foldRecorded(upTo);
       if (state.status === 'unknown') throw new Error('a stored event makes the payment known');
       const expected = JSON.parse(
-        JSON.stringify(paymentView(state, Number(upTo.at(-1)?.revision))),
+        JSON.stringify(paymentView(state, Number(upTo.at(-1)?.revision), true)),
       ) as unknown;
       const answer = await get(`/payments/kraken-embed/Q-3?asOf=${event.recordedAt}`);
       expect(answer.json()).toEqual(expected);

@@ -589,7 +589,8 @@ describe('a provider that is not configured', () => {
       expect(response.statusCode).toBe(404);
       expect(response.json()).toEqual({
         code: 'PROVIDER_NOT_CONFIGURED',
-        reason: 'The kkiapay receiver is not configured: set its webhook secret (see the README).',
+        reason:
+          'The kkiapay receiver is not configured: set its webhook secret (docs/configuration.md).',
       });
       expect(await service.eventStore.readAll({ maxCount: 10 })).toEqual([]);
     } finally {

@@ -1,7 +1,11 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { krakenPayProvider, providerModules } from '../../src/adapters/providers/index.js';
+import { kkiapaySettings } from '../../src/adapters/providers/kkiapay/kkiapayProvider.js';
+import { krakenEmbedSettings } from '../../src/adapters/providers/krakenEmbed/krakenEmbedProvider.js';
+import { krakenPaySettings } from '../../src/adapters/providers/krakenPay/krakenPayProvider.js';
 import { loadConfig } from '../../src/config.js';
-import { ConfigInvalid } from '../../src/domain/index.js';
+import { ConfigInvalid } from '../../src/errors/index.js';
 import { Secret } from '../../src/secret.js';
 
 const failureOf = (env: Record<string, string>): ConfigInvalid => {
@@ -26,10 +30,40 @@ describe('loadConfig', () => {
     expect(config.reconcileCron).toBe('* * * * *');
     expect(config.apiToken).toBeNull();
     expect(config.fulfilment).toBeNull();
-    expect(config.providers.krakenPay.jwksUrl).toBe(
+    expect(config.storage).toEqual({
+      dataDir: './data',
+      events: './data/events.db',
+      service: './data/payrec.db',
+      readModels: './data/readmodels.db',
+    });
+    expect(config.providers.map((provider) => provider.name)).toEqual([
+      'kraken-pay',
+      'kraken-embed',
+      'kryptogo',
+      'kkiapay',
+    ]);
+    expect(krakenPaySettings.parse({}).jwksUrl).toBe(
       'https://www.kraken.com/.well-known/pay-callback-keys.json',
     );
-    expect(config.providers.krakenEmbed.apiUrl).toBe('https://nexus.kraken.com');
+    expect(krakenEmbedSettings.parse({}).apiUrl).toBe('https://nexus.kraken.com');
+    // Kraken Pay needs no secret; the others are off until theirs is set.
+    const verifiers = config.providers.map((provider) => provider.verifier({}) !== null);
+    expect(verifiers).toEqual([true, false, false, false]);
+  });
+
+  it('refuses a status API configured by halves, naming what is missing', () => {
+    const error = failureOf({ KRYPTOGO_API_KEY: 'studio-key-0123' });
+    expect(error.message).toContain('KRYPTOGO_CLIENT_ID');
+    expect(error.message).toContain('KRYPTOGO_ORIGIN');
+    expect(error.message).not.toContain('studio-key-0123');
+    expect(failureOf({ KKIAPAY_PUBLIC_KEY: 'pk' }).message).toContain('KKIAPAY_SECRET_KEY');
+    expect(failureOf({ KRAKEN_EMBED_API_KEY: 'k' }).message).toContain('KRAKEN_EMBED_API_SECRET');
+  });
+
+  it('refuses two provider modules with one name', () => {
+    expect(() => loadConfig({}, [...providerModules, krakenPayProvider])).toThrow(
+      /two provider modules are named "kraken-pay"/,
+    );
   });
 
   it('selects EventStoreDB when EVENTSTORE_CONNECTION_STRING is set', () => {
@@ -106,6 +140,11 @@ describe('Secret', () => {
   it('keeps configured secrets wrapped', () => {
     const config = loadConfig({ KKIAPAY_WEBHOOK_SECRET: 'kkiapay-hash-secret-0123' });
     expect(JSON.stringify(config)).not.toContain('kkiapay-hash-secret-0123');
-    expect(config.providers.kkiapay.webhookSecret?.reveal()).toBe('kkiapay-hash-secret-0123');
+    expect(inspect(config, { depth: 10 })).not.toContain('kkiapay-hash-secret-0123');
+    expect(
+      kkiapaySettings
+        .parse({ KKIAPAY_WEBHOOK_SECRET: 'kkiapay-hash-secret-0123' })
+        .webhookSecret?.reveal(),
+    ).toBe('kkiapay-hash-secret-0123');
   });
 });

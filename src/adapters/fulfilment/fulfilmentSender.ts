@@ -1,15 +1,7 @@
 import { Webhook } from 'standardwebhooks';
+import type { FulfilmentSender } from '../../domain/ports/index.js';
 import type { Secret } from '../../secret.js';
 import { fetchFailure } from '../shared/fetchFailure.js';
-
-/** One notification: its idempotency key and the exact body every attempt sends. */
-export type FulfilmentMessage = Readonly<{ id: string; body: string }>;
-
-export type SendOutcome =
-  | Readonly<{ kind: 'delivered'; responseStatus: number }>
-  | Readonly<{ kind: 'failed'; reason: string }>;
-
-export type FulfilmentSender = (message: FulfilmentMessage, at: Date) => Promise<SendOutcome>;
 
 export type FulfilmentSenderOptions = Readonly<{
   url: string;

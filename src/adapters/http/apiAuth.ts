@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { RequestRejected } from '../../domain/index.js';
+import { RequestRejected } from '../../errors/index.js';
 import type { Secret } from '../../secret.js';
 import { constantTimeEqual } from '../providers/shared/constantTimeEqual.js';
 

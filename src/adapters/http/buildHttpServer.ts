@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { RequestRejected } from '../../errors/index.js';
 import { toErrorAnswer } from './httpErrors.js';
 
 /** One check behind `/readyz`. */
@@ -34,12 +35,12 @@ export const buildHttpServer = ({
     return reply.code(answer.status).send({ code: answer.code, reason: answer.reason });
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({
-      code: 'ROUTE_NOT_FOUND',
-      reason: `No route ${request.method} ${request.url.split('?')[0] ?? ''}.`,
-    }),
-  );
+  app.setNotFoundHandler((request) => {
+    throw new RequestRejected(
+      'ROUTE_NOT_FOUND',
+      `No route ${request.method} ${request.url.split('?')[0] ?? ''}.`,
+    );
+  });
 
   app.get('/healthz', () => ({ status: 'ok' }));
 

@@ -2,16 +2,18 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { documentPage } from './documentPage.js';
 import { parseQuery } from './parseRequest.js';
-import { providerNameSchema } from '../../domain/index.js';
+import type { ProviderName } from '../../domain/index.js';
+import type { ReadModelQueries } from '../../domain/ports/index.js';
 import { discrepanciesProjection } from '../../projections/index.js';
-import type { SqliteReadModelStore } from '../readModels/sqliteReadModelStore.js';
+import { knownProvider, providerList } from './knownProvider.js';
 
-const listSchema = z.strictObject({
-  status: z.enum(['open', 'resolved']).default('open'),
-  provider: providerNameSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(400).optional(),
-});
+const listSchemaFor = (providers: readonly ProviderName[]) =>
+  z.strictObject({
+    status: z.enum(['open', 'resolved']).default('open'),
+    provider: knownProvider(providers).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().max(400).optional(),
+  });
 
 /**
  * `GET /discrepancies?status=open|resolved&provider=&limit=&cursor=` (added by payrec): what
@@ -22,17 +24,20 @@ export const registerDiscrepancyRoutes = (
   app: FastifyInstance,
   {
     readModels,
+    providers,
     auth,
   }: Readonly<{
-    readModels: SqliteReadModelStore;
+    readModels: ReadModelQueries;
+    providers: readonly ProviderName[];
     auth: (request: FastifyRequest) => Promise<void>;
   }>,
 ): void => {
+  const listSchema = listSchemaFor(providers);
   app.get('/discrepancies', { onRequest: auth }, (request) => {
     const { status, provider, limit, cursor } = parseQuery(
       listSchema,
       request.query,
-      'status is open or resolved; provider one of kraken-pay, kraken-embed, kryptogo, kkiapay; limit 1 to 500.',
+      `status is open or resolved; provider one of ${providerList(providers)}; limit 1 to 500.`,
     );
     return documentPage(
       readModels,

@@ -1,6 +1,6 @@
-import { RequestRejected } from '../../domain/index.js';
-import type { ListedDocument, SqliteReadModelStore } from '../readModels/sqliteReadModelStore.js';
-import { decodeKeysetCursor, encodeKeysetCursor } from './keysetCursor.js';
+import { RequestRejected } from '../../errors/index.js';
+import type { ListedDocument, ReadModelQueries } from '../../domain/ports/index.js';
+import { decodeCursor, encodeCursor } from '../shared/cursorCodec.js';
 
 export type DocumentPageQuery = Readonly<{
   limit: number;
@@ -15,15 +15,16 @@ export type DocumentPageQuery = Readonly<{
  * the cursor opaque and `null` on the last page. A cursor this API did not issue is a `400`.
  */
 export const documentPage = <Item>(
-  readModels: SqliteReadModelStore,
+  readModels: ReadModelQueries,
   projection: string,
   { limit, cursor, status, provider, updatedSince }: DocumentPageQuery,
   toItems: (row: ListedDocument) => Item[],
 ): Readonly<{ items: Item[]; nextCursor: string | null }> => {
-  const after = cursor === undefined ? undefined : decodeKeysetCursor(cursor);
-  if (after === null) {
+  const position = cursor === undefined ? undefined : decodeCursor(cursor, ['string', 'string']);
+  if (position === null) {
     throw new RequestRejected('INVALID_QUERY', 'The cursor is not one this API issued.');
   }
+  const after = position === undefined ? undefined : { updatedAt: position[0], id: position[1] };
   const rows = readModels.list(projection, {
     limit: limit + 1,
     ...(status === undefined ? {} : { status }),
@@ -36,8 +37,6 @@ export const documentPage = <Item>(
   return {
     items: page.flatMap(toItems),
     nextCursor:
-      rows.length > limit && last !== undefined
-        ? encodeKeysetCursor({ updatedAt: last.updatedAt, id: last.id })
-        : null,
+      rows.length > limit && last !== undefined ? encodeCursor([last.updatedAt, last.id]) : null,
   };
 };

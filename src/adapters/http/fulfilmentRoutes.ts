@@ -2,28 +2,31 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { documentPage } from './documentPage.js';
 import { parseQuery } from './parseRequest.js';
-import { RequestRejected, paymentRefSchema, providerNameSchema } from '../../domain/index.js';
-import type { Clock } from '../../domain/ports/index.js';
+import { paymentKey, paymentRefSchema, type ProviderName } from '../../domain/index.js';
+import { RequestRejected } from '../../errors/index.js';
+import type { Clock, ReadModelQueries } from '../../domain/ports/index.js';
 import { fulfilmentMessageId, type PaymentCommandHandler } from '../../application/index.js';
 import {
   fulfilmentsProjection,
   paymentStateFromDocument,
-  paymentsProjection,
+  paymentsProjectionName,
 } from '../../projections/index.js';
-import type { SqliteReadModelStore } from '../readModels/sqliteReadModelStore.js';
+import { knownProvider, providerList } from './knownProvider.js';
 
-const listSchema = z.strictObject({
-  status: z.enum(['requested', 'delivered', 'exhausted']).optional(),
-  provider: providerNameSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(400).optional(),
-});
+const listSchemaFor = (providers: readonly ProviderName[]) =>
+  z.strictObject({
+    status: z.enum(['requested', 'delivered', 'exhausted']).optional(),
+    provider: knownProvider(providers).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().max(400).optional(),
+  });
 
-const redriveSchema = z.strictObject({
-  provider: providerNameSchema,
-  ref: paymentRefSchema,
-  webhookId: z.string().regex(/^msg_[A-Za-z0-9_-]{22}$/),
-});
+const redriveSchemaFor = (providers: readonly ProviderName[]) =>
+  z.strictObject({
+    provider: knownProvider(providers),
+    ref: paymentRefSchema,
+    webhookId: z.string().regex(/^msg_[A-Za-z0-9_-]{22}$/),
+  });
 
 /**
  * `GET /fulfilments?status=&provider=&limit=&cursor=`: fulfilment notifications and where they
@@ -34,21 +37,25 @@ export const registerFulfilmentRoutes = (
   app: FastifyInstance,
   {
     readModels,
+    providers,
     handlePaymentCommand,
     clock,
     auth,
   }: Readonly<{
-    readModels: SqliteReadModelStore;
+    readModels: ReadModelQueries;
+    providers: readonly ProviderName[];
     handlePaymentCommand: PaymentCommandHandler;
     clock: Clock;
     auth: (request: FastifyRequest) => Promise<void>;
   }>,
 ): void => {
+  const listSchema = listSchemaFor(providers);
+  const redriveSchema = redriveSchemaFor(providers);
   app.get('/fulfilments', { onRequest: auth }, (request) => {
     const { status, provider, limit, cursor } = parseQuery(
       listSchema,
       request.query,
-      'status is requested, delivered or exhausted; provider one of kraken-pay, kraken-embed, kryptogo, kkiapay; limit 1 to 500.',
+      `status is requested, delivered or exhausted; provider one of ${providerList(providers)}; limit 1 to 500.`,
     );
     return documentPage(
       readModels,
@@ -73,7 +80,7 @@ export const registerFulfilmentRoutes = (
       const { provider, ref, webhookId } = parsed.data;
       const payment = { provider, ref };
       const state = paymentStateFromDocument(
-        readModels.get(paymentsProjection.name, `${provider}/${ref}`),
+        readModels.get(paymentsProjectionName, paymentKey(payment)),
       );
       const fulfilment =
         state.status === 'unknown'
@@ -82,20 +89,20 @@ export const registerFulfilmentRoutes = (
               (candidate) => fulfilmentMessageId(payment, candidate.key) === webhookId,
             );
       if (fulfilment === undefined) {
-        return reply.code(404).send({
-          code: 'NOT_FOUND',
-          reason: `No fulfilment ${webhookId} for ${provider} payment "${ref}".`,
-        });
+        throw new RequestRejected(
+          'NOT_FOUND',
+          `No fulfilment ${webhookId} for ${provider} payment "${ref}".`,
+        );
       }
       const { appended } = await handlePaymentCommand({
         type: 'RedriveFulfilment',
         data: { payment, key: fulfilment.key, at: clock.now().toISOString(), source: 'api' },
       });
       if (appended.length === 0) {
-        return reply.code(409).send({
-          code: 'NOT_EXHAUSTED',
-          reason: `Fulfilment ${webhookId} is not exhausted (it is delivered or already being retried); nothing to re-drive.`,
-        });
+        throw new RequestRejected(
+          'NOT_EXHAUSTED',
+          `Fulfilment ${webhookId} is not exhausted (it is delivered or already being retried); nothing to re-drive.`,
+        );
       }
       return reply.code(202).send({ id: webhookId, status: 'requested' });
     },

@@ -1,14 +1,17 @@
 import { PayrecError } from '../../domain/index.js';
+import type { ErrorCode } from '../../errors/index.js';
 
-/** What a rejected request is answered with (INTERFACE.md: `{code, reason}`). */
-export type ErrorAnswer = Readonly<{ status: number; code: string; reason: string }>;
+/** What a rejected request is answered with (`{code, reason}`, and its status). */
+export type ErrorAnswer = Readonly<{ status: number; code: ErrorCode; reason: string }>;
 
 /**
- * The one table from error codes to HTTP statuses. Domain codes never carry a status
- * themselves (STYLE.md §5); anything not listed is a 500 with a generic reason.
+ * The one table from error codes to HTTP statuses. Codes never carry a status themselves
+ * (STYLE.md §5). It is declared over every code payrec has, so a new code without a status here
+ * fails the type-check instead of becoming a 500.
  */
-const statusByCode: Readonly<Record<string, number>> = {
+const statusByCode: Readonly<Record<ErrorCode, number>> = {
   CONFIG_INVALID: 500,
+  INTERNAL_ERROR: 500,
   EVENT_STORE_FAILED: 503,
   EVENT_STORE_CLOSED: 503,
   PROVIDER_UNAVAILABLE: 502,
@@ -32,39 +35,43 @@ const statusByCode: Readonly<Record<string, number>> = {
   INVALID_QUERY: 400,
   INVALID_BODY: 400,
   RATE_LIMITED: 429,
+  ROUTE_NOT_FOUND: 404,
+  BODY_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYMENT_NOT_FOUND: 404,
+  PAYMENT_CONFLICT: 409,
+  NOT_FOUND: 404,
+  NOT_EXHAUSTED: 409,
 };
 
 /** Reasons for 5xx codes that are safe to show (the error's own message stays in the log). */
-const publicReasons: Readonly<Record<string, string>> = {
+const publicReasons: Readonly<Partial<Record<ErrorCode, string>>> = {
   KEYS_UNAVAILABLE: 'The provider key set could not be fetched; retry the delivery later.',
 };
 
 /** Fastify's own errors for the limits checked before any handler runs. */
-const fastifyErrors: Readonly<Record<string, ErrorAnswer>> = {
+const fastifyErrors: Readonly<Record<string, Readonly<{ code: ErrorCode; reason: string }>>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: {
-    status: 413,
     code: 'BODY_TOO_LARGE',
     reason: 'The request body is larger than this route accepts.',
   },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
-    status: 415,
     code: 'UNSUPPORTED_MEDIA_TYPE',
     reason: 'This route does not accept that Content-Type.',
   },
   FST_ERR_CTP_EMPTY_JSON_BODY: {
-    status: 400,
     code: 'MALFORMED_BODY',
     reason: 'The body is empty but the Content-Type says JSON.',
   },
-  FST_ERR_CTP_INVALID_JSON_BODY: {
-    status: 400,
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'MALFORMED_BODY', reason: 'The body is not valid JSON.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
     code: 'MALFORMED_BODY',
-    reason: 'The body is not valid JSON.',
+    reason: 'The Content-Length does not match the body.',
   },
 };
 
 const internal: ErrorAnswer = {
-  status: 500,
+  status: statusByCode.INTERNAL_ERROR,
   code: 'INTERNAL_ERROR',
   reason: 'payrec could not handle the request; the details are in its log.',
 };
@@ -74,11 +81,13 @@ const hasCode = (error: unknown): error is { code: string } =>
   error !== null &&
   typeof (error as { code?: unknown }).code === 'string';
 
+const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(statusByCode, code);
+
 /** Maps any thrown value to the answer the client gets. Never echoes input or secrets. */
 export const toErrorAnswer = (error: unknown): ErrorAnswer => {
   if (error instanceof PayrecError) {
+    if (!isErrorCode(error.code)) return internal;
     const status = statusByCode[error.code];
-    if (status === undefined) return internal;
     if (status < 500) return { status, code: error.code, reason: error.message };
     return {
       status,
@@ -88,14 +97,7 @@ export const toErrorAnswer = (error: unknown): ErrorAnswer => {
   }
   if (hasCode(error)) {
     const known = fastifyErrors[error.code];
-    if (known) return known;
-    if (error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
-      return {
-        status: 400,
-        code: 'MALFORMED_BODY',
-        reason: 'The Content-Length does not match the body.',
-      };
-    }
+    if (known) return { status: statusByCode[known.code], ...known };
   }
   return internal;
 };

@@ -3,7 +3,7 @@ export type { HttpServerOptions, ReadinessCheck } from './buildHttpServer.js';
 export { toErrorAnswer } from './httpErrors.js';
 export type { ErrorAnswer } from './httpErrors.js';
 export { registerWebhookRoutes } from './webhookRoutes.js';
-export type { WebhookRoutesOptions, WebhookVerifier } from './webhookRoutes.js';
+export type { WebhookRoutesOptions, WebhookReceiver } from './webhookRoutes.js';
 export { registerDeliveryRoutes } from './deliveryRoutes.js';
 export { createApiAuth } from './apiAuth.js';
 export { createRejectionLimiter } from './rejectionLimiter.js';

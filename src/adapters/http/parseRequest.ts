@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { RequestRejected } from '../../domain/index.js';
+import { RequestRejected } from '../../errors/index.js';
 import { failingFields } from '../shared/failingFields.js';
 
 const parsePart =

@@ -9,49 +9,72 @@ import {
   type PaymentCommandHandler,
 } from '../../application/index.js';
 import {
-  RequestRejected,
   compareRegistration,
-  paymentIdSchema,
+  paymentKey,
+  paymentRefSchema,
   paymentStreamName,
   type PaymentId,
   type PaymentState,
+  type ProviderName,
 } from '../../domain/index.js';
-import type { Clock, EventStore, RecordedEvent } from '../../domain/ports/index.js';
-import type { SqliteReadModelStore } from '../readModels/sqliteReadModelStore.js';
+import { RequestRejected } from '../../errors/index.js';
+import type {
+  Clock,
+  EventStore,
+  ReadModelQueries,
+  RecordedEvent,
+} from '../../domain/ports/index.js';
+import { knownProvider, providerList } from './knownProvider.js';
 import {
   paymentStateFromDocument,
   paymentView,
-  paymentsProjection,
+  paymentsProjectionName,
+  storedPayment,
+  type HasStatusEndpoint,
 } from '../../projections/index.js';
 
 export type PaymentRoutesOptions = Readonly<{
   eventStore: EventStore;
   handlePaymentCommand: PaymentCommandHandler;
   clock: Clock;
-  readModels: SqliteReadModelStore;
+  readModels: ReadModelQueries;
+  /** The providers the service has modules for. */
+  providers: readonly ProviderName[];
+  /** Whether a provider has a status endpoint (when the poller next asks depends on it). */
+  hasStatusEndpoint: HasStatusEndpoint;
   auth: (request: FastifyRequest) => Promise<void>;
 }>;
 
 const asOfSchema = z.strictObject({ asOf: z.iso.datetime({ offset: true }).optional() });
 
-const listSchema = z.strictObject({
-  status: z.enum(['pending', 'success', 'failed', 'expired', 'cancelled', 'refunded']).optional(),
-  provider: z.enum(['kraken-pay', 'kraken-embed', 'kryptogo', 'kkiapay']).optional(),
-  updatedSince: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(400).optional(),
-});
+const listSchemaFor = (providers: readonly ProviderName[]) =>
+  z.strictObject({
+    status: z.enum(['pending', 'success', 'failed', 'expired', 'cancelled', 'refunded']).optional(),
+    provider: knownProvider(providers).optional(),
+    updatedSince: z.iso.datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().max(400).optional(),
+  });
 
-const paymentIdFrom = (params: unknown): PaymentId => {
-  const parsed = paymentIdSchema.safeParse(params);
-  if (!parsed.success) {
-    throw new RequestRejected(
-      'INVALID_QUERY',
-      'The provider must be one of kraken-pay, kraken-embed, kryptogo, kkiapay, and the ref 1 to 256 printable characters.',
-    );
-  }
-  return parsed.data;
+const paymentIdReader = (providers: readonly ProviderName[]) => {
+  const schema = z.object({ provider: knownProvider(providers), ref: paymentRefSchema });
+  return (params: unknown): PaymentId => {
+    const parsed = schema.safeParse(params);
+    if (!parsed.success) {
+      throw new RequestRejected(
+        'INVALID_QUERY',
+        `The provider must be one of ${providerList(providers)}, and the ref 1 to 256 printable characters.`,
+      );
+    }
+    return parsed.data;
+  };
 };
+
+const notFound = (id: PaymentId, asOf?: string) =>
+  new RequestRejected(
+    'PAYMENT_NOT_FOUND',
+    `payrec knows no ${id.provider} payment "${id.ref}"${asOf ? ` as of ${asOf}` : ''}.`,
+  );
 
 /** Where an event came from, for the audit trail. */
 const sourceOf = (event: RecordedEvent): string => {
@@ -70,8 +93,19 @@ const sourceOf = (event: RecordedEvent): string => {
  */
 export const registerPaymentRoutes = (
   app: FastifyInstance,
-  { eventStore, readModels, auth, handlePaymentCommand, clock }: PaymentRoutesOptions,
+  {
+    eventStore,
+    readModels,
+    providers,
+    hasStatusEndpoint,
+    auth,
+    handlePaymentCommand,
+    clock,
+  }: PaymentRoutesOptions,
 ): void => {
+  const listSchema = listSchemaFor(providers);
+  const paymentIdFrom = paymentIdReader(providers);
+  const registeredProvider = knownProvider(providers);
   // POST /payments: register an expected payment; 201 new, 200 the identical one exists, 409 a
   // different one exists (INTERFACE.md).
   app.post('/payments', { onRequest: auth }, async (request, reply) => {
@@ -81,22 +115,28 @@ export const registerPaymentRoutes = (
       'send {provider, ref, amount?, currency?, orderId?, expiresAt?} with amount an integer in minor units and currency its ISO 4217 code.',
     );
     const { provider, ref } = registration;
+    if (!registeredProvider.safeParse(provider).success) {
+      throw new RequestRejected(
+        'INVALID_BODY',
+        `provider must be one of ${providerList(providers)}.`,
+      );
+    }
     const command = registerPaymentCommand(registration, clock.now(), 'api');
     const handled = await handlePaymentCommand(command);
     const comparison = compareRegistration(handled.before, command);
     if (comparison === 'conflicting') {
-      return reply.code(409).send({
-        code: 'PAYMENT_CONFLICT',
-        reason: `A different expectation is already registered for ${provider} payment "${ref}"; it is not changed.`,
-      });
+      throw new RequestRejected(
+        'PAYMENT_CONFLICT',
+        `A different expectation is already registered for ${provider} payment "${ref}"; it is not changed.`,
+      );
     }
     if (handled.after.status === 'unknown') throw new Error('a registered payment is known');
     return reply
       .code(comparison === 'new' ? 201 : 200)
-      .send(paymentView(handled.after, handled.version));
+      .send(paymentView(handled.after, handled.version, hasStatusEndpoint(provider)));
   });
 
-  app.get('/payments/:provider/:ref', { onRequest: auth }, async (request, reply) => {
+  app.get('/payments/:provider/:ref', { onRequest: auth }, async (request) => {
     const id = paymentIdFrom(request.params);
     const query = asOfSchema.safeParse(request.query);
     if (!query.success) {
@@ -108,9 +148,9 @@ export const registerPaymentRoutes = (
     let state: PaymentState;
     let version: number;
     if (query.data.asOf === undefined) {
-      const document = readModels.get(paymentsProjection.name, `${id.provider}/${id.ref}`);
+      const document = storedPayment(readModels.get(paymentsProjectionName, paymentKey(id)));
       state = paymentStateFromDocument(document);
-      version = document === null ? -1 : (document['version'] as number);
+      version = document === null ? -1 : document.version;
     } else {
       const instant = Date.parse(query.data.asOf);
       const recorded = await eventStore.readStream(paymentStreamName(id));
@@ -119,24 +159,19 @@ export const registerPaymentRoutes = (
       state = foldRecorded(known);
       version = Number(known.at(-1)?.revision ?? -1);
     }
-    if (state.status === 'unknown') {
-      return reply.code(404).send({
-        code: 'PAYMENT_NOT_FOUND',
-        reason: `payrec knows no ${id.provider} payment "${id.ref}"${query.data.asOf ? ` as of ${query.data.asOf}` : ''}.`,
-      });
-    }
-    return paymentView(state, version);
+    if (state.status === 'unknown') throw notFound(id, query.data.asOf);
+    return paymentView(state, version, hasStatusEndpoint(id.provider));
   });
 
   app.get('/payments', { onRequest: auth }, (request) => {
     const { status, provider, updatedSince, limit, cursor } = parseQuery(
       listSchema,
       request.query,
-      'status is one of the six statuses, provider one of the four providers, updatedSince an ISO-8601 instant, limit 1 to 500.',
+      `status is one of the six statuses, provider one of ${providerList(providers)}, updatedSince an ISO-8601 instant, limit 1 to 500.`,
     );
     return documentPage(
       readModels,
-      paymentsProjection.name,
+      paymentsProjectionName,
       {
         limit,
         cursor,
@@ -145,23 +180,19 @@ export const registerPaymentRoutes = (
         updatedSince: updatedSince === undefined ? undefined : new Date(updatedSince).toISOString(),
       },
       (row) => {
-        const state = paymentStateFromDocument(row.document);
-        return state.status === 'unknown'
+        const document = storedPayment(row.document);
+        const state = paymentStateFromDocument(document);
+        return state.status === 'unknown' || document === null
           ? []
-          : [paymentView(state, row.document['version'] as number)];
+          : [paymentView(state, document.version, hasStatusEndpoint(state.payment.provider))];
       },
     );
   });
 
-  app.get('/payments/:provider/:ref/events', { onRequest: auth }, async (request, reply) => {
+  app.get('/payments/:provider/:ref/events', { onRequest: auth }, async (request) => {
     const id = paymentIdFrom(request.params);
     const events = await eventStore.readStream(paymentStreamName(id));
-    if (events.length === 0) {
-      return reply.code(404).send({
-        code: 'PAYMENT_NOT_FOUND',
-        reason: `payrec knows no ${id.provider} payment "${id.ref}".`,
-      });
-    }
+    if (events.length === 0) throw notFound(id);
     return {
       events: events.map((event) => ({
         type: event.type,

@@ -1,5 +1,5 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { RequestRejected } from '../../domain/index.js';
+import { RequestRejected } from '../../errors/index.js';
 
 export type RejectionLimiterOptions = Readonly<{
   /** Rejected deliveries one source may send to one route per window. Default 60. */

@@ -1,19 +1,26 @@
 import type { FastifyInstance } from 'fastify';
-import type { DeliveryRecorder, VerifiedDelivery } from '../../application/index.js';
-import { WebhookRejected, type ProviderName } from '../../domain/index.js';
-import type { Clock } from '../../domain/ports/index.js';
-import type { WebhookRequest } from '../providers/shared/webhookRequest.js';
-import type { DeliveryLog, DeliveryLogEntry } from '../readModels/deliveryLog.js';
+import type { DeliveryRecorder } from '../../application/index.js';
+import { paymentKey, type ProviderName } from '../../domain/index.js';
+import { WebhookRejected } from '../../errors/index.js';
+import type { Clock, JsonObject } from '../../domain/ports/index.js';
+import type { WebhookVerifier } from '../providers/index.js';
+import type { DeliveryLog, DeliveryLogEntry } from '../deliveryLog/deliveryLog.js';
 import { toErrorAnswer } from './httpErrors.js';
 import type { RejectionLimiter } from './rejectionLimiter.js';
 
-export type WebhookVerifier = (
-  request: WebhookRequest,
-) => VerifiedDelivery | Promise<VerifiedDelivery>;
+/** One provider's receiver: what its route takes, how it verifies, how it acknowledges. */
+export type WebhookReceiver = Readonly<{
+  provider: ProviderName;
+  /** The media types its route accepts; anything else is a 415. */
+  mediaTypes: readonly string[];
+  acknowledgement: JsonObject;
+  /** `null` when the provider is not configured: its route answers 404. */
+  verify: WebhookVerifier | null;
+}>;
 
 export type WebhookRoutesOptions = Readonly<{
-  /** The configured providers; a provider without a verifier answers 404 on its route. */
-  verifiers: Readonly<Partial<Record<ProviderName, WebhookVerifier>>>;
+  /** One receiver per provider module, configured or not. */
+  receivers: readonly WebhookReceiver[];
   recordDelivery: DeliveryRecorder;
   deliveryLog: DeliveryLog;
   /** Told of every delivery as it is logged (metrics). */
@@ -24,19 +31,8 @@ export type WebhookRoutesOptions = Readonly<{
   bodyLimit?: number;
 }>;
 
-/** Media types each route takes (INTERFACE.md, "Webhook receivers"); anything else is a 415. */
-const mediaTypes: Readonly<Record<ProviderName, readonly string[]>> = {
-  'kraken-pay': ['text/plain', 'application/jwt', 'application/json'],
-  'kraken-embed': ['application/json'],
-  kryptogo: ['application/json'],
-  kkiapay: ['application/json'],
-};
-
-const acknowledgement = (provider: ProviderName) =>
-  provider === 'kraken-pay' ? { code: 'Success' } : { received: true };
-
 /**
- * Registers `POST /webhooks/{provider}` for the four providers. Each route checks size and media
+ * Registers `POST /webhooks/{provider}` for each provider module. Each route checks size and media
  * type first (Fastify, before the handler runs), keeps the body as the exact raw bytes, verifies
  * them, and answers `200` only once the delivery's events are durable. A rejection writes
  * nothing and leaves as `{code, reason}` through the server's error handler.
@@ -44,7 +40,7 @@ const acknowledgement = (provider: ProviderName) =>
 export const registerWebhookRoutes = async (
   app: FastifyInstance,
   {
-    verifiers,
+    receivers,
     recordDelivery,
     deliveryLog,
     observe,
@@ -57,7 +53,7 @@ export const registerWebhookRoutes = async (
     deliveryLog.record(entry);
     observe?.(entry);
   };
-  for (const provider of Object.keys(mediaTypes) as ProviderName[]) {
+  for (const { provider, mediaTypes, acknowledgement, verify } of receivers) {
     const route = `/webhooks/${provider}`;
     await app.register((scope, _options, done) => {
       // A source that keeps sending rejected deliveries is refused before its bytes are verified.
@@ -84,18 +80,17 @@ export const registerWebhookRoutes = async (
       });
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser(
-        [...mediaTypes[provider]],
+        [...mediaTypes],
         { parseAs: 'buffer', bodyLimit },
         (_request, body, parsed) => {
           parsed(null, body);
         },
       );
       scope.post(route, async (request, reply) => {
-        const verify = verifiers[provider];
-        if (verify === undefined) {
+        if (verify === null) {
           throw new WebhookRejected(
             'PROVIDER_NOT_CONFIGURED',
-            `The ${provider} receiver is not configured: set its webhook secret (see the README).`,
+            `The ${provider} receiver is not configured: set its webhook secret (docs/configuration.md).`,
           );
         }
         const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -113,7 +108,7 @@ export const registerWebhookRoutes = async (
           code: null,
           size: rawBody.length,
           sourceAddress: request.ip,
-          payments: delivery.reports.map(({ payment }) => `${payment.provider}/${payment.ref}`),
+          payments: delivery.reports.map(({ payment }) => paymentKey(payment)),
         });
         request.log.info(
           {
@@ -124,7 +119,7 @@ export const registerWebhookRoutes = async (
           },
           'delivery accepted',
         );
-        return reply.code(200).send(acknowledgement(provider));
+        return reply.code(200).send(acknowledgement);
       });
       done();
     });

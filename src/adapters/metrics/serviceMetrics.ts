@@ -4,8 +4,8 @@ import type { ProjectionStatus } from '../../projections/index.js';
 export type ServiceMetricsOptions = Readonly<{
   /** The projections' last reported status, read on every scrape. */
   projections: () => readonly ProjectionStatus[];
-  /** The newest position of the event log, when the store can tell (the embedded store can). */
-  headPosition?: () => bigint;
+  /** How many events the log holds after a position, when the store can tell (event store port). */
+  eventsAfter: (position: bigint) => Promise<number | null>;
   /** Payments whose status check is due now (from the read model's index). */
   paymentsDue?: () => number;
   /** Payments still pending, per provider. */
@@ -19,7 +19,7 @@ export type ServiceMetricsOptions = Readonly<{
  */
 export const createServiceMetrics = ({
   projections,
-  headPosition,
+  eventsAfter,
   paymentsDue,
   paymentsOpen,
 }: ServiceMetricsOptions) => {
@@ -51,20 +51,18 @@ export const createServiceMetrics = ({
         this.set({ projection: status.name }, status.running ? 1 : 0);
     },
   });
-  if (headPosition) {
-    new Gauge({
-      name: 'payrec_projection_lag_events',
-      help: 'How many log positions each projection is behind the head of the event log.',
-      labelNames: ['projection'] as const,
-      registers: [registry],
-      collect() {
-        const head = headPosition();
-        for (const status of projections()) {
-          this.set({ projection: status.name }, Math.max(0, Number(head - status.position)));
-        }
-      },
-    });
-  }
+  new Gauge({
+    name: 'payrec_projection_lag_events',
+    help: 'How many events each projection is behind the head of the event log (absent when the store cannot tell).',
+    labelNames: ['projection'] as const,
+    registers: [registry],
+    async collect() {
+      for (const status of projections()) {
+        const behind = await eventsAfter(status.position);
+        if (behind !== null) this.set({ projection: status.name }, behind);
+      }
+    },
+  });
   const fulfilmentAttempts = new Counter({
     name: 'payrec_fulfilment_attempts_total',
     help: 'Fulfilment notification attempts by outcome (delivered: a 2xx; failed: anything else).',

@@ -1,10 +1,10 @@
 import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ProjectionStatus } from '../../projections/index.js';
+import { startWorker } from '../shared/startWorker.js';
 import type { ProjectionWorkerData, ProjectionWorkerMessage } from './projectionWorker.js';
 
-const fromSources = import.meta.url.endsWith('.ts');
-const workerUrl = new URL(`./projectionWorker${fromSources ? '.ts' : '.js'}`, import.meta.url);
+const workerModule = new URL('./projectionWorker', import.meta.url);
 
 export type ProjectionThreadOptions = ProjectionWorkerData &
   Readonly<{
@@ -16,8 +16,7 @@ export type ProjectionThreadOptions = ProjectionWorkerData &
 /**
  * Runs the projections of the embedded store on a worker thread (see `projectionWorker.ts`).
  * `status()` is what the thread last reported; a thread that dies is restarted, and shows as not
- * running until it reports again. Run from the TypeScript sources, the worker is started through
- * tsx's loader, as the SQLite writer thread is.
+ * running until it reports again.
  */
 export const startProjectionThread = ({
   onError,
@@ -29,12 +28,7 @@ export const startProjectionThread = ({
   let stopping = false;
 
   const start = () => {
-    worker = fromSources
-      ? new Worker(
-          `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); });`,
-          { eval: true, workerData: data },
-        )
-      : new Worker(workerUrl, { workerData: data });
+    worker = startWorker(workerModule, data);
     worker.on('message', (message: ProjectionWorkerMessage) => {
       if (message.type === 'status') {
         statuses = message.statuses.map((status) => ({

@@ -6,7 +6,7 @@
  * loop stops to checkpoint.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { allProjections, createProjectionRunner } from '../../projections/index.js';
+import { createProjectionRunner, createProjections } from '../../projections/index.js';
 import { openSqliteEventStore } from '../eventStore/sqlite/sqliteEventStore.js';
 import { openReadModelDatabase } from '../readModels/readModelDatabase.js';
 import { createSqliteReadModelStore } from '../readModels/sqliteReadModelStore.js';
@@ -22,6 +22,8 @@ export type ProjectionWorkerData = Readonly<{
    * the event loop is opened with `backfilledElsewhere`.
    */
   serviceDatabasePath?: string;
+  /** The providers that have a status endpoint (the payments projection schedules checks). */
+  providersWithStatusEndpoint: readonly string[];
 }>;
 export type ProjectionWorkerMessage =
   | Readonly<{
@@ -38,8 +40,13 @@ export type ProjectionWorkerMessage =
 
 const port = parentPort;
 if (port === null) throw new Error('projectionWorker must run as a worker thread');
-const { eventStorePath, readModelPath, pollIntervalMs, serviceDatabasePath } =
-  workerData as ProjectionWorkerData;
+const {
+  eventStorePath,
+  readModelPath,
+  pollIntervalMs,
+  serviceDatabasePath,
+  providersWithStatusEndpoint,
+} = workerData as ProjectionWorkerData;
 
 /** How often this thread copies the WALs of the event log and of the service database. */
 const backfillIntervalMs = 200;
@@ -61,7 +68,7 @@ const db = openReadModelDatabase(readModelPath);
 const runner = createProjectionRunner({
   eventStore,
   readModels: createSqliteReadModelStore(db),
-  projections: allProjections,
+  projections: createProjections((provider) => providersWithStatusEndpoint.includes(provider)),
 });
 
 const report = () => {

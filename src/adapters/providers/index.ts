@@ -1,20 +1,52 @@
+import { kkiapayProvider } from './kkiapay/kkiapayProvider.js';
+import { krakenEmbedProvider } from './krakenEmbed/krakenEmbedProvider.js';
+import { krakenPayProvider } from './krakenPay/krakenPayProvider.js';
+import { kryptogoProvider } from './kryptogo/kryptogoProvider.js';
+import type { ProviderModule } from './providerModule.js';
+
+/**
+ * The providers payrec receives and reconciles. Each is one folder beside this file that exports
+ * one `ProviderModule`; the webhook routes, the status clients, the configuration and the
+ * command line loop over this list. Adding a provider is one folder and one line here.
+ */
+export const providerModules: readonly ProviderModule[] = [
+  krakenPayProvider,
+  krakenEmbedProvider,
+  kryptogoProvider,
+  kkiapayProvider,
+];
+
+export { defineProvider } from './providerModule.js';
+export type {
+  ProviderModule,
+  ProviderSpec,
+  ProviderCommand,
+  ProviderConfiguration,
+  ConfiguredProvider,
+  WebhookVerifier,
+  VerifierContext,
+  StatusHttpFactory,
+  CommandOutput,
+} from './providerModule.js';
+export { createStatusHttp } from './shared/statusHttp.js';
+export type { StatusHttp, StatusHttpOptions, StatusHttpRequest } from './shared/statusHttp.js';
+export type { WebhookRequest } from './shared/webhookRequest.js';
+export { headerValue } from './shared/webhookRequest.js';
+export { signaturesEqual, constantTimeEqual } from './shared/constantTimeEqual.js';
+export { parseJsonBody } from './shared/parseJsonBody.js';
+export { jsonOf, unreadable } from './shared/statusAnswers.js';
+export { krakenPayProvider, krakenEmbedProvider, kryptogoProvider, kkiapayProvider };
 export { createKrakenPayVerifier } from './krakenPay/krakenPayVerifier.js';
-export type { KrakenPayVerifier, KrakenPayVerifierOptions } from './krakenPay/krakenPayVerifier.js';
 export { createKrakenPayKeys } from './krakenPay/krakenPayKeys.js';
-export type { KrakenPayKeysOptions } from './krakenPay/krakenPayKeys.js';
+export { krakenPayStatuses } from './krakenPay/krakenPayStatuses.js';
 export {
   createKrakenEmbedVerifier,
   krakenEmbedSignature,
 } from './krakenEmbed/krakenEmbedVerifier.js';
-export type {
-  KrakenEmbedVerifier,
-  KrakenEmbedVerifierOptions,
-} from './krakenEmbed/krakenEmbedVerifier.js';
-export { createKryptogoVerifier, kryptogoSignature } from './kryptogo/kryptogoVerifier.js';
-export type { KryptogoVerifier, KryptogoVerifierOptions } from './kryptogo/kryptogoVerifier.js';
-export { kryptogoCanonicalJson } from './kryptogo/kryptogoCanonicalJson.js';
-export { createKkiapayVerifier } from './kkiapay/kkiapayVerifier.js';
-export type { KkiapayVerifier, KkiapayVerifierOptions } from './kkiapay/kkiapayVerifier.js';
-export type { WebhookRequest } from './shared/webhookRequest.js';
-export { createVerifiers } from './createVerifiers.js';
+export { krakenEmbedStatuses } from './krakenEmbed/krakenEmbedStatuses.js';
 export { krakenApiSign } from './krakenEmbed/krakenApiSign.js';
+export { createKryptogoVerifier, kryptogoSignature } from './kryptogo/kryptogoVerifier.js';
+export { kryptogoCanonicalJson } from './kryptogo/kryptogoCanonicalJson.js';
+export { kryptogoStatuses } from './kryptogo/kryptogoStatuses.js';
+export { createKkiapayVerifier } from './kkiapay/kkiapayVerifier.js';
+export { kkiapayStatuses } from './kkiapay/kkiapayStatuses.js';

@@ -1,39 +1,18 @@
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import type {
-  JsonObject,
+  DocumentListQuery,
+  DueDocument,
+  DueQuery,
+  ListedDocument,
   ReadModelDocument,
+  ReadModelQueries,
   ReadModelStore,
   ReadModelTransaction,
 } from '../../domain/ports/index.js';
 
-/** A page query over one projection's documents, in `updated_at, id` order. */
-export type DocumentListQuery = Readonly<{
-  status?: string;
-  provider?: string;
-  updatedSince?: string;
-  /** Keyset: documents after this one. */
-  after?: Readonly<{ updatedAt: string; id: string }>;
-  limit: number;
-}>;
-
-/** The documents whose `dueAt` has come, soonest first. */
-export type DueQuery = Readonly<{ dueBy: string; provider?: string; limit: number }>;
-
-export type ListedDocument = Readonly<{ id: string; updatedAt: string; document: JsonObject }>;
-
-/** A due document, without its body: what a scheduler needs to pick work, cheaply. */
-export type DueDocument = Readonly<{ id: string; provider: string | null; dueAt: string }>;
-
-export type SqliteReadModelStore = ReadModelStore &
-  Readonly<{
-    list: (projection: string, query: DocumentListQuery) => ListedDocument[];
-    due: (projection: string, query: DueQuery) => DueDocument[];
-    /** How many documents are due by `dueBy` (for metrics). */
-    countDue: (projection: string, dueBy: string) => number;
-    /** How many documents have `status`, per provider (for metrics). */
-    countByProvider: (projection: string, status: string) => Record<string, number>;
-  }>;
+/** The read models on SQLite: the projections' store and the queries' port, over one file. */
+export type SqliteReadModelStore = ReadModelStore & ReadModelQueries;
 
 const stagingSuffix = '__staging';
 const projectionName = /^[a-z][a-z0-9_]*$/;
@@ -119,7 +98,7 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
   const transaction: ReadModelTransaction = {
     get: (projection, id) => {
       const row = statementsOf(projection).get.get(id);
-      return row ? (JSON.parse(row.document) as JsonObject) : null;
+      return row ? (JSON.parse(row.document) as unknown) : null;
     },
     put: (projection, { id, document, columns }: ReadModelDocument) => {
       statementsOf(projection).put.run(
@@ -147,7 +126,7 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
       .map((row) => ({
         id: row.id,
         updatedAt: row.updated_at,
-        document: JSON.parse(row.document) as JsonObject,
+        document: JSON.parse(row.document) as unknown,
       }));
 
   const list = (projection: string, query: DocumentListQuery): ListedDocument[] => {

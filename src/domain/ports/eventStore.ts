@@ -81,6 +81,13 @@ export type EventStore = Readonly<{
   /** A page of the global log in order. */
   readAll: (options: ReadAllOptions) => Promise<RecordedEvent[]>;
   subscribeToAll: (options: SubscribeOptions) => Subscription;
+  /**
+   * How many events the log holds after `position`, when the store can tell cheaply (the
+   * embedded store's positions are dense, so this is its head minus `position`); `null` when it
+   * cannot (EventStoreDB's positions are byte offsets). Projection lag and rebuild progress are
+   * measured with it. Never throws for a position past the head: that is 0 events.
+   */
+  eventsAfter: (position: bigint) => Promise<number | null>;
   /** Whether the store answers (for `/readyz`). Never throws. */
   ping: () => Promise<boolean>;
   /** Finishes in-flight appends, then releases the store. */

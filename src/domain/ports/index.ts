@@ -13,3 +13,18 @@ export type {
 } from './eventStore.js';
 export type { Clock } from './clock.js';
 export type { ReadModelDocument, ReadModelTransaction, ReadModelStore } from './readModelStore.js';
+export type {
+  KeysetPosition,
+  DocumentListQuery,
+  DueQuery,
+  ListedDocument,
+  DueDocument,
+  ReadModelQueries,
+} from './readModelQueries.js';
+export type {
+  ProviderResponse,
+  StatusCheckSubject,
+  StatusCheckOutcome,
+  StatusClient,
+} from './statusClient.js';
+export type { FulfilmentMessage, SendOutcome, FulfilmentSender } from './fulfilmentSender.js';

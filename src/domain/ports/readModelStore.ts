@@ -1,9 +1,8 @@
-import type { JsonObject } from './eventStore.js';
-
 /** One stored read-model document with the columns queries filter on. */
 export type ReadModelDocument = Readonly<{
   id: string;
-  document: JsonObject;
+  /** The document as its projection wrote it; stored as JSON. */
+  document: unknown;
   /** Indexed fields for queries. `dueAt`: when the document next needs work, if ever. */
   columns: Readonly<{
     provider?: string | null;
@@ -15,7 +14,8 @@ export type ReadModelDocument = Readonly<{
 
 /** Reads and writes inside one transaction of the read-model store. */
 export type ReadModelTransaction = Readonly<{
-  get: (projection: string, id: string) => JsonObject | null;
+  /** The stored document (as its projection wrote it), or `null`. */
+  get: (projection: string, id: string) => unknown;
   put: (projection: string, document: ReadModelDocument) => void;
   checkpoint: (projection: string) => Readonly<{ position: bigint; version: number }> | null;
   setCheckpoint: (projection: string, position: bigint, version: number) => void;
@@ -27,7 +27,7 @@ export type ReadModelTransaction = Readonly<{
  */
 export type ReadModelStore = Readonly<{
   /** One document, read outside any write transaction; `null` when there is none. */
-  get: (projection: string, id: string) => JsonObject | null;
+  get: (projection: string, id: string) => unknown;
   transaction: <T>(work: (transaction: ReadModelTransaction) => T) => T;
   /** Drops a projection's documents and checkpoint (before a rebuild). */
   reset: (projection: string) => void;

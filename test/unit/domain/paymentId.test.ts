@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  paymentFromKey,
   paymentIdFromStreamName,
+  paymentKey,
   paymentRefSchema,
   paymentStreamName,
 } from '../../../src/domain/index.js';
@@ -14,10 +16,25 @@ describe('payment stream names', () => {
     }
   });
 
-  it('refuses other streams', () => {
+  it('refuses other streams, and names that are not a provider name', () => {
     expect(paymentIdFromStreamName('delivery-123')).toBeNull();
-    expect(paymentIdFromStreamName('payment-stripe/abc')).toBeNull();
+    expect(paymentIdFromStreamName('payment-Stripe/abc')).toBeNull();
+    expect(paymentIdFromStreamName('payment-/abc')).toBeNull();
     expect(paymentIdFromStreamName('payment-kkiapay/')).toBeNull();
+  });
+
+  it('leave the list of providers to the provider modules: any provider name parses', () => {
+    expect(paymentIdFromStreamName('payment-acme-pay/abc')).toEqual({
+      provider: 'acme-pay',
+      ref: 'abc',
+    });
+  });
+
+  it('share one key, provider/ref, with the read models and the delivery log', () => {
+    const id = { provider: 'kkiapay', ref: 'T/1' };
+    expect(paymentKey(id)).toBe('kkiapay/T/1');
+    expect(paymentFromKey(paymentKey(id))).toEqual(id);
+    expect(paymentFromKey('no-slash')).toBeNull();
   });
 
   it('refuses references with control characters or no characters', () => {

@@ -171,6 +171,11 @@ export class EventStoreDbEventStore implements EventStore {
     };
   }
 
+  /** `$all` positions are byte offsets in EventStoreDB's log, not event counts. */
+  eventsAfter(_position: bigint): Promise<number | null> {
+    return Promise.resolve(null);
+  }
+
   async ping(): Promise<boolean> {
     try {
       for await (const _ of this.#client.readAll({

@@ -219,6 +219,11 @@ export class SqliteEventStore implements EventStore {
     return BigInt(this.#statements.head.get()?.head ?? 0);
   }
 
+  eventsAfter(position: bigint): Promise<number | null> {
+    const behind = this.headPosition() - position;
+    return Promise.resolve(behind > 0n ? Number(behind) : 0);
+  }
+
   subscribeToAll(options: SubscribeOptions): Subscription {
     return createPollingSubscription({
       options,

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../../shared/startWorker.js';
 import type { Database } from 'better-sqlite3';
 import { createAppendBatch, type AppendOutcome, type AppendRequest } from './sqliteAppendBatch.js';
 import type { WriterReply, WriterRequest, WriterWorkerData } from './sqliteWriterWorker.js';
@@ -25,20 +25,7 @@ export const createInlineWriter = (db: Database): SqliteWriter => {
   };
 };
 
-const fromSources = import.meta.url.endsWith('.ts');
-const workerUrl = new URL(`./sqliteWriterWorker${fromSources ? '.ts' : '.js'}`, import.meta.url);
-
-/**
- * The built service runs the worker's `.js` file. Run from the TypeScript sources (tests,
- * benchmarks through `tsx`), the worker is a `.ts` file, so it is started through tsx's loader.
- */
-const startWorker = (workerData: unknown): Worker =>
-  fromSources
-    ? new Worker(
-        `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); });`,
-        { eval: true, workerData },
-      )
-    : new Worker(workerUrl, { workerData });
+const workerModule = new URL('./sqliteWriterWorker', import.meta.url);
 
 /** Commits on a worker thread that owns a second connection to the same file. */
 export const createWorkerWriter = (
@@ -46,7 +33,7 @@ export const createWorkerWriter = (
   { backfilledElsewhere }: Readonly<{ backfilledElsewhere: boolean }>,
 ): SqliteWriter => {
   const data: WriterWorkerData = { path, backfilledElsewhere };
-  const worker = startWorker(data);
+  const worker = startWorker(workerModule, data);
   const waiting = new Map<
     number,
     { resolve: (outcomes: AppendOutcome[]) => void; reject: (error: Error) => void }

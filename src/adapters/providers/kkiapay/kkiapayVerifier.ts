@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { WebhookRejected, mapProviderStatus } from '../../../domain/index.js';
+import { mapStatus } from '../../../domain/index.js';
+import { WebhookRejected } from '../../../errors/index.js';
 import type { Secret } from '../../../secret.js';
 import { constantTimeEqual } from '../shared/constantTimeEqual.js';
 import { parseJsonBody } from '../shared/parseJsonBody.js';
+import { kkiapayStatuses } from './kkiapayStatuses.js';
 import { markVerified, type VerifiedDelivery } from '../../../application/index.js';
 import { headerValue, type WebhookRequest } from '../shared/webhookRequest.js';
 import { kkiapayPayloadSchema } from './kkiapayPayload.js';
@@ -11,7 +13,7 @@ export type KkiapayVerifierOptions = Readonly<{ webhookSecret: Secret }>;
 
 /**
  * Creates the KKiaPay verifier. KKiaPay sends its hash secret itself in `x-kkiapay-secret`
- * (shared/providers.md §4.1), compared here in constant time. The secret travels with every
+ * (docs/providers.md §4.1), compared here in constant time. The secret travels with every
  * request and nothing is timestamped, so a delivery is authenticated but replayable: it is
  * recorded as a hint (trust `hint`), and only KKiaPay's status endpoint makes its status final.
  * Throws `WebhookRejected`.
@@ -50,8 +52,7 @@ export const createKkiapayVerifier =
           report: {
             vocabulary: 'event',
             providerStatus: event,
-            status:
-              body.event === undefined ? null : mapProviderStatus('kkiapay', 'event', body.event),
+            status: body.event === undefined ? null : mapStatus(kkiapayStatuses.event, body.event),
             ...(body.performedAt ? { occurredAt: body.performedAt } : {}),
           },
         },

@@ -1,4 +1,4 @@
-import { WebhookRejected } from '../../../domain/index.js';
+import { WebhookRejected } from '../../../errors/index.js';
 
 export type KrakenEmbedSignature = Readonly<{ timestamp: number; signatures: readonly string[] }>;
 

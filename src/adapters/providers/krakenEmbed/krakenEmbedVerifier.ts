@@ -1,9 +1,11 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
-import { WebhookRejected, mapProviderStatus } from '../../../domain/index.js';
+import { mapStatus } from '../../../domain/index.js';
+import { WebhookRejected } from '../../../errors/index.js';
 import type { Secret } from '../../../secret.js';
 import { signaturesEqual } from '../shared/constantTimeEqual.js';
 import { parseJsonBody } from '../shared/parseJsonBody.js';
 import { optionalMoney } from '../shared/providerMoney.js';
+import { krakenEmbedStatuses } from './krakenEmbedStatuses.js';
 import { markVerified, type VerifiedDelivery } from '../../../application/index.js';
 import { headerValue, type WebhookRequest } from '../shared/webhookRequest.js';
 import { krakenEmbedPayloadSchema, paymentEventFamilies } from './krakenEmbedPayload.js';
@@ -94,7 +96,7 @@ export const createKrakenEmbedVerifier = ({
                   body.status === undefined
                     ? body.event_type
                     : `${body.event_type} (${body.status})`,
-                status: mapProviderStatus('kraken-embed', 'event_type', body.event_type),
+                status: mapStatus(krakenEmbedStatuses.event_type, body.event_type),
                 object: body.event_type.slice(0, body.event_type.indexOf('.')),
                 ...(money ? { amount: money } : {}),
                 occurredAt: body.timestamp,

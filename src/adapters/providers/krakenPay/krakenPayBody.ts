@@ -1,4 +1,4 @@
-import { WebhookRejected } from '../../../domain/index.js';
+import { WebhookRejected } from '../../../errors/index.js';
 
 const compactJws = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { WebhookRejected, mapProviderStatus } from '../../../domain/index.js';
+import { mapStatus } from '../../../domain/index.js';
+import { WebhookRejected } from '../../../errors/index.js';
 import { markVerified, type VerifiedDelivery } from '../../../application/index.js';
 import { headerValue, type WebhookRequest } from '../shared/webhookRequest.js';
 import { krakenPayToken } from './krakenPayBody.js';
 import { krakenPayClaimsSchema } from './krakenPayPayload.js';
+import { krakenPayStatuses } from './krakenPayStatuses.js';
 
 export type KrakenPayVerifierOptions = Readonly<{
   /** Resolves a key by the token's `kid` (a jose JWKS; see `createKrakenPayKeys`). */
@@ -57,7 +59,7 @@ const rejectionFor = (error: unknown): WebhookRejected => {
 /**
  * Creates the Kraken Pay verifier: ES256 only (the algorithm is pinned, so `none`, HMAC and
  * every other `alg` are refused), `iss` = `kraken-pay`, `exp` enforced against the receive
- * time, key by `kid` (shared/providers.md §1.1). Resolves a `VerifiedDelivery`; rejects with
+ * time, key by `kid` (docs/providers.md §1.1). Resolves a `VerifiedDelivery`; rejects with
  * `WebhookRejected`.
  */
 export const createKrakenPayVerifier = ({
@@ -112,7 +114,7 @@ export const createKrakenPayVerifier = ({
           report: {
             vocabulary: 'payload.status',
             providerStatus: status,
-            status: mapProviderStatus('kraken-pay', 'payload.status', status),
+            status: mapStatus(krakenPayStatuses['payload.status'], status),
           },
         },
       ],

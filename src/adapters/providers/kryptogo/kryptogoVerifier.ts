@@ -1,9 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { WebhookRejected, mapProviderStatus, type Verification } from '../../../domain/index.js';
+import { mapStatus, type Verification } from '../../../domain/index.js';
+import { WebhookRejected } from '../../../errors/index.js';
 import type { Secret } from '../../../secret.js';
 import { signaturesEqual } from '../shared/constantTimeEqual.js';
 import { parseJsonBody } from '../shared/parseJsonBody.js';
 import { optionalMoney } from '../shared/providerMoney.js';
+import { kryptogoStatuses } from './kryptogoStatuses.js';
 import { markVerified, type VerifiedDelivery } from '../../../application/index.js';
 import type { WebhookRequest } from '../shared/webhookRequest.js';
 import { kryptogoCanonicalJson } from './kryptogoCanonicalJson.js';
@@ -90,7 +92,7 @@ export const createKryptogoVerifier = ({
           report: {
             vocabulary: 'status',
             providerStatus: body.status,
-            status: mapProviderStatus('kryptogo', 'status', body.status),
+            status: mapStatus(kryptogoStatuses.status, body.status),
             ...(money ? { amount: money } : {}),
             ...(orderId ? { orderId } : {}),
           },

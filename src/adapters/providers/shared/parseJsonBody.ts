@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { WebhookRejected } from '../../../domain/index.js';
+import { WebhookRejected } from '../../../errors/index.js';
 import { failingFields } from '../../shared/failingFields.js';
 
 /**

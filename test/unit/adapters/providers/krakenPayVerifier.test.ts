@@ -1,7 +1,7 @@
 import { createLocalJWKSet, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createKrakenPayVerifier } from '../../../../src/adapters/providers/index.js';
-import { WebhookRejected } from '../../../../src/domain/index.js';
+import { WebhookRejected } from '../../../../src/errors/index.js';
 import {
   publishedKrakenPayExpiry,
   publishedKrakenPayToken,

@@ -1,16 +1,18 @@
 import { z } from 'zod';
-import { mapProviderStatus } from '../../domain/index.js';
-import type { Secret } from '../../secret.js';
-import { createKrakenApiNonce } from '../providers/krakenEmbed/krakenApiNonce.js';
-import { krakenApiSign } from '../providers/krakenEmbed/krakenApiSign.js';
-import { optionalMoney } from '../providers/shared/providerMoney.js';
-import { failingFields } from '../shared/failingFields.js';
-import { jsonOf, unreadable, type StatusClient, type StatusCheckOutcome } from './statusCheck.js';
-import type { StatusHttp, StatusHttpResponse } from './statusHttp.js';
+import { mapStatus } from '../../../domain/index.js';
+import type { Secret } from '../../../secret.js';
+import { createKrakenApiNonce } from './krakenApiNonce.js';
+import { krakenApiSign } from './krakenApiSign.js';
+import { optionalMoney } from '../shared/providerMoney.js';
+import { failingFields } from '../../shared/failingFields.js';
+import type { StatusClient, StatusCheckOutcome } from '../../../domain/ports/index.js';
+import { jsonOf, unreadable } from '../shared/statusAnswers.js';
+import { krakenEmbedStatuses } from './krakenEmbedStatuses.js';
+import type { StatusHttp, StatusHttpResponse } from '../shared/statusHttp.js';
 
 const amountSchema = z.looseObject({ asset: z.string(), amount: z.string() });
 
-/** `GET /b2b/quotes/{id}` (shared/providers.md §2.5); unknown fields are kept in the evidence. */
+/** `GET /b2b/quotes/{id}` (docs/providers.md §2.5); unknown fields are kept in the evidence. */
 const quoteAnswer = z.looseObject({
   result: z.looseObject({
     quote_id: z.string().optional(),
@@ -95,7 +97,7 @@ export const createKrakenEmbedStatusClient = ({
       report: {
         vocabulary: 'quote.status',
         providerStatus: status,
-        status: mapProviderStatus('kraken-embed', 'quote.status', status),
+        status: mapStatus(krakenEmbedStatuses['quote.status'], status),
         ...(amount ? { amount } : {}),
       },
       response,

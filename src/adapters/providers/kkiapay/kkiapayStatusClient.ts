@@ -1,13 +1,15 @@
 import { z } from 'zod';
-import { mapProviderStatus } from '../../domain/index.js';
-import type { Secret } from '../../secret.js';
-import { optionalMoney } from '../providers/shared/providerMoney.js';
-import { failingFields } from '../shared/failingFields.js';
-import { jsonOf, unreadable, type StatusClient } from './statusCheck.js';
-import type { StatusHttp } from './statusHttp.js';
+import { mapStatus } from '../../../domain/index.js';
+import type { Secret } from '../../../secret.js';
+import { optionalMoney } from '../shared/providerMoney.js';
+import { failingFields } from '../../shared/failingFields.js';
+import type { StatusClient } from '../../../domain/ports/index.js';
+import { jsonOf, unreadable } from '../shared/statusAnswers.js';
+import { kkiapayStatuses } from './kkiapayStatuses.js';
+import type { StatusHttp } from '../shared/statusHttp.js';
 
 /**
- * `POST /api/v1/transactions/status` answers (shared/providers.md §4.3): `status` always, the
+ * `POST /api/v1/transactions/status` answers (docs/providers.md §4.3): `status` always, the
  * rest when the transaction exists; `{"status":"TRANSACTION_NOT_FOUND"}` otherwise.
  */
 const statusAnswer = z.looseObject({
@@ -65,7 +67,7 @@ export const createKkiapayStatusClient =
       report: {
         vocabulary: 'status',
         providerStatus: status,
-        status: mapProviderStatus('kkiapay', 'status', status),
+        status: mapStatus(kkiapayStatuses.status, status),
         ...(money ? { amount: money } : {}),
       },
       response,

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import type { ProviderName } from '../../domain/index.js';
+import { decodeCursor, encodeCursor } from '../shared/cursorCodec.js';
 
 export type DeliveryOutcome = 'accepted' | 'repeated' | 'rejected';
 
@@ -43,11 +44,8 @@ type Row = {
   payments: string;
 };
 
-const encodeCursor = (id: number) => Buffer.from(`d:${id}`).toString('base64url');
-const decodeCursor = (cursor: string): number | null => {
-  const match = /^d:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return match?.[1] === undefined ? null : Number(match[1]);
-};
+const logPosition = (cursor: string): number | null =>
+  decodeCursor(cursor, ['integer'])?.[0] ?? null;
 
 /**
  * The delivery log (`GET /deliveries`): accepted and rejected deliveries, newest first. Writes
@@ -164,8 +162,7 @@ export class DeliveryLog {
   /** A page of the log, newest first. Returns `null` for a cursor it did not issue. */
   list(query: DeliveryLogQuery): DeliveryLogPage | null {
     this.flush();
-    const before =
-      query.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(query.cursor);
+    const before = query.cursor === undefined ? Number.MAX_SAFE_INTEGER : logPosition(query.cursor);
     if (before === null) return null;
     const conditions = ['id < ?'];
     const params: Array<string | number> = [before];
@@ -195,7 +192,7 @@ export class DeliveryLog {
         sourceAddress: row.source_address,
         payments: JSON.parse(row.payments) as string[],
       })),
-      nextCursor: rows.length > query.limit && last ? encodeCursor(last.id) : null,
+      nextCursor: rows.length > query.limit && last ? encodeCursor([last.id]) : null,
     };
   }
 }

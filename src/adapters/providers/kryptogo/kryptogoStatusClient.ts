@@ -1,12 +1,14 @@
 import { z } from 'zod';
-import { mapProviderStatus } from '../../domain/index.js';
-import type { Secret } from '../../secret.js';
-import { optionalMoney } from '../providers/shared/providerMoney.js';
-import { failingFields } from '../shared/failingFields.js';
-import { jsonOf, unreadable, type StatusClient } from './statusCheck.js';
-import type { StatusHttp } from './statusHttp.js';
+import { mapStatus } from '../../../domain/index.js';
+import type { Secret } from '../../../secret.js';
+import { optionalMoney } from '../shared/providerMoney.js';
+import { failingFields } from '../../shared/failingFields.js';
+import type { StatusClient } from '../../../domain/ports/index.js';
+import { jsonOf, unreadable } from '../shared/statusAnswers.js';
+import { kryptogoStatuses } from './kryptogoStatuses.js';
+import type { StatusHttp } from '../shared/statusHttp.js';
 
-/** `{"code":0,"data":{…intent}}` (shared/providers.md §3.3); unknown fields are kept as evidence. */
+/** `{"code":0,"data":{…intent}}` (docs/providers.md §3.3); unknown fields are kept as evidence. */
 const intentAnswer = z.looseObject({
   code: z.literal(0),
   data: z.looseObject({
@@ -75,7 +77,7 @@ export const createKryptogoStatusClient =
       report: {
         vocabulary: 'status',
         providerStatus: status,
-        status: mapProviderStatus('kryptogo', 'status', status),
+        status: mapStatus(kryptogoStatuses.status, status),
         ...(amount ? { amount } : {}),
       },
       response,

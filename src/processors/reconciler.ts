@@ -3,13 +3,13 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import {
   ProviderUnavailable,
+  paymentKey,
   type PaymentEvent,
   type PaymentId,
   type ProviderName,
-} from '../../domain/index.js';
-import type { Clock } from '../../domain/ports/index.js';
-import { hasStatusEndpoint, type PaymentCommandHandler } from '../../application/index.js';
-import type { StatusClient } from '../statusApi/statusCheck.js';
+} from '../domain/index.js';
+import type { Clock, StatusClient } from '../domain/ports/index.js';
+import type { PaymentCommandHandler } from '../application/index.js';
 
 /** What one check did to a payment. */
 export type CheckResult =
@@ -39,7 +39,12 @@ export type ReconcilerOptions = Readonly<{
   selectDue: (dueBy: string, limit: number, provider?: ProviderName) => readonly DuePayment[];
   /** What the provider's reports are about (`quote`, `deposit`, …), read when it is checked. */
   objectOf: (payment: PaymentId) => string | null;
-  statusClients: Readonly<Partial<Record<ProviderName, StatusClient>>>;
+  /**
+   * How a provider's payments are checked: its status client; `'no-endpoint'` for a provider
+   * with no status endpoint (looked at once, at the deadline, to be flagged if still open);
+   * `'not-configured'` when its API credentials are not set.
+   */
+  statusCheckOf: (provider: ProviderName) => StatusClient | 'no-endpoint' | 'not-configured';
   handlePaymentCommand: PaymentCommandHandler;
   clock: Clock;
   logger: Logger;
@@ -75,7 +80,7 @@ const resultOf = (appended: readonly PaymentEvent[]): CheckResult => {
 export const createReconciler = ({
   selectDue,
   objectOf,
-  statusClients,
+  statusCheckOf,
   handlePaymentCommand,
   clock,
   logger,
@@ -91,22 +96,22 @@ export const createReconciler = ({
   const check = async ({ payment }: DuePayment): Promise<CheckResult> => {
     if (stopping) return 'stopped';
     const at = clock.now().toISOString();
-    if (!hasStatusEndpoint(payment.provider)) {
+    const client = statusCheckOf(payment.provider);
+    if (client === 'no-endpoint') {
       const { appended } = await handlePaymentCommand({
         type: 'FlagIfOverdue',
         data: { payment, at },
       });
       return appended.length > 0 ? 'flagged-overdue' : 'unchanged';
     }
-    const client = statusClients[payment.provider];
-    if (client === undefined) return 'not-configured';
+    if (client === 'not-configured') return 'not-configured';
     let outcome;
     try {
       outcome = await client({ ref: payment.ref, object: () => objectOf(payment) });
     } catch (error) {
       if (!(error instanceof ProviderUnavailable)) throw error;
       logger.warn(
-        { err: error, payment: `${payment.provider}/${payment.ref}` },
+        { err: error, payment: paymentKey(payment) },
         'status check failed; the payment stays due',
       );
       return 'unavailable';
@@ -148,7 +153,7 @@ export const createReconciler = ({
 
   /** Checks one payment, at most once at a time; never throws (failures are logged). */
   const checkTracked = async (due: DuePayment): Promise<CheckResult> => {
-    const key = `${due.payment.provider}/${due.payment.ref}`;
+    const key = paymentKey(due.payment);
     if (checking.has(key)) return 'unchanged';
     checking.add(key);
     const running = check(due)
@@ -229,7 +234,7 @@ export const createReconciler = ({
      * contradicted at once, not at the next tick.
      */
     checkNow: (payment: PaymentId): void => {
-      if (stopping || !hasStatusEndpoint(payment.provider)) return;
+      if (stopping || statusCheckOf(payment.provider) === 'no-endpoint') return;
       void checkTracked({ payment });
     },
     /** Starts no new check and waits for those in flight. */

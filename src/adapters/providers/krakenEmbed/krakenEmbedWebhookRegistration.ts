@@ -1,15 +1,11 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { createKrakenApiNonce } from '../adapters/providers/krakenEmbed/krakenApiNonce.js';
-import { krakenApiSign } from '../adapters/providers/krakenEmbed/krakenApiSign.js';
-import { loadConfig } from '../config.js';
+import type { ProviderCommand } from '../providerModule.js';
+import { createKrakenApiNonce } from './krakenApiNonce.js';
+import { krakenApiSign } from './krakenApiSign.js';
+import type { KrakenEmbedSettings } from './krakenEmbedProvider.js';
 
-export const krakenEmbedUsage = `Usage: payrec kraken-embed register-webhook --url <https-url> [--events a,b,…]
-  Registers payrec's webhook with Kraken Embed (POST /b2b/webhooks, signed with
-  KRAKEN_EMBED_API_KEY and KRAKEN_EMBED_API_SECRET) and prints the webhook secret, which Kraken
-  returns only once. Default events: `;
-
-/** The events that carry a payment's status or evidence (shared/providers.md §2.1). */
+/** The events that carry a payment's status or evidence (docs/providers.md §2.1). */
 export const defaultWebhookEvents = [
   'quote.executed',
   'quote.execution_failed',
@@ -20,6 +16,11 @@ export const defaultWebhookEvents = [
   'deposit.status_updated',
   'withdrawal.status_updated',
 ] as const;
+
+const usage = `Usage: payrec kraken-embed register-webhook --url <https-url> [--events a,b,…]
+  Registers payrec's webhook with Kraken Embed (POST /b2b/webhooks, signed with
+  KRAKEN_EMBED_API_KEY and KRAKEN_EMBED_API_SECRET) and prints the webhook secret, which Kraken
+  returns only once. Default events: ${defaultWebhookEvents.join(', ')}`;
 
 const argumentsSchema = z.object({
   url: z
@@ -65,9 +66,10 @@ const errorsOf = (body: string): string => {
  * every Embed API call is, and prints the secret once with how to configure payrec with it. The
  * secret goes to stdout only, never to a log; Kraken cannot show it again.
  */
-export const krakenEmbedCommand = async (
+const registerWebhook = async (
   args: readonly string[],
-  fetchImplementation: typeof fetch = fetch,
+  krakenEmbed: KrakenEmbedSettings,
+  io: Readonly<{ out: (text: string) => void; err: (text: string) => void; fetch: typeof fetch }>,
 ): Promise<number> => {
   const { positionals, values } = parseArgs({
     args: [...args],
@@ -78,16 +80,13 @@ export const krakenEmbedCommand = async (
     url: values.url,
     events: values.events === undefined ? [...defaultWebhookEvents] : values.events.split(','),
   });
-  if (positionals[0] !== 'register-webhook' || !parsed.success) {
-    if (!parsed.success && positionals[0] === 'register-webhook') {
-      process.stderr.write(`payrec: ${z.prettifyError(parsed.error)}\n`);
-    }
-    process.stderr.write(`${krakenEmbedUsage}${defaultWebhookEvents.join(', ')}\n`);
+  if (positionals.length > 0 || !parsed.success) {
+    if (!parsed.success) io.err(`payrec: ${z.prettifyError(parsed.error)}\n`);
+    io.err(`${usage}\n`);
     return 2;
   }
-  const { krakenEmbed } = loadConfig().providers;
   if (krakenEmbed.apiKey === null || krakenEmbed.apiSecret === null) {
-    process.stderr.write(
+    io.err(
       'payrec: set KRAKEN_EMBED_API_KEY and KRAKEN_EMBED_API_SECRET (the Embed API key pair) first.\n',
     );
     return 1;
@@ -95,7 +94,7 @@ export const krakenEmbedCommand = async (
   const path = '/b2b/webhooks';
   const body = JSON.stringify({ url: parsed.data.url, enabled: true, events: parsed.data.events });
   const nonce = createKrakenApiNonce()();
-  const response = await fetchImplementation(`${krakenEmbed.apiUrl.replace(/\/+$/, '')}${path}`, {
+  const response = await io.fetch(`${krakenEmbed.apiUrl.replace(/\/+$/, '')}${path}`, {
     method: 'POST',
     headers: {
       'API-Key': krakenEmbed.apiKey.reveal(),
@@ -109,26 +108,26 @@ export const krakenEmbedCommand = async (
   });
   const text = await response.text();
   if (response.status === 409) {
-    process.stderr.write(
+    io.err(
       `payrec: Kraken Embed already has a webhook for ${parsed.data.url} (${errorsOf(text)}). Its secret cannot be shown again: delete that webhook in Kraken and register again, or keep using the secret you saved.\n`,
     );
     return 1;
   }
   if (!response.ok) {
-    process.stderr.write(
+    io.err(
       `payrec: Kraken Embed refused the registration: HTTP ${response.status}: ${errorsOf(text)}\n`,
     );
     return 1;
   }
   const answer = registeredAnswer.safeParse(JSON.parse(text) as unknown);
   if (!answer.success) {
-    process.stderr.write(
+    io.err(
       'payrec: Kraken Embed answered 2xx but not with {result:{webhook,secret}}; check the webhook in Kraken before registering again.\n',
     );
     return 1;
   }
   const { webhook, secret } = answer.data.result;
-  process.stdout.write(
+  io.out(
     `Registered Kraken Embed webhook ${webhook.id} → ${webhook.url}
 events: ${parsed.data.events.join(', ')}
 
@@ -142,4 +141,12 @@ Kraken signs with the new one.
 `,
   );
   return 0;
+};
+
+/** The command as Kraken Embed's module lists it. */
+export const registerWebhookCommand: ProviderCommand<KrakenEmbedSettings> = {
+  name: 'register-webhook',
+  summary: 'Register the Kraken Embed webhook; prints its secret once.',
+  usage,
+  run: registerWebhook,
 };

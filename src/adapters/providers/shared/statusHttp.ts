@@ -1,11 +1,12 @@
 import pLimit from 'p-limit';
 import pRetry from 'p-retry';
 import pThrottle from 'p-throttle';
-import { ProviderUnavailable } from '../../domain/index.js';
-import { fetchFailure } from '../shared/fetchFailure.js';
+import { ProviderUnavailable } from '../../../domain/index.js';
+import type { ProviderResponse } from '../../../domain/ports/index.js';
+import { fetchFailure } from '../../shared/fetchFailure.js';
 
 /** What a status endpoint answered: its HTTP status and body text. */
-export type StatusHttpResponse = Readonly<{ status: number; body: string }>;
+export type StatusHttpResponse = ProviderResponse;
 
 export type StatusHttpRequest = Readonly<{
   method: 'GET' | 'POST';

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import { createFulfilmentDispatcher } from '../../../src/adapters/fulfilment/fulfilmentDispatcher.js';
+import { createFulfilmentDispatcher } from '../../../src/processors/index.js';
 import { defaultFulfilmentRetryPolicy } from '../../../src/domain/index.js';
 import type { EventStore } from '../../../src/domain/ports/index.js';
 import type { FulfilmentView } from '../../../src/projections/index.js';

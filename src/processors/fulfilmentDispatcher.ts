@@ -1,19 +1,19 @@
 import type { Logger } from 'pino';
 import {
+  paymentKey,
   paymentStreamName,
   retryDelaySeconds,
   type Fulfilment,
   type FulfilmentRetryPolicy,
-} from '../../domain/index.js';
-import type { Clock, EventStore } from '../../domain/ports/index.js';
+} from '../domain/index.js';
+import type { Clock, EventStore, FulfilmentSender, SendOutcome } from '../domain/ports/index.js';
 import {
   fulfilmentPayload,
   foldRecorded,
   type PaymentCommandHandler,
-} from '../../application/index.js';
-import type { FulfilmentView } from '../../projections/index.js';
-import type { Failpoints } from '../../failpoints.js';
-import type { FulfilmentSender, SendOutcome } from './fulfilmentSender.js';
+} from '../application/index.js';
+import type { FulfilmentView } from '../projections/index.js';
+import type { Failpoints } from '../failpoints.js';
 
 export type FulfilmentDispatcherOptions = Readonly<{
   /** The ids of requested fulfilments whose next attempt is due by `dueBy`, soonest first. */
@@ -101,7 +101,7 @@ export const createFulfilmentDispatcher = ({
               },
       },
     });
-    const log = { webhookId: view.id, payment: `${view.payment.provider}/${view.payment.ref}` };
+    const log = { webhookId: view.id, payment: paymentKey(view.payment) };
     for (const event of appended) {
       if (event.type === 'FulfilmentDelivered') logger.info(log, 'fulfilment delivered');
       if (event.type === 'FulfilmentAttemptFailed') {

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { httpUrl, optional, rate, secret, withDefault } from '../../../envSchemas.js';
+import { defineProvider } from '../providerModule.js';
+import { requiredTogether } from '../shared/requiredTogether.js';
+import { kkiapayStatuses } from './kkiapayStatuses.js';
+import { createKkiapayStatusClient } from './kkiapayStatusClient.js';
+import { createKkiapayVerifier } from './kkiapayVerifier.js';
+
+/** KKiaPay's fragment of the environment. */
+export const kkiapaySettings = z
+  .object({
+    KKIAPAY_WEBHOOK_SECRET: optional(secret(16)),
+    KKIAPAY_PUBLIC_KEY: optional(secret()),
+    KKIAPAY_PRIVATE_KEY: optional(secret()),
+    KKIAPAY_SECRET_KEY: optional(secret()),
+    KKIAPAY_API_URL: withDefault(httpUrl, 'https://api.kkiapay.me'),
+    KKIAPAY_API_RATE_LIMIT: withDefault(rate, '10'),
+  })
+  .superRefine(
+    requiredTogether(
+      ['KKIAPAY_PUBLIC_KEY', 'KKIAPAY_PRIVATE_KEY', 'KKIAPAY_SECRET_KEY'],
+      "KKiaPay's transaction-status API",
+    ),
+  )
+  .transform((env) => ({
+    webhookSecret: env.KKIAPAY_WEBHOOK_SECRET ?? null,
+    publicKey: env.KKIAPAY_PUBLIC_KEY ?? null,
+    privateKey: env.KKIAPAY_PRIVATE_KEY ?? null,
+    secretKey: env.KKIAPAY_SECRET_KEY ?? null,
+    apiUrl: env.KKIAPAY_API_URL,
+    apiRateLimit: env.KKIAPAY_API_RATE_LIMIT,
+  }));
+
+export type KkiapaySettings = z.infer<typeof kkiapaySettings>;
+
+/**
+ * KKiaPay: the shared secret itself in `x-kkiapay-secret`, replayable, so every delivery is a
+ * hint confirmed against its transaction-status API (docs/providers.md §4).
+ */
+export const kkiapayProvider = defineProvider<KkiapaySettings>({
+  name: 'kkiapay',
+  displayName: 'KKiaPay',
+  settings: kkiapaySettings,
+  webhook: {
+    mediaTypes: ['application/json'],
+    acknowledgement: { received: true },
+    verifier: ({ webhookSecret }) =>
+      webhookSecret === null ? null : createKkiapayVerifier({ webhookSecret }),
+  },
+  statusVocabularies: kkiapayStatuses,
+  statusApi: {
+    client: ({ publicKey, privateKey, secretKey, apiUrl, apiRateLimit }, http) =>
+      publicKey === null || privateKey === null || secretKey === null
+        ? null
+        : createKkiapayStatusClient({
+            http: http({ baseUrl: apiUrl, ratePerSecond: apiRateLimit }),
+            publicKey,
+            privateKey,
+            secretKey,
+          }),
+  },
+  describe: (settings) =>
+    [
+      settings.webhookSecret === null
+        ? 'webhooks off (KKIAPAY_WEBHOOK_SECRET unset)'
+        : 'webhooks on (hints, confirmed by the status API)',
+      settings.publicKey === null
+        ? 'status API off (KKIAPAY_PUBLIC_KEY unset)'
+        : `status API ${new URL(settings.apiUrl).host} at ${settings.apiRateLimit}/s`,
+    ].join('; '),
+});

@@ -1,0 +1,60 @@
+import { PayrecError } from '../domain/index.js';
+
+/**
+ * Why a webhook delivery was refused before anything was written. The HTTP adapter maps each
+ * code to a status (401 for authentication, 400 for malformed input, …).
+ */
+export type WebhookRejectionCode =
+  | 'PROVIDER_NOT_CONFIGURED'
+  | 'MALFORMED_BODY'
+  | 'SCHEMA_INVALID'
+  | 'MISSING_SIGNATURE'
+  | 'MALFORMED_SIGNATURE'
+  | 'INVALID_SIGNATURE'
+  | 'TIMESTAMP_OUT_OF_WINDOW'
+  | 'MISSING_SECRET'
+  | 'INVALID_SECRET'
+  | 'INVALID_TOKEN'
+  | 'TOKEN_EXPIRED'
+  | 'WRONG_ISSUER'
+  | 'UNKNOWN_KEY'
+  | 'KEYS_UNAVAILABLE';
+
+/**
+ * Why an API request was refused: the request itself (its size, media type, route, query or
+ * body), its credentials, a rate limit, or what it asked for.
+ */
+export type RequestRejectionCode =
+  | 'UNAUTHORIZED'
+  | 'LOOPBACK_ONLY'
+  | 'INVALID_QUERY'
+  | 'INVALID_BODY'
+  | 'RATE_LIMITED'
+  | 'ROUTE_NOT_FOUND'
+  | 'BODY_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'PAYMENT_NOT_FOUND'
+  | 'PAYMENT_CONFLICT'
+  | 'NOT_FOUND'
+  | 'NOT_EXHAUSTED';
+
+/** A refusal whose code says why; the families below fix which codes they use. */
+abstract class Rejection<Code extends string> extends PayrecError {
+  readonly code: Code;
+
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** A webhook delivery refused at the edge; its message says what to fix, never a secret. */
+export class WebhookRejected extends Rejection<WebhookRejectionCode> {}
+
+/** An API request refused at the edge. */
+export class RequestRejected extends Rejection<RequestRejectionCode> {}
+
+/** Configuration that cannot run: the message names each variable and why, never its value. */
+export class ConfigInvalid extends PayrecError {
+  readonly code = 'CONFIG_INVALID';
+}

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import { createSqliteLease } from '../adapters/readModels/sqliteLease.js';
+import type { PaymentCommandHandler } from '../application/index.js';
+import type { Config } from '../config.js';
+import type { Clock } from '../domain/ports/index.js';
+import {
+  createReconciler,
+  paymentsDue,
+  type CheckResult,
+  type Reconciler,
+} from '../processors/index.js';
+import type { ProviderName } from '../domain/index.js';
+import type { Storage } from './openStorage.js';
+import type { StatusEndpoints } from './statusEndpoints.js';
+
+/**
+ * The reconciler of a service or of `payrec reconcile --once`: the providers' status clients,
+ * the payments read model's due index, and a lease in the service database so that one cycle
+ * runs at a time across processes on one data directory.
+ */
+export const createServiceReconciler = (
+  config: Config,
+  {
+    storage,
+    statusEndpoints,
+    handlePaymentCommand,
+    clock,
+    logger,
+    onCheck,
+  }: Readonly<{
+    storage: Storage;
+    statusEndpoints: StatusEndpoints;
+    handlePaymentCommand: PaymentCommandHandler;
+    clock: Clock;
+    logger: Logger;
+    onCheck?: (provider: ProviderName, result: CheckResult) => void;
+  }>,
+): Reconciler => {
+  const due = paymentsDue(storage.readModels);
+  return createReconciler({
+    selectDue: due.selectDue,
+    objectOf: due.objectOf,
+    statusCheckOf: statusEndpoints.statusCheckOf,
+    handlePaymentCommand,
+    clock,
+    logger,
+    lock: createSqliteLease(storage.serviceDb, {
+      name: 'reconcile-cycle',
+      holder: `${hostname()}:${process.pid}:${randomUUID()}`,
+      ttlMs: 60_000,
+    }),
+    batch: config.reconciliation.batch,
+    ...(onCheck ? { onCheck } : {}),
+  });
+};

@@ -1,0 +1,49 @@
+import type { Logger } from 'pino';
+import { createFulfilmentSender } from '../adapters/fulfilment/fulfilmentSender.js';
+import type { PaymentCommandHandler } from '../application/index.js';
+import type { Config } from '../config.js';
+import type { Clock, SendOutcome } from '../domain/ports/index.js';
+import { createFailpoints } from '../failpoints.js';
+import { createFulfilmentDispatcher, type FulfilmentDispatcher } from '../processors/index.js';
+import { fulfilmentsProjection, storedFulfilment } from '../projections/index.js';
+import type { Storage } from './openStorage.js';
+
+/** The fulfilment dispatcher, started when `PAYREC_FULFILMENT_URL` is set; otherwise `null`. */
+export const startFulfilments = (
+  config: Config,
+  {
+    storage,
+    handlePaymentCommand,
+    clock,
+    logger,
+    onAttempt,
+  }: Readonly<{
+    storage: Storage;
+    handlePaymentCommand: PaymentCommandHandler;
+    clock: Clock;
+    logger: Logger;
+    onAttempt: (outcome: SendOutcome['kind']) => void;
+  }>,
+): FulfilmentDispatcher | null => {
+  if (config.fulfilment === null) return null;
+  const { readModels, eventStore } = storage;
+  const dispatcher = createFulfilmentDispatcher({
+    dueIds: (dueBy, limit) =>
+      readModels.due(fulfilmentsProjection.name, { dueBy, limit }).map((row) => row.id),
+    load: (id) => storedFulfilment(readModels.get(fulfilmentsProjection.name, id)),
+    eventStore,
+    handlePaymentCommand,
+    send: createFulfilmentSender({
+      url: config.fulfilment.url,
+      secret: config.fulfilment.secret,
+      timeoutMs: config.fulfilment.timeoutMs,
+    }),
+    retry: config.fulfilment.retry,
+    clock,
+    logger,
+    failpoints: createFailpoints(config.failpoints),
+    onAttempt,
+  });
+  dispatcher.start();
+  return dispatcher;
+};

@@ -1,0 +1,52 @@
+import type { Logger } from 'pino';
+import { startProjectionThread } from '../adapters/projectionThread/projectionThread.js';
+import type { Config } from '../config.js';
+import {
+  createProjectionRunner,
+  createProjections,
+  type HasStatusEndpoint,
+  type ProjectionStatus,
+} from '../projections/index.js';
+import type { Storage } from './openStorage.js';
+
+/** The running projections, wherever they run. */
+export type Projections = Readonly<{ status: () => ProjectionStatus[]; stop: () => Promise<void> }>;
+
+/**
+ * On the embedded store, projections run on their own thread with their own connections, so
+ * projecting never takes the event loop that serves webhooks (and that thread backfills the
+ * WALs); on EventStoreDB they run here, on the client's subscription.
+ */
+export const startProjections = (
+  config: Config,
+  {
+    storage,
+    hasStatusEndpoint,
+    logger,
+  }: Readonly<{ storage: Storage; hasStatusEndpoint: HasStatusEndpoint; logger: Logger }>,
+): Projections => {
+  if (config.eventStore.kind === 'sqlite') {
+    return startProjectionThread({
+      eventStorePath: config.eventStore.path,
+      readModelPath: config.storage.readModels,
+      ...(storage.backfilledElsewhere ? { serviceDatabasePath: config.storage.service } : {}),
+      pollIntervalMs: 20,
+      providersWithStatusEndpoint: config.providers
+        .map((provider) => provider.name)
+        .filter(hasStatusEndpoint),
+      onError: (err) => {
+        logger.error({ err }, 'the projection thread failed; restarting it from its checkpoints');
+      },
+    });
+  }
+  const runner = createProjectionRunner({
+    eventStore: storage.eventStore,
+    readModels: storage.readModels,
+    projections: createProjections(hasStatusEndpoint),
+    onError: (name, err) => {
+      logger.error({ err, projection: name }, 'projection failed; restarting from its checkpoint');
+    },
+  });
+  runner.start();
+  return runner;
+};
