@@ -1,17 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { FetchImplementation } from 'jose';
-import { schedule } from 'node-cron';
 import type { Logger } from 'pino';
 import { DeliveryLog } from './adapters/deliveryLog/deliveryLog.js';
 import {
   buildHttpServer,
-  createApiAuth,
   createRejectionLimiter,
-  registerDeliveryRoutes,
-  registerDiscrepancyRoutes,
-  registerFulfilmentRoutes,
-  registerMetricsRoute,
-  registerPaymentRoutes,
   registerWebhookRoutes,
 } from './adapters/http/index.js';
 import { createLogger } from './adapters/logging/createLogger.js';
@@ -24,16 +17,19 @@ import {
 } from './application/index.js';
 import type { Config } from './config.js';
 import type { Clock, EventStore } from './domain/ports/index.js';
-import type { Reconciler } from './processors/index.js';
-import { paymentsDue } from './processors/index.js';
-import { paymentsProjectionName, projectionsReady } from './projections/index.js';
+import { paymentsDue, type Reconciler } from './processors/index.js';
+import { paymentsProjectionName } from './projections/index.js';
 import {
   createServiceReconciler,
   createStatusEndpoints,
   openStorage,
+  readinessChecks,
+  registerApiRoutes,
+  scheduleReconciliation,
   startFulfilments,
   startProjections,
   systemClock,
+  webhookReceivers,
   type Projections,
 } from './service/index.js';
 
@@ -102,32 +98,10 @@ export const createService = async (
       metrics.recordCheck(provider, result);
     },
   });
-  const cycle = schedule(
-    config.reconcileCron,
-    async () => {
-      const summary = await reconciler.runCycle();
-      if (summary.ran && summary.due > 0) logger.info({ ...summary }, 'reconciliation cycle done');
-    },
-    { name: 'reconcile', noOverlap: true },
-  );
-  const app = buildHttpServer({
-    logger,
-    readiness: [
-      { name: 'eventStore', check: () => eventStore.ping() },
-      {
-        name: 'projections',
-        check: () => projectionsReady(projections.status(), (at) => eventStore.eventsAfter(at)),
-      },
-    ],
-  });
-  const verifierContext = options.fetch ? { fetch: options.fetch } : {};
+  const cycle = scheduleReconciliation(config, { reconciler, logger });
+  const app = buildHttpServer({ logger, readiness: readinessChecks(eventStore, projections) });
   await registerWebhookRoutes(app, {
-    receivers: config.providers.map((provider) => ({
-      provider: provider.name,
-      mediaTypes: provider.mediaTypes,
-      acknowledgement: provider.acknowledgement,
-      verify: provider.verifier(verifierContext),
-    })),
+    receivers: webhookReceivers(config, options.fetch ? { fetch: options.fetch } : {}),
     recordDelivery: confirmHintsAtOnce(
       createDeliveryRecorder({ handlePaymentCommand }),
       (payment) => {
@@ -141,21 +115,14 @@ export const createService = async (
     rejectionLimiter: createRejectionLimiter({ rejections: config.rejectionsPerMinute }),
     clock,
   });
-  const auth = createApiAuth(config.apiToken);
-  const providers = config.providers.map((provider) => provider.name);
-  registerDeliveryRoutes(app, { deliveryLog, providers, auth });
-  registerMetricsRoute(app, { registry: metrics.registry, auth });
-  registerPaymentRoutes(app, {
-    eventStore,
-    readModels,
-    providers,
+  registerApiRoutes(app, config, {
+    storage,
+    deliveryLog,
+    metrics,
     hasStatusEndpoint,
-    auth,
     handlePaymentCommand,
     clock,
   });
-  registerFulfilmentRoutes(app, { readModels, providers, handlePaymentCommand, clock, auth });
-  registerDiscrepancyRoutes(app, { readModels, providers, auth });
   const fulfilments = startFulfilments(config, {
     storage,
     handlePaymentCommand,

@@ -7,3 +7,7 @@ export { createStatusEndpoints } from './statusEndpoints.js';
 export type { StatusEndpoints, StatusEndpointsOptions } from './statusEndpoints.js';
 export { createServiceReconciler } from './serviceReconciler.js';
 export { startFulfilments } from './startFulfilments.js';
+export { registerApiRoutes } from './registerApiRoutes.js';
+export { scheduleReconciliation } from './scheduleReconciliation.js';
+export { webhookReceivers } from './webhookReceivers.js';
+export { readinessChecks } from './readinessChecks.js';

@@ -12,6 +12,11 @@ export type EventStoreUnderTest = Readonly<{ store: EventStore; cleanup: () => P
 export type EventStoreContractOptions = Readonly<{
   /** How long to wait for a live event to reach a subscription. */
   liveEventTimeoutMs?: number;
+  /**
+   * Whether global positions are dense (one per event, the embedded store), so that
+   * `eventsAfter` can count; otherwise it must answer `null` (EventStoreDB's are byte offsets).
+   */
+  densePositions: boolean;
 }>;
 
 const anEvent = (
@@ -59,7 +64,7 @@ const take = async (
 export const eventStoreContract = (
   name: string,
   factory: () => Promise<EventStoreUnderTest>,
-  options: EventStoreContractOptions = {},
+  options: EventStoreContractOptions,
 ): void => {
   const liveTimeout = options.liveEventTimeoutMs ?? 5_000;
 
@@ -303,6 +308,24 @@ export const eventStoreContract = (
 
     it('answers a ping', async () => {
       expect(await store.ping()).toBe(true);
+    });
+
+    it('tells how many events follow a position, where its positions allow it', async () => {
+      const appended = await store.appendToStream(
+        stream('behind'),
+        [anEvent(type('A')), anEvent(type('B')), anEvent(type('C'))],
+        { expectedRevision: 'no_stream' },
+      );
+      if (!appended.ok) throw new Error('the append went through');
+      const [first] = await store.readStream(stream('behind'));
+      if (first === undefined) throw new Error('the stream holds its events');
+      if (options.densePositions) {
+        expect(await store.eventsAfter(first.globalPosition)).toBe(2);
+        expect(await store.eventsAfter(appended.lastPosition)).toBe(0);
+        expect(await store.eventsAfter(appended.lastPosition + 100n)).toBe(0);
+      } else {
+        expect(await store.eventsAfter(first.globalPosition)).toBeNull();
+      }
     });
   });
 };

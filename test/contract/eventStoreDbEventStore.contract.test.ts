@@ -20,6 +20,6 @@ if (connectionString === undefined || connectionString === '') {
       const store = connectEventStoreDb(connectionString);
       return Promise.resolve({ store, cleanup: () => store.close() });
     },
-    { liveEventTimeoutMs: 10_000 },
+    { liveEventTimeoutMs: 10_000, densePositions: false },
   );
 }

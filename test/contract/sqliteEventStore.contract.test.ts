@@ -22,9 +22,15 @@ const onDisk = (writer: SqliteEventStoreOptions['writer']) => () => {
   });
 };
 
-eventStoreContract('SQLite (inline writer, the default)', onDisk(undefined));
-eventStoreContract('SQLite (writer thread)', onDisk('thread'));
-eventStoreContract('SQLite (in memory)', () => {
-  const store = openSqliteEventStore({ path: ':memory:' });
-  return Promise.resolve({ store, cleanup: () => store.close() });
-});
+const dense = { densePositions: true };
+
+eventStoreContract('SQLite (inline writer, the default)', onDisk(undefined), dense);
+eventStoreContract('SQLite (writer thread)', onDisk('thread'), dense);
+eventStoreContract(
+  'SQLite (in memory)',
+  () => {
+    const store = openSqliteEventStore({ path: ':memory:' });
+    return Promise.resolve({ store, cleanup: () => store.close() });
+  },
+  dense,
+);
