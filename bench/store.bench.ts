@@ -137,7 +137,7 @@ const emmettAppendsWith = async (writerCount: number) => {
     Array.from({ length: writerCount }, async (_, writer) => {
       for (let index = 0; index < perWriter && !stopped(); index += 1) {
         // Emmett 0.38's SQLite store shares one connection between concurrent calls and can
-        // answer SQLITE_BUSY (STYLE.md §10): retry, as its users would.
+        // answer SQLITE_BUSY (0.38.5, the version that installs on Node 20): retry, as its users would.
         for (;;) {
           try {
             await eventStore.appendToStream(`payment-kraken-embed/w${writer}`, [

@@ -17,6 +17,8 @@ export const toNewEvent = (event: PaymentEvent, id: string): NewEvent => ({
 /**
  * The domain event stored in a recorded event, or `null` for an event type this version of
  * payrec does not know (written by a newer version or another application): skipped, not fatal.
+ * This is the one place stored data becomes a typed event: payrec wrote it from the same types
+ * (`toNewEvent`), and a change of an event's shape is a new event type, never an edit.
  */
 export const toPaymentEvent = (recorded: RecordedEvent): PaymentEvent | null =>
   isPaymentEventType(recorded.type)

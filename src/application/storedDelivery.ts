@@ -8,6 +8,7 @@ import {
   type Verification,
 } from '../domain/index.js';
 import type { EventStore, RecordedEvent } from '../domain/ports/index.js';
+import { toPaymentEvent } from './paymentEventCodec.js';
 import type { ReceivedDelivery } from './verifiedDelivery.js';
 
 /** A delivery as the log keeps it: enough to verify it again and run it through the decider. */
@@ -22,9 +23,13 @@ export type StoredDelivery = Readonly<{
   payments: readonly PaymentId[];
 }>;
 
-const recordedDelivery = (event: RecordedEvent, deliveryId: string) => {
-  if (event.type !== 'ProviderReportRecorded') return null;
-  const data = event.data as unknown as ProviderReportRecorded['data'];
+const recordedDelivery = (
+  recorded: RecordedEvent,
+  deliveryId: string,
+): ProviderReportRecorded['data'] | null => {
+  const event = toPaymentEvent(recorded);
+  if (event?.type !== 'ProviderReportRecorded') return null;
+  const { data } = event;
   return data.evidence.deliveryId === deliveryId && data.evidence.received !== undefined
     ? data
     : null;

@@ -23,7 +23,7 @@ export type RegistrationComparison = 'new' | 'identical' | 'conflicting';
 
 /**
  * Whether `command` registers something new, repeats the registration payrec holds, or conflicts
- * with it (INTERFACE.md `POST /payments`: 201, 200, 409).
+ * with it (docs/http.md `POST /payments`: 201, 200, 409).
  */
 export const compareRegistration = (
   state: PaymentState,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * An amount in the minor unit of an ISO 4217 currency: `{ minor: 30000, currency: 'TWD' }` is
- * TWD 300.00. Integers only; never a floating-point amount (INTERFACE.md, "Payment identity").
+ * TWD 300.00. Integers only; never a floating-point amount (docs/http.md, "Payment identity").
  */
 export type Money = Readonly<{ minor: number; currency: string }>;
 

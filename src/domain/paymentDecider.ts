@@ -10,7 +10,7 @@ export type Decider<Command, Event, State> = Readonly<{
   initialState: () => State;
 }>;
 
-/** The payment state machine as a decider (STYLE.md §3). */
+/** The payment state machine as a decider: `decide`, `evolve` and `initialState`, all pure. */
 export const paymentDecider: Decider<PaymentCommand, PaymentEvent, PaymentState> = {
   decide,
   evolve,

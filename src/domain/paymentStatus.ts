@@ -1,5 +1,5 @@
 /**
- * The six normalised payment statuses (INTERFACE.md, "Payment identity").
+ * The six normalised payment statuses (docs/http.md, "Payment identity").
  *
  * `pending` is the only open status. `success` may still move on to `refunded`; the others are
  * final. The order below is the order in which a payment can move, which is what makes a late

@@ -22,7 +22,7 @@ export type { PaymentView } from './paymentView.js';
 export { rebuildProjection } from './rebuildProjection.js';
 export { fulfilmentsProjection, storedFulfilment } from './fulfilmentsProjection.js';
 export type { FulfilmentView } from './fulfilmentsProjection.js';
-export { createProjections, projectionNames } from './allProjections.js';
+export { createProjections, projectionNames } from './createProjections.js';
 export { discrepanciesProjection } from './discrepanciesProjection.js';
 export type { DiscrepancyView } from './discrepanciesProjection.js';
 export { CheckpointMoved } from './projectionRunner.js';

@@ -2,7 +2,7 @@ import type { EvidenceMark, Fulfilment, KnownPayment, Money } from '../domain/in
 import { nextCheckAt } from '../application/reconciliationSchedule.js';
 import { fulfilmentMessageId } from '../application/fulfilmentMessage.js';
 
-/** A payment as the query API answers it (INTERFACE.md `GET /payments/{provider}/{ref}`). */
+/** A payment as the query API answers it (docs/http.md `GET /payments/{provider}/{ref}`). */
 export type PaymentView = Readonly<{
   provider: string;
   ref: string;

@@ -49,7 +49,7 @@ export type ProviderSimulator = Readonly<{
  * Kraken Embed (`GET /b2b/quotes/{id}`, `API-Key`/`API-Nonce`/`API-Sign`), KryptoGO
  * (`GET /v1/studio/api/payment/intent/{id}`, `X-Client-ID`/`Origin`/`X-STUDIO-API-KEY`) and
  * KKiaPay (`POST /api/v1/transactions/status`, `x-api-key`/`x-private-key`/`x-secret-key`), with
- * the response shapes of shared/providers.md §2.5, §3.3 and §4.3. Binds to 127.0.0.1 only.
+ * the response shapes of docs/providers.md §2.5, §3.3 and §4.3. Binds to 127.0.0.1 only.
  */
 export const startProviderSimulator = async ({
   credentials,

@@ -19,7 +19,7 @@ export type SimulatedDelivery = Readonly<{
 
 const seconds = (at: Date) => Math.floor(at.getTime() / 1000);
 
-/** A Kraken Pay callback: the compact ES256 JWT as the body (shared/providers.md §1.1). */
+/** A Kraken Pay callback: the compact ES256 JWT as the body (docs/providers.md §1.1). */
 export const krakenPayDelivery = async (
   credentials: SimulatorCredentials,
   { ref, status, at }: { ref: string; status: string; at: Date },
@@ -40,7 +40,7 @@ export const krakenPayDelivery = async (
   };
 };
 
-/** A Kraken Embed event signed `t=…,v1=…` (shared/providers.md §2.2). */
+/** A Kraken Embed event signed `t=…,v1=…` (docs/providers.md §2.2). */
 export const krakenEmbedDelivery = (
   credentials: SimulatorCredentials,
   {

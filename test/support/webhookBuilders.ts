@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
 
-/** A Kraken Embed delivery signed as Kraken signs (shared/providers.md §2.2), with test secrets. */
+/** A Kraken Embed delivery signed as Kraken signs (docs/providers.md §2.2), with test secrets. */
 export const signedKrakenEmbedDelivery = ({
   body,
   secret,
@@ -44,7 +44,7 @@ export const aKrakenEmbedEvent = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-/** A KryptoGO callback signed with payrec's canonical form (INTERFACE.md). */
+/** A KryptoGO callback signed with payrec's canonical form (docs/webhooks.md). */
 export const signedKryptogoCallback = ({
   body,
   secret,

@@ -1,6 +1,6 @@
 /**
  * Kraken's published API-Sign example (Spot REST authentication guide,
- * docs.kraken.com/api/docs/guides/spot-rest-auth; shared/providers.md §2.6 [KA3], asserted by many
+ * docs.kraken.com/api/docs/guides/spot-rest-auth; docs/providers.md §2.6 [KA3], asserted by many
  * independent client test suites [KA5]). Embed signs with the same function (§2.4).
  */
 export const krakenApiSignVector = {

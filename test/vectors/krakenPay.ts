@@ -1,6 +1,6 @@
 /**
- * Kraken Pay's published callback test vector (docs.kraken.com/pay/guides/pay-webhook; seed
- * 000; shared/providers.md §1.5). The private key's PEM is cut off in every stored copy, so the
+ * Kraken Pay's published callback test vector (docs.kraken.com/pay/guides/pay-webhook;
+ * docs/providers.md §1.5 [KP1]). The private key's PEM is cut off in every known copy, so the
  * token is checked against the two P-256 public keys that ECDSA key recovery gives for its
  * signature (providers.md §1.5: both verify; they cannot say which one Kraken used).
  */

@@ -1,6 +1,6 @@
 /**
- * KryptoGO publishes no signature vector (shared/providers.md §3.4). This one applies payrec's
- * canonical form (INTERFACE.md) to the seed's sample callback (seed 002), computed independently
+ * KryptoGO publishes no signature vector (docs/providers.md §3.4). This one applies payrec's
+ * canonical form (docs/webhooks.md) to the seed's sample callback [KG1], computed independently
  * of payrec with Python 3.11: `json.dumps(body, sort_keys=True, separators=(',', ':'),
  * ensure_ascii=False)` then `hmac.new(secret, canonical.encode(), hashlib.sha256).hexdigest()`.
  */

@@ -7,7 +7,7 @@ const isLoopback = (address: string): boolean =>
   address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 
 /**
- * Guards the query and admin API (INTERFACE.md): with `PAYREC_API_TOKEN` set, every client,
+ * Guards the query and admin API (docs/http.md): with `PAYREC_API_TOKEN` set, every client,
  * loopback included, must send `Authorization: Bearer <token>` (compared in constant time);
  * without it, only loopback clients are served. Throws `RequestRejected`.
  */

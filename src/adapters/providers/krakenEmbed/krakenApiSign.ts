@@ -14,7 +14,7 @@ export type KrakenApiSignInput = Readonly<{
 
 /**
  * Kraken's `API-Sign`: `base64(HMAC-SHA512(base64decode(secret), path + SHA256(nonce + body)))`
- * (shared/providers.md §2.4; "use the exact bytes you send on the wire"). The same function signs
+ * (docs/providers.md §2.4; "use the exact bytes you send on the wire"). The same function signs
  * Spot/Pay requests (nonce inside the body) and Embed requests (nonce in `API-Nonce`).
  */
 export const krakenApiSign = ({ path, nonce, body, secret }: KrakenApiSignInput): string => {

@@ -5,7 +5,7 @@ export type KrakenEmbedSignature = Readonly<{ timestamp: number; signatures: rea
 const expectedFormat = 'expected "X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>"';
 
 /**
- * Parses `X-Signature: t=…,v1=…` (shared/providers.md §2.2). Every `v1` is collected, as in
+ * Parses `X-Signature: t=…,v1=…` (docs/providers.md §2.2). Every `v1` is collected, as in
  * Kraken's own example parser, so that a delivery signed during a secret rotation still matches.
  * Throws `WebhookRejected` (`MISSING_SIGNATURE`, `MALFORMED_SIGNATURE`).
  */

@@ -1,6 +1,6 @@
 /**
- * KryptoGO's canonical form, as payrec fixes it (INTERFACE.md; KryptoGO's documents define none,
- * shared/providers.md §3.1): the JSON body without its `signature` member, object keys sorted by
+ * KryptoGO's canonical form, as payrec fixes it (docs/webhooks.md; KryptoGO's documents define none,
+ * docs/providers.md §3.1): the JSON body without its `signature` member, object keys sorted by
  * code point at every depth, no whitespace, values written as `JSON.stringify` writes them.
  *
  * This is the one place the form is defined; if KryptoGO publishes its own, replace this function.
