@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { checkCommand, checkUsage } from './commands/checkCommand.js';
 import { deliveriesCommand, deliveriesUsage } from './commands/deliveriesCommand.js';
 import { demoCommand } from './commands/demoCommand.js';
 import { reconcileCommand, reconcileUsage } from './commands/reconcileCommand.js';
@@ -20,6 +21,7 @@ Commands:
   projections rebuild  Rebuild read models from the event log.
   deliveries replay  Re-verify a stored delivery and re-run it through the decider.
   reconcile --once   One reconciliation cycle against the providers' status endpoints.
+  check              Check the integrity of payrec's databases (exit 1 when one fails).
 ${providerModules
   .flatMap((module) =>
     module.commands.map((command) => `  ${module.name} ${command.name}  ${command.summary}`),
@@ -37,6 +39,8 @@ ${projectionsUsage}
 ${deliveriesUsage}
 
 ${reconcileUsage}
+
+${checkUsage}
 
 ${providerCommandsUsage(providerModules)}`;
 
@@ -57,6 +61,8 @@ const run = async (argv: readonly string[]): Promise<number> => {
       return deliveriesCommand(rest);
     case 'reconcile':
       return reconcileCommand(rest);
+    case 'check':
+      return checkCommand(rest);
     case 'help':
     case '--help':
     case '-h':

@@ -7,18 +7,39 @@ import {
 } from './adapters/providers/index.js';
 import { defaultFulfilmentRetryPolicy, type FulfilmentRetryPolicy } from './domain/index.js';
 import { ConfigInvalid } from './errors/index.js';
-import { optional, port, secret, httpUrl, withDefault } from './envSchemas.js';
+import {
+  httpUrl,
+  optional,
+  port,
+  secret,
+  trustProxy,
+  withDefault,
+  type TrustProxy,
+} from './envSchemas.js';
 import { Secret } from './secret.js';
 import { failpointNames, type FailpointName } from './failpoints.js';
 
 /**
- * The environment payrec reads (INTERFACE.md, "Configuration"), with its defaults. Every other
+ * The environment payrec reads (docs/configuration.md), with its defaults. Every other
  * module receives the parsed `Config`; only `loadConfig` reads the environment.
  */
 export const configSchema = z
   .object({
     PORT: withDefault(port, '8080'),
     HOST: withDefault(z.string().min(1), '0.0.0.0'),
+    PAYREC_TRUST_PROXY: optional(trustProxy),
+    PAYREC_REQUEST_TIMEOUT_MS: withDefault(
+      z.coerce.number().int().min(1_000).max(600_000),
+      '60000',
+    ),
+    PAYREC_HEADERS_TIMEOUT_MS: withDefault(
+      z.coerce.number().int().min(1_000).max(600_000),
+      '20000',
+    ),
+    PAYREC_KEEP_ALIVE_TIMEOUT_MS: withDefault(
+      z.coerce.number().int().min(1_000).max(600_000),
+      '5000',
+    ),
     PAYREC_DATA_DIR: withDefault(z.string().min(1), './data'),
     PAYREC_LOG_LEVEL: withDefault(
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -107,6 +128,20 @@ export type EventStoreConfig =
   | Readonly<{ kind: 'sqlite'; path: string; writer: 'inline' | 'thread' }>
   | Readonly<{ kind: 'eventstoredb'; connectionString: Secret }>;
 
+/** The listener: its address, whom it trusts to name the client, and how long clients may take. */
+export type HttpConfig = Readonly<{
+  port: number;
+  host: string;
+  /** Fastify's trust-proxy value: `false` (the default) trusts no proxy's X-Forwarded-For. */
+  trustProxy: TrustProxy;
+  /** A client must have sent its whole request within this, whatever it dribbles. */
+  requestTimeoutMs: number;
+  /** …and its headers within this. */
+  headersTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+}>;
+
 /**
  * Where payrec keeps its files on the embedded store: the three SQLite databases, named here
  * and nowhere else.
@@ -123,7 +158,7 @@ export type StoragePaths = Readonly<{
 
 /** payrec's configuration, parsed once at start-up. */
 export type Config = Readonly<{
-  http: Readonly<{ port: number; host: string }>;
+  http: HttpConfig;
   storage: StoragePaths;
   logLevel: z.infer<typeof configSchema>['PAYREC_LOG_LEVEL'];
   eventStore: EventStoreConfig;
@@ -197,7 +232,14 @@ export const loadConfig = (
     readModels: joinPath(e.PAYREC_DATA_DIR, 'readmodels.db'),
   };
   return {
-    http: { port: e.PORT, host: e.HOST },
+    http: {
+      port: e.PORT,
+      host: e.HOST,
+      trustProxy: e.PAYREC_TRUST_PROXY ?? false,
+      requestTimeoutMs: e.PAYREC_REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: Math.min(e.PAYREC_HEADERS_TIMEOUT_MS, e.PAYREC_REQUEST_TIMEOUT_MS),
+      keepAliveTimeoutMs: e.PAYREC_KEEP_ALIVE_TIMEOUT_MS,
+    },
     storage,
     logLevel: e.PAYREC_LOG_LEVEL,
     eventStore:

@@ -35,3 +35,36 @@ export const rate = z.coerce.number().int().min(1).max(10_000);
 
 /** Seconds of clock skew a signature's timestamp may have. */
 export const toleranceSeconds = z.coerce.number().int().min(1).max(3600);
+
+/**
+ * Fastify's trust-proxy value, as an operator writes it: `true` or `false`, a number of hops, or
+ * a comma-separated list of addresses and CIDR ranges of the proxies to trust.
+ */
+export type TrustProxy = boolean | number | string;
+
+const address = /^[0-9a-fA-F:.]+(\/\d{1,3})?$/;
+
+export const trustProxy = z.string().transform((value, context): TrustProxy => {
+  const text = value.trim();
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  if (/^\d{1,2}$/.test(text)) return Number(text);
+  const entries = text.split(',').map((entry) => entry.trim());
+  if (
+    entries.every(
+      (entry) =>
+        address.test(entry) ||
+        entry === 'loopback' ||
+        entry === 'linklocal' ||
+        entry === 'uniquelocal',
+    )
+  ) {
+    return entries.join(',');
+  }
+  context.addIssue({
+    code: 'custom',
+    message:
+      'must be true, false, a number of proxy hops, or proxy addresses and CIDR ranges separated by commas',
+  });
+  return z.NEVER;
+});

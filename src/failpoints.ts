@@ -8,6 +8,11 @@ export const failpointNames = [
   'fulfilment-before-call',
   /** The receiver answered 2xx; `FulfilmentDelivered` has not been appended. */
   'fulfilment-after-call',
+  /**
+   * Accepted deliveries are durable in the event log and answered; their delivery-log entries are
+   * about to be written.
+   */
+  'delivery-log-before-write',
 ] as const;
 
 export type FailpointName = (typeof failpointNames)[number];

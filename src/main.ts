@@ -1,35 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import type { FetchImplementation } from 'jose';
 import type { Logger } from 'pino';
-import { DeliveryLog } from './adapters/deliveryLog/deliveryLog.js';
-import {
-  buildHttpServer,
-  createRejectionLimiter,
-  registerWebhookRoutes,
-} from './adapters/http/index.js';
+import { buildHttpServer } from './adapters/http/index.js';
 import { createLogger } from './adapters/logging/createLogger.js';
-import { createServiceMetrics } from './adapters/metrics/serviceMetrics.js';
-import {
-  confirmHintsAtOnce,
-  createDeliveryRecorder,
-  createPaymentCommandHandler,
-  type PaymentCommandHandler,
-} from './application/index.js';
+import { createPaymentCommandHandler, type PaymentCommandHandler } from './application/index.js';
 import type { Config } from './config.js';
 import type { Clock, EventStore } from './domain/ports/index.js';
-import { paymentsDue, type Reconciler } from './processors/index.js';
-import { paymentsProjectionName } from './projections/index.js';
+import { createFailpoints } from './failpoints.js';
+import type { Reconciler } from './processors/index.js';
 import {
   createServiceReconciler,
   createStatusEndpoints,
+  openDeliveryLog,
   openStorage,
   readinessChecks,
   registerApiRoutes,
+  registerWebhookReceivers,
   scheduleReconciliation,
+  serviceMetricsFor,
   startFulfilments,
   startProjections,
   systemClock,
-  webhookReceivers,
   type Projections,
 } from './service/index.js';
 
@@ -68,9 +59,18 @@ export const createService = async (
   const clock = options.clock ?? systemClock;
   // On the embedded store the projection thread backfills the WALs, so that the event loop's
   // commits seldom stop to checkpoint.
-  const storage = openStorage(config, { backfilledElsewhere: config.eventStore.kind === 'sqlite' });
-  const { eventStore, readModels } = storage;
-  const deliveryLog = new DeliveryLog(storage.serviceDb);
+  const storage = openStorage(config, {
+    backfilledElsewhere: config.eventStore.kind === 'sqlite',
+    onCorrupt: (err) => {
+      logger.error({ err }, 'the event log is damaged: payrec answers 503; run payrec check');
+    },
+  });
+  const { eventStore } = storage;
+  const { deliveryLog, close: closeDeliveryLog } = await openDeliveryLog(storage, {
+    clock,
+    logger,
+    failpoints: createFailpoints(config.failpoints),
+  });
   const statusEndpoints = createStatusEndpoints(config, {
     onAttempt: (provider, outcome, seconds) => {
       metrics.recordStatusCall(provider, outcome, seconds);
@@ -81,12 +81,7 @@ export const createService = async (
   });
   const { hasStatusEndpoint } = statusEndpoints;
   const projections = startProjections(config, { storage, hasStatusEndpoint, logger });
-  const metrics = createServiceMetrics({
-    projections: () => projections.status(),
-    eventsAfter: (position) => eventStore.eventsAfter(position),
-    paymentsDue: () => paymentsDue(readModels).countDue(clock.now().toISOString()),
-    paymentsOpen: () => readModels.countByProvider(paymentsProjectionName, 'pending'),
-  });
+  const metrics = serviceMetricsFor({ storage, deliveryLog, projections, clock });
   const handlePaymentCommand = createPaymentCommandHandler({ eventStore });
   const reconciler = createServiceReconciler(config, {
     storage,
@@ -99,21 +94,23 @@ export const createService = async (
     },
   });
   const cycle = scheduleReconciliation(config, { reconciler, logger });
-  const app = buildHttpServer({ logger, readiness: readinessChecks(eventStore, projections) });
-  await registerWebhookRoutes(app, {
-    receivers: webhookReceivers(config, options.fetch ? { fetch: options.fetch } : {}),
-    recordDelivery: confirmHintsAtOnce(
-      createDeliveryRecorder({ handlePaymentCommand }),
-      (payment) => {
-        reconciler.checkNow(payment);
-      },
-    ),
+  const app = buildHttpServer({
+    logger,
+    readiness: readinessChecks({
+      eventStore,
+      writesFailing: storage.writes.failing,
+      deliveryLog,
+      projections,
+    }),
+    ...config.http,
+  });
+  await registerWebhookReceivers(app, config, {
+    handlePaymentCommand,
+    reconciler,
     deliveryLog,
-    observe: (entry) => {
-      metrics.recordDelivery(entry.provider, entry.outcome, entry.code);
-    },
-    rejectionLimiter: createRejectionLimiter({ rejections: config.rejectionsPerMinute }),
+    metrics,
     clock,
+    verifierContext: options.fetch ? { fetch: options.fetch } : {},
   });
   registerApiRoutes(app, config, {
     storage,
@@ -140,7 +137,7 @@ export const createService = async (
       await reconciler.stop();
       await fulfilments?.stop();
       await projections.stop();
-      deliveryLog.flush();
+      await closeDeliveryLog();
       await storage.close();
     })();
     return closing;

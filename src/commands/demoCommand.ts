@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,6 +9,7 @@ import {
   evolve,
   initialState,
   paymentIdFromStreamName,
+  paymentKey,
   paymentStreamPrefix,
   type PaymentState,
 } from '../domain/index.js';
@@ -54,7 +55,7 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   try {
     out(
-      `payrec on ${target} (embedded store in ${dataDir}); provider simulator on ${simulator.url}`,
+      `payrec on ${target} (a temporary embedded store, removed at the end); provider simulator on ${simulator.url}`,
     );
     const now = new Date();
     const mix = await realisticMix(credentials, { count, at: now, prefix: 'demo' });
@@ -139,9 +140,7 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
           (open) => `discrepancy ${open.kind}: ${open.ours} vs ${open.theirs}`,
         ),
       ].filter((note) => note !== '');
-      out(
-        `${`${id.provider}/${id.ref}`.padEnd(34)} ${state.status.padEnd(10)} ${notes.join('; ')}`,
-      );
+      out(`${paymentKey(id).padEnd(34)} ${state.status.padEnd(10)} ${notes.join('; ')}`);
     }
     const log = await service.app.inject({
       method: 'GET',
@@ -159,5 +158,6 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
   } finally {
     await service.close();
     await simulator.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 };

@@ -45,16 +45,22 @@ export const projectionsCommand = async (args: readonly string[]): Promise<numbe
       );
       bar.start(Math.max(head, 1), 0, { events: 0 });
       const started = performance.now();
-      const applied = await rebuildProjection({
-        eventStore,
-        readModels,
-        projection,
-        onProgress: (events, position) => {
-          bar.update(Number(position), { events: events.toLocaleString('en-US') });
-        },
-      });
-      bar.update(Math.max(head, 1), { events: applied.toLocaleString('en-US') });
-      bar.stop();
+      let applied: number;
+      try {
+        applied = await rebuildProjection({
+          eventStore,
+          readModels,
+          projection,
+          onProgress: (events, position) => {
+            bar.update(Number(position), { events: events.toLocaleString('en-US') });
+          },
+        });
+        bar.update(Math.max(head, 1), { events: applied.toLocaleString('en-US') });
+      } finally {
+        // On success or failure alike: a bar left running hides the cursor and keeps the
+        // process alive on its timer.
+        bar.stop();
+      }
       const seconds = (performance.now() - started) / 1000;
       process.stdout.write(
         `${projection.name}: rebuilt from ${applied.toLocaleString('en-US')} events in ${seconds.toFixed(2)} s (${Math.round(applied / Math.max(seconds, 0.001)).toLocaleString('en-US')} events/s), swapped in\n`,

@@ -2,16 +2,39 @@ import closeWithGrace from 'close-with-grace';
 import { loadConfig } from '../config.js';
 import { createService } from '../main.js';
 
-/** `payrec serve`: the service, until SIGINT/SIGTERM; then in-flight work finishes first. */
+/**
+ * `payrec serve`: the service, until SIGINT/SIGTERM; then in-flight work finishes first. Exits
+ * with 1 at once, naming the address, when it cannot listen (taken, or an unknown host).
+ */
 export const serveCommand = async (): Promise<number> => {
   const config = loadConfig();
   const service = await createService(config);
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  const { port, host } = config.http;
+  // Before listening: a signal that arrives as the server starts still stops it gracefully.
+  const graceful = closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) service.logger.error({ err }, 'stopping after an unexpected error');
     else service.logger.info({ signal }, 'stopping: finishing in-flight requests and appends');
     await service.close();
   });
-  await service.app.listen({ port: config.http.port, host: config.http.host });
+  try {
+    await service.app.listen({ port, host });
+  } catch (error) {
+    graceful.uninstall();
+    await service.close();
+    const code = (error as { code?: unknown }).code;
+    const why =
+      code === 'EADDRINUSE'
+        ? `${host}:${port} is already in use; stop what listens there or set PORT`
+        : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+          ? `HOST ${host} is not an address of this machine`
+          : code === 'EADDRNOTAVAIL'
+            ? `HOST ${host} is not an address of this machine`
+            : code === 'EACCES'
+              ? `${host}:${port} needs privileges payrec does not have; set PORT above 1023`
+              : `listening on ${host}:${port} failed (${typeof code === 'string' ? code : String(error)})`;
+    process.stderr.write(`payrec: cannot serve: ${why}.\n`);
+    return 1;
+  }
   service.logger.info(
     {
       store: config.eventStore.kind,
@@ -19,6 +42,12 @@ export const serveCommand = async (): Promise<number> => {
       providers: Object.fromEntries(
         config.providers.map((provider) => [provider.name, provider.describe()]),
       ),
+      fulfilment:
+        config.fulfilment === null
+          ? 'off (PAYREC_FULFILMENT_URL unset)'
+          : `to ${new URL(config.fulfilment.url).host}`,
+      reconcile: config.reconcileCron,
+      apiToken: config.apiToken === null ? 'unset: loopback clients only' : 'set',
     },
     'payrec is serving',
   );

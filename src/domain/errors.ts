@@ -18,6 +18,22 @@ export class EventStoreFailed extends PayrecError {
   readonly code = 'EVENT_STORE_FAILED';
 }
 
+/**
+ * The store has no room left (a full disk): nothing was written. payrec retries by itself and
+ * recovers without a restart once space returns; the sender should retry later.
+ */
+export class StoreFull extends PayrecError {
+  readonly code = 'STORE_FULL';
+}
+
+/**
+ * The store found itself damaged (SQLite's `SQLITE_CORRUPT`): nothing was written. payrec
+ * answers 503 and is not ready until an operator restores the file (`payrec check` names it).
+ */
+export class StoreCorrupt extends PayrecError {
+  readonly code = 'STORE_CORRUPT';
+}
+
 /** A command kept meeting concurrent writers after every retry. */
 export class StreamConflict extends PayrecError {
   readonly code = 'STREAM_CONFLICT';
@@ -38,6 +54,11 @@ export class ProviderUnavailable extends PayrecError {
 
 /** The errors the domain's ports raise. Errors of the edges (HTTP, configuration) are in `src/errors/`. */
 export type DomainError =
-  EventStoreFailed | StreamConflict | EventStoreClosed | ProviderUnavailable;
+  | EventStoreFailed
+  | StoreFull
+  | StoreCorrupt
+  | StreamConflict
+  | EventStoreClosed
+  | ProviderUnavailable;
 
 export type DomainErrorCode = DomainError['code'];

@@ -91,6 +91,8 @@ export { mapStatus, isKnownValue } from './statusVocabulary.js';
 export {
   PayrecError,
   EventStoreFailed,
+  StoreFull,
+  StoreCorrupt,
   StreamConflict,
   EventStoreClosed,
   ProviderUnavailable,

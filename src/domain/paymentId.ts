@@ -18,12 +18,22 @@ export const isProviderName = (value: string): value is ProviderName =>
 /** A payment is identified by its provider and the provider's own reference for it. */
 export type PaymentId = Readonly<{ provider: ProviderName; ref: string }>;
 
-/** A provider reference: printable, bounded, no control characters. */
+/**
+ * A provider reference, the one rule for every route that takes one: 1 to 256 UTF-16 code
+ * units, no control characters (NUL included), well-formed Unicode (no lone surrogate, which
+ * could not be written back as UTF-8), and neither `.` nor `..` (no URL can name those). Whatever ingest accepts under this rule, the query API
+ * and the command line can read back; whatever they could not, ingest refuses.
+ */
 export const paymentRefSchema = z
   .string()
   .min(1)
   .max(256)
-  .regex(/^[^\p{Cc}]+$/u, 'must not contain control characters');
+  .regex(
+    /^[^\p{Cc}\p{Cs}]+$/u,
+    'must be printable Unicode: no control characters or lone surrogates',
+  )
+  // A URL path cannot name "." or "..": clients resolve them as dot segments, even encoded.
+  .refine((ref) => ref !== '.' && ref !== '..', 'must not be "." or ".."');
 
 export const paymentIdSchema = z.object({ provider: providerNameSchema, ref: paymentRefSchema });
 

@@ -7,6 +7,7 @@ import { PayrecError } from '../domain/index.js';
 export type WebhookRejectionCode =
   | 'PROVIDER_NOT_CONFIGURED'
   | 'MALFORMED_BODY'
+  | 'BODY_TOO_COMPLEX'
   | 'SCHEMA_INVALID'
   | 'MISSING_SIGNATURE'
   | 'MALFORMED_SIGNATURE'
@@ -36,7 +37,14 @@ export type RequestRejectionCode =
   | 'PAYMENT_NOT_FOUND'
   | 'PAYMENT_CONFLICT'
   | 'NOT_FOUND'
-  | 'NOT_EXHAUSTED';
+  | 'NOT_EXHAUSTED'
+  | 'MALFORMED_REQUEST'
+  | 'MALFORMED_URL'
+  | 'URI_TOO_LONG'
+  | 'HEADERS_TOO_LARGE'
+  | 'REQUEST_TIMEOUT'
+  | 'REQUEST_ABORTED'
+  | 'SHUTTING_DOWN';
 
 /** A refusal whose code says why; the families below fix which codes they use. */
 abstract class Rejection<Code extends string> extends PayrecError {
@@ -53,6 +61,14 @@ export class WebhookRejected extends Rejection<WebhookRejectionCode> {}
 
 /** An API request refused at the edge. */
 export class RequestRejected extends Rejection<RequestRejectionCode> {}
+
+/**
+ * A store payrec cannot open at start: the message names the file, the variable that points at
+ * it, and what to do.
+ */
+export class StoreUnavailable extends PayrecError {
+  readonly code = 'STORE_UNAVAILABLE';
+}
 
 /** Configuration that cannot run: the message names each variable and why, never its value. */
 export class ConfigInvalid extends PayrecError {

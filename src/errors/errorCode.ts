@@ -1,8 +1,14 @@
 import type { DomainError } from '../domain/index.js';
-import type { ConfigInvalid, RequestRejected, WebhookRejected } from './edgeErrors.js';
+import type {
+  ConfigInvalid,
+  RequestRejected,
+  StoreUnavailable,
+  WebhookRejected,
+} from './edgeErrors.js';
 
 /** Every error payrec raises, narrowed on `code`. */
-export type AnyPayrecError = DomainError | WebhookRejected | RequestRejected | ConfigInvalid;
+export type AnyPayrecError =
+  DomainError | WebhookRejected | RequestRejected | ConfigInvalid | StoreUnavailable;
 
 /**
  * Every code a client or an operator can see: those of payrec's errors, and `INTERNAL_ERROR`

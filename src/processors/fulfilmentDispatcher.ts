@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
 import {
+  EventStoreFailed,
+  StoreCorrupt,
+  StoreFull,
   paymentKey,
   paymentStreamName,
   retryDelaySeconds,
@@ -119,6 +122,8 @@ export const createFulfilmentDispatcher = ({
     }
   };
 
+  let pausedUntil = 0;
+  let storeFailures = 0;
   let nextTick: NodeJS.Timeout | null = null;
   /** Another pass soon (a backlog drains at the receiver's pace), at most one pending. */
   const scheduleTick = () => {
@@ -136,7 +141,7 @@ export const createFulfilmentDispatcher = ({
    */
   const tick = () => {
     const free = concurrency - inFlight.size;
-    if (free <= 0) return;
+    if (free <= 0 || Date.now() < pausedUntil) return;
     const now = Date.now();
     for (const [id, until] of settledUntil) if (until <= now) settledUntil.delete(id);
     const candidates = dueIds(
@@ -149,7 +154,22 @@ export const createFulfilmentDispatcher = ({
       const view = load(id);
       if (view === null) continue;
       const running = dispatch(view)
+        .then(() => {
+          storeFailures = 0;
+        })
         .catch((err: unknown) => {
+          if (isStoreFailure(err)) {
+            // The store cannot be written (a full disk): every send would go out again unrecorded.
+            // Pause, longer each time, and try again.
+            storeFailures += 1;
+            const pauseMs = Math.min(1_000 * 2 ** (storeFailures - 1), 60_000);
+            pausedUntil = Date.now() + pauseMs;
+            logger.error(
+              { err, webhookId: view.id, pauseMs },
+              'fulfilment could not be recorded; the dispatcher pauses and tries again',
+            );
+            return;
+          }
           logger.error({ err, webhookId: view.id }, 'fulfilment dispatch failed; it stays due');
         })
         .finally(() => {
@@ -181,3 +201,6 @@ export const createFulfilmentDispatcher = ({
 };
 
 export type FulfilmentDispatcher = ReturnType<typeof createFulfilmentDispatcher>;
+
+const isStoreFailure = (error: unknown): boolean =>
+  error instanceof StoreFull || error instanceof StoreCorrupt || error instanceof EventStoreFailed;

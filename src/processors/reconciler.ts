@@ -190,7 +190,15 @@ export const createReconciler = ({
         const selectMs = performance.now() - started;
         const results: Partial<Record<CheckResult, number>> = {};
         const byProvider: Partial<Record<ProviderName, number>> = {};
-        const renew = setInterval(() => lock.tryAcquire(), 10_000);
+        const renew = setInterval(() => {
+          try {
+            lock.tryAcquire();
+          } catch (err) {
+            // The lease could not be renewed (a full disk): the cycle goes on; at worst another
+            // process takes the lease when it expires and checks some payments twice.
+            logger.warn({ err }, 'could not renew the reconciliation lease');
+          }
+        }, 10_000);
         renew.unref();
         try {
           // A lane per provider, each with a bounded number of checks under way: providers
@@ -226,7 +234,11 @@ export const createReconciler = ({
         };
       } finally {
         cycleRunning = false;
-        lock.release();
+        try {
+          lock.release();
+        } catch (err) {
+          logger.warn({ err }, 'could not release the reconciliation lease; it expires by itself');
+        }
       }
     },
     /**

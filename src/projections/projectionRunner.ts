@@ -51,9 +51,18 @@ export type ProjectionRunnerOptions = Readonly<{
   batchSize?: number;
   /** Called when a projection fails; the runner restarts it from its checkpoint. */
   onError?: (projection: string, error: unknown) => void;
-  /** Delay before a failed projection restarts. Default 1000 ms. */
+  /**
+   * Delay before a failed projection restarts: doubled after each failure in a row, up to 10 s,
+   * back to this after a batch applies. Default 1000 ms.
+   */
   restartDelayMs?: number;
 }>;
+
+/** The longest wait before a failed projection restarts: recovery is never further away. */
+const maxRestartDelayMs = 10_000;
+
+/** How long a restarted projection must run without failing to count as working again. */
+const clearErrorAfterMs = 3_000;
 
 /** The checkpoint is not where this runner left it: a rebuild was swapped in meanwhile. */
 export class CheckpointMoved extends Error {
@@ -159,6 +168,7 @@ export const createProjectionRunner = ({
 }: ProjectionRunnerOptions) => {
   const statuses = new Map<string, ProjectionStatus>();
   const subscriptions = new Map<string, Subscription>();
+  const failuresInARow = new Map<string, number>();
   let stopped = false;
 
   // Every projection reads the payment streams: they share one subscription and one
@@ -179,7 +189,8 @@ export const createProjectionRunner = ({
     }
   };
 
-  const run = async (key: string, group: readonly AnyProjection[]): Promise<void> => {
+  /** The group's checkpoints and its subscription from the least advanced of them. */
+  const subscribe = (group: readonly AnyProjection[]) => {
     const committed = new Map<string, bigint>();
     for (const projection of group) {
       const stored = readModels.transaction((tx) => tx.checkpoint(projection.name));
@@ -198,12 +209,42 @@ export const createProjectionRunner = ({
       ...(after > 0n ? { after } : {}),
       filter: projectionFilter,
     });
+    return { committed, subscription };
+  };
+
+  const run = async (key: string, group: readonly AnyProjection[]): Promise<void> => {
+    let started: ReturnType<typeof subscribe>;
+    try {
+      started = subscribe(group);
+    } catch (error) {
+      // Even reading the checkpoints can fail (a full disk refuses the write lock): that is a
+      // failure like any other, restarted with backoff, never a stopped projection.
+      fail(key, group, error);
+      return;
+    }
+    const { committed, subscription } = started;
     subscriptions.set(key, subscription);
+    // A restarted projection keeps its last error until a batch applies: running is not yet
+    // working (a full disk fails again at the first write).
+    const lastError = group
+      .map((projection) => statuses.get(projection.name)?.error ?? null)
+      .find((error) => error !== null);
     setStatus(
       group,
-      { running: true, appliedAt: Date.now(), error: null },
+      { running: true, appliedAt: Date.now(), error: lastError ?? null },
       (name) => committed.get(name) ?? 0n,
     );
+    if (lastError !== undefined) {
+      // With nothing new to apply, a restart that has not failed again within a few seconds
+      // is working again.
+      setTimeout(() => {
+        if (failed || stopped) return;
+        for (const projection of group) {
+          const status = statuses.get(projection.name);
+          if (status?.running === true) statuses.set(projection.name, { ...status, error: null });
+        }
+      }, clearErrorAfterMs).unref();
+    }
     let batch: RecordedEvent[] = [];
     let flushScheduled = false;
     let failed = false;
@@ -221,6 +262,7 @@ export const createProjectionRunner = ({
       for (const [name, position] of applyBatchToAll(readModels, group, events, committed)) {
         committed.set(name, position);
       }
+      failuresInARow.set(key, 0);
       setStatus(
         group,
         { running: true, appliedAt: Date.now(), error: null },
@@ -262,10 +304,15 @@ export const createProjectionRunner = ({
     }
     onError?.(group.map((projection) => projection.name).join(', '), error);
     void subscriptions.get(key)?.unsubscribe();
+    const failures = (failuresInARow.get(key) ?? 0) + 1;
+    failuresInARow.set(key, failures);
     if (!stopped) {
-      setTimeout(() => {
-        if (!stopped) void run(key, group);
-      }, restartDelayMs).unref();
+      setTimeout(
+        () => {
+          if (!stopped) void run(key, group);
+        },
+        Math.min(restartDelayMs * 2 ** (failures - 1), maxRestartDelayMs),
+      ).unref();
     }
   };
 

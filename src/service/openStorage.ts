@@ -7,15 +7,29 @@ import {
   type SqliteReadModelStore,
 } from '../adapters/readModels/sqliteReadModelStore.js';
 import type { Config } from '../config.js';
+import type { StoreCorrupt } from '../domain/index.js';
 import type { EventStore } from '../domain/ports/index.js';
+import { observeWrites, type WriteHealth } from './observedEventStore.js';
+import { opening } from './storeOpenFailure.js';
+
+const openSqliteEventLog = (
+  eventStore: Extract<Config['eventStore'], { kind: 'sqlite' }>,
+  backfilledElsewhere: boolean,
+): EventStore =>
+  opening({ path: eventStore.path, role: 'the event log', rebuildable: false }, () =>
+    openSqliteEventStore({ path: eventStore.path, writer: eventStore.writer, backfilledElsewhere }),
+  );
 
 /** payrec's stores, opened together: what `serve` and every command work on. */
 export type Storage = Readonly<{
+  /** The event store, its writes watched (`writes`). */
   eventStore: EventStore;
+  writes: Readonly<{ health: () => WriteHealth; failing: () => boolean }>;
   /** The read models (the projections write them; the queries read them). */
   readModels: SqliteReadModelStore;
   /** The service database: the delivery log and the leases. */
   serviceDb: Database.Database;
+  servicePath: string;
   /** Whether the projection thread backfills the WALs (the embedded store, in `serve`). */
   backfilledElsewhere: boolean;
   /** Flushes nothing itself: closes the event store (after its in-flight appends), then the files. */
@@ -27,27 +41,43 @@ export type Storage = Readonly<{
  * EventStoreDB when `EVENTSTORE_CONNECTION_STRING` is set), the read models and the service
  * database, each at the one path `config.storage` gives it. `backfilledElsewhere` is for
  * `serve`: its projection thread copies the WALs, so the event loop's commits never stop to
- * checkpoint. Throws what the drivers throw for an unreadable directory or file.
+ * checkpoint. Throws `StoreUnavailable` naming the file, the variable and what to do, for a
+ * directory or file that cannot be opened (read-only, missing, damaged).
  */
 export const openStorage = (
   config: Config,
-  { backfilledElsewhere = false }: Readonly<{ backfilledElsewhere?: boolean }> = {},
+  {
+    backfilledElsewhere = false,
+    onCorrupt,
+  }: Readonly<{ backfilledElsewhere?: boolean; onCorrupt?: (error: StoreCorrupt) => void }> = {},
 ): Storage => {
-  mkdirSync(config.storage.dataDir, { recursive: true });
-  const eventStore: EventStore =
+  const { storage } = config;
+  opening({ path: storage.dataDir, role: 'the data directory', rebuildable: false }, () =>
+    mkdirSync(storage.dataDir, { recursive: true }),
+  );
+  const store: EventStore =
     config.eventStore.kind === 'sqlite'
-      ? openSqliteEventStore({
-          path: config.eventStore.path,
-          writer: config.eventStore.writer,
-          backfilledElsewhere,
-        })
+      ? openSqliteEventLog(config.eventStore, backfilledElsewhere)
       : connectEventStoreDb(config.eventStore.connectionString.reveal());
-  const serviceDb = openReadModelDatabase(config.storage.service, { backfilledElsewhere });
-  const readModelDb = openReadModelDatabase(config.storage.readModels);
+  const { eventStore, ...writes } = observeWrites(store, onCorrupt ? { onCorrupt } : {});
+  const serviceDb = opening(
+    { path: storage.service, role: 'the service database', rebuildable: true },
+    () => openReadModelDatabase(storage.service, { backfilledElsewhere }),
+  );
+  const readModelDb = opening(
+    { path: storage.readModels, role: 'the read models', rebuildable: true },
+    () => openReadModelDatabase(storage.readModels),
+  );
+  const readModels = opening(
+    { path: storage.readModels, role: 'the read models', rebuildable: true },
+    () => createSqliteReadModelStore(readModelDb),
+  );
   return {
     eventStore,
-    readModels: createSqliteReadModelStore(readModelDb),
+    writes,
+    readModels,
     serviceDb,
+    servicePath: storage.service,
     backfilledElsewhere,
     close: async () => {
       await eventStore.close();

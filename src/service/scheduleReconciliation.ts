@@ -5,7 +5,8 @@ import type { Reconciler } from '../processors/index.js';
 
 /**
  * The node-cron poller: one reconciliation cycle per tick of `PAYREC_RECONCILE_CRON`, never two
- * at once. A cycle that checked something is logged with its summary.
+ * at once. A cycle that checked something is logged with its summary; one that failed is logged
+ * and never ends the process.
  */
 export const scheduleReconciliation = (
   config: Config,
@@ -14,8 +15,15 @@ export const scheduleReconciliation = (
   schedule(
     config.reconcileCron,
     async () => {
-      const summary = await reconciler.runCycle();
-      if (summary.ran && summary.due > 0) logger.info({ ...summary }, 'reconciliation cycle done');
+      try {
+        const summary = await reconciler.runCycle();
+        if (summary.ran && summary.due > 0)
+          logger.info({ ...summary }, 'reconciliation cycle done');
+      } catch (err) {
+        // A cycle that could not even start (its lease is in a database that cannot be
+        // written: a full disk) loses nothing: what is due stays due for the next tick.
+        logger.error({ err }, 'reconciliation cycle failed; it runs again at the next tick');
+      }
     },
     { name: 'reconcile', noOverlap: true },
   );

@@ -10,7 +10,12 @@ import {
 import type { Storage } from './openStorage.js';
 
 /** The running projections, wherever they run. */
-export type Projections = Readonly<{ status: () => ProjectionStatus[]; stop: () => Promise<void> }>;
+export type Projections = Readonly<{
+  status: () => ProjectionStatus[];
+  /** Files whose background checkpoints fail (a full disk); none on EventStoreDB. */
+  storageErrors: () => readonly Readonly<{ file: string; error: string }>[];
+  stop: () => Promise<void>;
+}>;
 
 /**
  * On the embedded store, projections run on their own thread with their own connections, so
@@ -31,9 +36,12 @@ export const startProjections = (
       readModelPath: config.storage.readModels,
       ...(storage.backfilledElsewhere ? { serviceDatabasePath: config.storage.service } : {}),
       pollIntervalMs: 20,
-      providersWithStatusEndpoint: config.providers
+      providersWithoutStatusEndpoint: config.providers
         .map((provider) => provider.name)
-        .filter(hasStatusEndpoint),
+        .filter((provider) => !hasStatusEndpoint(provider)),
+      onProjectionError: (projection, reason) => {
+        logger.warn({ projection, reason }, 'projection failed; restarting it from its checkpoint');
+      },
       onError: (err) => {
         logger.error({ err }, 'the projection thread failed; restarting it from its checkpoints');
       },
@@ -48,5 +56,5 @@ export const startProjections = (
     },
   });
   runner.start();
-  return runner;
+  return { status: runner.status, stop: runner.stop, storageErrors: () => [] };
 };

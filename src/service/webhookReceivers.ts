@@ -1,15 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import type { DeliveryLog } from '../adapters/deliveryLog/deliveryLog.js';
+import { createRejectionLimiter, registerWebhookRoutes } from '../adapters/http/index.js';
+import type { ServiceMetrics } from '../adapters/metrics/serviceMetrics.js';
 import type { VerifierContext } from '../adapters/providers/index.js';
-import type { WebhookReceiver } from '../adapters/http/index.js';
+import {
+  confirmHintsAtOnce,
+  createDeliveryRecorder,
+  type PaymentCommandHandler,
+} from '../application/index.js';
 import type { Config } from '../config.js';
+import type { Clock } from '../domain/ports/index.js';
+import type { Reconciler } from '../processors/index.js';
 
-/** One receiver per configured provider module: `POST /webhooks/{name}`, 404 when not configured. */
-export const webhookReceivers = (
+/**
+ * `POST /webhooks/{name}` for every configured provider module (404 when not configured): each
+ * delivery verified its module's way, recorded, a hint confirmed at once against the status
+ * endpoint, and logged.
+ */
+export const registerWebhookReceivers = (
+  app: FastifyInstance,
   config: Config,
-  context: VerifierContext,
-): readonly WebhookReceiver[] =>
-  config.providers.map((provider) => ({
-    provider: provider.name,
-    mediaTypes: provider.mediaTypes,
-    acknowledgement: provider.acknowledgement,
-    verify: provider.verifier(context),
-  }));
+  {
+    handlePaymentCommand,
+    reconciler,
+    deliveryLog,
+    metrics,
+    clock,
+    verifierContext,
+  }: Readonly<{
+    handlePaymentCommand: PaymentCommandHandler;
+    reconciler: Reconciler;
+    deliveryLog: DeliveryLog;
+    metrics: ServiceMetrics;
+    clock: Clock;
+    verifierContext: VerifierContext;
+  }>,
+): Promise<void> =>
+  registerWebhookRoutes(app, {
+    receivers: config.providers.map((provider) => ({
+      provider: provider.name,
+      mediaTypes: provider.mediaTypes,
+      acknowledgement: provider.acknowledgement,
+      verify: provider.verifier(verifierContext),
+    })),
+    recordDelivery: confirmHintsAtOnce(
+      createDeliveryRecorder({ handlePaymentCommand }),
+      (payment) => {
+        reconciler.checkNow(payment);
+      },
+    ),
+    deliveryLog,
+    observe: (entry) => {
+      metrics.recordDelivery(entry.provider, entry.outcome, entry.code);
+    },
+    rejectionLimiter: createRejectionLimiter({ rejections: config.rejectionsPerMinute }),
+    clock,
+  });

@@ -1,4 +1,8 @@
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -30,9 +34,72 @@ describe('payrec serve, as a process', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({
       status: 'ready',
-      checks: { eventStore: 'ok', projections: 'ok' },
+      checks: {
+        eventStore: 'ok',
+        eventStoreWrites: 'ok',
+        deliveryLog: 'ok',
+        projections: 'ok',
+        checkpoints: 'ok',
+      },
     });
     expect(existsSync(join(service.dataDir, 'events.db'))).toBe(true);
+    // The start-up line says what is switched on.
+    const serving = service.output.find((line) => line.includes('payrec is serving')) ?? '';
+    expect(JSON.parse(serving)).toMatchObject({
+      store: 'sqlite',
+      providers: {
+        'kraken-pay': expect.stringContaining('webhooks on') as unknown,
+        'kraken-embed':
+          'webhooks off (KRAKEN_EMBED_WEBHOOK_SECRET unset); status API off (KRAKEN_EMBED_API_KEY unset)',
+      },
+      fulfilment: 'off (PAYREC_FULFILMENT_URL unset)',
+      reconcile: '* * * * *',
+    });
+  });
+
+  it('stops with npm start on SIGTERM: npm does not leave the server behind', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'payrec-e2e-npm-'));
+    const npm = spawn('npm', ['start', '--silent'], {
+      cwd: join(import.meta.dirname, '../..'),
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        PAYREC_DATA_DIR: dataDir,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          reject(new Error('npm start did not listen in 20 s'));
+        }, 20_000);
+        createInterface({ input: npm.stdout }).on('line', (line) => {
+          const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+          if (match?.[1]) {
+            clearTimeout(timer);
+            resolve(match[1]);
+          }
+        });
+      });
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const exited = once(npm, 'exit');
+      npm.kill('SIGTERM');
+      await exited;
+      // Nothing listens there any more: the server went with npm.
+      let stillServing = true;
+      for (let attempt = 0; attempt < 50 && stillServing; attempt += 1) {
+        stillServing = await fetch(`${url}/healthz`).then(
+          () => true,
+          () => false,
+        );
+        if (stillServing) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(stillServing).toBe(false);
+    } finally {
+      npm.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('stops cleanly on SIGTERM', async () => {
@@ -51,6 +118,39 @@ describe('payrec serve, as a process', () => {
     expect(result.stderr).not.toContain('tiny-secret');
   });
 
+  it('exits with 1 within seconds when its port is taken, naming the address', async () => {
+    service = await startService();
+    const port = new URL(service.baseUrl).port;
+    const dataDir = mkdtempSync(join(tmpdir(), 'payrec-e2e-taken-'));
+    const started = Date.now();
+    const result = await runCli(['serve'], {
+      PORT: port,
+      HOST: '127.0.0.1',
+      PAYREC_DATA_DIR: dataDir,
+    });
+    rmSync(dataDir, { recursive: true, force: true });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`payrec: cannot serve: 127.0.0.1:${port} is already in use`);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('exits with 1 when HOST is not an address of this machine', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'payrec-e2e-host-'));
+    try {
+      const result = await runCli(['serve'], {
+        PORT: '0',
+        HOST: 'no-such-host.invalid',
+        PAYREC_DATA_DIR: dataDir,
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        'payrec: cannot serve: HOST no-such-host.invalid is not an address of this machine.',
+      );
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('explains an unknown command', async () => {
     const result = await runCli(['launch']);
     expect(result.code).toBe(2);
@@ -58,8 +158,12 @@ describe('payrec serve, as a process', () => {
   });
 
   it('runs the demo: payrec and the simulator with a realistic mix, forgeries refused', async () => {
-    const result = await runCli(['demo', '--payments', '10']);
+    const temporary = mkdtempSync(join(tmpdir(), 'payrec-demo-tmp-'));
+    const result = await runCli(['demo', '--payments', '10'], { TMPDIR: temporary });
     expect(result.code).toBe(0);
+    // Its store lived in a temporary directory, removed at the end.
+    expect(readdirSync(temporary)).toEqual([]);
+    rmSync(temporary, { recursive: true });
     expect(result.stdout).toMatch(/answers: \d+ × 200, [34] × 401/);
     expect(result.stdout).toContain('kraken-pay/demoP7');
     expect(result.stdout).toMatch(/kraken-pay\/demoP7\s+failed/);

@@ -168,7 +168,16 @@ describe('the payments read model and its API', () => {
       const response = await get('/readyz');
       return response.statusCode === 200 ? response.json<unknown>() : undefined;
     });
-    expect(ready).toEqual({ status: 'ready', checks: { eventStore: 'ok', projections: 'ok' } });
+    expect(ready).toEqual({
+      status: 'ready',
+      checks: {
+        eventStore: 'ok',
+        eventStoreWrites: 'ok',
+        deliveryLog: 'ok',
+        projections: 'ok',
+        checkpoints: 'ok',
+      },
+    });
   });
 });
 

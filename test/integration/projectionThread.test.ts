@@ -32,7 +32,7 @@ describe('the projection thread', () => {
         readModelPath: join(directory, 'readmodels.db'),
         serviceDatabasePath: servicePath,
         pollIntervalMs: 20,
-        providersWithStatusEndpoint: [],
+        providersWithoutStatusEndpoint: ['kraken-pay'],
       });
       // 300 commits of 500 bytes, as the delivery log makes them: far below either threshold.
       const insert = serviceDb.prepare<[string]>('INSERT INTO log (line) VALUES (?)');

@@ -332,6 +332,64 @@ describe('webhook receivers', () => {
       expect(await everything()).toEqual([]);
     });
 
+    it('answers 503 KEYS_UNAVAILABLE while the key set cannot be fetched, and writes nothing', async () => {
+      const outages = {
+        refused: () =>
+          Promise.reject(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })),
+        'HTTP 500': () => Promise.resolve(new Response('oops', { status: 500 })),
+        'not a key set': () => Promise.resolve(new Response('<html>', { status: 200 })),
+      };
+      for (const [outage, fetch] of Object.entries(outages)) {
+        const down = await startWebhookService({ now: () => now, fetch });
+        try {
+          const response = await down.service.app.inject({
+            method: 'POST',
+            url: '/webhooks/kraken-pay',
+            payload: await keys.sign({ exp }),
+            headers: { 'content-type': 'text/plain' },
+          });
+          expect(response.statusCode, outage).toBe(503);
+          expect(response.json(), outage).toEqual({
+            code: 'KEYS_UNAVAILABLE',
+            reason: 'The provider key set could not be fetched; retry the delivery later.',
+          });
+          expect(await down.service.eventStore.readAll({ maxCount: 10 }), outage).toEqual([]);
+        } finally {
+          await down.cleanup();
+        }
+      }
+    });
+
+    it('takes the same token with its signature written another way as a repeat', async () => {
+      const token = await keys.sign({ exp, externalId: 'REENCODED' });
+      const [header = '', payload = '', signature = ''] = token.split('.');
+      // 64 signature bytes take 86 base64url characters: the last one carries 4 unused bits.
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      const last = alphabet.indexOf(signature.slice(-1));
+      const otherPadding = `${signature.slice(0, -1)}${alphabet[last ^ 1] ?? ''}`;
+      // ECDSA accepts (r, n − s) wherever it accepts (r, s).
+      const n = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
+      const bytes = Buffer.from(signature, 'base64url');
+      const s = BigInt(`0x${bytes.subarray(32).toString('hex')}`);
+      const highS = Buffer.concat([
+        bytes.subarray(0, 32),
+        Buffer.from((n - s).toString(16).padStart(64, '0'), 'hex'),
+      ]).toString('base64url');
+      const stream = 'payment-kraken-pay/REENCODED';
+      expect((await post('kraken-pay', token, { 'content-type': 'text/plain' })).statusCode).toBe(
+        200,
+      );
+      const recorded = await streamTypes(stream);
+      for (const variant of [otherPadding, highS]) {
+        expect(variant).not.toBe(signature);
+        const response = await post('kraken-pay', `${header}.${payload}.${variant}`, {
+          'content-type': 'text/plain',
+        });
+        expect(response.statusCode).toBe(200);
+        expect(await streamTypes(stream)).toEqual(recorded);
+      }
+    });
+
     it('refuses a body that is not a JWT', async () => {
       await expectRejected(
         await post('kraken-pay', '{"external_id":"x"}', { 'content-type': 'text/plain' }),
@@ -556,6 +614,61 @@ describe('limits every receiver checks before verifying', () => {
       expect(await service.eventStore.readAll({ maxCount: 10 })).toEqual([]);
     },
   );
+
+  describe('bounded structure, before anything parses or recurses', () => {
+    // About 5 KB each: small enough for any body limit, hostile to anything that recurses.
+    const deep = `${'['.repeat(2_500)}${']'.repeat(2_500)}`;
+    const wide = `[${Array.from({ length: 2_500 }, () => '0').join(',')}]`;
+    const bodyOf = (nested: string) =>
+      `{"payment_intent_id":"PI-DEEP","transactionId":"T-DEEP","event_type":"quote.executed","id":"Q-DEEP","timestamp":"2026-11-24T10:00:00Z","status":"success","order_data":${nested}}`;
+    const requestFor = (provider: (typeof providers)[number], body: string) => {
+      switch (provider) {
+        case 'kraken-embed':
+          return signedKrakenEmbedDelivery({ body, secret: testSecrets.krakenEmbed, at: now });
+        case 'kraken-pay': {
+          const header = Buffer.from('{"alg":"ES256","kid":"k"}').toString('base64url');
+          const claims = Buffer.from(body).toString('base64url');
+          return { payload: `${header}.${claims}.c2ln`, headers: { 'content-type': 'text/plain' } };
+        }
+        default:
+          return {
+            payload: body,
+            headers: { 'content-type': 'application/json', ...authHeaders[provider] },
+          };
+      }
+    };
+
+    it.each(providers)(
+      '%s refuses a body nested 2,500 levels deep with a typed 400',
+      async (provider) => {
+        const { payload, headers } = requestFor(provider, bodyOf(deep));
+        const response = await service.app.inject({
+          method: 'POST',
+          url: `/webhooks/${provider}`,
+          payload,
+          headers,
+        });
+        expect(response.statusCode).toBe(400);
+        expect(response.json<{ code: string }>().code).toBe('BODY_TOO_COMPLEX');
+        expect(response.json<{ reason: string }>().reason).toContain('deeper than 32 levels');
+        expect(await service.eventStore.readAll({ maxCount: 10 })).toEqual([]);
+      },
+    );
+
+    it.each(providers)('%s refuses a body of 2,500 values with a typed 400', async (provider) => {
+      const { payload, headers } = requestFor(provider, bodyOf(wide));
+      const response = await service.app.inject({
+        method: 'POST',
+        url: `/webhooks/${provider}`,
+        payload,
+        headers,
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json<{ code: string }>().code).toBe('BODY_TOO_COMPLEX');
+      expect(response.json<{ reason: string }>().reason).toContain('more than 2048 values');
+      expect(await service.eventStore.readAll({ maxCount: 10 })).toEqual([]);
+    });
+  });
 
   it('kkiapay refuses malformed JSON sent with the right secret', async () => {
     const response = await service.app.inject({

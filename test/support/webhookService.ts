@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FetchImplementation } from 'jose';
+import type { Logger } from 'pino';
 import { createLogger } from '../../src/adapters/logging/createLogger.js';
 import { loadConfig } from '../../src/config.js';
 import { createService, type Service } from '../../src/main.js';
@@ -22,24 +23,33 @@ export const startWebhookService = async ({
   now,
   fetch,
   env = {},
+  logger = createLogger({ level: 'silent' }),
 }: {
   now: () => Date;
   fetch?: FetchImplementation;
   env?: Record<string, string>;
+  logger?: Logger;
 }): Promise<{ service: Service; dataDir: string; cleanup: () => Promise<void> }> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'payrec-webhooks-'));
-  const config = loadConfig({
-    PAYREC_DATA_DIR: dataDir,
-    KRAKEN_PAY_JWKS_URL: 'http://127.0.0.1:9/.well-known/pay-callback-keys.json',
-    KRAKEN_EMBED_WEBHOOK_SECRET: testSecrets.krakenEmbed,
-    KRAKEN_EMBED_PREVIOUS_WEBHOOK_SECRET: testSecrets.krakenEmbedPrevious,
-    KRYPTOGO_CALLBACK_SECRET: testSecrets.kryptogo,
-    KKIAPAY_WEBHOOK_SECRET: testSecrets.kkiapay,
-    ...env,
-  });
+  const removeData = () => {
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const config = configured(
+    () =>
+      loadConfig({
+        PAYREC_DATA_DIR: dataDir,
+        KRAKEN_PAY_JWKS_URL: 'http://127.0.0.1:9/.well-known/pay-callback-keys.json',
+        KRAKEN_EMBED_WEBHOOK_SECRET: testSecrets.krakenEmbed,
+        KRAKEN_EMBED_PREVIOUS_WEBHOOK_SECRET: testSecrets.krakenEmbedPrevious,
+        KRYPTOGO_CALLBACK_SECRET: testSecrets.kryptogo,
+        KKIAPAY_WEBHOOK_SECRET: testSecrets.kkiapay,
+        ...env,
+      }),
+    removeData,
+  );
   const service = await createService(config, {
     clock: { now },
-    logger: createLogger({ level: 'silent' }),
+    logger,
     ...(fetch ? { fetch } : {}),
   });
   return {
@@ -47,9 +57,19 @@ export const startWebhookService = async ({
     dataDir,
     cleanup: async () => {
       await service.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      removeData();
     },
   };
+};
+
+/** The configuration, or the error it raised after the temporary directory is removed. */
+const configured = <T>(load: () => T, removeData: () => void): T => {
+  try {
+    return load();
+  } catch (error) {
+    removeData();
+    throw error;
+  }
 };
 
 /**

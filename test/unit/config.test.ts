@@ -21,7 +21,14 @@ const failureOf = (env: Record<string, string>): ConfigInvalid => {
 describe('loadConfig', () => {
   it('runs on the embedded store with the documented defaults when nothing is set', () => {
     const config = loadConfig({});
-    expect(config.http).toEqual({ port: 8080, host: '0.0.0.0' });
+    expect(config.http).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      trustProxy: false,
+      requestTimeoutMs: 60_000,
+      headersTimeoutMs: 20_000,
+      keepAliveTimeoutMs: 5_000,
+    });
     expect(config.eventStore).toEqual({
       kind: 'sqlite',
       path: './data/events.db',

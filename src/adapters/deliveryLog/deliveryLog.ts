@@ -44,13 +44,37 @@ type Row = {
   payments: string;
 };
 
+const minusMinute = (at: string): string => {
+  const time = Date.parse(at);
+  return Number.isNaN(time) ? at : new Date(time - 60_000).toISOString();
+};
+
 const logPosition = (cursor: string): number | null =>
   decodeCursor(cursor, ['integer'])?.[0] ?? null;
+
+/** How the log's writes are going, for `/readyz` and `/metrics`. */
+export type DeliveryLogHealth = Readonly<{
+  /** Entries waiting to be written. */
+  queued: number;
+  /** Since when writes have been failing (epoch ms), or `null` while they succeed. */
+  failingSince: number | null;
+  /** The last write error's message, while writes are failing. */
+  lastError: string | null;
+}>;
+
+/** Entries kept in memory while writes fail; past this, the oldest rejected ones go first. */
+const maxQueued = 100_000;
+const baseRetryMs = 25;
+const maxRetryMs = 5_000;
 
 /**
  * The delivery log (`GET /deliveries`): accepted and rejected deliveries, newest first. Writes
  * are queued and committed together every 25 ms. Rejected entries are capped
  * (`maxRejected`, oldest dropped first) so a flood of forged requests cannot fill the disk.
+ * A write that fails (a full disk) never throws out of the timer: the entries stay queued and
+ * the write is retried with backoff, and `health()` says so. Accepted deliveries the log lost
+ * (a crash between the event log's commit and this one) are written back from the event log by
+ * `recordRepaired`.
  */
 export class DeliveryLog {
   readonly #db: Database.Database;
@@ -62,8 +86,21 @@ export class DeliveryLog {
   #queue: DeliveryLogEntry[] = [];
   #scheduled = false;
   #rejectedSinceTrim = 0;
+  #failingSince: number | null = null;
+  #lastError: string | null = null;
+  #retryMs = baseRetryMs;
 
-  constructor(db: Database.Database, options: Readonly<{ maxRejected?: number }> = {}) {
+  readonly #beforeWrite: () => void;
+
+  constructor(
+    db: Database.Database,
+    options: Readonly<{
+      maxRejected?: number;
+      /** For the crash tests: called before each write (a fail point). */
+      beforeWrite?: () => void;
+    }> = {},
+  ) {
+    this.#beforeWrite = options.beforeWrite ?? (() => undefined);
     const maxRejected = options.maxRejected ?? 10_000;
     if (!Number.isInteger(maxRejected) || maxRejected < 1) {
       throw new TypeError('DeliveryLog: "maxRejected" must be a positive integer');
@@ -86,6 +123,10 @@ export class DeliveryLog {
       CREATE INDEX IF NOT EXISTS delivery_log_by_provider ON delivery_log (provider, id);
       -- Older logs had an index by delivery id; see paymentsOf for why it went.
       DROP INDEX IF EXISTS delivery_log_by_delivery;
+      CREATE TABLE IF NOT EXISTS delivery_log_repaired (
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        position TEXT NOT NULL
+      );
     `);
     this.#insert = db.prepare(
       `INSERT INTO delivery_log (provider, received_at, outcome, delivery_id, code, size, source_address, payments)
@@ -100,25 +141,75 @@ export class DeliveryLog {
   /** Queues an entry; it is written within 25 ms, or at once when 1,000 are queued. */
   record(entry: DeliveryLogEntry): void {
     this.#queue.push(entry);
-    if (this.#queue.length >= 1_000) {
+    if (this.#queue.length > maxQueued) this.#shed();
+    if (this.#queue.length >= 1_000 && this.#failingSince === null) {
       this.flush();
-    } else if (!this.#scheduled) {
+    } else {
       // Entries are written together every 25 ms rather than every turn of the event loop: one
       // commit for many deliveries. The log is diagnostic (accepted deliveries are in the event
       // log), and readers flush first, so a query always sees every entry queued before it.
-      this.#scheduled = true;
-      setTimeout(() => {
-        this.flush();
-      }, 25).unref();
+      this.#schedule(this.#retryMs);
     }
   }
 
-  /** Writes every queued entry now. */
-  flush(): void {
-    this.#scheduled = false;
+  #schedule(delayMs: number): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setTimeout(() => {
+      this.#scheduled = false;
+      this.flush();
+    }, delayMs).unref();
+  }
+
+  /** While writes fail, memory stays bounded: rejected entries go first, then the oldest. */
+  #shed(): void {
+    const excess = this.#queue.length - maxQueued;
+    let dropped = 0;
+    this.#queue = this.#queue.filter((entry) => {
+      if (dropped < excess && entry.outcome === 'rejected') {
+        dropped += 1;
+        return false;
+      }
+      return true;
+    });
+    if (this.#queue.length > maxQueued) this.#queue = this.#queue.slice(-maxQueued);
+  }
+
+  /** How its writes are going. */
+  health(): DeliveryLogHealth {
+    return {
+      queued: this.#queue.length,
+      failingSince: this.#failingSince,
+      lastError: this.#lastError,
+    };
+  }
+
+  /**
+   * Writes every queued entry now. Returns whether it could; on failure the entries stay queued
+   * and a retry is scheduled with backoff (up to 5 s). Never throws.
+   */
+  flush(): boolean {
     const entries = this.#queue;
+    if (entries.length === 0) return true;
     this.#queue = [];
-    if (entries.length === 0) return;
+    try {
+      this.#write(entries);
+    } catch (error) {
+      this.#queue = [...entries, ...this.#queue];
+      this.#failingSince ??= Date.now();
+      this.#lastError = error instanceof Error ? error.message : String(error);
+      this.#retryMs = Math.min(this.#retryMs * 2, maxRetryMs);
+      this.#schedule(this.#retryMs);
+      return false;
+    }
+    this.#failingSince = null;
+    this.#lastError = null;
+    this.#retryMs = baseRetryMs;
+    return true;
+  }
+
+  #write(entries: readonly DeliveryLogEntry[]): void {
+    if (entries.length > 0) this.#beforeWrite();
     this.#db.transaction(() => {
       for (const entry of entries) {
         this.#insert.run(
@@ -157,6 +248,46 @@ export class DeliveryLog {
       )
       .get(deliveryId);
     return row ? (JSON.parse(row.payments) as string[]) : [];
+  }
+
+  /** The event-log position up to which every accepted delivery is known to be in the log. */
+  repairedUpTo(): bigint {
+    const row = this.#db
+      .prepare<[], { position: string }>('SELECT position FROM delivery_log_repaired WHERE id = 1')
+      .get();
+    return row === undefined ? 0n : BigInt(row.position);
+  }
+
+  /**
+   * The ids of the deliveries logged as accepted or repeated at or after `receivedAt`, read
+   * newest first until older ones (the log has no index by delivery id; see `paymentsOf`).
+   */
+  loggedSince(receivedAt: string): Set<string> {
+    this.flush();
+    const ids = new Set<string>();
+    for (const row of this.#db
+      .prepare<[], { delivery_id: string | null; received_at: string; outcome: string }>(
+        'SELECT delivery_id, received_at, outcome FROM delivery_log ORDER BY id DESC',
+      )
+      .iterate()) {
+      if (row.outcome !== 'rejected' && row.delivery_id !== null) ids.add(row.delivery_id);
+      // Entries are written in the order they arrive, give or take a flush: a minute of slack.
+      if (row.received_at < minusMinute(receivedAt)) break;
+    }
+    return ids;
+  }
+
+  /** Writes entries the event log holds and the log lost, and moves the repair checkpoint. */
+  recordRepaired(entries: readonly DeliveryLogEntry[], upTo: bigint): void {
+    this.#db.transaction(() => {
+      this.#write(entries);
+      this.#db
+        .prepare<[string]>(
+          `INSERT INTO delivery_log_repaired (id, position) VALUES (1, ?)
+           ON CONFLICT (id) DO UPDATE SET position = excluded.position`,
+        )
+        .run(upTo.toString());
+    })();
   }
 
   /** A page of the log, newest first. Returns `null` for a cursor it did not issue. */

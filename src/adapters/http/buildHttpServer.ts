@@ -1,5 +1,6 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { RequestRejected } from '../../errors/index.js';
+import { answerClientError } from './clientErrors.js';
 import { toErrorAnswer } from './httpErrors.js';
 
 /** One check behind `/readyz`. */
@@ -10,7 +11,21 @@ export type HttpServerOptions = Readonly<{
   readiness: readonly ReadinessCheck[];
   /** Largest body any route accepts, in bytes. Default 64 KiB. */
   bodyLimit?: number;
+  /** Fastify's trust-proxy value; `false` (default) takes the client from the socket. */
+  trustProxy?: boolean | number | string;
+  /** A client must send its whole request within this. Default 60 s. */
+  requestTimeoutMs?: number;
+  /** …and its headers within this. Default 20 s. */
+  headersTimeoutMs?: number;
+  /** An idle kept-alive connection is closed after this. Default 5 s. */
+  keepAliveTimeoutMs?: number;
 }>;
+
+/**
+ * The longest path segment a route takes: a payment ref of 256 characters, each up to four UTF-8
+ * bytes written as `%XX`, is 3,072 characters in a URL.
+ */
+export const maxPathSegmentLength = 3_072;
 
 /**
  * Builds the Fastify app (not listening). Every error leaves as `{code, reason}` with the status
@@ -20,17 +35,65 @@ export const buildHttpServer = ({
   logger,
   readiness,
   bodyLimit = 64 * 1024,
+  trustProxy = false,
+  requestTimeoutMs = 60_000,
+  headersTimeoutMs = 20_000,
+  keepAliveTimeoutMs = 5_000,
 }: HttpServerOptions): FastifyInstance => {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit,
-    return503OnClosing: true,
+    // While closing, requests are answered 503 by the hook below, as {code, reason} like every
+    // other answer (Fastify's own 503 has another shape).
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
+    // A number of hops, as Fastify's types take it: trust the nearest `hops` proxies.
+    trustProxy:
+      typeof trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < trustProxy
+        : trustProxy,
+    // Node cuts a request not received in full within `requestTimeout`, whatever the client
+    // dribbles, but only when it checks its connections: every second here, not every 30 s.
+    requestTimeout: requestTimeoutMs,
+    keepAliveTimeout: keepAliveTimeoutMs,
+    http: {
+      headersTimeout: Math.min(headersTimeoutMs, requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs),
+    },
+    routerOptions: { maxParamLength: maxPathSegmentLength },
+    clientErrorHandler: answerClientError(logger, requestTimeoutMs),
+    // The router's own refusals (a bad percent-encoding, an overlong segment) answer through the
+    // same table as everything else.
+    frameworkErrors: (error, request, reply: FastifyReply) => {
+      const answer = toErrorAnswer(error);
+      request.log.info({ code: answer.code }, 'request rejected');
+      void reply.code(answer.status).send({ code: answer.code, reason: answer.reason });
+    },
   });
 
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', (_request, _reply, done) => {
+    done(
+      closing
+        ? new RequestRejected(
+            'SHUTTING_DOWN',
+            'payrec is shutting down; retry the request in a moment (another instance, or this one once restarted).',
+          )
+        : undefined,
+    );
+  });
   app.setErrorHandler((error, request, reply) => {
     const answer = toErrorAnswer(error);
-    if (answer.status >= 500) request.log.error({ err: error }, 'request failed');
+    // An unexpected failure is an error, with its stack; a known state of the service (a full
+    // disk, a closing store) is one line at `warn`, however many requests meet it.
+    if (answer.code === 'INTERNAL_ERROR') request.log.error({ err: error }, 'request failed');
+    else if (answer.status >= 500)
+      request.log.warn({ code: answer.code, reason: (error as Error).message }, 'request refused');
+    else if (answer.code === 'REQUEST_ABORTED') request.log.debug('client aborted the request');
     else request.log.info({ code: answer.code }, 'request rejected');
     return reply.code(answer.status).send({ code: answer.code, reason: answer.reason });
   });

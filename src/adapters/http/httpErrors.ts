@@ -5,19 +5,23 @@ import type { ErrorCode } from '../../errors/index.js';
 export type ErrorAnswer = Readonly<{ status: number; code: ErrorCode; reason: string }>;
 
 /**
- * The one table from error codes to HTTP statuses. Codes never carry a status themselves
- * (STYLE.md §5). It is declared over every code payrec has, so a new code without a status here
- * fails the type-check instead of becoming a 500.
+ * The one table from error codes to HTTP statuses (codes never carry a status themselves). It is
+ * declared over every code payrec has, so a code without a status here fails the type-check
+ * instead of becoming a 500.
  */
 const statusByCode: Readonly<Record<ErrorCode, number>> = {
   CONFIG_INVALID: 500,
   INTERNAL_ERROR: 500,
   EVENT_STORE_FAILED: 503,
+  STORE_FULL: 503,
+  STORE_CORRUPT: 503,
+  STORE_UNAVAILABLE: 503,
   EVENT_STORE_CLOSED: 503,
   PROVIDER_UNAVAILABLE: 502,
   STREAM_CONFLICT: 503,
   PROVIDER_NOT_CONFIGURED: 404,
   MALFORMED_BODY: 400,
+  BODY_TOO_COMPLEX: 400,
   SCHEMA_INVALID: 400,
   MISSING_SIGNATURE: 401,
   MALFORMED_SIGNATURE: 401,
@@ -42,11 +46,25 @@ const statusByCode: Readonly<Record<ErrorCode, number>> = {
   PAYMENT_CONFLICT: 409,
   NOT_FOUND: 404,
   NOT_EXHAUSTED: 409,
+  MALFORMED_REQUEST: 400,
+  MALFORMED_URL: 400,
+  URI_TOO_LONG: 414,
+  HEADERS_TOO_LARGE: 431,
+  REQUEST_TIMEOUT: 408,
+  SHUTTING_DOWN: 503,
+  // The client is gone; nobody reads this answer, but the log does.
+  REQUEST_ABORTED: 400,
 };
 
 /** Reasons for 5xx codes that are safe to show (the error's own message stays in the log). */
 const publicReasons: Readonly<Partial<Record<ErrorCode, string>>> = {
   KEYS_UNAVAILABLE: 'The provider key set could not be fetched; retry the delivery later.',
+  STORE_FULL:
+    "payrec's store has no space left; nothing was written. Retry later: payrec recovers by itself when space returns.",
+  STORE_CORRUPT:
+    "payrec's store is damaged; nothing was written. Retry later: an operator has been told (payrec check).",
+  SHUTTING_DOWN:
+    'payrec is shutting down; retry the request in a moment (another instance, or this one once restarted).',
 };
 
 /** Fastify's own errors for the limits checked before any handler runs. */
@@ -68,6 +86,14 @@ const fastifyErrors: Readonly<Record<string, Readonly<{ code: ErrorCode; reason:
     code: 'MALFORMED_BODY',
     reason: 'The Content-Length does not match the body.',
   },
+  FST_ERR_BAD_URL: { code: 'MALFORMED_URL', reason: 'The URL is not validly percent-encoded.' },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    code: 'URI_TOO_LONG',
+    reason: 'A path segment is longer than any payrec accepts.',
+  },
+  // A client that closed the connection while its body was being read.
+  ECONNRESET: { code: 'REQUEST_ABORTED', reason: 'The client aborted the request.' },
+  ECONNABORTED: { code: 'REQUEST_ABORTED', reason: 'The client aborted the request.' },
 };
 
 const internal: ErrorAnswer = {

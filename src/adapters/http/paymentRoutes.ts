@@ -107,7 +107,7 @@ export const registerPaymentRoutes = (
   const paymentIdFrom = paymentIdReader(providers);
   const registeredProvider = knownProvider(providers);
   // POST /payments: register an expected payment; 201 new, 200 the identical one exists, 409 a
-  // different one exists (INTERFACE.md).
+  // different one exists (docs/http.md).
   app.post('/payments', { onRequest: auth }, async (request, reply) => {
     const registration = parseBody(
       paymentRegistrationSchema,

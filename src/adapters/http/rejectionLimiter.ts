@@ -1,5 +1,4 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { RequestRejected } from '../../errors/index.js';
 
 export type RejectionLimiterOptions = Readonly<{
   /** Rejected deliveries one source may send to one route per window. Default 60. */
@@ -8,11 +7,17 @@ export type RejectionLimiterOptions = Readonly<{
   windowSeconds?: number;
 }>;
 
+/** Whether a rejection was within the source's budget, and when the budget comes back if not. */
+export type RejectionBudget =
+  Readonly<{ within: true }> | Readonly<{ within: false; retryAfterSeconds: number }>;
+
 /**
- * Rate-limits unverified requests per provider route and source address: each rejected delivery
- * spends a point, and a source out of points is answered `429` before anything is verified until
- * its window ends. Verified deliveries spend nothing, so a provider's real traffic is never
- * limited. Counting is rate-limiter-flexible's (in memory, per process).
+ * Counts rejected deliveries per provider route and source address (rate-limiter-flexible, in
+ * memory, per process). It never stands between a provider and payrec: every delivery is read
+ * and verified, and one that verifies is accepted whatever its source sent before, because
+ * behind a proxy or a provider's shared egress many senders share one address. What it cuts is
+ * the cost of what does not verify: past the budget, a source's rejections are answered `429`
+ * and no longer written to the delivery log one by one.
  */
 export const createRejectionLimiter = ({
   rejections = 60,
@@ -20,20 +25,12 @@ export const createRejectionLimiter = ({
 }: RejectionLimiterOptions = {}) => {
   const limiter = new RateLimiterMemory({ points: rejections, duration: windowSeconds });
   return {
-    /** Throws `RequestRejected` (`RATE_LIMITED`) when the source has no rejections left. */
-    check: async (route: string, source: string): Promise<void> => {
-      const state = await limiter.get(`${route}|${source}`);
-      if (state !== null && state.consumedPoints >= rejections) {
-        const retryAfter = Math.ceil(state.msBeforeNext / 1000);
-        throw new RequestRejected(
-          'RATE_LIMITED',
-          `Too many rejected deliveries from this address to ${route}; retry in ${retryAfter} s.`,
-        );
-      }
-    },
-    /** Spends one point for a rejected delivery. */
-    spend: async (route: string, source: string): Promise<void> => {
-      await limiter.penalty(`${route}|${source}`, 1);
+    /** Spends one point for a rejected delivery; says whether the source was within budget. */
+    spend: async (route: string, source: string): Promise<RejectionBudget> => {
+      const state = await limiter.penalty(`${route}|${source}`, 1);
+      return state.consumedPoints <= rejections
+        ? { within: true }
+        : { within: false, retryAfterSeconds: Math.ceil(state.msBeforeNext / 1000) };
     },
   };
 };

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DeliveryRecorder } from '../../application/index.js';
 import { paymentKey, type ProviderName } from '../../domain/index.js';
-import { WebhookRejected } from '../../errors/index.js';
+import { RequestRejected, WebhookRejected } from '../../errors/index.js';
 import type { Clock, JsonObject } from '../../domain/ports/index.js';
 import type { WebhookVerifier } from '../providers/index.js';
 import type { DeliveryLog, DeliveryLogEntry } from '../deliveryLog/deliveryLog.js';
@@ -56,26 +56,36 @@ export const registerWebhookRoutes = async (
   for (const { provider, mediaTypes, acknowledgement, verify } of receivers) {
     const route = `/webhooks/${provider}`;
     await app.register((scope, _options, done) => {
-      // A source that keeps sending rejected deliveries is refused before its bytes are verified.
-      scope.addHook('onRequest', (request) => rejectionLimiter.check(route, request.ip));
-      // Rejections are logged as metadata only, spend the source's budget, then go to the
-      // server's error handler for their {code, reason}.
+      // Rejections spend the source's budget and are logged as metadata only, then go to the
+      // server's error handler for their {code, reason}. Nothing is refused before it is
+      // verified: a delivery that verifies is accepted whatever its source sent before.
       scope.setErrorHandler(async (error, request) => {
         const { code, status } = toErrorAnswer(error);
-        // Only the sender's faults spend its budget: payrec failing (5xx) must never lock a
-        // provider out once payrec recovers.
-        if (status < 500 && code !== 'RATE_LIMITED')
-          await rejectionLimiter.spend(route, request.ip);
-        log({
+        const entry = {
           provider,
           receivedAt: clock.now().toISOString(),
-          outcome: 'rejected',
+          outcome: 'rejected' as const,
           deliveryId: null,
           code,
           size: Number(request.headers['content-length'] ?? 0) || 0,
           sourceAddress: request.ip,
           payments: [],
-        });
+        };
+        // Only the sender's faults spend its budget: payrec failing (5xx) must never count
+        // against a provider.
+        const budget =
+          status < 500 && code !== 'REQUEST_ABORTED'
+            ? await rejectionLimiter.spend(route, request.ip)
+            : ({ within: true } as const);
+        if (!budget.within) {
+          // Past its budget, a source's rejections are counted, not written one by one.
+          observe?.({ ...entry, code: 'RATE_LIMITED' });
+          throw new RequestRejected(
+            'RATE_LIMITED',
+            `Too many rejected deliveries from this address to ${route} (this one: ${code}); retry in ${budget.retryAfterSeconds} s. A delivery that verifies is always accepted.`,
+          );
+        }
+        log(entry);
         throw error;
       });
       scope.removeAllContentTypeParsers();

@@ -10,6 +10,11 @@ export type ServiceMetricsOptions = Readonly<{
   paymentsDue?: () => number;
   /** Payments still pending, per provider. */
   paymentsOpen?: () => Record<string, number>;
+  /** Which stores' writes are failing now (a full disk), and what the delivery log holds back. */
+  storage?: () => Readonly<{
+    failing: Readonly<Record<'event_log' | 'delivery_log' | 'checkpoints', boolean>>;
+    deliveryLogQueued: number;
+  }>;
 }>;
 
 /**
@@ -22,6 +27,7 @@ export const createServiceMetrics = ({
   eventsAfter,
   paymentsDue,
   paymentsOpen,
+  storage,
 }: ServiceMetricsOptions) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'payrec_' });
@@ -108,6 +114,26 @@ export const createServiceMetrics = ({
         this.reset();
         for (const [provider, count] of Object.entries(paymentsOpen()))
           this.set({ provider }, count);
+      },
+    });
+  }
+  if (storage) {
+    new Gauge({
+      name: 'payrec_storage_write_failing',
+      help: 'Whether writes to a store are failing now (1), e.g. on a full disk; payrec retries by itself.',
+      labelNames: ['store'] as const,
+      registers: [registry],
+      collect() {
+        for (const [store, failing] of Object.entries(storage().failing))
+          this.set({ store }, failing ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'payrec_delivery_log_queued',
+      help: 'Delivery-log entries waiting to be written (they pile up while its writes fail).',
+      registers: [registry],
+      collect() {
+        this.set(storage().deliveryLogQueued);
       },
     });
   }

@@ -2,7 +2,11 @@ import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import type { ProjectionStatus } from '../../projections/index.js';
 import { startWorker } from '../shared/startWorker.js';
-import type { ProjectionWorkerData, ProjectionWorkerMessage } from './projectionWorker.js';
+import type {
+  ProjectionWorkerData,
+  ProjectionWorkerMessage,
+  StorageError,
+} from './projectionWorker.js';
 
 const workerModule = new URL('./projectionWorker', import.meta.url);
 
@@ -10,6 +14,8 @@ export type ProjectionThreadOptions = ProjectionWorkerData &
   Readonly<{
     /** Called when the thread fails; it is started again from the checkpoints. */
     onError?: (error: unknown) => void;
+    /** Told when a projection fails on the thread; the thread restarts it from its checkpoint. */
+    onProjectionError?: (projections: string, error: string) => void;
     restartDelayMs?: number;
   }>;
 
@@ -20,17 +26,23 @@ export type ProjectionThreadOptions = ProjectionWorkerData &
  */
 export const startProjectionThread = ({
   onError,
+  onProjectionError,
   restartDelayMs = 1000,
   ...data
 }: ProjectionThreadOptions) => {
   let statuses: ProjectionStatus[] = [];
+  let storageErrors: readonly StorageError[] = [];
   let worker: Worker;
   let stopping = false;
 
   const start = () => {
     worker = startWorker(workerModule, data);
     worker.on('message', (message: ProjectionWorkerMessage) => {
+      if (message.type === 'projectionFailed') {
+        onProjectionError?.(message.projections, message.error);
+      }
       if (message.type === 'status') {
+        storageErrors = message.storageErrors;
         statuses = message.statuses.map((status) => ({
           ...status,
           position: BigInt(status.position),
@@ -49,6 +61,8 @@ export const startProjectionThread = ({
 
   return {
     status: (): ProjectionStatus[] => statuses,
+    /** The files whose background checkpoints fail, as the thread last reported them. */
+    storageErrors: (): readonly StorageError[] => storageErrors,
     stop: async () => {
       stopping = true;
       const exited = once(worker, 'exit');

@@ -22,12 +22,16 @@ export type ProjectionWorkerData = Readonly<{
    * the event loop is opened with `backfilledElsewhere`.
    */
   serviceDatabasePath?: string;
-  /** The providers that have a status endpoint (the payments projection schedules checks). */
-  providersWithStatusEndpoint: readonly string[];
+  /**
+   * The providers with no status endpoint (Kraken Pay): the payments projection schedules their
+   * payments' one check at the deadline. Every other provider has one.
+   */
+  providersWithoutStatusEndpoint: readonly string[];
 }>;
 export type ProjectionWorkerMessage =
   | Readonly<{
       type: 'status';
+      storageErrors: readonly StorageError[];
       statuses: ReadonlyArray<{
         name: string;
         running: boolean;
@@ -36,7 +40,11 @@ export type ProjectionWorkerMessage =
         error: string | null;
       }>;
     }>
-  | Readonly<{ type: 'stopped' }>;
+  | Readonly<{ type: 'stopped' }>
+  | Readonly<{ type: 'projectionFailed'; projections: string; error: string }>;
+
+/** A file whose background checkpoint fails, and why (a full disk), as the thread reports it. */
+export type StorageError = Readonly<{ file: string; error: string }>;
 
 const port = parentPort;
 if (port === null) throw new Error('projectionWorker must run as a worker thread');
@@ -45,17 +53,26 @@ const {
   readModelPath,
   pollIntervalMs,
   serviceDatabasePath,
-  providersWithStatusEndpoint,
+  providersWithoutStatusEndpoint,
 } = workerData as ProjectionWorkerData;
 
 /** How often this thread copies the WALs of the event log and of the service database. */
 const backfillIntervalMs = 200;
 
+// A checkpoint that fails (a full disk) is retried with backoff and reported, never fatal.
+const storageErrors = new Map<string, string>();
+const reportStorage = (file: string) => (error: unknown) => {
+  if (error === null) storageErrors.delete(file);
+  else storageErrors.set(file, error instanceof Error ? error.message : 'checkpoint failed');
+};
+
 // First, before anything that could fail: the event loop's connection counts on it.
 const serviceDb =
   serviceDatabasePath === undefined ? null : openReadModelDatabase(serviceDatabasePath);
 const stopServiceBackfill =
-  serviceDb === null ? null : startWalBackfill(serviceDb, backfillIntervalMs);
+  serviceDb === null || serviceDatabasePath === undefined
+    ? null
+    : startWalBackfill(serviceDb, backfillIntervalMs, reportStorage(serviceDatabasePath));
 
 // This thread's connection to the event log also backfills the log's WAL, off the append path.
 const eventStore = openSqliteEventStore({
@@ -63,17 +80,27 @@ const eventStore = openSqliteEventStore({
   pollIntervalMs,
   writer: 'inline',
   checkpointIntervalMs: backfillIntervalMs,
+  onCheckpointError: reportStorage(eventStorePath),
 });
 const db = openReadModelDatabase(readModelPath);
 const runner = createProjectionRunner({
   eventStore,
   readModels: createSqliteReadModelStore(db),
-  projections: createProjections((provider) => providersWithStatusEndpoint.includes(provider)),
+  projections: createProjections((provider) => !providersWithoutStatusEndpoint.includes(provider)),
+  onError: (projections, error) => {
+    const message: ProjectionWorkerMessage = {
+      type: 'projectionFailed',
+      projections,
+      error: error instanceof Error ? error.message : 'projection failed',
+    };
+    port.postMessage(message);
+  },
 });
 
 const report = () => {
   const message: ProjectionWorkerMessage = {
     type: 'status',
+    storageErrors: [...storageErrors].map(([file, error]) => ({ file, error })),
     statuses: runner
       .status()
       .map((status) => ({ ...status, position: status.position.toString() })),

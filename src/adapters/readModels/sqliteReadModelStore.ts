@@ -36,6 +36,9 @@ type Statements = Readonly<{
  * `status`, `updated_at`, `due_at`). A projection's document writes and its checkpoint share one
  * SQLite transaction. A rebuild fills a staging table without indexes (faster to load), then
  * `swapIn` drops the live table, renames the staging one and indexes it, in one transaction.
+ * Every write transaction takes the write lock when it begins (`BEGIN IMMEDIATE`), so a writer
+ * beside another (a rebuild beside `serve`'s projection thread) waits for the lock instead of
+ * failing with `database is locked` when it upgrades from reading.
  */
 export const createSqliteReadModelStore = (db: Database.Database): SqliteReadModelStore => {
   db.exec(`
@@ -65,6 +68,20 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
       CREATE INDEX IF NOT EXISTS ${table}_by_updated ON ${table} (updated_at, id);
       CREATE INDEX IF NOT EXISTS ${table}_by_due ON ${table} (due_at, id) WHERE due_at IS NOT NULL;
     `);
+  };
+  const tableExists: Statement<[string], { found: number }> = db.prepare(
+    "SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?",
+  );
+  const existingTables = new Set<string>();
+  /**
+   * Whether a projection's table exists, for the read paths: they never create it, so a read
+   * never needs to write (on a full disk, even `CREATE TABLE IF NOT EXISTS` fails).
+   */
+  const readable = (projection: string): boolean => {
+    if (existingTables.has(projection)) return true;
+    const exists = tableExists.get(tableOf(projection)) !== undefined;
+    if (exists) existingTables.add(projection);
+    return exists;
   };
   const statements = new Map<string, Statements>();
   const statementsOf = (projection: string): Statements => {
@@ -97,6 +114,7 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
 
   const transaction: ReadModelTransaction = {
     get: (projection, id) => {
+      if (!statements.has(projection) && !readable(projection)) return null;
       const row = statementsOf(projection).get.get(id);
       return row ? (JSON.parse(row.document) as unknown) : null;
     },
@@ -130,7 +148,7 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
       }));
 
   const list = (projection: string, query: DocumentListQuery): ListedDocument[] => {
-    statementsOf(projection);
+    if (!readable(projection)) return [];
     const conditions = ['1 = 1'];
     const params: Array<string | number> = [];
     if (query.status !== undefined) {
@@ -157,7 +175,7 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
   };
 
   const due = (projection: string, query: DueQuery): DueDocument[] => {
-    statementsOf(projection);
+    if (!readable(projection)) return [];
     const byProvider = query.provider === undefined ? '' : 'AND provider = ?';
     return db
       .prepare<unknown[], { id: string; provider: string | null; due_at: string }>(
@@ -169,7 +187,7 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
   };
 
   const countDue = (projection: string, dueBy: string): number => {
-    statementsOf(projection);
+    if (!readable(projection)) return 0;
     const row = db
       .prepare<[string], { count: number }>(
         `SELECT count(*) AS count FROM ${tableOf(projection)} WHERE due_at IS NOT NULL AND due_at <= ?`,
@@ -179,7 +197,7 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
   };
 
   const countByProvider = (projection: string, status: string): Record<string, number> => {
-    statementsOf(projection);
+    if (!readable(projection)) return {};
     const counted = db
       .prepare<[string], { provider: string | null; count: number }>(
         `SELECT provider, count(*) AS count FROM ${tableOf(projection)} WHERE status = ? GROUP BY provider`,
@@ -190,6 +208,7 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
 
   const dropTable = (projection: string) => {
     statements.delete(projection);
+    existingTables.delete(projection);
     db.exec(`DROP TABLE IF EXISTS ${tableOf(projection)}`);
   };
 
@@ -199,13 +218,22 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
     countDue,
     countByProvider,
     get: (projection, id) => transaction.get(projection, id),
-    transaction: <T>(work: (tx: ReadModelTransaction) => T): T =>
-      db.transaction(() => work(transaction)).immediate(),
+    transaction: <T>(work: (tx: ReadModelTransaction) => T): T => {
+      try {
+        return db.transaction(() => work(transaction)).immediate();
+      } catch (error) {
+        // A table created in the transaction is gone with it (a full disk rolls it back):
+        // statements prepared for it must be prepared again.
+        statements.clear();
+        existingTables.clear();
+        throw error;
+      }
+    },
     reset: (projection) => {
       db.transaction(() => {
         dropTable(projection);
         deleteCheckpoint.run(projection);
-      })();
+      }).immediate();
     },
     stage: (projection) => {
       const staged = `${projection}${stagingSuffix}`;
@@ -214,7 +242,7 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
         deleteCheckpoint.run(staged);
         // Created now, so that a rebuild that finds no documents swaps in an empty table.
         statementsOf(staged);
-      })();
+      }).immediate();
       return staged;
     },
     swapIn: (staged, projection) => {

@@ -9,18 +9,39 @@ import type Database from 'better-sqlite3';
  * write the file should then `leaveCheckpointsToBackfill`.
  *
  * A checkpoint that finds another one running reports it in its row; it throws only for a real
- * failure (I/O, corruption), and that must not pass unseen: it throws from the timer, which ends
- * the thread it runs on. Returns a function that stops the timer.
+ * failure (a full disk, I/O, corruption). That must not pass unseen, nor end the thread: it goes
+ * to `onError`, and the next attempt waits twice as long, up to 10 s, until one succeeds
+ * (`onError(null)`). Returns a function that stops the timer.
  */
-export const startWalBackfill = (db: Database.Database, intervalMs: number): (() => void) => {
+export const startWalBackfill = (
+  db: Database.Database,
+  intervalMs: number,
+  onError: (error: unknown) => void = (error) => {
+    throw error;
+  },
+): (() => void) => {
   if (!Number.isInteger(intervalMs) || intervalMs < 1) {
     throw new TypeError('startWalBackfill: "intervalMs" must be a positive integer');
   }
-  const timer = setInterval(() => {
-    db.pragma('wal_checkpoint(PASSIVE)');
-  }, intervalMs).unref();
+  let delayMs = intervalMs;
+  let failing = false;
+  let timer: NodeJS.Timeout;
+  const tick = () => {
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)');
+      if (failing) onError(null);
+      failing = false;
+      delayMs = intervalMs;
+    } catch (error) {
+      failing = true;
+      delayMs = Math.min(delayMs * 2, 10_000);
+      onError(error);
+    }
+    timer = setTimeout(tick, delayMs).unref();
+  };
+  timer = setTimeout(tick, delayMs).unref();
   return () => {
-    clearInterval(timer);
+    clearTimeout(timer);
   };
 };
 

@@ -17,8 +17,16 @@ export type AppendRequest = Readonly<{
 
 /** What became of one append in a batch; an error is reported for that append alone. */
 export type AppendOutcome =
-  | Readonly<{ ok: true; result: AppendResult }>
-  | Readonly<{ ok: false; error: Readonly<{ name: string; message: string }> }>;
+  Readonly<{ ok: true; result: AppendResult }> | Readonly<{ ok: false; error: SerializedError }>;
+
+/** An error as it crosses a thread: its name, message and SQLite code (`SQLITE_FULL`, …). */
+export type SerializedError = Readonly<{ name: string; message: string; code?: string }>;
+
+export const serializeError = (error: unknown): SerializedError => {
+  const { name, message } = error instanceof Error ? error : new Error(String(error));
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? { name, message, code } : { name, message };
+};
 
 /** Commits a batch of appends in one transaction; throws only if the transaction itself fails. */
 export type AppendBatch = (
@@ -121,8 +129,7 @@ export const createAppendBatch = (db: Database): AppendBatch => {
         try {
           return { ok: true, result: applyInSavepoint(request, recordedAt) };
         } catch (error) {
-          const { name, message } = error instanceof Error ? error : new Error(String(error));
-          return { ok: false, error: { name, message } };
+          return { ok: false, error: serializeError(error) };
         }
       }),
   );

@@ -1,5 +1,10 @@
 import Database, { type Statement } from 'better-sqlite3';
-import { EventStoreClosed, EventStoreFailed } from '../../../domain/index.js';
+import {
+  EventStoreClosed,
+  EventStoreFailed,
+  StoreCorrupt,
+  StoreFull,
+} from '../../../domain/index.js';
 import type {
   AppendResult,
   Clock,
@@ -47,6 +52,8 @@ export type SqliteEventStoreOptions = Readonly<{
    * from its timer: on the projection thread that ends the thread, which is logged and restarted.
    */
   checkpointIntervalMs?: number;
+  /** Told when a background checkpoint fails (a full disk), and with `null` when one succeeds again. */
+  onCheckpointError?: (error: unknown) => void;
   /**
    * Another connection to the file copies its WAL in the background (`checkpointIntervalMs`: the
    * service's projection thread does). The connections this store writes with then checkpoint
@@ -169,7 +176,7 @@ export class SqliteEventStore implements EventStore {
     this.#stopBackfill =
       checkpointIntervalMs === undefined || inMemory
         ? () => undefined
-        : startWalBackfill(this.#db, checkpointIntervalMs);
+        : startWalBackfill(this.#db, checkpointIntervalMs, options.onCheckpointError);
   }
 
   appendToStream(
@@ -192,12 +199,14 @@ export class SqliteEventStore implements EventStore {
 
   readStream(streamName: string): Promise<RecordedEvent[]> {
     if (this.#closed) return Promise.reject(new EventStoreClosed('The event store is closed.'));
-    return Promise.resolve(this.#statements.readStream.all(streamName).map(toRecorded));
+    return reading(`stream "${streamName}"`, () =>
+      this.#statements.readStream.all(streamName).map(toRecorded),
+    );
   }
 
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     if (this.#closed) return Promise.reject(new EventStoreClosed('The event store is closed.'));
-    return Promise.resolve(this.readAllNow(options));
+    return reading('the log', () => this.readAllNow(options));
   }
 
   /** Synchronous `readAll`, for callers that read in a tight loop (rebuilds, subscriptions). */
@@ -220,8 +229,10 @@ export class SqliteEventStore implements EventStore {
   }
 
   eventsAfter(position: bigint): Promise<number | null> {
-    const behind = this.headPosition() - position;
-    return Promise.resolve(behind > 0n ? Number(behind) : 0);
+    return reading('the head of the log', () => {
+      const behind = this.headPosition() - position;
+      return behind > 0n ? Number(behind) : 0;
+    });
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
@@ -304,18 +315,17 @@ export class SqliteEventStore implements EventStore {
             if (outcome?.ok) append.resolve(outcome.result);
             else
               append.reject(
-                new EventStoreFailed(
+                storeFailure(
                   `The append to "${append.request.streamName}" failed: ${outcome?.error.message ?? 'no outcome'}`,
+                  outcome?.error,
                 ),
               );
           });
         },
         (error: unknown) => {
-          const failure = new EventStoreFailed(
+          const failure = storeFailure(
             'The event store could not commit; nothing of this batch was stored.',
-            {
-              cause: error,
-            },
+            error,
           );
           for (const append of batch) append.reject(failure);
         },
@@ -327,6 +337,49 @@ export class SqliteEventStore implements EventStore {
       });
   }
 }
+
+/** Whether SQLite said the disk is full (`SQLITE_FULL`, or a write that hit ENOSPC). */
+export const isStoreFull = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  const message = error instanceof Error ? error.message : '';
+  return (
+    (typeof code === 'string' && code.startsWith('SQLITE_FULL')) ||
+    /database or disk is full|ENOSPC/.test(message)
+  );
+};
+
+/** Whether SQLite found the file damaged (`SQLITE_CORRUPT`, `SQLITE_NOTADB`). */
+export const isStoreCorrupt = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  const message = error instanceof Error ? error.message : '';
+  return (
+    (typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code)) ||
+    /malformed|file is not a database/.test(message)
+  );
+};
+
+/**
+ * The port's error for a failed read or write: `StoreFull` for a full disk, `StoreCorrupt` for a
+ * damaged file, else `EventStoreFailed`.
+ */
+const storeFailure = (
+  message: string,
+  cause: unknown,
+): EventStoreFailed | StoreFull | StoreCorrupt =>
+  isStoreFull(cause)
+    ? new StoreFull(`${message} The disk is full.`, { cause })
+    : isStoreCorrupt(cause)
+      ? new StoreCorrupt(`${message} The event log is damaged; run payrec check.`, { cause })
+      : new EventStoreFailed(message, { cause });
+
+/** Runs a read, turning SQLite's failures into the port's errors. */
+const reading = <T>(what: string, read: () => T): Promise<T> => {
+  try {
+    return Promise.resolve(read());
+  } catch (error) {
+    return Promise.reject(storeFailure(`Reading ${what} failed.`, error));
+  }
+};
 
 /** Opens (creating if needed) an embedded event store. Throws `TypeError` for bad options. */
 export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEventStore =>

@@ -51,7 +51,7 @@ export const createWorkerWriter = (
     waiting.delete(reply.id);
     if (!caller) return;
     if (reply.ok) caller.resolve(reply.outcomes);
-    else caller.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
+    else caller.reject(Object.assign(new Error(reply.error.message), reply.error));
   });
   worker.on('error', failAll);
   worker.on('exit', (code) => {

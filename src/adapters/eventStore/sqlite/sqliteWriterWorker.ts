@@ -5,7 +5,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { createAppendBatch, type AppendRequest } from './sqliteAppendBatch.js';
+import {
+  createAppendBatch,
+  serializeError,
+  type AppendRequest,
+  type SerializedError,
+} from './sqliteAppendBatch.js';
 import { prepareDatabase } from './sqliteSchema.js';
 import { leaveCheckpointsToBackfill } from '../../shared/sqliteWalBackfill.js';
 
@@ -22,7 +27,7 @@ export type WriterRequest = Readonly<{
 }>;
 export type WriterReply =
   | Readonly<{ id: number; ok: true; outcomes: ReturnType<ReturnType<typeof createAppendBatch>> }>
-  | Readonly<{ id: number; ok: false; error: Readonly<{ name: string; message: string }> }>;
+  | Readonly<{ id: number; ok: false; error: SerializedError }>;
 
 const port = parentPort;
 if (port === null) throw new Error('sqliteWriterWorker must run as a worker thread');
@@ -47,8 +52,7 @@ port.on('message', (message: WriterRequest | 'close') => {
       outcomes: appendBatch(message.requests, message.recordedAt),
     };
   } catch (error) {
-    const { name, message: text } = error instanceof Error ? error : new Error(String(error));
-    reply = { id: message.id, ok: false, error: { name, message: text } };
+    reply = { id: message.id, ok: false, error: serializeError(error) };
   }
   port.postMessage(reply);
 });

@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { paymentRefSchema } from '../../../domain/index.js';
 
 /**
- * A Kraken Embed event body (shared/providers.md §2.3). Only what payrec reads is checked;
+ * A Kraken Embed event body (docs/providers.md §2.3). Only what payrec reads is checked;
  * everything else is kept, since the raw body is stored as evidence.
  */
 export const krakenEmbedPayloadSchema = z.looseObject({
   event_type: z.string().min(1).max(128),
-  id: z.string().min(1).max(256),
+  id: paymentRefSchema,
   timestamp: z.string().min(1).max(64),
   status: z.string().max(128).optional(),
   action: z

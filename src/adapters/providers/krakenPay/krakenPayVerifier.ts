@@ -32,12 +32,6 @@ const rejectionFor = (error: unknown): WebhookRejected => {
       'No Kraken Pay key has this token\'s "kid", even after refreshing the key set (refreshed at most once per cooldown).',
     );
   }
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
-    return new WebhookRejected(
-      'KEYS_UNAVAILABLE',
-      'The Kraken Pay key set could not be fetched; the delivery can be retried.',
-    );
-  }
   if (error instanceof errors.JOSEAlgNotAllowed) {
     return new WebhookRejected('INVALID_TOKEN', 'Only ES256 tokens are accepted from Kraken Pay.');
   }
@@ -97,11 +91,18 @@ export const createKrakenPayVerifier = ({
       );
     }
     const { external_id: ref, status } = claims.data.payload;
-    const tokenDigest = createHash('sha256').update(token).digest('hex').slice(0, 32);
+    // What was signed, not how the signature was written: the same token with other base64url
+    // padding bits in its signature, or with ECDSA's `s` replaced by `n − s`, verifies too, and
+    // is the same delivery.
+    const signedDigest = createHash('sha256')
+      .update(token.slice(0, token.lastIndexOf('.')))
+      .digest('hex')
+      .slice(0, 32);
     return markVerified({
       provider: 'kraken-pay',
-      // A retried callback carries the same token; a new token for the same payment is a new delivery.
-      deliveryKey: `jwt:${tokenDigest}`,
+      // A retried callback carries the same signed content; a new token for the same payment is a
+      // new delivery.
+      deliveryKey: `jws:${signedDigest}`,
       receivedAt: request.receivedAt.toISOString(),
       verification: {
         method: 'es256-jwt',

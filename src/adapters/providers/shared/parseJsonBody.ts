@@ -1,16 +1,32 @@
 import type { z } from 'zod';
 import { WebhookRejected } from '../../../errors/index.js';
 import { failingFields } from '../../shared/failingFields.js';
+import { jsonBodyLimits, measureJsonStructure } from './jsonStructure.js';
+
+/** Throws `WebhookRejected` (`BODY_TOO_COMPLEX`) for a body past `jsonBodyLimits`. */
+export const assertJsonStructure = (raw: Uint8Array, what: string): void => {
+  const structure = measureJsonStructure(raw);
+  if (structure.within) return;
+  throw new WebhookRejected(
+    'BODY_TOO_COMPLEX',
+    structure.exceeded === 'depth'
+      ? `The body nests deeper than ${jsonBodyLimits.maxDepth} levels; a ${what} delivery does not.`
+      : `The body holds more than ${jsonBodyLimits.maxValues} values; a ${what} delivery does not.`,
+  );
+};
 
 /**
- * Parses a JSON body and then its schema. Throws `WebhookRejected` with `MALFORMED_BODY` (not
- * JSON) or `SCHEMA_INVALID` (JSON of the wrong shape, naming the fields, never their values).
+ * Parses a JSON body and then its schema, after bounding its structure. Throws
+ * `WebhookRejected` with `BODY_TOO_COMPLEX` (nested or repeated past `jsonBodyLimits`, checked
+ * before anything parses or recurses), `MALFORMED_BODY` (not JSON) or `SCHEMA_INVALID` (JSON of
+ * the wrong shape, naming the fields, never their values).
  */
 export const parseJsonBody = <T extends z.ZodType>(
   rawBody: Buffer,
   schema: T,
   what: string,
 ): z.infer<T> => {
+  assertJsonStructure(rawBody, what);
   let json: unknown;
   try {
     json = JSON.parse(rawBody.toString('utf8'));

@@ -1,0 +1,190 @@
+import {
+  DeliveryLog as DeliveryLogClass,
+  type DeliveryLog,
+  type DeliveryLogEntry,
+} from '../adapters/deliveryLog/deliveryLog.js';
+import { toPaymentEvent } from '../application/index.js';
+import { paymentKey, paymentStreamPrefix } from '../domain/index.js';
+import type { Failpoints } from '../failpoints.js';
+import { opening } from './storeOpenFailure.js';
+import type { EventStore } from '../domain/ports/index.js';
+
+/** What a repair found and wrote. */
+export type DeliveryLogRepair = Readonly<{ scanned: number; repaired: number; upTo: bigint }>;
+
+type Found = {
+  provider: string;
+  receivedAt: string;
+  deliveryId: string;
+  size: number;
+  payments: string[];
+};
+
+/**
+ * Writes back into the delivery log every accepted delivery the event log holds and the log
+ * lost. The two are separate files: an acknowledged delivery is durable in the event log first,
+ * and its log entry is written up to 25 ms later, so a crash in between (`kill -9`, power)
+ * loses the entry, never the delivery. The scan starts where the last repair ended; with
+ * `settledBefore`, it stops at the first event recorded at or after that instant (deliveries still
+ * in flight are the live log's to write), which lets it run beside a serving process.
+ */
+export const repairDeliveryLog = async ({
+  eventStore,
+  deliveryLog,
+  settledBefore,
+  pageSize = 5_000,
+}: Readonly<{
+  eventStore: EventStore;
+  deliveryLog: DeliveryLog;
+  settledBefore?: string;
+  pageSize?: number;
+}>): Promise<DeliveryLogRepair> => {
+  const found = new Map<string, Found>();
+  let after = deliveryLog.repairedUpTo();
+  let scanned = 0;
+  scan: for (;;) {
+    const page = await eventStore.readAll({
+      after,
+      maxCount: pageSize,
+      filter: { streamPrefixes: [paymentStreamPrefix] },
+    });
+    if (page.length === 0) break;
+    for (const recorded of page) {
+      if (settledBefore !== undefined && recorded.recordedAt >= settledBefore) break scan;
+      scanned += 1;
+      after = recorded.globalPosition;
+      const event = toPaymentEvent(recorded);
+      if (event?.type !== 'ProviderReportRecorded') continue;
+      const { evidence, payment } = event.data;
+      if (evidence.channel !== 'webhook' || evidence.deliveryId === undefined) continue;
+      const existing = found.get(evidence.deliveryId);
+      if (existing) {
+        existing.payments.push(paymentKey(payment));
+        continue;
+      }
+      found.set(evidence.deliveryId, {
+        provider: payment.provider,
+        receivedAt: evidence.receivedAt,
+        deliveryId: evidence.deliveryId,
+        size: Buffer.byteLength(evidence.received?.body ?? ''),
+        payments: [paymentKey(payment)],
+      });
+    }
+  }
+  const oldest = [...found.values()].reduce<string | null>(
+    (earliest, entry) =>
+      earliest === null || entry.receivedAt < earliest ? entry.receivedAt : earliest,
+    null,
+  );
+  const logged = oldest === null ? new Set<string>() : deliveryLog.loggedSince(oldest);
+  const missing: DeliveryLogEntry[] = [...found.values()]
+    .filter((entry) => !logged.has(entry.deliveryId))
+    .sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : 1))
+    .map((entry) => ({
+      ...entry,
+      outcome: 'accepted',
+      code: null,
+      sourceAddress: '(unknown: restored from the event log)',
+    }));
+  deliveryLog.recordRepaired(missing, after);
+  return { scanned, repaired: missing.length, upTo: after };
+};
+
+/**
+ * Repairs the delivery log now (before the service takes deliveries: whatever a previous process
+ * acknowledged is settled), then every minute over what has settled, so that the next start
+ * has little to scan. A repair that fails is logged and tried again at the next tick. Resolves
+ * with a function that stops the ticks.
+ */
+export const startDeliveryLogRepair = async ({
+  eventStore,
+  deliveryLog,
+  clock,
+  onRepaired,
+  onError,
+  everyMs = 60_000,
+}: Readonly<{
+  eventStore: EventStore;
+  deliveryLog: DeliveryLog;
+  clock: Readonly<{ now: () => Date }>;
+  onRepaired: (repair: DeliveryLogRepair) => void;
+  onError: (error: unknown) => void;
+  everyMs?: number;
+}>): Promise<() => Promise<void>> => {
+  try {
+    onRepaired(await repairDeliveryLog({ eventStore, deliveryLog }));
+  } catch (error) {
+    // A log that cannot be read (damaged) must not stop the service answering what it can.
+    onError(error);
+  }
+  let running: Promise<void> | null = null;
+  const timer = setInterval(() => {
+    // While the log's own writes fail, its queue holds entries the repair would write twice.
+    if (running !== null || deliveryLog.health().failingSince !== null) return;
+    const settledBefore = new Date(clock.now().getTime() - everyMs).toISOString();
+    running = repairDeliveryLog({ eventStore, deliveryLog, settledBefore })
+      .then(onRepaired, onError)
+      .finally(() => {
+        running = null;
+      });
+  }, everyMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+};
+
+/**
+ * The service's delivery log, in the service database, repaired from the event log at once and
+ * then every minute. `close` stops the repairs and writes what is queued.
+ */
+export const openDeliveryLog = async (
+  storage: Readonly<{
+    eventStore: EventStore;
+    serviceDb: ConstructorParameters<typeof DeliveryLogClass>[0];
+    servicePath: string;
+  }>,
+  {
+    clock,
+    logger,
+    failpoints,
+  }: Readonly<{
+    clock: Readonly<{ now: () => Date }>;
+    /** For the crash tests: `delivery-log-before-write` kills the process before each write. */
+    failpoints: Failpoints;
+    logger: Readonly<{
+      warn: (object: object, message: string) => void;
+      error: (object: object, message: string) => void;
+    }>;
+  }>,
+): Promise<Readonly<{ deliveryLog: DeliveryLog; close: () => Promise<void> }>> => {
+  const deliveryLog = opening(
+    { path: storage.servicePath, role: 'the service database', rebuildable: true },
+    () =>
+      new DeliveryLogClass(storage.serviceDb, {
+        beforeWrite: () => {
+          failpoints.hit('delivery-log-before-write');
+        },
+      }),
+  );
+  const stopRepair = await startDeliveryLogRepair({
+    eventStore: storage.eventStore,
+    deliveryLog,
+    clock,
+    onRepaired: ({ repaired }) => {
+      if (repaired > 0)
+        logger.warn({ repaired }, 'delivery log: restored entries from the event log');
+    },
+    onError: (err) => {
+      logger.error({ err }, 'delivery log repair failed; it is tried again in a minute');
+    },
+  });
+  return {
+    deliveryLog,
+    close: async () => {
+      await stopRepair();
+      deliveryLog.flush();
+    },
+  };
+};
