@@ -7,11 +7,12 @@ import { z } from 'zod';
  */
 export type ProviderName = string;
 
+const providerNamePattern = /^[a-z][a-z0-9-]{0,31}$/;
+
 /** A provider name: lower-case letters, digits and dashes, starting with a letter; no `/`. */
 export const providerNameSchema = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a provider name such as kraken-embed');
-
+  .regex(providerNamePattern, 'must be a provider name such as kraken-embed');
 export const isProviderName = (value: string): value is ProviderName =>
   providerNameSchema.safeParse(value).success;
 
@@ -43,15 +44,16 @@ export const paymentIdSchema = z.object({ provider: providerNameSchema, ref: pay
  */
 export const paymentKey = (id: PaymentId): string => `${id.provider}/${id.ref}`;
 
-/** The inverse of {@link paymentKey}; `null` for anything that is not a payment's key. */
+/**
+ * The inverse of {@link paymentKey}; `null` for anything that is not a payment's key. Keys are
+ * payrec's own (stream names, read-model ids), written from validated ids, so this checks their
+ * form only, cheaply: it runs once per event when projections rebuild.
+ */
 export const paymentFromKey = (key: string): PaymentId | null => {
   const slash = key.indexOf('/');
-  if (slash < 0) return null;
-  const parsed = paymentIdSchema.safeParse({
-    provider: key.slice(0, slash),
-    ref: key.slice(slash + 1),
-  });
-  return parsed.success ? parsed.data : null;
+  if (slash < 1 || slash === key.length - 1) return null;
+  const provider = key.slice(0, slash);
+  return providerNamePattern.test(provider) ? { provider, ref: key.slice(slash + 1) } : null;
 };
 
 const streamPrefix = 'payment-';

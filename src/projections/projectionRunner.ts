@@ -87,7 +87,11 @@ export const applyBatch = (
   expectedCheckpoint?: bigint,
 ): bigint | undefined => {
   if (events.length === 0) return expectedCheckpoint;
-  const decoded = events.map(decodeForProjection);
+  // Only what this projection handles is decoded (a rebuild takes one projection at a time).
+  const handles = new Set<string>(projection.handles);
+  const decoded = events.map((event) =>
+    handles.has(event.type) ? decodeForProjection(event) : null,
+  );
   return readModels.transaction((tx) =>
     applyInTransaction(tx, projection, events, decoded, expectedCheckpoint),
   );
