@@ -58,6 +58,9 @@ export type ReconcilerOptions = Readonly<{
 /** Checks started and not yet recorded, per provider, at most. */
 const checksUnderWayPerProvider = 16;
 
+/** Hints waiting for an immediate check, per provider, at most (the rest wait for the cycle). */
+const immediateChecksPerProvider = 64;
+
 const resultOf = (appended: readonly PaymentEvent[]): CheckResult => {
   if (appended.some((event) => event.type === 'PaymentStatusCorrected')) return 'corrected';
   if (appended.some((event) => event.type === 'PaymentStatusChanged')) return 'moved';
@@ -92,6 +95,7 @@ export const createReconciler = ({
   let cycleRunning = false;
   const inFlight = new Set<Promise<unknown>>();
   const checking = new Set<string>();
+  const immediateChecks = new Map<ProviderName, number>();
 
   const check = async ({ payment }: DuePayment): Promise<CheckResult> => {
     if (stopping) return 'stopped';
@@ -247,7 +251,15 @@ export const createReconciler = ({
      */
     checkNow: (payment: PaymentId): void => {
       if (stopping || statusCheckOf(payment.provider) === 'no-endpoint') return;
-      void checkTracked({ payment });
+      // Hints can arrive faster than a provider's rate limit lets payrec ask: past a bounded
+      // number waiting per provider, a hint is left to the next cycle (it is due at once in the
+      // read model's index), so memory stays flat however fast hints come.
+      const waiting = immediateChecks.get(payment.provider) ?? 0;
+      if (waiting >= immediateChecksPerProvider) return;
+      immediateChecks.set(payment.provider, waiting + 1);
+      void checkTracked({ payment }).finally(() => {
+        immediateChecks.set(payment.provider, (immediateChecks.get(payment.provider) ?? 1) - 1);
+      });
     },
     /** Starts no new check and waits for those in flight. */
     stop: async () => {
