@@ -66,7 +66,7 @@ export const createService = async (
     },
   });
   const { eventStore } = storage;
-  const { deliveryLog, close: closeDeliveryLog } = await openDeliveryLog(storage, {
+  const { deliveryLog, close: closeDeliveryLog } = openDeliveryLog(storage, {
     clock,
     logger,
     failpoints: createFailpoints(config.failpoints),

@@ -33,24 +33,70 @@ export const repairDeliveryLog = async ({
   deliveryLog,
   settledBefore,
   pageSize = 5_000,
+  maxDeliveriesPerPass = 100_000,
 }: Readonly<{
   eventStore: EventStore;
   deliveryLog: DeliveryLog;
   settledBefore?: string;
   pageSize?: number;
+  /** Deliveries held in memory at once; a longer stretch of the log is repaired in passes. */
+  maxDeliveriesPerPass?: number;
 }>): Promise<DeliveryLogRepair> => {
+  let total = { scanned: 0, repaired: 0, upTo: deliveryLog.repairedUpTo() };
+  for (;;) {
+    const pass = await repairPass({
+      eventStore,
+      deliveryLog,
+      after: total.upTo,
+      pageSize,
+      maxDeliveries: maxDeliveriesPerPass,
+      ...(settledBefore === undefined ? {} : { settledBefore }),
+    });
+    total = {
+      scanned: total.scanned + pass.scanned,
+      repaired: total.repaired + pass.repaired,
+      upTo: pass.upTo,
+    };
+    if (pass.complete) return total;
+  }
+};
+
+/** One pass: at most `maxDeliveries` deliveries read, compared with the log, written back. */
+const repairPass = async ({
+  eventStore,
+  deliveryLog,
+  after: from,
+  settledBefore,
+  pageSize,
+  maxDeliveries,
+}: Readonly<{
+  eventStore: EventStore;
+  deliveryLog: DeliveryLog;
+  after: bigint;
+  settledBefore?: string;
+  pageSize: number;
+  maxDeliveries: number;
+}>): Promise<DeliveryLogRepair & Readonly<{ complete: boolean }>> => {
   const found = new Map<string, Found>();
-  let after = deliveryLog.repairedUpTo();
+  let after = from;
   let scanned = 0;
+  let complete = false;
   scan: for (;;) {
+    if (found.size >= maxDeliveries) break;
     const page = await eventStore.readAll({
       after,
       maxCount: pageSize,
       filter: { streamPrefixes: [paymentStreamPrefix] },
     });
-    if (page.length === 0) break;
+    if (page.length === 0) {
+      complete = true;
+      break;
+    }
     for (const recorded of page) {
-      if (settledBefore !== undefined && recorded.recordedAt >= settledBefore) break scan;
+      if (settledBefore !== undefined && recorded.recordedAt >= settledBefore) {
+        complete = true;
+        break scan;
+      }
       scanned += 1;
       after = recorded.globalPosition;
       const event = toPaymentEvent(recorded);
@@ -87,16 +133,17 @@ export const repairDeliveryLog = async ({
       sourceAddress: '(unknown: restored from the event log)',
     }));
   deliveryLog.recordRepaired(missing, after);
-  return { scanned, repaired: missing.length, upTo: after };
+  return { scanned, repaired: missing.length, upTo: after, complete };
 };
 
 /**
- * Repairs the delivery log now (before the service takes deliveries: whatever a previous process
- * acknowledged is settled), then every minute over what has settled, so that the next start
- * has little to scan. A repair that fails is logged and tried again at the next tick. Resolves
- * with a function that stops the ticks.
+ * Repairs the delivery log in the background: first over everything recorded before this
+ * process started (whatever a previous process acknowledged is settled), then every minute over
+ * what has settled since, so that the next start has little to scan. The service does not wait
+ * for it. A repair that fails is logged and tried again at the next tick. Returns a
+ * function that stops the ticks and waits for a repair under way.
  */
-export const startDeliveryLogRepair = async ({
+export const startDeliveryLogRepair = ({
   eventStore,
   deliveryLog,
   clock,
@@ -110,23 +157,21 @@ export const startDeliveryLogRepair = async ({
   onRepaired: (repair: DeliveryLogRepair) => void;
   onError: (error: unknown) => void;
   everyMs?: number;
-}>): Promise<() => Promise<void>> => {
-  try {
-    onRepaired(await repairDeliveryLog({ eventStore, deliveryLog }));
-  } catch (error) {
-    // A log that cannot be read (damaged) must not stop the service answering what it can.
-    onError(error);
-  }
+}>): (() => Promise<void>) => {
   let running: Promise<void> | null = null;
-  const timer = setInterval(() => {
-    // While the log's own writes fail, its queue holds entries the repair would write twice.
-    if (running !== null || deliveryLog.health().failingSince !== null) return;
-    const settledBefore = new Date(clock.now().getTime() - everyMs).toISOString();
+  const repair = (settledBefore: string) => {
     running = repairDeliveryLog({ eventStore, deliveryLog, settledBefore })
+      // A log that cannot be read (damaged) must not stop the service answering what it can.
       .then(onRepaired, onError)
       .finally(() => {
         running = null;
       });
+  };
+  repair(clock.now().toISOString());
+  const timer = setInterval(() => {
+    // While the log's own writes fail, its queue holds entries the repair would write twice.
+    if (running !== null || deliveryLog.health().failingSince !== null) return;
+    repair(new Date(clock.now().getTime() - everyMs).toISOString());
   }, everyMs);
   timer.unref();
   return async () => {
@@ -139,7 +184,7 @@ export const startDeliveryLogRepair = async ({
  * The service's delivery log, in the service database, repaired from the event log at once and
  * then every minute. `close` stops the repairs and writes what is queued.
  */
-export const openDeliveryLog = async (
+export const openDeliveryLog = (
   storage: Readonly<{
     eventStore: EventStore;
     serviceDb: ConstructorParameters<typeof DeliveryLogClass>[0];
@@ -158,7 +203,7 @@ export const openDeliveryLog = async (
       error: (object: object, message: string) => void;
     }>;
   }>,
-): Promise<Readonly<{ deliveryLog: DeliveryLog; close: () => Promise<void> }>> => {
+): Readonly<{ deliveryLog: DeliveryLog; close: () => Promise<void> }> => {
   const deliveryLog = opening(
     { path: storage.servicePath, role: 'the service database', rebuildable: true },
     () =>
@@ -168,7 +213,7 @@ export const openDeliveryLog = async (
         },
       }),
   );
-  const stopRepair = await startDeliveryLogRepair({
+  const stopRepair = startDeliveryLogRepair({
     eventStore: storage.eventStore,
     deliveryLog,
     clock,

@@ -246,10 +246,13 @@ describe('nothing acknowledged is missing from the delivery log', () => {
         KRAKEN_EMBED_WEBHOOK_SECRET: secret,
       });
       try {
-        const log = await fetch(`${restarted.baseUrl}/deliveries?outcome=accepted`);
-        const items = (await log.json()) as {
-          items: Array<{ payments: string[]; sourceAddress: string }>;
-        };
+        // The repair runs in the background, right after the start.
+        let items: { items: Array<{ payments: string[]; sourceAddress: string }> } = { items: [] };
+        for (let attempt = 0; attempt < 50 && items.items.length === 0; attempt += 1) {
+          const log = await fetch(`${restarted.baseUrl}/deliveries?outcome=accepted`);
+          items = (await log.json()) as typeof items;
+          if (items.items.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+        }
         expect(items.items.map((item) => item.payments)).toEqual([['kraken-embed/K-1']]);
         expect(items.items[0]?.sourceAddress).toBe('(unknown: restored from the event log)');
       } finally {
