@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { checkSqliteFile } from '../adapters/shared/sqliteIntegrity.js';
+import { checkSqliteFile } from '../adapters/common/sqliteIntegrity.js';
 import { loadConfig } from '../config.js';
 
 export const checkUsage = `Usage: payrec check

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { krakenApiSign } from '../adapters/providers/krakenEmbed/krakenApiSign.js';
-import { constantTimeEqual } from '../adapters/providers/shared/constantTimeEqual.js';
+import { constantTimeEqual } from '../adapters/providers/common/constantTimeEqual.js';
 import { z } from 'zod';
 import { Secret } from '../secret.js';
 import type { SimulatorCredentials } from './simulatorCredentials.js';

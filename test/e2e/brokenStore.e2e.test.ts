@@ -316,8 +316,6 @@ describe('a full disk is a 503, not a crash', () => {
         const notReady = await fetch(`${service.baseUrl}/readyz`);
         expect(notReady.status).toBe(503);
         const metrics = await (await fetch(`${service.baseUrl}/metrics`)).text();
-        if (!metrics.includes('payrec_storage_write_failing'))
-          console.log(service.output.filter((line) => line.includes('"level":50')).join('\n'));
         expect(metrics).toMatch(
           /payrec_storage_write_failing\{store="(event_log|delivery_log|checkpoints)"\} 1/,
         );

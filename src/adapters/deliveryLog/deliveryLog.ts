@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import type { ProviderName } from '../../domain/index.js';
-import { decodeCursor, encodeCursor } from '../shared/cursorCodec.js';
+import { decodeCursor, encodeCursor } from '../common/cursorCodec.js';
 
 export type DeliveryOutcome = 'accepted' | 'repeated' | 'rejected';
 

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import type { FulfilmentSender } from '../../domain/ports/index.js';
 import type { Secret } from '../../secret.js';
-import { fetchFailure } from '../shared/fetchFailure.js';
+import { fetchFailure } from '../common/fetchFailure.js';
 
 export type FulfilmentSenderOptions = Readonly<{
   url: string;

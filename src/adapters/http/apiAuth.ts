@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { RequestRejected } from '../../errors/index.js';
 import type { Secret } from '../../secret.js';
-import { constantTimeEqual } from '../providers/shared/constantTimeEqual.js';
+import { constantTimeEqual } from '../providers/common/constantTimeEqual.js';
 
 const isLoopback = (address: string): boolean =>
   address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');

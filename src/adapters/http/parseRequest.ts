@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { RequestRejected } from '../../errors/index.js';
-import { failingFields } from '../shared/failingFields.js';
+import { failingFields } from '../common/failingFields.js';
 
 const parsePart =
   (code: 'INVALID_QUERY' | 'INVALID_BODY', whole: string) =>

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import type { ProjectionStatus } from '../../projections/index.js';
-import { startWorker } from '../shared/startWorker.js';
+import { startWorker } from '../common/startWorker.js';
 import type {
   ProjectionWorkerData,
   ProjectionWorkerMessage,

@@ -10,7 +10,7 @@ import { createProjectionRunner, createProjections } from '../../projections/ind
 import { openSqliteEventStore } from '../eventStore/sqlite/sqliteEventStore.js';
 import { openReadModelDatabase } from '../readModels/readModelDatabase.js';
 import { createSqliteReadModelStore } from '../readModels/sqliteReadModelStore.js';
-import { startWalBackfill } from '../shared/sqliteWalBackfill.js';
+import { startWalBackfill } from '../common/sqliteWalBackfill.js';
 
 export type ProjectionWorkerData = Readonly<{
   eventStorePath: string;

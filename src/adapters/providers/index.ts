@@ -28,13 +28,13 @@ export type {
   StatusHttpFactory,
   CommandOutput,
 } from './providerModule.js';
-export { createStatusHttp } from './shared/statusHttp.js';
-export type { StatusHttp, StatusHttpOptions, StatusHttpRequest } from './shared/statusHttp.js';
-export type { WebhookRequest } from './shared/webhookRequest.js';
-export { headerValue } from './shared/webhookRequest.js';
-export { signaturesEqual, constantTimeEqual } from './shared/constantTimeEqual.js';
-export { parseJsonBody } from './shared/parseJsonBody.js';
-export { jsonOf, unreadable } from './shared/statusAnswers.js';
+export { createStatusHttp } from './common/statusHttp.js';
+export type { StatusHttp, StatusHttpOptions, StatusHttpRequest } from './common/statusHttp.js';
+export type { WebhookRequest } from './common/webhookRequest.js';
+export { headerValue } from './common/webhookRequest.js';
+export { signaturesEqual, constantTimeEqual } from './common/constantTimeEqual.js';
+export { parseJsonBody } from './common/parseJsonBody.js';
+export { jsonOf, unreadable } from './common/statusAnswers.js';
 export { krakenPayProvider, krakenEmbedProvider, kryptogoProvider, kkiapayProvider };
 export { createKrakenPayVerifier } from './krakenPay/krakenPayVerifier.js';
 export { createKrakenPayKeys } from './krakenPay/krakenPayKeys.js';

@@ -3,8 +3,8 @@ import type { z } from 'zod';
 import type { VerifiedDelivery } from '../../application/index.js';
 import type { JsonObject, StatusClient } from '../../domain/ports/index.js';
 import type { ProviderName, StatusVocabulary } from '../../domain/index.js';
-import type { StatusHttp } from './shared/statusHttp.js';
-import type { WebhookRequest } from './shared/webhookRequest.js';
+import type { StatusHttp } from './common/statusHttp.js';
+import type { WebhookRequest } from './common/webhookRequest.js';
 
 /** Verifies one delivery's exact bytes. Throws (or rejects with) `WebhookRejected`. */
 export type WebhookVerifier = (

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { leaveCheckpointsToBackfill } from '../shared/sqliteWalBackfill.js';
+import { leaveCheckpointsToBackfill } from '../common/sqliteWalBackfill.js';
 
 export type ReadModelDatabaseOptions = Readonly<{
   /**

@@ -22,7 +22,7 @@ import { toSqlFilter } from './sqliteEventFilter.js';
 import { createPollingSubscription } from './pollingSubscription.js';
 import type { AppendRequest } from './sqliteAppendBatch.js';
 import { createInlineWriter, createWorkerWriter, type SqliteWriter } from './sqliteWriter.js';
-import { leaveCheckpointsToBackfill, startWalBackfill } from '../../shared/sqliteWalBackfill.js';
+import { leaveCheckpointsToBackfill, startWalBackfill } from '../../common/sqliteWalBackfill.js';
 
 export type SqliteEventStoreOptions = Readonly<{
   /** The database file; `':memory:'` for a throw-away store. */

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { startWorker } from '../../shared/startWorker.js';
+import { startWorker } from '../../common/startWorker.js';
 import type { Database } from 'better-sqlite3';
 import { createAppendBatch, type AppendOutcome, type AppendRequest } from './sqliteAppendBatch.js';
 import type { WriterReply, WriterRequest, WriterWorkerData } from './sqliteWriterWorker.js';

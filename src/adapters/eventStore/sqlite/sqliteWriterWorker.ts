@@ -12,7 +12,7 @@ import {
   type SerializedError,
 } from './sqliteAppendBatch.js';
 import { prepareDatabase } from './sqliteSchema.js';
-import { leaveCheckpointsToBackfill } from '../../shared/sqliteWalBackfill.js';
+import { leaveCheckpointsToBackfill } from '../../common/sqliteWalBackfill.js';
 
 export type WriterWorkerData = Readonly<{
   path: string;

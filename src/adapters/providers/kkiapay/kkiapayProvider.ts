@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { httpUrl, optional, rate, secret, withDefault } from '../../../envSchemas.js';
 import { defineProvider } from '../providerModule.js';
-import { requiredTogether } from '../shared/requiredTogether.js';
+import { requiredTogether } from '../common/requiredTogether.js';
 import { kkiapayStatuses } from './kkiapayStatuses.js';
 import { createKkiapayStatusClient } from './kkiapayStatusClient.js';
 import { createKkiapayVerifier } from './kkiapayVerifier.js';

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { mapStatus } from '../../../domain/index.js';
 import type { Secret } from '../../../secret.js';
-import { optionalMoney } from '../shared/providerMoney.js';
-import { failingFields } from '../../shared/failingFields.js';
+import { optionalMoney } from '../common/providerMoney.js';
+import { failingFields } from '../../common/failingFields.js';
 import type { StatusClient } from '../../../domain/ports/index.js';
-import { jsonOf, unreadable } from '../shared/statusAnswers.js';
+import { jsonOf, unreadable } from '../common/statusAnswers.js';
 import { kkiapayStatuses } from './kkiapayStatuses.js';
-import type { StatusHttp } from '../shared/statusHttp.js';
+import type { StatusHttp } from '../common/statusHttp.js';
 
 /**
  * `POST /api/v1/transactions/status` answers (docs/providers.md §4.3): `status` always, the

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { mapStatus } from '../../../domain/index.js';
 import { WebhookRejected } from '../../../errors/index.js';
 import type { Secret } from '../../../secret.js';
-import { constantTimeEqual } from '../shared/constantTimeEqual.js';
-import { parseJsonBody } from '../shared/parseJsonBody.js';
+import { constantTimeEqual } from '../common/constantTimeEqual.js';
+import { parseJsonBody } from '../common/parseJsonBody.js';
 import { kkiapayStatuses } from './kkiapayStatuses.js';
 import { markVerified, type VerifiedDelivery } from '../../../application/index.js';
-import { headerValue, type WebhookRequest } from '../shared/webhookRequest.js';
+import { headerValue, type WebhookRequest } from '../common/webhookRequest.js';
 import { kkiapayPayloadSchema } from './kkiapayPayload.js';
 
 export type KkiapayVerifierOptions = Readonly<{ webhookSecret: Secret }>;

@@ -9,7 +9,7 @@ import {
   withDefault,
 } from '../../../envSchemas.js';
 import { defineProvider } from '../providerModule.js';
-import { requiredTogether } from '../shared/requiredTogether.js';
+import { requiredTogether } from '../common/requiredTogether.js';
 import { krakenEmbedStatuses } from './krakenEmbedStatuses.js';
 import { createKrakenEmbedStatusClient } from './krakenEmbedStatusClient.js';
 import { createKrakenEmbedVerifier } from './krakenEmbedVerifier.js';

@@ -3,12 +3,12 @@ import { mapStatus } from '../../../domain/index.js';
 import type { Secret } from '../../../secret.js';
 import { createKrakenApiNonce } from './krakenApiNonce.js';
 import { krakenApiSign } from './krakenApiSign.js';
-import { optionalMoney } from '../shared/providerMoney.js';
-import { failingFields } from '../../shared/failingFields.js';
+import { optionalMoney } from '../common/providerMoney.js';
+import { failingFields } from '../../common/failingFields.js';
 import type { StatusClient, StatusCheckOutcome } from '../../../domain/ports/index.js';
-import { jsonOf, unreadable } from '../shared/statusAnswers.js';
+import { jsonOf, unreadable } from '../common/statusAnswers.js';
 import { krakenEmbedStatuses } from './krakenEmbedStatuses.js';
-import type { StatusHttp, StatusHttpResponse } from '../shared/statusHttp.js';
+import type { StatusHttp, StatusHttpResponse } from '../common/statusHttp.js';
 
 const amountSchema = z.looseObject({ asset: z.string(), amount: z.string() });
 

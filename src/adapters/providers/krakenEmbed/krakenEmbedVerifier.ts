@@ -2,12 +2,12 @@ import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { mapStatus } from '../../../domain/index.js';
 import { WebhookRejected } from '../../../errors/index.js';
 import type { Secret } from '../../../secret.js';
-import { signaturesEqual } from '../shared/constantTimeEqual.js';
-import { parseJsonBody } from '../shared/parseJsonBody.js';
-import { optionalMoney } from '../shared/providerMoney.js';
+import { signaturesEqual } from '../common/constantTimeEqual.js';
+import { parseJsonBody } from '../common/parseJsonBody.js';
+import { optionalMoney } from '../common/providerMoney.js';
 import { krakenEmbedStatuses } from './krakenEmbedStatuses.js';
 import { markVerified, type VerifiedDelivery } from '../../../application/index.js';
-import { headerValue, type WebhookRequest } from '../shared/webhookRequest.js';
+import { headerValue, type WebhookRequest } from '../common/webhookRequest.js';
 import { krakenEmbedPayloadSchema, paymentEventFamilies } from './krakenEmbedPayload.js';
 import { parseKrakenEmbedSignature } from './krakenEmbedSignatureHeader.js';
 

@@ -1,5 +1,5 @@
 import { WebhookRejected } from '../../../errors/index.js';
-import { assertJsonStructure } from '../shared/parseJsonBody.js';
+import { assertJsonStructure } from '../common/parseJsonBody.js';
 
 const compactJws = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 

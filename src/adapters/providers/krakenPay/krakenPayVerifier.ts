@@ -3,7 +3,7 @@ import { errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { mapStatus } from '../../../domain/index.js';
 import { WebhookRejected } from '../../../errors/index.js';
 import { markVerified, type VerifiedDelivery } from '../../../application/index.js';
-import { headerValue, type WebhookRequest } from '../shared/webhookRequest.js';
+import { headerValue, type WebhookRequest } from '../common/webhookRequest.js';
 import { krakenPayToken } from './krakenPayBody.js';
 import { krakenPayClaimsSchema } from './krakenPayPayload.js';
 import { krakenPayStatuses } from './krakenPayStatuses.js';

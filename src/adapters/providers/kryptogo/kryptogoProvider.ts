@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { httpUrl, optional, rate, secret, withDefault } from '../../../envSchemas.js';
 import { defineProvider } from '../providerModule.js';
-import { requiredTogether } from '../shared/requiredTogether.js';
+import { requiredTogether } from '../common/requiredTogether.js';
 import { kryptogoStatuses } from './kryptogoStatuses.js';
 import { createKryptogoStatusClient } from './kryptogoStatusClient.js';
 import { createKryptogoVerifier } from './kryptogoVerifier.js';

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { mapStatus } from '../../../domain/index.js';
 import type { Secret } from '../../../secret.js';
-import { optionalMoney } from '../shared/providerMoney.js';
-import { failingFields } from '../../shared/failingFields.js';
+import { optionalMoney } from '../common/providerMoney.js';
+import { failingFields } from '../../common/failingFields.js';
 import type { StatusClient } from '../../../domain/ports/index.js';
-import { jsonOf, unreadable } from '../shared/statusAnswers.js';
+import { jsonOf, unreadable } from '../common/statusAnswers.js';
 import { kryptogoStatuses } from './kryptogoStatuses.js';
-import type { StatusHttp } from '../shared/statusHttp.js';
+import type { StatusHttp } from '../common/statusHttp.js';
 
 /** `{"code":0,"data":{…intent}}` (docs/providers.md §3.3); unknown fields are kept as evidence. */
 const intentAnswer = z.looseObject({

@@ -2,12 +2,12 @@ import { createHmac } from 'node:crypto';
 import { mapStatus, type Verification } from '../../../domain/index.js';
 import { WebhookRejected } from '../../../errors/index.js';
 import type { Secret } from '../../../secret.js';
-import { signaturesEqual } from '../shared/constantTimeEqual.js';
-import { parseJsonBody } from '../shared/parseJsonBody.js';
-import { optionalMoney } from '../shared/providerMoney.js';
+import { signaturesEqual } from '../common/constantTimeEqual.js';
+import { parseJsonBody } from '../common/parseJsonBody.js';
+import { optionalMoney } from '../common/providerMoney.js';
 import { kryptogoStatuses } from './kryptogoStatuses.js';
 import { markVerified, type VerifiedDelivery } from '../../../application/index.js';
-import type { WebhookRequest } from '../shared/webhookRequest.js';
+import type { WebhookRequest } from '../common/webhookRequest.js';
 import { kryptogoCanonicalJson } from './kryptogoCanonicalJson.js';
 import { kryptogoPayloadSchema } from './kryptogoPayload.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measureJsonStructure } from '../../../../src/adapters/providers/shared/jsonStructure.js';
+import { measureJsonStructure } from '../../../../src/adapters/providers/common/jsonStructure.js';
 import { kryptogoCanonicalJson } from '../../../../src/adapters/providers/index.js';
 
 const measure = (text: string, maxDepth = 3, maxValues = 5) =>

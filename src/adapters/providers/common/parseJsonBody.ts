@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { WebhookRejected } from '../../../errors/index.js';
-import { failingFields } from '../../shared/failingFields.js';
+import { failingFields } from '../../common/failingFields.js';
 import { jsonBodyLimits, measureJsonStructure } from './jsonStructure.js';
 
 /** Throws `WebhookRejected` (`BODY_TOO_COMPLEX`) for a body past `jsonBodyLimits`. */

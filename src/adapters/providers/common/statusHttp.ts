@@ -3,7 +3,7 @@ import pRetry from 'p-retry';
 import pThrottle from 'p-throttle';
 import { ProviderUnavailable } from '../../../domain/index.js';
 import type { ProviderResponse } from '../../../domain/ports/index.js';
-import { fetchFailure } from '../../shared/fetchFailure.js';
+import { fetchFailure } from '../../common/fetchFailure.js';
 
 /** What a status endpoint answered: its HTTP status and body text. */
 export type StatusHttpResponse = ProviderResponse;
