@@ -21,7 +21,12 @@ import { openReadModelDatabase } from '../src/adapters/readModels/readModelDatab
 import { createSqliteReadModelStore } from '../src/adapters/readModels/sqliteReadModelStore.js';
 import { toNewEvent } from '../src/application/index.js';
 import type { PaymentEvent } from '../src/domain/index.js';
-import { createProjections, rebuildProjection, storedPayment } from '../src/projections/index.js';
+import {
+  createProjections,
+  readModelTables,
+  rebuildProjection,
+  storedPayment,
+} from '../src/projections/index.js';
 
 const allProjections = createProjections((provider) => provider !== 'kraken-pay');
 import { loadOrCreateCredentials, startProviderSimulator } from '../src/simulator/index.js';
@@ -191,7 +196,7 @@ try {
   );
 
   const db = openReadModelDatabase(join(root, 'readmodels.db'));
-  const readModels = createSqliteReadModelStore(db);
+  const readModels = createSqliteReadModelStore(db, readModelTables);
   for (const projection of allProjections) {
     const started = performance.now();
     const applied = await rebuildProjection({ eventStore: store, readModels, projection });

@@ -17,7 +17,11 @@ import { openReadModelDatabase } from '../src/adapters/readModels/readModelDatab
 import { createSqliteReadModelStore } from '../src/adapters/readModels/sqliteReadModelStore.js';
 import { toNewEvent } from '../src/application/index.js';
 import type { PaymentEvent, ProviderName } from '../src/domain/index.js';
-import { createPaymentsProjection, rebuildProjection } from '../src/projections/index.js';
+import {
+  createPaymentsProjection,
+  readModelTables,
+  rebuildProjection,
+} from '../src/projections/index.js';
 import {
   createSimulatorCredentials,
   payrecEnvironmentFor,
@@ -98,7 +102,7 @@ try {
   const db = openReadModelDatabase(join(dataDir, 'readmodels.db'));
   await rebuildProjection({
     eventStore: store,
-    readModels: createSqliteReadModelStore(db),
+    readModels: createSqliteReadModelStore(db, readModelTables),
     projection: createPaymentsProjection((provider) => provider !== 'kraken-pay'),
   });
   db.close();

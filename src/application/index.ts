@@ -22,3 +22,5 @@ export { nextCheckAt } from './reconciliationSchedule.js';
 export { paymentRegistrationSchema, registerPaymentCommand } from './paymentRegistration.js';
 export type { PaymentRegistration } from './paymentRegistration.js';
 export { confirmHintsAtOnce } from './confirmHints.js';
+export { explainTrail } from './explainTrail.js';
+export type { ExplainedEvent } from './explainTrail.js';

@@ -4,20 +4,17 @@ import {
   createPaymentCommandHandler,
   fulfilmentMessageId,
   paymentRegistrationSchema,
+  explainTrail,
   registerPaymentCommand,
-  toPaymentEvent,
 } from '../application/index.js';
 import { loadConfig } from '../config.js';
 import {
   compareRegistration,
-  evolve,
   formatMoney,
-  initialState,
   paymentIdSchema,
   paymentKey,
   paymentStreamName,
   type PaymentEvent,
-  type PaymentState,
 } from '../domain/index.js';
 import { openStorage } from '../service/index.js';
 
@@ -102,8 +99,10 @@ const describeEvent = (event: PaymentEvent): string => {
       return `${event.data.from} → ${event.data.to}, correcting ${event.data.correctsDeliveryKey ?? 'an earlier report'}`;
     case 'DiscrepancyDetected':
       return `${event.data.discrepancy.kind}: ours ${event.data.discrepancy.ours}, theirs ${event.data.discrepancy.theirs}`;
+    case 'DiscrepancyAcknowledged':
+      return `${event.data.discrepancyId} by ${event.data.actor}: ${event.data.note}`;
     case 'DiscrepancyResolved':
-      return `${event.data.discrepancyId} ${event.data.resolution}`;
+      return `${event.data.discrepancyId} ${event.data.resolution}${event.data.actor === undefined ? '' : ` by ${event.data.actor}: ${event.data.note ?? ''}`}`;
     case 'StatusCheckFailed':
       return `${event.data.code}: ${event.data.reason}`;
     case 'FulfilmentRequested':
@@ -138,17 +137,18 @@ export const paymentsCommand = async (args: readonly string[]): Promise<number> 
   const storage = openStorage(loadConfig());
   try {
     const out = (line = '') => process.stdout.write(`${line}\n`);
-    let state: PaymentState = initialState();
-    const trail: string[] = [];
-    for (const recorded of await storage.eventStore.readStream(paymentStreamName(id.data))) {
-      if (Date.parse(recorded.recordedAt) > asOf) break;
-      const event = toPaymentEvent(recorded);
-      if (!event) continue;
-      state = evolve(state, event);
-      trail.push(
-        `  #${recorded.revision.toString().padEnd(3)} ${recorded.recordedAt}  ${recorded.type.padEnd(24)} ${describeEvent(event)}`,
-      );
-    }
+    const explained = explainTrail(
+      await storage.eventStore.readStream(paymentStreamName(id.data)),
+      asOf,
+    );
+    const { state } = explained;
+    const trail = explained.events.flatMap(({ recorded, event, judgement }) =>
+      event === null
+        ? []
+        : [
+            `  #${recorded.revision.toString().padEnd(3)} ${recorded.recordedAt}  ${recorded.type.padEnd(24)} ${describeEvent(event)}${judgement === null ? '' : `  [${judgement.effect}${judgement.discrepancyId === undefined ? '' : ` ${judgement.discrepancyId}`}]`}`,
+          ],
+    );
     if (state.status === 'unknown') {
       process.stderr.write(
         `payrec knows no ${id.data.provider} payment "${id.data.ref}"${values['as-of'] ? ` as of ${values['as-of']}` : ''}.\n`,

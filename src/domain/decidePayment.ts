@@ -2,8 +2,11 @@ import { amountDisagreement, discrepancyId, type Discrepancy } from './discrepan
 import type { Evidence } from './evidence.js';
 import { sameExpectedPayment } from './expectedPayment.js';
 import { fulfilmentKey, needsFulfilment } from './fulfilment.js';
+import type { ReportJudgement } from './reportJudgement.js';
 import type {
+  AcknowledgeDiscrepancy,
   PaymentCommand,
+  ResolveDiscrepancy,
   RecordFulfilmentAttempt,
   RecordProviderReport,
   RedriveFulfilment,
@@ -41,6 +44,8 @@ const detected = (
 ): DiscrepancyDetected[] => {
   const id = discrepancyId(discrepancy.kind, discrepancy.ours, discrepancy.theirs);
   if (state?.openDiscrepancies.some((open) => open.id === id)) return [];
+  // Time passing is no new evidence: an overdue payment a person resolved stays resolved.
+  if (discrepancy.kind === 'overdue' && state?.resolvedByOperator.includes(id)) return [];
   return [
     {
       type: 'DiscrepancyDetected',
@@ -86,6 +91,47 @@ const register = (state: PaymentState, command: RegisterPayment): PaymentEvent[]
   ];
 };
 
+/** What a report changes beyond being recorded, and what the decider made of it. */
+type Consequences = Readonly<{ events: PaymentEvent[]; judgement: ReportJudgement | null }>;
+
+const firstDetected = (events: readonly PaymentEvent[]): string | undefined =>
+  events.find((event) => event.type === 'DiscrepancyDetected')?.data.discrepancy.id;
+
+/**
+ * A hint's claim that the status endpoint denies: it answered a status other than the claimed
+ * one (a `pending` answer denies nothing yet). The discrepancy names the hint's delivery.
+ */
+const deniedHint = (
+  current: KnownPayment | null,
+  command: RecordProviderReport,
+): DiscrepancyDetected[] => {
+  const { payment, report, evidence } = command.data;
+  const claim = current?.hintClaim;
+  if (
+    current === null ||
+    claim === null ||
+    claim === undefined ||
+    evidence.verification.trust !== 'authoritative' ||
+    report.status === null ||
+    report.status === 'pending' ||
+    report.status === claim.status
+  ) {
+    return [];
+  }
+  return detected(
+    current,
+    {
+      kind: 'contradicted-hint',
+      ours: claim.status,
+      theirs: report.status,
+      deliveryKey: evidence.deliveryKey,
+      ourDeliveryKey: claim.deliveryKey,
+    },
+    payment,
+    evidence.receivedAt,
+  );
+};
+
 /**
  * What a report changes beyond being recorded. `current` is null for a payment never seen before,
  * which starts `pending`.
@@ -93,84 +139,123 @@ const register = (state: PaymentState, command: RegisterPayment): PaymentEvent[]
 const consequences = (
   current: KnownPayment | null,
   command: RecordProviderReport,
-): PaymentEvent[] => {
+): Consequences => {
   const { payment, report, evidence } = command.data;
   const disagreement = amountDisagreement(current?.expected?.amount, report.amount);
-  const amountEvents =
-    disagreement === null
+  const amountEvents = [
+    ...deniedHint(current, command),
+    ...(disagreement === null
       ? []
       : detected(
           current,
           { ...disagreement, deliveryKey: evidence.deliveryKey, ourDeliveryKey: null },
           payment,
           evidence.receivedAt,
-        );
+        )),
+  ];
+  const contradicted = (id?: string): ReportJudgement => {
+    const named =
+      id ??
+      firstDetected(amountEvents) ??
+      (disagreement === null
+        ? undefined
+        : discrepancyId(disagreement.kind, disagreement.ours, disagreement.theirs));
+    return named === undefined
+      ? { effect: 'contradicted' }
+      : { effect: 'contradicted', discrepancyId: named };
+  };
+  const unlessContradicted = (judgement: ReportJudgement | null): ReportJudgement | null =>
+    amountEvents.length > 0 || disagreement !== null ? contradicted() : judgement;
+
   const to = report.status;
   const trust = evidence.verification.trust;
-  if (to === null || trust === 'hint') return amountEvents;
-
   const from = current?.status ?? 'pending';
+  if (to === null) return { events: amountEvents, judgement: unlessContradicted(null) };
+  if (trust === 'hint') {
+    const judgement: ReportJudgement = {
+      effect: to === from ? 'repeat' : precedes(to, from) ? 'late' : 'awaiting-confirmation',
+    };
+    return { events: amountEvents, judgement: unlessContradicted(judgement) };
+  }
+  const confirmsClaim = trust === 'authoritative' && current?.hintClaim?.status === to;
+
   if (to === from) {
-    return trust === 'authoritative' && current !== null
-      ? [...amountEvents, ...resolveStatusContradictions(current, evidence, 'confirmed')]
-      : amountEvents;
+    const resolved =
+      trust === 'authoritative' && current !== null
+        ? resolveStatusContradictions(current, evidence, 'confirmed')
+        : [];
+    return {
+      events: [...amountEvents, ...resolved],
+      judgement: unlessContradicted({
+        effect: resolved.length > 0 || confirmsClaim ? 'confirmed' : 'repeat',
+      }),
+    };
   }
   // A report of a status the payment has already passed is late: evidence, nothing more.
-  if (precedes(to, from)) return amountEvents;
+  if (precedes(to, from)) {
+    return { events: amountEvents, judgement: unlessContradicted({ effect: 'late' }) };
+  }
   // A success whose amount or currency disagrees with the registration is not a success.
-  if (to === 'success' && disagreement !== null) return amountEvents;
+  if (to === 'success' && disagreement !== null) {
+    return { events: amountEvents, judgement: contradicted() };
+  }
 
   if (canTransition(from, to)) {
-    return [
-      ...amountEvents,
-      {
-        type: 'PaymentStatusChanged',
-        data: {
-          payment,
-          from,
-          to,
-          deliveryKey: evidence.deliveryKey,
-          channel: evidence.channel,
-          changedAt: evidence.receivedAt,
+    return {
+      events: [
+        ...amountEvents,
+        {
+          type: 'PaymentStatusChanged',
+          data: {
+            payment,
+            from,
+            to,
+            deliveryKey: evidence.deliveryKey,
+            channel: evidence.channel,
+            changedAt: evidence.receivedAt,
+          },
         },
-      },
-    ];
+      ],
+      judgement: unlessContradicted({ effect: confirmsClaim ? 'confirmed' : 'moved' }),
+    };
   }
   // `to` contradicts a terminal state (canTransition is false, and it is not late).
-  if (current === null) return amountEvents;
+  if (current === null) return { events: amountEvents, judgement: unlessContradicted(null) };
   if (trust === 'authoritative') {
-    return [
-      ...amountEvents,
-      {
-        type: 'PaymentStatusCorrected',
-        data: {
-          payment,
-          from,
-          to,
-          deliveryKey: evidence.deliveryKey,
-          channel: evidence.channel,
-          correctsDeliveryKey: current.statusOrigin?.deliveryKey ?? null,
-          correctedAt: evidence.receivedAt,
+    return {
+      events: [
+        ...amountEvents,
+        {
+          type: 'PaymentStatusCorrected',
+          data: {
+            payment,
+            from,
+            to,
+            deliveryKey: evidence.deliveryKey,
+            channel: evidence.channel,
+            correctsDeliveryKey: current.statusOrigin?.deliveryKey ?? null,
+            correctedAt: evidence.receivedAt,
+          },
         },
-      },
-      ...resolveStatusContradictions(current, evidence, 'corrected'),
-    ];
+        ...resolveStatusContradictions(current, evidence, 'corrected'),
+      ],
+      judgement: { effect: 'corrected' },
+    };
   }
-  return [
-    ...amountEvents,
-    ...detected(
-      current,
-      {
-        kind: 'status-contradiction',
-        ours: from,
-        theirs: to,
-        deliveryKey: evidence.deliveryKey,
-        ourDeliveryKey: current.statusOrigin?.deliveryKey ?? null,
-      },
-      payment,
-      evidence.receivedAt,
+  const contradiction = {
+    kind: 'status-contradiction' as const,
+    ours: from,
+    theirs: to,
+    deliveryKey: evidence.deliveryKey,
+    ourDeliveryKey: current.statusOrigin?.deliveryKey ?? null,
+  };
+  return {
+    events: [...amountEvents, ...detected(current, contradiction, payment, evidence.receivedAt)],
+    judgement: contradicted(
+      firstDetected(amountEvents) ??
+        discrepancyId(contradiction.kind, contradiction.ours, contradiction.theirs),
     ),
-  ];
+  };
 };
 
 /**
@@ -255,7 +340,7 @@ const statusAfter = (current: KnownPayment['status'], events: readonly PaymentEv
 const record = (state: PaymentState, command: RecordProviderReport): PaymentEvent[] => {
   const current = state.status === 'unknown' ? null : state;
   if (current?.seenDeliveryKeys.has(command.data.evidence.deliveryKey)) return [];
-  const caused = consequences(current, command);
+  const { events: caused, judgement } = consequences(current, command);
   const { evidence } = command.data;
   const status = statusAfter(current?.status ?? 'pending', caused);
   const deadline =
@@ -267,7 +352,10 @@ const record = (state: PaymentState, command: RecordProviderReport): PaymentEven
           ? overdue(current, status, evidence.receivedAt)
           : [];
   return [
-    { type: 'ProviderReportRecorded', data: command.data },
+    {
+      type: 'ProviderReportRecorded',
+      data: judgement === null ? command.data : { ...command.data, judgement },
+    },
     ...caused,
     ...deadline,
     ...fulfilmentRequests(current, command, caused),
@@ -323,6 +411,42 @@ const redrive = (state: PaymentState, command: RedriveFulfilment): PaymentEvent[
   return [{ type: 'FulfilmentRedriven', data: { payment, key, redrivenAt: at, source } }];
 };
 
+/** An acknowledgement of a discrepancy that is open; nothing for one that is not. */
+const acknowledge = (state: PaymentState, command: AcknowledgeDiscrepancy): PaymentEvent[] => {
+  const { payment, discrepancyId: id, actor, note, at } = command.data;
+  if (state.status === 'unknown' || !state.openDiscrepancies.some((open) => open.id === id)) {
+    return [];
+  }
+  return [
+    {
+      type: 'DiscrepancyAcknowledged',
+      data: { payment, discrepancyId: id, actor, note, acknowledgedAt: at },
+    },
+  ];
+};
+
+/** A person's resolution of a discrepancy that is open; nothing for one that is not. */
+const resolveByOperator = (state: PaymentState, command: ResolveDiscrepancy): PaymentEvent[] => {
+  const { payment, discrepancyId: id, resolution, actor, note, at } = command.data;
+  if (state.status === 'unknown' || !state.openDiscrepancies.some((open) => open.id === id)) {
+    return [];
+  }
+  return [
+    {
+      type: 'DiscrepancyResolved',
+      data: {
+        payment,
+        discrepancyId: id,
+        resolution,
+        deliveryKey: null,
+        resolvedAt: at,
+        actor,
+        note,
+      },
+    },
+  ];
+};
+
 /**
  * The payment decider's `decide`: what a command makes happen, given the payment's state.
  * Returns zero or more events and never throws for anything the outside world can cause: a
@@ -344,5 +468,9 @@ export const decide = (command: PaymentCommand, state: PaymentState): PaymentEve
       return recordAttempt(state, command);
     case 'RedriveFulfilment':
       return redrive(state, command);
+    case 'AcknowledgeDiscrepancy':
+      return acknowledge(state, command);
+    case 'ResolveDiscrepancy':
+      return resolveByOperator(state, command);
   }
 };

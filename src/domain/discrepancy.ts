@@ -4,10 +4,38 @@ import { formatMoney, type Money } from './money.js';
  * - `status-contradiction`: a report contradicts a terminal state payrec holds;
  * - `amount-mismatch`, `currency-mismatch`: a report disagrees with the registration;
  * - `overdue`: the payment's deadline passed with no final status (for Kraken Pay, which has no
- *   status endpoint, this is all payrec can say; it never expires a payment on its own).
+ *   status endpoint, this is all payrec can say; it never expires a payment on its own);
+ * - `contradicted-hint`: the status endpoint denied what a hint (an unsigned KryptoGO callback, a
+ *   KKiaPay delivery) claimed: a forgery, a leaked secret, or a provider that changed its mind.
  */
 export type DiscrepancyKind =
-  'status-contradiction' | 'amount-mismatch' | 'currency-mismatch' | 'overdue';
+  | 'status-contradiction'
+  | 'amount-mismatch'
+  | 'currency-mismatch'
+  | 'overdue'
+  | 'contradicted-hint';
+
+/** How a person closes a discrepancy (`POST /discrepancies/{id}/resolve`). */
+export const operatorResolutions = [
+  'accepted-provider',
+  'refunded-outside',
+  'written-off',
+  'other',
+] as const;
+export type OperatorResolution = (typeof operatorResolutions)[number];
+
+/**
+ * How payrec itself closes one: `confirmed` (the status endpoint confirmed payrec's side),
+ * `corrected` (it corrected payrec's side), `settled` (an overdue payment reached a final status).
+ */
+export type AutomaticResolution = 'confirmed' | 'corrected' | 'settled';
+
+/** Who acknowledged a discrepancy, when, and what they noted. */
+export type Acknowledgement = Readonly<{ actor: string; note: string; at: string }>;
+
+/** A discrepancy still open on a payment: when it opened, and whether a person has seen it. */
+export type OpenDiscrepancy = Discrepancy &
+  Readonly<{ openedAt: string; acknowledged: Acknowledgement | null }>;
 
 /**
  * A disagreement a person must look at: what payrec holds (`ours`) against what a report said

@@ -9,6 +9,7 @@ export type {
   UnknownPayment,
   StatusOrigin,
   EvidenceMark,
+  HintClaim,
 } from './paymentState.js';
 export type {
   PaymentEvent,
@@ -18,6 +19,7 @@ export type {
   PaymentStatusChanged,
   PaymentStatusCorrected,
   DiscrepancyDetected,
+  DiscrepancyAcknowledged,
   DiscrepancyResolved,
   StatusCheckFailed,
   FulfilmentEvent,
@@ -36,6 +38,8 @@ export type {
   RedriveFulfilment,
   RecordStatusCheckFailure,
   FlagIfOverdue,
+  AcknowledgeDiscrepancy,
+  ResolveDiscrepancy,
 } from './paymentCommands.js';
 export type { Fulfilment, FulfilmentStatus, FulfilmentRetryPolicy } from './fulfilment.js';
 export {
@@ -54,8 +58,17 @@ export type {
 } from './evidence.js';
 export type { ExpectedPayment } from './expectedPayment.js';
 export { sameExpectedPayment } from './expectedPayment.js';
-export type { Discrepancy, DiscrepancyKind } from './discrepancy.js';
-export { discrepancyId, amountDisagreement } from './discrepancy.js';
+export type {
+  Acknowledgement,
+  AutomaticResolution,
+  Discrepancy,
+  DiscrepancyKind,
+  OpenDiscrepancy,
+  OperatorResolution,
+} from './discrepancy.js';
+export { discrepancyId, amountDisagreement, operatorResolutions } from './discrepancy.js';
+export { reportEffects } from './reportJudgement.js';
+export type { ReportEffect, ReportJudgement } from './reportJudgement.js';
 export type { Money, MoneyParseResult } from './money.js';
 export {
   moneySchema,
@@ -65,6 +78,7 @@ export {
   moneyFromMinorUnits,
   sameMoney,
   formatMoney,
+  decimalAmount,
 } from './money.js';
 export type { PaymentStatus, TerminalStatus } from './paymentStatus.js';
 export {

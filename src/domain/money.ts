@@ -97,14 +97,21 @@ export const moneyFromMinorUnits = (minor: number, currency: string): MoneyParse
 export const sameMoney = (a: Money, b: Money): boolean =>
   a.minor === b.minor && a.currency === b.currency;
 
-/** "TWD 300.00": for reasons and audit trails, never for arithmetic. */
-export const formatMoney = (money: Money): string => {
-  const exponent = currencyExponent(money.currency) ?? 0;
-  const negative = money.minor < 0;
-  const digits = Math.abs(money.minor)
-    .toString()
-    .padStart(exponent + 1, '0');
+/**
+ * An exact amount in minor units as a decimal string with the currency's exponent:
+ * `(30000n, 'TWD')` → `"300.00"`, `(-5n, 'USD')` → `"-0.05"`, `(1500n, 'XOF')` → `"1500"`. A
+ * currency with no ISO 4217 exponent is written in its minor units.
+ */
+export const decimalAmount = (minor: bigint | number, currency: string): string => {
+  const exponent = currencyExponent(currency) ?? 0;
+  const value = BigInt(minor);
+  const negative = value < 0n;
+  const digits = (negative ? -value : value).toString().padStart(exponent + 1, '0');
   const whole = digits.slice(0, digits.length - exponent);
   const fraction = exponent > 0 ? `.${digits.slice(digits.length - exponent)}` : '';
-  return `${money.currency} ${negative ? '-' : ''}${whole}${fraction}`;
+  return `${negative ? '-' : ''}${whole}${fraction}`;
 };
+
+/** "TWD 300.00": for reasons and audit trails, never for arithmetic. */
+export const formatMoney = (money: Money): string =>
+  `${money.currency} ${decimalAmount(money.minor, money.currency)}`;

@@ -1,3 +1,4 @@
+import type { OperatorResolution } from './discrepancy.js';
 import type { Evidence, ProviderReport } from './evidence.js';
 import type { ExpectedPayment } from './expectedPayment.js';
 import type { Channel } from './evidence.js';
@@ -64,10 +65,37 @@ export type FlagIfOverdue = Readonly<{
   data: Readonly<{ payment: PaymentId; at: string }>;
 }>;
 
+/** A person has looked at a discrepancy (`POST /discrepancies/{id}/acknowledge`). */
+export type AcknowledgeDiscrepancy = Readonly<{
+  type: 'AcknowledgeDiscrepancy';
+  data: Readonly<{
+    payment: PaymentId;
+    discrepancyId: string;
+    actor: string;
+    note: string;
+    at: string;
+  }>;
+}>;
+
+/** A person closes a discrepancy (`POST /discrepancies/{id}/resolve`). */
+export type ResolveDiscrepancy = Readonly<{
+  type: 'ResolveDiscrepancy';
+  data: Readonly<{
+    payment: PaymentId;
+    discrepancyId: string;
+    resolution: OperatorResolution;
+    actor: string;
+    note: string;
+    at: string;
+  }>;
+}>;
+
 export type PaymentCommand =
   | RegisterPayment
   | RecordProviderReport
   | RecordStatusCheckFailure
   | FlagIfOverdue
   | RecordFulfilmentAttempt
-  | RedriveFulfilment;
+  | RedriveFulfilment
+  | AcknowledgeDiscrepancy
+  | ResolveDiscrepancy;

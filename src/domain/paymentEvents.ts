@@ -1,9 +1,10 @@
-import type { Discrepancy } from './discrepancy.js';
+import type { AutomaticResolution, Discrepancy, OperatorResolution } from './discrepancy.js';
 import type { Channel, Evidence, ProviderReport } from './evidence.js';
 import type { ExpectedPayment } from './expectedPayment.js';
 import type { Money } from './money.js';
 import type { PaymentId } from './paymentId.js';
 import type { PaymentStatus } from './paymentStatus.js';
+import type { ReportJudgement } from './reportJudgement.js';
 
 /** The merchant registered a payment it expects (before or after the first report). */
 export type PaymentRegistered = Readonly<{
@@ -19,7 +20,13 @@ export type PaymentRegistered = Readonly<{
 /** A report arrived and was kept as evidence, whatever it went on to change. */
 export type ProviderReportRecorded = Readonly<{
   type: 'ProviderReportRecorded';
-  data: Readonly<{ payment: PaymentId; report: ProviderReport; evidence: Evidence }>;
+  data: Readonly<{
+    payment: PaymentId;
+    report: ProviderReport;
+    evidence: Evidence;
+    /** What the decider made of it (absent in events recorded before payrec judged reports). */
+    judgement?: ReportJudgement;
+  }>;
 }>;
 
 /** A report moved the payment forward. */
@@ -57,15 +64,34 @@ export type DiscrepancyDetected = Readonly<{
   data: Readonly<{ payment: PaymentId; discrepancy: Discrepancy; detectedAt: string }>;
 }>;
 
+/** A person has seen a discrepancy and says so, with a note; it stays open. */
+export type DiscrepancyAcknowledged = Readonly<{
+  type: 'DiscrepancyAcknowledged';
+  data: Readonly<{
+    payment: PaymentId;
+    discrepancyId: string;
+    /** The API token's name, or the CLI's user. */
+    actor: string;
+    note: string;
+    acknowledgedAt: string;
+  }>;
+}>;
+
+/**
+ * A discrepancy closed: by payrec, on the evidence of `deliveryKey` (an automatic resolution), or
+ * by a person (`actor`, with a note and one of the operator resolutions).
+ */
 export type DiscrepancyResolved = Readonly<{
   type: 'DiscrepancyResolved';
   data: Readonly<{
     payment: PaymentId;
     discrepancyId: string;
-    /** `settled`: an overdue payment reached a final status after all. */
-    resolution: 'confirmed' | 'corrected' | 'settled';
-    deliveryKey: string;
+    resolution: AutomaticResolution | OperatorResolution;
+    /** The delivery or check that resolved it; `null` when a person did. */
+    deliveryKey: string | null;
     resolvedAt: string;
+    actor?: string;
+    note?: string;
   }>;
 }>;
 
@@ -162,6 +188,7 @@ export type PaymentEvent =
   | PaymentStatusChanged
   | PaymentStatusCorrected
   | DiscrepancyDetected
+  | DiscrepancyAcknowledged
   | DiscrepancyResolved
   | StatusCheckFailed
   | FulfilmentEvent;
@@ -174,6 +201,7 @@ export const paymentEventTypes = [
   'PaymentStatusChanged',
   'PaymentStatusCorrected',
   'DiscrepancyDetected',
+  'DiscrepancyAcknowledged',
   'DiscrepancyResolved',
   'StatusCheckFailed',
   'FulfilmentRequested',

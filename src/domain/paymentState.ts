@@ -1,11 +1,11 @@
-import type { Discrepancy } from './discrepancy.js';
+import type { OpenDiscrepancy } from './discrepancy.js';
 import type { Channel, Evidence } from './evidence.js';
 import type { ExpectedPayment } from './expectedPayment.js';
 import type { Fulfilment } from './fulfilment.js';
 import type { Money } from './money.js';
 import type { PaymentEvent } from './paymentEvents.js';
 import type { PaymentId } from './paymentId.js';
-import type { PaymentStatus } from './paymentStatus.js';
+import { precedes, type PaymentStatus } from './paymentStatus.js';
 
 /** No event yet: payrec has never heard of this payment. */
 export type UnknownPayment = Readonly<{ status: 'unknown' }>;
@@ -17,6 +17,9 @@ export type EvidenceMark = Readonly<{
   at: string;
   method: string;
 }>;
+
+/** What a hint claimed, until the status endpoint confirms or denies it. */
+export type HintClaim = Readonly<{ status: PaymentStatus; deliveryKey: string; at: string }>;
 
 /** The delivery that set the current status, for corrections to name. */
 export type StatusOrigin = Readonly<{ deliveryKey: string; channel: Channel; at: string }>;
@@ -30,9 +33,16 @@ export type KnownPayment = Readonly<{
   orderId: string | null;
   statusOrigin: StatusOrigin | null;
   seenDeliveryKeys: ReadonlySet<string>;
-  openDiscrepancies: readonly Discrepancy[];
+  openDiscrepancies: readonly OpenDiscrepancy[];
+  /** Discrepancies a person resolved: passing time alone (an overdue poll) does not reopen them. */
+  resolvedByOperator: readonly string[];
   /** A hint reported a move that the status endpoint has not yet confirmed. */
   awaitingConfirmation: boolean;
+  /**
+   * The move the last unconfirmed hint claimed. It outlives `awaitingConfirmation`: while the
+   * status endpoint still says `pending` it is neither confirmed nor denied.
+   */
+  hintClaim: HintClaim | null;
   /** Status-endpoint checks made (answered, readable or not). */
   checks: number;
   lastCheckedAt: string | null;
@@ -62,7 +72,9 @@ const startedFrom = (payment: PaymentId, at: string): KnownPayment => ({
   statusOrigin: null,
   seenDeliveryKeys: new Set(),
   openDiscrepancies: [],
+  resolvedByOperator: [],
   awaitingConfirmation: false,
+  hintClaim: null,
   checks: 0,
   lastCheckedAt: null,
   firstEvidence: null,
@@ -116,9 +128,19 @@ export const evolve = (state: PaymentState, event: PaymentEvent): PaymentState =
       const hintOfAMove =
         evidence.verification.trust === 'hint' &&
         report.status !== null &&
-        report.status !== current.status;
+        report.status !== current.status &&
+        !precedes(report.status, current.status);
+      const settlesClaim =
+        evidence.verification.trust === 'authoritative' &&
+        report.status !== null &&
+        report.status !== 'pending';
       return {
         ...current,
+        hintClaim: hintOfAMove
+          ? { status: report.status, deliveryKey: evidence.deliveryKey, at: evidence.receivedAt }
+          : settlesClaim
+            ? null
+            : current.hintClaim,
         seenDeliveryKeys,
         reportedAmount:
           report.amount === undefined
@@ -147,7 +169,13 @@ export const evolve = (state: PaymentState, event: PaymentEvent): PaymentState =
       const at =
         event.type === 'PaymentStatusChanged' ? event.data.changedAt : event.data.correctedAt;
       const current = known(state, payment, at);
-      return { ...current, status: to, statusOrigin: { deliveryKey, channel, at }, updatedAt: at };
+      return {
+        ...current,
+        status: to,
+        statusOrigin: { deliveryKey, channel, at },
+        hintClaim: current.hintClaim?.status === to ? null : current.hintClaim,
+        updatedAt: at,
+      };
     }
     case 'DiscrepancyDetected': {
       const { payment, discrepancy, detectedAt } = event.data;
@@ -156,17 +184,35 @@ export const evolve = (state: PaymentState, event: PaymentEvent): PaymentState =
         ...current,
         openDiscrepancies: [
           ...current.openDiscrepancies.filter((open) => open.id !== discrepancy.id),
-          discrepancy,
+          { ...discrepancy, openedAt: detectedAt, acknowledged: null },
         ],
+        resolvedByOperator: current.resolvedByOperator.filter((id) => id !== discrepancy.id),
         updatedAt: detectedAt,
       };
     }
+    case 'DiscrepancyAcknowledged': {
+      const { payment, discrepancyId, actor, note, acknowledgedAt } = event.data;
+      const current = known(state, payment, acknowledgedAt);
+      return {
+        ...current,
+        openDiscrepancies: current.openDiscrepancies.map((open) =>
+          open.id === discrepancyId
+            ? { ...open, acknowledged: { actor, note, at: acknowledgedAt } }
+            : open,
+        ),
+        updatedAt: acknowledgedAt,
+      };
+    }
     case 'DiscrepancyResolved': {
-      const { payment, discrepancyId, resolvedAt } = event.data;
+      const { payment, discrepancyId, resolvedAt, actor } = event.data;
       const current = known(state, payment, resolvedAt);
       return {
         ...current,
         openDiscrepancies: current.openDiscrepancies.filter((open) => open.id !== discrepancyId),
+        resolvedByOperator:
+          actor === undefined
+            ? current.resolvedByOperator
+            : [...current.resolvedByOperator.filter((id) => id !== discrepancyId), discrepancyId],
         updatedAt: resolvedAt,
       };
     }

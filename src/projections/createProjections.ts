@@ -1,7 +1,14 @@
 import { discrepanciesProjection } from './discrepanciesProjection.js';
 import { fulfilmentsProjection } from './fulfilmentsProjection.js';
-import { createPaymentsProjection, type HasStatusEndpoint } from './paymentsProjection.js';
+import {
+  createPaymentsProjection,
+  paymentsProjectionName,
+  paymentsTable,
+  type HasStatusEndpoint,
+} from './paymentsProjection.js';
 import type { AnyProjection } from './projection.js';
+import { settlementProjection } from './settlementProjection.js';
+import type { ReadModelTable } from '../domain/ports/index.js';
 
 /**
  * Every projection payrec runs, in the order `payrec projections rebuild` takes them. The
@@ -14,7 +21,19 @@ export const createProjections = (
   createPaymentsProjection(hasStatusEndpoint),
   fulfilmentsProjection,
   discrepanciesProjection,
+  settlementProjection,
 ];
 
 /** The projections' names, for a command's usage without any configuration. */
-export const projectionNames = ['payments', 'fulfilments', 'discrepancies'] as const;
+export const projectionNames = ['payments', 'fulfilments', 'discrepancies', 'settlement'] as const;
+
+/**
+ * Each projection's table: its own columns and indexes, for the read-model store to create
+ * (the payments projection's is fixed, whatever the providers).
+ */
+export const readModelTables: Readonly<Record<string, ReadModelTable>> = {
+  [paymentsProjectionName]: paymentsTable,
+  [fulfilmentsProjection.name]: { columns: {}, indexes: [] },
+  [discrepanciesProjection.name]: discrepanciesProjection.table ?? { columns: {}, indexes: [] },
+  [settlementProjection.name]: settlementProjection.table ?? { columns: {}, indexes: [] },
+};

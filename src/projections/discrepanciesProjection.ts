@@ -1,75 +1,252 @@
-import { paymentKey, type Discrepancy, type PaymentId } from '../domain/index.js';
-import type { Projection } from './projection.js';
+import {
+  paymentKey,
+  type Acknowledgement,
+  type Discrepancy,
+  type DiscrepancyKind,
+  type PaymentId,
+} from '../domain/index.js';
+import type { ReadModelTable, RecordedEvent } from '../domain/ports/index.js';
+import { decodeForProjection } from './projectionRunner.js';
+import type { ProjectedEvent, Projection } from './projection.js';
 
-/** One discrepancy as finance sees it: both sides, the evidence, and whether it is settled. */
-export type DiscrepancyView = Discrepancy &
-  Readonly<{
-    payment: PaymentId;
-    status: 'open' | 'resolved';
-    detectedAt: string;
-    resolution: string | null;
-    resolvedAt: string | null;
-    /** The delivery or status check that resolved it. */
-    resolvedBy: string | null;
-    /** The payment stream revision of the last event applied. */
-    revision: number;
-  }>;
+/** The kinds finance sees: a currency mismatch is an amount mismatch on the `currency` field. */
+export const discrepancyKinds = [
+  'status-contradiction',
+  'amount-mismatch',
+  'overdue',
+  'contradicted-hint',
+] as const;
+export type PublicDiscrepancyKind = (typeof discrepancyKinds)[number];
 
-const documentKey = (payment: PaymentId, discrepancyId: string) =>
-  `${paymentKey(payment)}#${discrepancyId}`;
+export const discrepancyStates = ['open', 'acknowledged', 'resolved'] as const;
+export type DiscrepancyState = (typeof discrepancyStates)[number];
+
+/** One field on which payrec and the provider disagree. */
+export type Difference = Readonly<{ field: string; payrec: string; provider: string }>;
+
+/** One step in a discrepancy's life, with who took it. */
+export type DiscrepancyStep = Readonly<{
+  action: 'opened' | 'reopened' | 'acknowledged' | 'resolved';
+  at: string;
+  /** The delivery or check it rests on, when evidence made the step. */
+  deliveryKey: string | null;
+  /** Who, when a person took the step. */
+  actor: string | null;
+  note: string | null;
+  resolution: string | null;
+}>;
+
+/** One discrepancy as finance sees it: both sides, the evidence, where it stands and who did what. */
+export type DiscrepancyView = Readonly<{
+  /** Its public id (`/discrepancies/{id}`): URL-safe, naming the payment and the disagreement. */
+  id: string;
+  /** Its id within the payment (`DiscrepancyDetected`'s). */
+  discrepancyId: string;
+  kind: PublicDiscrepancyKind;
+  state: DiscrepancyState;
+  payment: PaymentId;
+  openedAt: string;
+  differences: readonly Difference[];
+  /** The delivery that disagreed, and the one payrec's side rests on (none for a registration). */
+  evidence: Readonly<{ provider: string; payrec: string | null }>;
+  acknowledged: Acknowledgement | null;
+  resolution: Readonly<{
+    resolution: string;
+    at: string;
+    actor: string | null;
+    note: string | null;
+    deliveryKey: string | null;
+  }> | null;
+  history: readonly DiscrepancyStep[];
+  /** Both sides as the domain states them (kept for the older `ours`/`theirs` readers). */
+  ours: string;
+  theirs: string;
+  /** `open` while not resolved (acknowledged ones too): the older two-state field. */
+  status: 'open' | 'resolved';
+  /** The payment stream revision of the last event applied. */
+  revision: number;
+}>;
+
+/** The public id of a payment's discrepancy: base64url of `<payment key>#<discrepancy id>`. */
+export const publicDiscrepancyId = (payment: PaymentId, discrepancyId: string): string =>
+  Buffer.from(`${paymentKey(payment)}#${discrepancyId}`, 'utf8').toString('base64url');
+
+/** The payment key and the payment's discrepancy id a public id names, or `null`. */
+export const discrepancyOfPublicId = (
+  id: string,
+): Readonly<{ paymentKey: string; discrepancyId: string }> | null => {
+  if (!/^[A-Za-z0-9_-]{1,1400}$/.test(id)) return null;
+  const decoded = Buffer.from(id, 'base64url').toString('utf8');
+  const separator = decoded.indexOf('#');
+  if (separator <= 0 || publicDiscrepancyIdOfKey(decoded) !== id) return null;
+  return { paymentKey: decoded.slice(0, separator), discrepancyId: decoded.slice(separator + 1) };
+};
+
+const publicDiscrepancyIdOfKey = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
+
+const publicKind = (kind: DiscrepancyKind): PublicDiscrepancyKind =>
+  kind === 'currency-mismatch' ? 'amount-mismatch' : kind;
+
+const fieldOf: Readonly<Record<DiscrepancyKind, string>> = {
+  'status-contradiction': 'status',
+  'amount-mismatch': 'amount',
+  'currency-mismatch': 'currency',
+  overdue: 'status',
+  'contradicted-hint': 'status',
+};
+
+/** The field-by-field statement of what differs. */
+export const differencesOf = (discrepancy: Discrepancy): Difference[] => [
+  { field: fieldOf[discrepancy.kind], payrec: discrepancy.ours, provider: discrepancy.theirs },
+];
+
+export const discrepanciesTable: ReadModelTable = {
+  columns: { kind: 'text', openedAt: 'text' },
+  indexes: [
+    { columns: ['kind', 'updatedAt'] },
+    { columns: ['status', 'openedAt'] },
+    { columns: ['provider', 'updatedAt'] },
+  ],
+};
+
+const step = (
+  action: DiscrepancyStep['action'],
+  at: string,
+  rest: Partial<Omit<DiscrepancyStep, 'action' | 'at'>> = {},
+): DiscrepancyStep => ({
+  action,
+  at,
+  deliveryKey: rest.deliveryKey ?? null,
+  actor: rest.actor ?? null,
+  note: rest.note ?? null,
+  resolution: rest.resolution ?? null,
+});
+
+const next = (
+  previous: DiscrepancyView | null,
+  projected: ProjectedEvent,
+): DiscrepancyView | null => {
+  const { event, payment, revision } = projected;
+  switch (event.type) {
+    case 'DiscrepancyDetected': {
+      const { discrepancy, detectedAt } = event.data;
+      const reopened = previous !== null && previous.state === 'resolved';
+      if (previous !== null && !reopened) return null;
+      return {
+        id: publicDiscrepancyId(payment, discrepancy.id),
+        discrepancyId: discrepancy.id,
+        kind: publicKind(discrepancy.kind),
+        state: 'open',
+        payment,
+        openedAt: detectedAt,
+        differences: differencesOf(discrepancy),
+        evidence: { provider: discrepancy.deliveryKey, payrec: discrepancy.ourDeliveryKey },
+        acknowledged: null,
+        resolution: null,
+        history: [
+          ...(previous?.history ?? []),
+          step(reopened ? 'reopened' : 'opened', detectedAt, {
+            deliveryKey: discrepancy.deliveryKey,
+          }),
+        ],
+        ours: discrepancy.ours,
+        theirs: discrepancy.theirs,
+        status: 'open',
+        revision,
+      };
+    }
+    case 'DiscrepancyAcknowledged': {
+      if (previous === null || previous.state === 'resolved') return null;
+      const { actor, note, acknowledgedAt } = event.data;
+      return {
+        ...previous,
+        state: 'acknowledged',
+        acknowledged: { actor, note, at: acknowledgedAt },
+        history: [...previous.history, step('acknowledged', acknowledgedAt, { actor, note })],
+        revision,
+      };
+    }
+    case 'DiscrepancyResolved': {
+      if (previous === null) return null;
+      const { resolution, resolvedAt, deliveryKey, actor = null, note = null } = event.data;
+      return {
+        ...previous,
+        state: 'resolved',
+        status: 'resolved',
+        resolution: { resolution, at: resolvedAt, actor, note, deliveryKey },
+        history: [
+          ...previous.history,
+          step('resolved', resolvedAt, { deliveryKey, actor, note, resolution }),
+        ],
+        revision,
+      };
+    }
+    default:
+      return null;
+  }
+};
 
 /**
- * Every discrepancy payrec has detected, open or resolved, for finance's list (`GET
- * /discrepancies`): indexed by `status` and provider, newest change last. A discrepancy detected
- * again after it was resolved opens again.
+ * Every discrepancy payrec has detected, open, acknowledged or resolved, for finance's list
+ * (`GET /discrepancies`), indexed by state, kind, provider and age. A discrepancy detected again
+ * after it was resolved opens again, its history kept.
  */
 export const discrepanciesProjection: Projection<DiscrepancyView> = {
   name: 'discrepancies',
-  version: 1,
-  handles: ['DiscrepancyDetected', 'DiscrepancyResolved'],
+  // 2: states, kinds, differences, history and public ids.
+  version: 2,
+  table: discrepanciesTable,
+  handles: ['DiscrepancyDetected', 'DiscrepancyAcknowledged', 'DiscrepancyResolved'],
   documentId: ({ event, payment }) => {
     switch (event.type) {
       case 'DiscrepancyDetected':
-        return documentKey(payment, event.data.discrepancy.id);
+        return publicDiscrepancyId(payment, event.data.discrepancy.id);
+      case 'DiscrepancyAcknowledged':
       case 'DiscrepancyResolved':
-        return documentKey(payment, event.data.discrepancyId);
+        return publicDiscrepancyId(payment, event.data.discrepancyId);
       default:
         return null;
     }
   },
-  evolve: (previous, { event, revision }) => {
-    if (previous !== null && revision <= previous.revision) return null;
-    let next: DiscrepancyView | null = null;
-    if (event.type === 'DiscrepancyDetected') {
-      next = {
-        ...event.data.discrepancy,
-        payment: event.data.payment,
-        status: 'open',
-        detectedAt: event.data.detectedAt,
-        resolution: null,
-        resolvedAt: null,
-        resolvedBy: null,
-        revision,
-      };
-    } else if (event.type === 'DiscrepancyResolved' && previous !== null) {
-      next = {
-        ...previous,
-        status: 'resolved',
-        resolution: event.data.resolution,
-        resolvedAt: event.data.resolvedAt,
-        resolvedBy: event.data.deliveryKey,
-        revision,
-      };
-    }
-    if (next === null) return null;
+  evolve: (previous, projected) => {
+    if (previous !== null && projected.revision <= previous.revision) return null;
+    const view = next(previous, projected);
+    if (view === null) return null;
+    const last = view.history.at(-1);
     return {
-      id: documentKey(next.payment, next.id),
-      document: next,
+      id: view.id,
+      document: view,
       columns: {
-        provider: next.payment.provider,
-        status: next.status,
-        updatedAt: next.resolvedAt ?? next.detectedAt,
+        provider: view.payment.provider,
+        status: view.state,
+        updatedAt: last?.at ?? view.openedAt,
+        kind: view.kind,
+        openedAt: view.openedAt,
       },
     };
   },
+};
+
+/** A stored discrepancy document as it was written (by this projection), or `null`. */
+export const storedDiscrepancy = (document: unknown): DiscrepancyView | null =>
+  document === null || document === undefined ? null : (document as DiscrepancyView);
+
+/**
+ * One discrepancy folded straight from its payment's stream (the read model may lag a command
+ * just handled): `null` when the stream never detected it.
+ */
+export const discrepancyFromStream = (
+  recorded: readonly RecordedEvent[],
+  id: string,
+): DiscrepancyView | null => {
+  let view: DiscrepancyView | null = null;
+  for (const entry of recorded) {
+    const projected = decodeForProjection(entry);
+    if (projected === null || !discrepanciesProjection.handles.includes(projected.event.type)) {
+      continue;
+    }
+    if (discrepanciesProjection.documentId(projected) !== id) continue;
+    view = discrepanciesProjection.evolve(view, projected)?.document ?? view;
+  }
+  return view;
 };

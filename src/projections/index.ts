@@ -2,6 +2,8 @@ export type { Projection, AnyProjection, ProjectedEvent, ProjectedDocument } fro
 export {
   createPaymentsProjection,
   paymentsProjectionName,
+  paymentsTable,
+  paymentAmount,
   paymentStateFromDocument,
   storedPayment,
 } from './paymentsProjection.js';
@@ -22,9 +24,24 @@ export type { PaymentView } from './paymentView.js';
 export { rebuildProjection } from './rebuildProjection.js';
 export { fulfilmentsProjection, storedFulfilment } from './fulfilmentsProjection.js';
 export type { FulfilmentView } from './fulfilmentsProjection.js';
-export { createProjections, projectionNames } from './createProjections.js';
-export { discrepanciesProjection } from './discrepanciesProjection.js';
-export type { DiscrepancyView } from './discrepanciesProjection.js';
+export { createProjections, projectionNames, readModelTables } from './createProjections.js';
+export { settlementProjection, settlementProjectionName } from './settlementProjection.js';
+export type { SettlementFacts, SettlementSnapshot } from './settlementProjection.js';
+export {
+  discrepanciesProjection,
+  discrepancyFromStream,
+  discrepancyKinds,
+  discrepancyOfPublicId,
+  discrepancyStates,
+  publicDiscrepancyId,
+  storedDiscrepancy,
+} from './discrepanciesProjection.js';
+export type {
+  DiscrepancyView,
+  DiscrepancyState,
+  PublicDiscrepancyKind,
+  Difference,
+} from './discrepanciesProjection.js';
 export { CheckpointMoved } from './projectionRunner.js';
 export { catchUpProjection } from './catchUpProjection.js';
 export { projectionsReady, maxReadyLagEvents } from './projectionsReady.js';

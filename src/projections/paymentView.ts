@@ -1,4 +1,10 @@
-import type { EvidenceMark, Fulfilment, KnownPayment, Money } from '../domain/index.js';
+import {
+  decimalAmount,
+  type EvidenceMark,
+  type Fulfilment,
+  type KnownPayment,
+  type Money,
+} from '../domain/index.js';
 import { nextCheckAt } from '../application/reconciliationSchedule.js';
 import { fulfilmentMessageId } from '../application/fulfilmentMessage.js';
 
@@ -12,6 +18,10 @@ export type PaymentView = Readonly<{
   /** The last amount a provider reported. */
   reportedAmount: Money | null;
   currency: string | null;
+  /** The amount the payment is for (the registered one, else the last reported), exactly. */
+  amountMinor: string | null;
+  /** The same as a decimal string with the currency's exponent: `"300.00"`. */
+  amount: string | null;
   orderId: string | null;
   expiresAt: string | null;
   /** The stream revision of the last event: the payment's version. */
@@ -43,13 +53,16 @@ export const paymentView = (
 ): PaymentView => {
   const expectedAmount = state.expected?.amount ?? null;
   const reportedAmount = state.reportedAmount?.amount ?? null;
+  const amount = expectedAmount ?? reportedAmount;
   return {
     provider: state.payment.provider,
     ref: state.payment.ref,
     status: state.status,
     expectedAmount,
     reportedAmount,
-    currency: expectedAmount?.currency ?? reportedAmount?.currency ?? null,
+    currency: amount?.currency ?? null,
+    amountMinor: amount === null ? null : String(amount.minor),
+    amount: amount === null ? null : decimalAmount(amount.minor, amount.currency),
     orderId: state.orderId,
     expiresAt: state.expected?.expiresAt ?? null,
     version,

@@ -8,6 +8,7 @@ import {
   type ProviderName,
 } from '../domain/index.js';
 import { nextCheckAt } from '../application/reconciliationSchedule.js';
+import type { ReadModelTable } from '../domain/ports/index.js';
 import type { Projection } from './projection.js';
 
 /** A payment's state as stored by the `payments` projection: the domain state plus its version. */
@@ -21,6 +22,38 @@ export type StoredPayment = Omit<KnownPayment, 'seenDeliveryKeys'> & {
 export type HasStatusEndpoint = (provider: ProviderName) => boolean;
 
 export const paymentsProjectionName = 'payments';
+
+/**
+ * The payments read model's own columns and indexes: every filter of `GET /payments` and of the
+ * payments export is one index range, or a short walk of the sort index (docs/http.md).
+ */
+export const paymentsTable: ReadModelTable = {
+  columns: {
+    ref: 'text',
+    createdAt: 'text',
+    orderId: 'text',
+    currency: 'text',
+    amountMinor: 'integer',
+    /** How many discrepancies are open; null when none (so the index holds only those). */
+    openDiscrepancies: 'integer',
+  },
+  indexes: [
+    { columns: ['createdAt'] },
+    { columns: ['status', 'createdAt'] },
+    { columns: ['provider', 'updatedAt'] },
+    { columns: ['provider', 'createdAt'] },
+    { columns: ['currency', 'updatedAt'] },
+    { columns: ['currency', 'createdAt'] },
+    { columns: ['orderId'] },
+    { columns: ['amountMinor'] },
+    { columns: ['updatedAt'], whereNotNull: 'openDiscrepancies' },
+    { columns: ['createdAt'], whereNotNull: 'openDiscrepancies' },
+  ],
+};
+
+/** The amount a payment is for: the registered one, else the last one a provider reported. */
+export const paymentAmount = (state: KnownPayment) =>
+  state.expected?.amount ?? state.reportedAmount?.amount ?? null;
 
 /** A stored payment document as it was written (by this projection), or `null`. */
 export const storedPayment = (document: unknown): StoredPayment | null =>
@@ -40,10 +73,11 @@ export const createPaymentsProjection = (
   hasStatusEndpoint: HasStatusEndpoint,
 ): Projection<StoredPayment> => ({
   name: paymentsProjectionName,
+  table: paymentsTable,
   // 2: documents gained `fulfilments`; read models moved to a table per projection.
   // 3: status checks and `dueAt`, the poller's next check. 4: first and last evidence.
-  // 5: rowid tables.
-  version: 5,
+  // 5: rowid tables. 6: columns for finance's filters.
+  version: 6,
   // Every payment event: the payment's state is the fold of all of them.
   handles: paymentEventTypes,
   documentId: ({ payment }) => paymentKey(payment),
@@ -59,6 +93,13 @@ export const createPaymentsProjection = (
         status: state.status,
         updatedAt: state.updatedAt,
         dueAt: nextCheckAt(state, hasStatusEndpoint(state.payment.provider)),
+        ref: state.payment.ref,
+        createdAt: state.createdAt,
+        orderId: state.orderId,
+        currency: paymentAmount(state)?.currency ?? null,
+        amountMinor: paymentAmount(state)?.minor ?? null,
+        openDiscrepancies:
+          state.openDiscrepancies.length === 0 ? null : state.openDiscrepancies.length,
       },
     };
   },

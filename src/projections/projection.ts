@@ -1,5 +1,5 @@
 import type { PaymentEvent, PaymentEventType, PaymentId } from '../domain/index.js';
-import type { ReadModelDocument } from '../domain/ports/index.js';
+import type { ReadModelDocument, ReadModelTable } from '../domain/ports/index.js';
 
 /**
  * A payment event as a projection sees it: decoded once by the runner, with its payment and its
@@ -14,11 +14,15 @@ export type ProjectedEvent = Readonly<{
   recordedAt: string;
 }>;
 
-/** The document a projection writes for one event, with the columns its queries filter on. */
+/**
+ * The document a projection writes for one event, with the columns its queries filter on, and
+ * any other rows the event adds (a history row: written, never read back by `evolve`).
+ */
 export type ProjectedDocument<Doc> = Readonly<{
   id: string;
   document: Doc;
   columns: ReadModelDocument['columns'];
+  also?: readonly ReadModelDocument[];
 }>;
 
 /**
@@ -31,6 +35,8 @@ export type ProjectedDocument<Doc> = Readonly<{
 export type Projection<Doc> = Readonly<{
   name: string;
   version: number;
+  /** Its own indexed columns and indexes, beyond the base ones. */
+  table?: ReadModelTable;
   handles: readonly PaymentEventType[];
   /** The document an event belongs to, or `null` to skip the event. */
   documentId(event: ProjectedEvent): string | null;

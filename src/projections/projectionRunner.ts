@@ -2,6 +2,7 @@ import { paymentIdFromStreamName, paymentStreamPrefix } from '../domain/index.js
 import type {
   EventFilter,
   EventStore,
+  ReadModelDocument,
   ReadModelStore,
   ReadModelTransaction,
   RecordedEvent,
@@ -136,6 +137,7 @@ const applyInTransaction = (
     throw new CheckpointMoved(projection.name, expectedCheckpoint, checkpoint);
   }
   const touched = new Map<string, ProjectedDocument<unknown>>();
+  const history: ReadModelDocument[] = [];
   const current = (id: string): unknown => {
     const pending = touched.get(id);
     return pending === undefined ? tx.get(projection.name, id) : pending.document;
@@ -147,9 +149,12 @@ const applyInTransaction = (
     const id = projection.documentId(event);
     if (id === null) continue;
     const next = projection.evolve(current(id), event);
-    if (next !== null) touched.set(id, next);
+    if (next === null) continue;
+    touched.set(id, next);
+    if (next.also !== undefined) history.push(...next.also);
   }
   for (const document of touched.values()) tx.put(projection.name, document);
+  for (const row of history) tx.put(projection.name, row);
   if (last.globalPosition <= checkpoint) return checkpoint;
   tx.setCheckpoint(projection.name, last.globalPosition, projection.version);
   return last.globalPosition;

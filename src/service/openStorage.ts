@@ -7,6 +7,7 @@ import {
   type SqliteReadModelStore,
 } from '../adapters/readModels/sqliteReadModelStore.js';
 import type { Config } from '../config.js';
+import { readModelTables } from '../projections/index.js';
 import type { StoreCorrupt } from '../domain/index.js';
 import type { EventStore } from '../domain/ports/index.js';
 import { observeWrites, type WriteHealth } from './observedEventStore.js';
@@ -70,7 +71,7 @@ export const openStorage = (
   );
   const readModels = opening(
     { path: storage.readModels, role: 'the read models', rebuildable: true },
-    () => createSqliteReadModelStore(readModelDb),
+    () => createSqliteReadModelStore(readModelDb, readModelTables),
   );
   return {
     eventStore,

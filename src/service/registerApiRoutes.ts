@@ -53,5 +53,12 @@ export const registerApiRoutes = (
     clock,
   });
   registerFulfilmentRoutes(app, { readModels, providers, handlePaymentCommand, clock, auth });
-  registerDiscrepancyRoutes(app, { readModels, providers, auth });
+  registerDiscrepancyRoutes(app, {
+    readModels,
+    eventStore,
+    handlePaymentCommand,
+    clock,
+    providers,
+    auth,
+  });
 };

@@ -10,6 +10,7 @@ import type { Service } from '../../src/main.js';
 import {
   applyBatch,
   createProjections,
+  readModelTables,
   rebuildProjection,
   type AnyProjection,
 } from '../../src/projections/index.js';
@@ -77,7 +78,7 @@ describe('projections: rebuild and idempotency', () => {
 
   const openLiveReadModels = () => {
     const db = openReadModelDatabase(join(dataDir, 'readmodels.db'));
-    return { db, store: createSqliteReadModelStore(db) };
+    return { db, store: createSqliteReadModelStore(db, readModelTables) };
   };
 
   it('rebuilds from position 0 exactly the read models the live projections built', async () => {
@@ -89,7 +90,7 @@ describe('projections: rebuild and idempotency', () => {
     expect(Object.keys(before['fulfilments'] ?? {})).toHaveLength(2);
 
     const fresh = openReadModelDatabase(join(dataDir, 'fresh.db'));
-    const rebuilt = createSqliteReadModelStore(fresh);
+    const rebuilt = createSqliteReadModelStore(fresh, readModelTables);
     for (const projection of allProjections) {
       await rebuildProjection({ eventStore: service.eventStore, readModels: rebuilt, projection });
     }
@@ -121,7 +122,10 @@ describe('projections: rebuild and idempotency', () => {
     await waitFor(() =>
       live.store.get('payments', 'kraken-embed/R-5') === null ? undefined : true,
     );
-    const fresh = createSqliteReadModelStore(openReadModelDatabase(join(dataDir, 'fresh.db')));
+    const fresh = createSqliteReadModelStore(
+      openReadModelDatabase(join(dataDir, 'fresh.db')),
+      readModelTables,
+    );
     for (const projection of allProjections) applyBatch(fresh, projection, events);
     expect(snapshots(live.store)).toEqual(snapshots(fresh));
     live.db.close();
@@ -130,8 +134,14 @@ describe('projections: rebuild and idempotency', () => {
   it('changes nothing when any event is applied again, alone or in a batch', async () => {
     await aHistory();
     const events = await service.eventStore.readAll({ maxCount: 100_000 });
-    const once = createSqliteReadModelStore(openReadModelDatabase(join(dataDir, 'once.db')));
-    const twice = createSqliteReadModelStore(openReadModelDatabase(join(dataDir, 'twice.db')));
+    const once = createSqliteReadModelStore(
+      openReadModelDatabase(join(dataDir, 'once.db')),
+      readModelTables,
+    );
+    const twice = createSqliteReadModelStore(
+      openReadModelDatabase(join(dataDir, 'twice.db')),
+      readModelTables,
+    );
     for (const projection of allProjections) {
       applyBatch(once, projection, events);
       // Each event twice in a row, then the whole log again as one batch: every event at or
@@ -151,13 +161,18 @@ describe('a rebuild that finds nothing', () => {
     const { service, dataDir, cleanup } = await startWebhookService({ now: () => new Date() });
     try {
       const db = openReadModelDatabase(join(dataDir, 'empty.db'));
-      const readModels = createSqliteReadModelStore(db);
+      const readModels = createSqliteReadModelStore(db, readModelTables);
       for (const projection of allProjections) {
         expect(
           await rebuildProjection({ eventStore: service.eventStore, readModels, projection }),
         ).toBe(0);
       }
-      expect(snapshots(readModels)).toEqual({ payments: {}, fulfilments: {}, discrepancies: {} });
+      expect(snapshots(readModels)).toEqual({
+        payments: {},
+        fulfilments: {},
+        discrepancies: {},
+        settlement: {},
+      });
       db.close();
     } finally {
       await cleanup();

@@ -214,9 +214,9 @@ describe('reconciliation against the status endpoints', () => {
     expect(listed).toMatchObject({
       payment: { provider: 'kraken-embed', ref: 'Q-short' },
       kind: 'amount-mismatch',
-      ours: 'USD 100.00',
-      theirs: 'USD 90.00',
-      deliveryKey: expect.stringMatching(/^poll:/) as unknown,
+      state: 'open',
+      differences: [{ field: 'amount', payrec: 'USD 100.00', provider: 'USD 90.00' }],
+      evidence: { provider: expect.stringMatching(/^poll:/) as unknown, payrec: null },
       status: 'open',
     });
     const resolved = await service.app.inject({

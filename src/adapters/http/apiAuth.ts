@@ -6,6 +6,14 @@ import { constantTimeEqual } from '../providers/common/constantTimeEqual.js';
 const isLoopback = (address: string): boolean =>
   address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 
+const actors = new WeakMap<FastifyRequest, string>();
+
+/**
+ * Who made an authorised request, for the events of operator actions: the token's name
+ * (`default` for `PAYREC_API_TOKEN`), or `loopback` when no token is configured.
+ */
+export const actorOf = (request: FastifyRequest): string => actors.get(request) ?? 'loopback';
+
 /**
  * Guards the query and admin API (docs/http.md): with `PAYREC_API_TOKEN` set, every client,
  * loopback included, must send `Authorization: Bearer <token>` (compared in constant time);
@@ -28,5 +36,6 @@ export const createApiAuth =
     if (presented === '' || !constantTimeEqual(presented, apiToken.reveal())) {
       throw new RequestRejected('UNAUTHORIZED', 'Send "Authorization: Bearer <PAYREC_API_TOKEN>".');
     }
+    actors.set(request, 'default');
     return Promise.resolve();
   };

@@ -1,49 +1,197 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { documentPage } from './documentPage.js';
-import { parseQuery } from './parseRequest.js';
-import type { ProviderName } from '../../domain/index.js';
-import type { ReadModelQueries } from '../../domain/ports/index.js';
-import { discrepanciesProjection } from '../../projections/index.js';
+import { documentPage, equalTo } from './documentPage.js';
+import { parseBody, parseQuery } from './parseRequest.js';
+import {
+  operatorResolutions,
+  paymentFromKey,
+  paymentStreamName,
+  type ProviderName,
+} from '../../domain/index.js';
+import type {
+  Clock,
+  ColumnFilter,
+  EventStore,
+  ReadModelQueries,
+} from '../../domain/ports/index.js';
+import type { PaymentCommandHandler } from '../../application/index.js';
+import { RequestRejected } from '../../errors/index.js';
+import {
+  discrepanciesProjection,
+  discrepancyFromStream,
+  discrepancyKinds,
+  discrepancyOfPublicId,
+  discrepancyStates,
+  storedDiscrepancy,
+  type DiscrepancyView,
+} from '../../projections/index.js';
+import { actorOf } from './apiAuth.js';
 import { knownProvider, providerList } from './knownProvider.js';
 
-const listSchemaFor = (providers: readonly ProviderName[]) =>
+const instant = z.iso
+  .datetime({ offset: true })
+  .transform((value) => new Date(value).toISOString());
+
+/** The filters of `GET /discrepancies` and `GET /exports/discrepancies`. */
+export const discrepancyFiltersSchemaFor = (providers: readonly ProviderName[]) =>
   z.strictObject({
-    status: z.enum(['open', 'resolved']).default('open'),
+    state: z.enum(discrepancyStates).optional(),
+    /** The older two-state filter: `open` is open or acknowledged. */
+    status: z.enum(['open', 'resolved']).optional(),
+    kind: z.enum(discrepancyKinds).optional(),
     provider: knownProvider(providers).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: z.string().max(400).optional(),
+    /** Opened before this instant. */
+    olderThan: instant.optional(),
   });
 
+export type DiscrepancyFilters = z.output<ReturnType<typeof discrepancyFiltersSchemaFor>>;
+
+export const discrepancyFiltersHelp = (providers: readonly ProviderName[]): string =>
+  `state is open, acknowledged or resolved; kind one of ${discrepancyKinds.join(', ')}; provider one of ${providerList(providers)}; olderThan an ISO-8601 instant with a time zone.`;
+
+/** The read-model conditions of the filters (neither `state` nor `status`: every state). */
+export const discrepancyConditions = (filters: DiscrepancyFilters): ColumnFilter[] => [
+  ...equalTo({ status: filters.state, kind: filters.kind, provider: filters.provider }),
+  ...(filters.status === undefined
+    ? []
+    : filters.status === 'resolved'
+      ? [{ column: 'status', op: '=' as const, value: 'resolved' }]
+      : [{ column: 'status', op: 'in' as const, values: ['open', 'acknowledged'] }]),
+  ...(filters.olderThan === undefined
+    ? []
+    : [{ column: 'openedAt', op: '<' as const, value: filters.olderThan }]),
+];
+
+/** A discrepancy as the API answers it: with its age while it is not resolved. */
+export const discrepancyAnswer = (view: DiscrepancyView, now: Date) => ({
+  ...view,
+  ageSeconds:
+    view.state === 'resolved'
+      ? null
+      : Math.max(0, Math.floor((now.getTime() - Date.parse(view.openedAt)) / 1000)),
+});
+
+const acknowledgeSchema = z.strictObject({ note: z.string().trim().min(1).max(2000) });
+const resolveSchema = z.strictObject({
+  resolution: z.enum(operatorResolutions),
+  note: z.string().trim().min(1).max(2000),
+});
+
 /**
- * `GET /discrepancies?status=open|resolved&provider=&limit=&cursor=` (added by payrec): what
- * finance must look at — status contradictions, amount or currency mismatches, overdue payments
- * — each with both sides and the evidence they rest on. Open ones by default.
+ * Finance's discrepancies (docs/http.md): `GET /discrepancies` (by state, kind, provider and
+ * age; unresolved ones when no state is asked), `GET /discrepancies/{id}`, and a person's
+ * `POST /discrepancies/{id}/acknowledge` `{note}` and `/resolve` `{resolution, note}`, whose
+ * events name the actor. Resolving a resolved one is a `409`; a new contradicting report
+ * reopens it.
  */
 export const registerDiscrepancyRoutes = (
   app: FastifyInstance,
   {
     readModels,
+    eventStore,
+    handlePaymentCommand,
+    clock,
     providers,
     auth,
   }: Readonly<{
     readModels: ReadModelQueries;
+    eventStore: EventStore;
+    handlePaymentCommand: PaymentCommandHandler;
+    clock: Clock;
     providers: readonly ProviderName[];
     auth: (request: FastifyRequest) => Promise<void>;
   }>,
 ): void => {
-  const listSchema = listSchemaFor(providers);
+  const listSchema = discrepancyFiltersSchemaFor(providers).extend({
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().max(2000).optional(),
+  });
   app.get('/discrepancies', { onRequest: auth }, (request) => {
-    const { status, provider, limit, cursor } = parseQuery(
+    const { limit, cursor, ...filters } = parseQuery(
       listSchema,
       request.query,
-      `status is open or resolved; provider one of ${providerList(providers)}; limit 1 to 500.`,
+      `${discrepancyFiltersHelp(providers)} limit is 1 to 500.`,
     );
+    const unresolved =
+      filters.state === undefined && filters.status === undefined
+        ? { ...filters, status: 'open' as const }
+        : filters;
+    const now = clock.now();
     return documentPage(
       readModels,
       discrepanciesProjection.name,
-      { limit, cursor, status, provider },
-      (row) => [row.document],
+      { limit, cursor, where: discrepancyConditions(unresolved) },
+      (row) => {
+        const view = storedDiscrepancy(row.document);
+        return view === null ? [] : [discrepancyAnswer(view, now)];
+      },
     );
+  });
+
+  const found = (id: string) => {
+    const named = discrepancyOfPublicId(id);
+    const payment = named === null ? null : paymentFromKey(named.paymentKey);
+    if (named === null || payment === null) {
+      throw new RequestRejected('DISCREPANCY_NOT_FOUND', `payrec knows no discrepancy ${id}.`);
+    }
+    return { payment, discrepancyId: named.discrepancyId };
+  };
+
+  app.get('/discrepancies/:id', { onRequest: auth }, (request) => {
+    const { id } = request.params as { id: string };
+    found(id);
+    const view = storedDiscrepancy(readModels.get(discrepanciesProjection.name, id));
+    if (view === null) {
+      throw new RequestRejected('DISCREPANCY_NOT_FOUND', `payrec knows no discrepancy ${id}.`);
+    }
+    return discrepancyAnswer(view, clock.now());
+  });
+
+  /** Handles a person's command on a discrepancy and answers it as it now stands. */
+  const act = async (
+    id: string,
+    command: (target: ReturnType<typeof found>, at: string) => Parameters<PaymentCommandHandler>[0],
+  ) => {
+    const target = found(id);
+    const now = clock.now();
+    const { appended } = await handlePaymentCommand(command(target, now.toISOString()));
+    const view = discrepancyFromStream(
+      await eventStore.readStream(paymentStreamName(target.payment)),
+      id,
+    );
+    if (view === null) {
+      throw new RequestRejected('DISCREPANCY_NOT_FOUND', `payrec knows no discrepancy ${id}.`);
+    }
+    if (appended.length === 0) {
+      throw new RequestRejected(
+        'DISCREPANCY_RESOLVED',
+        `Discrepancy ${id} is already resolved (${view.resolution?.resolution ?? 'resolved'}); it reopens by itself if new evidence contradicts payrec again.`,
+      );
+    }
+    return discrepancyAnswer(view, now);
+  };
+
+  app.post('/discrepancies/:id/acknowledge', { onRequest: auth }, async (request) => {
+    const { id } = request.params as { id: string };
+    const { note } = parseBody(acknowledgeSchema, request.body ?? {}, 'send {"note": "…"}.');
+    const actor = actorOf(request);
+    return act(id, ({ payment, discrepancyId }, at) => ({
+      type: 'AcknowledgeDiscrepancy',
+      data: { payment, discrepancyId, actor, note, at },
+    }));
+  });
+
+  app.post('/discrepancies/:id/resolve', { onRequest: auth }, async (request) => {
+    const { id } = request.params as { id: string };
+    const { resolution, note } = parseBody(
+      resolveSchema,
+      request.body ?? {},
+      `send {"resolution", "note"}: resolution one of ${operatorResolutions.join(', ')}, and a note saying why.`,
+    );
+    const actor = actorOf(request);
+    return act(id, ({ payment, discrepancyId }, at) => ({
+      type: 'ResolveDiscrepancy',
+      data: { payment, discrepancyId, resolution, actor, note, at },
+    }));
   });
 };

@@ -1,35 +1,50 @@
 import { RequestRejected } from '../../errors/index.js';
-import type { ListedDocument, ReadModelQueries } from '../../domain/ports/index.js';
+import type { ColumnFilter, ListedDocument, ReadModelQueries } from '../../domain/ports/index.js';
 import { decodeCursor, encodeCursor } from '../common/cursorCodec.js';
 
 export type DocumentPageQuery = Readonly<{
   limit: number;
   cursor?: string | undefined;
-  status?: string | undefined;
-  provider?: string | undefined;
-  updatedSince?: string | undefined;
+  where?: readonly ColumnFilter[];
+  /** The sort column (default `updatedAt`); the cursor names it, so it cannot be mixed up. */
+  orderBy?: string;
+  descending?: boolean;
 }>;
 
+/** A filter for each defined value: `column = value`. */
+export const equalTo = (
+  values: Readonly<Record<string, string | number | undefined>>,
+): ColumnFilter[] =>
+  Object.entries(values).flatMap(([column, value]) =>
+    value === undefined ? [] : [{ column, op: '=' as const, value }],
+  );
+
 /**
- * One page of a read model for a list route, in `updated_at, id` order: `{items, nextCursor}`,
- * the cursor opaque and `null` on the last page. A cursor this API did not issue is a `400`.
+ * One page of a read model for a list route, in `orderBy, id` order: `{items, nextCursor}`,
+ * the cursor opaque and `null` on the last page. A cursor this API did not issue, or issued for
+ * another order, is a `400`.
  */
 export const documentPage = <Item>(
   readModels: ReadModelQueries,
   projection: string,
-  { limit, cursor, status, provider, updatedSince }: DocumentPageQuery,
+  { limit, cursor, where = [], orderBy = 'updatedAt', descending = false }: DocumentPageQuery,
   toItems: (row: ListedDocument) => Item[],
 ): Readonly<{ items: Item[]; nextCursor: string | null }> => {
-  const position = cursor === undefined ? undefined : decodeCursor(cursor, ['string', 'string']);
-  if (position === null) {
-    throw new RequestRejected('INVALID_QUERY', 'The cursor is not one this API issued.');
+  const order = `${orderBy}${descending ? ':desc' : ''}`;
+  const position =
+    cursor === undefined ? undefined : decodeCursor(cursor, ['string', 'string', 'string']);
+  if (position === null || (position !== undefined && position[0] !== order)) {
+    throw new RequestRejected(
+      'INVALID_QUERY',
+      'The cursor is not one this API issued for this order; start again without it.',
+    );
   }
-  const after = position === undefined ? undefined : { updatedAt: position[0], id: position[1] };
+  const after = position === undefined ? undefined : { value: position[1], id: position[2] };
   const rows = readModels.list(projection, {
     limit: limit + 1,
-    ...(status === undefined ? {} : { status }),
-    ...(provider === undefined ? {} : { provider }),
-    ...(updatedSince === undefined ? {} : { updatedSince }),
+    where,
+    orderBy,
+    descending,
     ...(after === undefined ? {} : { after }),
   });
   const page = rows.slice(0, limit);
@@ -37,6 +52,8 @@ export const documentPage = <Item>(
   return {
     items: page.flatMap(toItems),
     nextCursor:
-      rows.length > limit && last !== undefined ? encodeCursor([last.updatedAt, last.id]) : null,
+      rows.length > limit && last !== undefined
+        ? encodeCursor([order, String(last.sortValue), last.id])
+        : null,
   };
 };

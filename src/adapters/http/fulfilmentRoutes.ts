@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { documentPage } from './documentPage.js';
+import { documentPage, equalTo } from './documentPage.js';
 import { parseQuery } from './parseRequest.js';
 import { paymentKey, paymentRefSchema, type ProviderName } from '../../domain/index.js';
 import { RequestRejected } from '../../errors/index.js';
@@ -60,7 +60,7 @@ export const registerFulfilmentRoutes = (
     return documentPage(
       readModels,
       fulfilmentsProjection.name,
-      { limit, cursor, status, provider },
+      { limit, cursor, where: equalTo({ status, provider }) },
       (row) => [row.document],
     );
   });

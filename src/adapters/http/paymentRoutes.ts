@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { documentPage } from './documentPage.js';
+import { paymentFiltersHelp, paymentFiltersSchemaFor, paymentQueryOf } from './paymentFilters.js';
 import { parseBody, parseQuery } from './parseRequest.js';
 import {
+  explainTrail,
   foldRecorded,
   paymentRegistrationSchema,
   registerPaymentCommand,
@@ -29,6 +31,7 @@ import {
   paymentStateFromDocument,
   paymentView,
   paymentsProjectionName,
+  publicDiscrepancyId,
   storedPayment,
   type HasStatusEndpoint,
 } from '../../projections/index.js';
@@ -48,12 +51,9 @@ export type PaymentRoutesOptions = Readonly<{
 const asOfSchema = z.strictObject({ asOf: z.iso.datetime({ offset: true }).optional() });
 
 const listSchemaFor = (providers: readonly ProviderName[]) =>
-  z.strictObject({
-    status: z.enum(['pending', 'success', 'failed', 'expired', 'cancelled', 'refunded']).optional(),
-    provider: knownProvider(providers).optional(),
-    updatedSince: z.iso.datetime({ offset: true }).optional(),
+  paymentFiltersSchemaFor(providers).extend({
     limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: z.string().max(400).optional(),
+    cursor: z.string().max(600).optional(),
   });
 
 const paymentIdReader = (providers: readonly ProviderName[]) => {
@@ -164,21 +164,15 @@ export const registerPaymentRoutes = (
   });
 
   app.get('/payments', { onRequest: auth }, (request) => {
-    const { status, provider, updatedSince, limit, cursor } = parseQuery(
+    const { limit, cursor, ...filters } = parseQuery(
       listSchema,
       request.query,
-      `status is one of the six statuses, provider one of ${providerList(providers)}, updatedSince an ISO-8601 instant, limit 1 to 500.`,
+      `${paymentFiltersHelp(providers)} limit is 1 to 500.`,
     );
     return documentPage(
       readModels,
       paymentsProjectionName,
-      {
-        limit,
-        cursor,
-        status,
-        provider,
-        updatedSince: updatedSince === undefined ? undefined : new Date(updatedSince).toISOString(),
-      },
+      { limit, cursor, ...paymentQueryOf(filters) },
       (row) => {
         const document = storedPayment(row.document);
         const state = paymentStateFromDocument(document);
@@ -191,14 +185,25 @@ export const registerPaymentRoutes = (
 
   app.get('/payments/:provider/:ref/events', { onRequest: auth }, async (request) => {
     const id = paymentIdFrom(request.params);
-    const events = await eventStore.readStream(paymentStreamName(id));
-    if (events.length === 0) throw notFound(id);
+    const recorded = await eventStore.readStream(paymentStreamName(id));
+    if (recorded.length === 0) throw notFound(id);
     return {
-      events: events.map((event) => ({
+      events: explainTrail(recorded).events.map(({ recorded: event, judgement }) => ({
         type: event.type,
         revision: Number(event.revision),
         recordedAt: event.recordedAt,
         source: sourceOf(event),
+        ...(judgement === null
+          ? {}
+          : {
+              effect: judgement.effect,
+              ...(judgement.discrepancyId === undefined
+                ? {}
+                : {
+                    discrepancyId: judgement.discrepancyId,
+                    discrepancy: publicDiscrepancyId(id, judgement.discrepancyId),
+                  }),
+            }),
         data: event.data,
       })),
     };

@@ -6,7 +6,11 @@
  * loop stops to checkpoint.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createProjectionRunner, createProjections } from '../../projections/index.js';
+import {
+  createProjectionRunner,
+  createProjections,
+  readModelTables,
+} from '../../projections/index.js';
 import { openSqliteEventStore } from '../eventStore/sqlite/sqliteEventStore.js';
 import { openReadModelDatabase } from '../readModels/readModelDatabase.js';
 import { createSqliteReadModelStore } from '../readModels/sqliteReadModelStore.js';
@@ -85,7 +89,7 @@ const eventStore = openSqliteEventStore({
 const db = openReadModelDatabase(readModelPath);
 const runner = createProjectionRunner({
   eventStore,
-  readModels: createSqliteReadModelStore(db),
+  readModels: createSqliteReadModelStore(db, readModelTables),
   projections: createProjections((provider) => !providersWithoutStatusEndpoint.includes(provider)),
   onError: (projections, error) => {
     const message: ProjectionWorkerMessage = {

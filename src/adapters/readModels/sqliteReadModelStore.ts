@@ -1,7 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import type {
+  AggregateQuery,
+  ColumnFilter,
+  ColumnValue,
   DocumentListQuery,
+  GroupTotal,
+  ReadModelTable,
   DueDocument,
   DueQuery,
   ListedDocument,
@@ -27,20 +32,47 @@ const tableOf = (projection: string): string => {
 
 type Statements = Readonly<{
   get: Statement<[string], { document: string }>;
-  put: Statement<[string, string, string | null, string | null, string | null, string | null]>;
+  put: Statement<ColumnValue[]>;
 }>;
+
+/** The columns every table has (docs: `BaseColumns`), as the store names them. */
+const baseColumns: Readonly<Record<string, 'text' | 'integer'>> = {
+  provider: 'text',
+  status: 'text',
+  updatedAt: 'text',
+  dueAt: 'text',
+};
+
+const identifier = /^[a-z][A-Za-z0-9]*$/;
+
+/** `updatedAt` → `updated_at`: column names as SQL spells them. */
+const sqlName = (column: string): string => {
+  if (!identifier.test(column)) throw new Error(`invalid column name ${JSON.stringify(column)}`);
+  return column.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+};
+
+const noExtraColumns: ReadModelTable = { columns: {}, indexes: [] };
+
+/** The statements cached per SQL text at most (list and aggregate queries vary by filter). */
+const maxCachedQueries = 256;
 
 /**
  * Read-model documents and projection checkpoints in the read-model database. Each projection
- * has its own table (`rm_<name>`): JSON documents with a few indexed columns (`provider`,
- * `status`, `updated_at`, `due_at`). A projection's document writes and its checkpoint share one
+ * has its own table (`rm_<name>`): JSON documents with indexed columns, the base ones
+ * (`provider`, `status`, `updated_at`, `due_at`) and those its `ReadModelTable` in `tables`
+ * declares, with its indexes. A projection's document writes and its checkpoint share one
  * SQLite transaction. A rebuild fills a staging table without indexes (faster to load), then
  * `swapIn` drops the live table, renames the staging one and indexes it, in one transaction.
+ * A table whose columns are not those declared (written by an older payrec) is dropped with its
+ * checkpoint when the store opens, so its projection rebuilds it.
  * Every write transaction takes the write lock when it begins (`BEGIN IMMEDIATE`), so a writer
  * beside another (a rebuild beside `serve`'s projection thread) waits for the lock instead of
  * failing with `database is locked` when it upgrades from reading.
  */
-export const createSqliteReadModelStore = (db: Database.Database): SqliteReadModelStore => {
+export const createSqliteReadModelStore = (
+  db: Database.Database,
+  tables: Readonly<Record<string, ReadModelTable>>,
+): SqliteReadModelStore => {
   db.exec(`
     DROP TABLE IF EXISTS read_model_documents; -- the one-table layout before rm_<name> tables
     CREATE TABLE IF NOT EXISTS projection_checkpoints (
@@ -49,26 +81,70 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
       version    INTEGER NOT NULL
     ) WITHOUT ROWID;
   `);
-  const createTable = (table: string) => {
+  const baseName = (projection: string) =>
+    projection.endsWith(stagingSuffix) ? projection.slice(0, -stagingSuffix.length) : projection;
+  const specOf = (projection: string): ReadModelTable =>
+    tables[baseName(projection)] ?? noExtraColumns;
+  const columnsOf = (projection: string): readonly string[] => [
+    ...Object.keys(baseColumns),
+    ...Object.keys(specOf(projection).columns),
+  ];
+  const knownColumns = (projection: string): ReadonlySet<string> =>
+    new Set([...columnsOf(projection), 'id']);
+  const column = (projection: string, name: string): string => {
+    if (!knownColumns(projection).has(name)) {
+      throw new Error(`read model ${projection} has no column ${JSON.stringify(name)}`);
+    }
+    return sqlName(name);
+  };
+  const createTable = (projection: string) => {
+    const spec = { ...baseColumns, ...specOf(projection).columns };
+    const definitions = Object.entries(spec).map(
+      ([name, type]) => `${sqlName(name)} ${type === 'integer' ? 'INTEGER' : 'TEXT'}`,
+    );
     // A rowid table, not WITHOUT ROWID: documents are a kilobyte or more, and SQLite keeps large
     // rows best in a rowid table, where new rows append and only the small `id` index entry goes
     // where the key sorts (measured: rebuilds and ingest-time projection both faster).
-    db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
-      id         TEXT NOT NULL UNIQUE,
-      document   TEXT NOT NULL,
-      provider   TEXT,
-      status     TEXT,
-      updated_at TEXT,
-      due_at     TEXT
+    db.exec(`CREATE TABLE IF NOT EXISTS ${tableOf(projection)} (
+      id       TEXT NOT NULL UNIQUE,
+      document TEXT NOT NULL,
+      ${definitions.join(',\n      ')}
     )`);
   };
-  const createIndexes = (table: string) => {
+  const createIndexes = (projection: string) => {
+    const table = tableOf(projection);
     db.exec(`
       CREATE INDEX IF NOT EXISTS ${table}_by_status ON ${table} (status, updated_at, id);
       CREATE INDEX IF NOT EXISTS ${table}_by_updated ON ${table} (updated_at, id);
       CREATE INDEX IF NOT EXISTS ${table}_by_due ON ${table} (due_at, id) WHERE due_at IS NOT NULL;
     `);
+    for (const index of specOf(projection).indexes) {
+      const names = index.columns.map((name) => column(projection, name));
+      const partial =
+        index.whereNotNull === undefined
+          ? ''
+          : ` WHERE ${column(projection, index.whereNotNull)} IS NOT NULL`;
+      const indexName = `${table}_by_${names.join('_')}${index.whereNotNull === undefined ? '' : `_having_${sqlName(index.whereNotNull)}`}`;
+      db.exec(
+        `CREATE INDEX IF NOT EXISTS ${indexName} ON ${table} (${[...names, 'id'].join(', ')})${partial}`,
+      );
+    }
   };
+  // A table an older payrec wrote with other columns goes, with its checkpoint: its projection
+  // rebuilds it from the log (bumping the projection's version does the same for the documents).
+  for (const projection of Object.keys(tables)) {
+    const expected = ['id', 'document', ...columnsOf(projection).map(sqlName)].sort().join();
+    const found = db
+      .prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)')
+      .all(tableOf(projection))
+      .map((row) => row.name);
+    if (found.length > 0 && found.sort().join() !== expected) {
+      db.transaction(() => {
+        db.exec(`DROP TABLE ${tableOf(projection)}`);
+        db.prepare('DELETE FROM projection_checkpoints WHERE projection = ?').run(projection);
+      }).immediate();
+    }
+  }
   const tableExists: Statement<[string], { found: number }> = db.prepare(
     "SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?",
   );
@@ -88,14 +164,16 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
     const existing = statements.get(projection);
     if (existing) return existing;
     const table = tableOf(projection);
-    createTable(table);
-    if (!projection.endsWith(stagingSuffix)) createIndexes(table);
+    createTable(projection);
+    if (!projection.endsWith(stagingSuffix)) createIndexes(projection);
+    const names = columnsOf(projection).map(sqlName);
     const prepared: Statements = {
       get: db.prepare(`SELECT document FROM ${table} WHERE id = ?`),
       put: db.prepare(
-        `INSERT INTO ${table} (id, document, provider, status, updated_at, due_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET document = excluded.document, provider = excluded.provider,
-           status = excluded.status, updated_at = excluded.updated_at, due_at = excluded.due_at`,
+        `INSERT INTO ${table} (id, document, ${names.join(', ')})
+         VALUES (?, ?, ${names.map(() => '?').join(', ')})
+         ON CONFLICT (id) DO UPDATE SET document = excluded.document,
+           ${names.map((name) => `${name} = excluded.${name}`).join(', ')}`,
       ),
     };
     statements.set(projection, prepared);
@@ -122,10 +200,7 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
       statementsOf(projection).put.run(
         id,
         JSON.stringify(document),
-        columns.provider ?? null,
-        columns.status ?? null,
-        columns.updatedAt ?? null,
-        columns.dueAt ?? null,
+        ...columnsOf(projection).map((name) => columns[name] ?? null),
       );
     },
     checkpoint: (projection) => {
@@ -137,41 +212,99 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
     },
   };
 
-  const rows = (sql: string, params: ReadonlyArray<string | number>): ListedDocument[] =>
-    db
-      .prepare<unknown[], { id: string; updated_at: string; document: string }>(sql)
+  const cachedQueries = new Map<string, Statement<unknown[], Record<string, ColumnValue>>>();
+  const query = (sql: string) => {
+    let statement = cachedQueries.get(sql);
+    if (statement === undefined) {
+      if (cachedQueries.size >= maxCachedQueries) cachedQueries.clear();
+      statement = db.prepare<unknown[], Record<string, ColumnValue>>(sql);
+      cachedQueries.set(sql, statement);
+    }
+    return statement;
+  };
+
+  /** The SQL condition and parameters of `filters`, columns checked against the table's. */
+  const conditionsOf = (projection: string, filters: readonly ColumnFilter[]) => {
+    const conditions: string[] = [];
+    const params: Array<string | number> = [];
+    for (const filter of filters) {
+      const name = column(projection, filter.column);
+      switch (filter.op) {
+        case 'null':
+          conditions.push(`${name} IS NULL`);
+          break;
+        case 'not-null':
+          conditions.push(`${name} IS NOT NULL`);
+          break;
+        case 'in':
+          conditions.push(`${name} IN (${filter.values.map(() => '?').join(', ')})`);
+          params.push(...filter.values);
+          break;
+        default:
+          conditions.push(
+            filter.orNull === true
+              ? `(${name} ${filter.op} ? OR ${name} IS NULL)`
+              : `${name} ${filter.op} ?`,
+          );
+          params.push(filter.value);
+      }
+    }
+    return { conditions, params };
+  };
+
+  const list = (projection: string, request: DocumentListQuery): ListedDocument[] => {
+    if (!readable(projection)) return [];
+    const sort = column(projection, request.orderBy ?? 'updatedAt');
+    const { conditions, params } = conditionsOf(projection, request.where ?? []);
+    conditions.push(`${sort} IS NOT NULL`);
+    const direction = request.descending === true ? 'DESC' : 'ASC';
+    if (request.after !== undefined) {
+      const beyond = request.descending === true ? '<' : '>';
+      conditions.push(`(${sort} ${beyond} ? OR (${sort} = ? AND id ${beyond} ?))`);
+      params.push(request.after.value, request.after.value, request.after.id);
+    }
+    const withDocuments = request.withDocuments ?? true;
+    const selected = columnsOf(projection).map(sqlName);
+    const sql = `SELECT id, ${sort} AS sort_value, ${selected.join(', ')}${withDocuments ? ', document' : ''}
+       FROM ${tableOf(projection)} WHERE ${conditions.join(' AND ')}
+       ORDER BY ${sort} ${direction}, id ${direction} LIMIT ?`;
+    const names = columnsOf(projection);
+    return query(sql)
+      .all(...params, request.limit)
+      .map((row) => ({
+        id: row['id'] as string,
+        sortValue: row['sort_value'] as string | number,
+        columns: Object.fromEntries(names.map((name) => [name, row[sqlName(name)] ?? null])),
+        document: withDocuments ? (JSON.parse(row['document'] as string) as unknown) : undefined,
+      }));
+  };
+
+  const aggregate = (projection: string, request: AggregateQuery): GroupTotal[] => {
+    if (!readable(projection)) return [];
+    const keys = request.groupBy.map((name) => column(projection, name));
+    const { conditions, params } = conditionsOf(projection, request.where ?? []);
+    const total = request.sum === undefined ? '0' : `sum(${column(projection, request.sum)})`;
+    const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+    const groupBy = keys.length === 0 ? '' : `GROUP BY ${keys.join(', ')}`;
+    const statement = query(
+      `SELECT ${[...keys, 'count(*) AS row_count', `${total} AS row_sum`].join(', ')}
+       FROM ${tableOf(projection)} ${where} ${groupBy}`,
+    );
+    // Exact sums: SQLite adds integers exactly (and fails rather than overflow 64 bits); the
+    // driver hands them over as bigints.
+    return statement
+      .safeIntegers(true)
       .all(...params)
       .map((row) => ({
-        id: row.id,
-        updatedAt: row.updated_at,
-        document: JSON.parse(row.document) as unknown,
+        key: Object.fromEntries(
+          request.groupBy.map((name) => {
+            const value = row[sqlName(name)] ?? null;
+            return [name, typeof value === 'bigint' ? Number(value) : value];
+          }),
+        ),
+        count: Number(row['row_count'] as unknown as bigint),
+        sum: (row['row_sum'] as unknown as bigint | null) ?? 0n,
       }));
-
-  const list = (projection: string, query: DocumentListQuery): ListedDocument[] => {
-    if (!readable(projection)) return [];
-    const conditions = ['1 = 1'];
-    const params: Array<string | number> = [];
-    if (query.status !== undefined) {
-      conditions.push('status = ?');
-      params.push(query.status);
-    }
-    if (query.provider !== undefined) {
-      conditions.push('provider = ?');
-      params.push(query.provider);
-    }
-    if (query.updatedSince !== undefined) {
-      conditions.push('updated_at >= ?');
-      params.push(query.updatedSince);
-    }
-    if (query.after !== undefined) {
-      conditions.push('(updated_at > ? OR (updated_at = ? AND id > ?))');
-      params.push(query.after.updatedAt, query.after.updatedAt, query.after.id);
-    }
-    return rows(
-      `SELECT id, updated_at, document FROM ${tableOf(projection)} WHERE ${conditions.join(' AND ')}
-       ORDER BY updated_at, id LIMIT ?`,
-      [...params, query.limit],
-    );
   };
 
   const due = (projection: string, query: DueQuery): DueDocument[] => {
@@ -214,6 +347,7 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
 
   return {
     list,
+    aggregate,
     due,
     countDue,
     countByProvider,
@@ -252,7 +386,7 @@ export const createSqliteReadModelStore = (db: Database.Database): SqliteReadMod
         dropTable(projection);
         statements.delete(staged);
         db.exec(`ALTER TABLE ${tableOf(staged)} RENAME TO ${live}`);
-        createIndexes(live);
+        createIndexes(projection);
         deleteCheckpoint.run(staged);
         if (stagedCheckpoint === null) deleteCheckpoint.run(projection);
         else

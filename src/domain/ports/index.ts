@@ -12,10 +12,21 @@ export type {
   EventStore,
 } from './eventStore.js';
 export type { Clock } from './clock.js';
-export type { ReadModelDocument, ReadModelTransaction, ReadModelStore } from './readModelStore.js';
 export type {
+  ColumnValue,
+  BaseColumns,
+  ReadModelDocument,
+  ReadModelIndex,
+  ReadModelTable,
+  ReadModelTransaction,
+  ReadModelStore,
+} from './readModelStore.js';
+export type {
+  ColumnFilter,
   KeysetPosition,
   DocumentListQuery,
+  AggregateQuery,
+  GroupTotal,
   DueQuery,
   ListedDocument,
   DueDocument,

@@ -1,24 +1,66 @@
-/** A keyset position in an `updated_at, id` ordered list. */
-export type KeysetPosition = Readonly<{ updatedAt: string; id: string }>;
+import type { ColumnValue } from './readModelStore.js';
 
-/** A page query over one projection's documents, in `updated_at, id` order. */
+/** A condition on one indexed column. */
+export type ColumnFilter =
+  | Readonly<{
+      column: string;
+      op: '=' | '>=' | '>' | '<=' | '<';
+      value: string | number;
+      /** Also rows where the column is null. */
+      orNull?: boolean;
+    }>
+  | Readonly<{ column: string; op: 'in'; values: readonly (string | number)[] }>
+  | Readonly<{ column: string; op: 'null' | 'not-null' }>;
+
+/** A keyset position: the sort column's value and the id of the last row of the page before. */
+export type KeysetPosition = Readonly<{ value: string | number; id: string }>;
+
+/**
+ * A page query over one projection's documents: every filter holds, in `orderBy, id` order
+ * (`orderBy` defaults to `updatedAt`; its value must never be null for a row to be listed),
+ * after the keyset position.
+ */
 export type DocumentListQuery = Readonly<{
-  status?: string;
-  provider?: string;
-  updatedSince?: string;
-  /** Keyset: documents after this one. */
+  where?: readonly ColumnFilter[];
+  orderBy?: string;
+  /** Newest first instead of oldest first. */
+  descending?: boolean;
   after?: KeysetPosition;
   limit: number;
+  /** Whether rows carry their documents (parsed) or only their columns. Default: documents. */
+  withDocuments?: boolean;
 }>;
 
 /** The documents whose `dueAt` has come, soonest first. */
 export type DueQuery = Readonly<{ dueBy: string; provider?: string; limit: number }>;
 
-/** A listed document, as its projection wrote it (each projection reads its own back). */
-export type ListedDocument = Readonly<{ id: string; updatedAt: string; document: unknown }>;
+/** A listed row: its id, its sort value, its columns, and the document as its projection wrote it. */
+export type ListedDocument = Readonly<{
+  id: string;
+  /** The value of the sort column (the keyset position's `value`). */
+  sortValue: string | number;
+  columns: Readonly<Record<string, ColumnValue>>;
+  /** `undefined` when the query asked for columns only. */
+  document: unknown;
+}>;
 
 /** A due document, without its body: what a scheduler needs to pick work, cheaply. */
 export type DueDocument = Readonly<{ id: string; provider: string | null; dueAt: string }>;
+
+/** An aggregate over the rows that match `where`, per value of the `groupBy` columns. */
+export type AggregateQuery = Readonly<{
+  groupBy: readonly string[];
+  where?: readonly ColumnFilter[];
+  /** An integer column to sum exactly (as a bigint), beside the count. */
+  sum?: string;
+}>;
+
+/** One group of an aggregate: its key columns, how many rows, and the exact sum when asked. */
+export type GroupTotal = Readonly<{
+  key: Readonly<Record<string, ColumnValue>>;
+  count: number;
+  sum: bigint;
+}>;
 
 /**
  * What the query API, the reconciler, the fulfilment dispatcher and the metrics read from the
@@ -34,4 +76,6 @@ export type ReadModelQueries = Readonly<{
   countDue: (projection: string, dueBy: string) => number;
   /** How many documents have `status`, per provider. */
   countByProvider: (projection: string, status: string) => Record<string, number>;
+  /** Counts (and exact sums) of the documents that match, per group. */
+  aggregate: (projection: string, query: AggregateQuery) => GroupTotal[];
 }>;

@@ -1,15 +1,43 @@
+/** A value of an indexed column: text or an integer (amounts in minor units are integers). */
+export type ColumnValue = string | number | null;
+
+/**
+ * The indexed columns every read-model table has, which the generic queries (due work, counts
+ * by provider) use. A projection adds its own in its `ReadModelTable`.
+ */
+export type BaseColumns = Readonly<{
+  provider?: string | null;
+  status?: string | null;
+  updatedAt?: string | null;
+  dueAt?: string | null;
+}>;
+
 /** One stored read-model document with the columns queries filter on. */
 export type ReadModelDocument = Readonly<{
   id: string;
   /** The document as its projection wrote it; stored as JSON. */
   document: unknown;
-  /** Indexed fields for queries. `dueAt`: when the document next needs work, if ever. */
-  columns: Readonly<{
-    provider?: string | null;
-    status?: string | null;
-    updatedAt?: string | null;
-    dueAt?: string | null;
-  }>;
+  /**
+   * Indexed fields for queries: the base columns and the projection's own (named in its
+   * `ReadModelTable`). `dueAt`: when the document next needs work, if ever.
+   */
+  columns: BaseColumns & Readonly<Record<string, ColumnValue | undefined>>;
+}>;
+
+/** An index over some of a table's columns, partial when `whereNotNull` names a column. */
+export type ReadModelIndex = Readonly<{
+  columns: readonly string[];
+  /** Only rows where this column is not null are indexed (a short index for a rare state). */
+  whereNotNull?: string;
+}>;
+
+/**
+ * A projection's own indexed columns (beyond the base ones) and the indexes its queries need.
+ * Column names are camelCase identifiers; the store decides how it names them.
+ */
+export type ReadModelTable = Readonly<{
+  columns: Readonly<Record<string, 'text' | 'integer'>>;
+  indexes: readonly ReadModelIndex[];
 }>;
 
 /** Reads and writes inside one transaction of the read-model store. */

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { foldPayment, paymentDecider, type PaymentEvent } from '../../../src/domain/index.js';
+import {
+  foldPayment,
+  paymentDecider,
+  type PaymentEvent,
+  type ReportJudgement,
+} from '../../../src/domain/index.js';
 import { deciderSpecification } from '../../support/deciderSpecification.js';
 import {
   aPaymentId,
@@ -12,9 +17,13 @@ import {
 const spec = deciderSpecification(paymentDecider);
 const payment = aPaymentId();
 
-const recorded = (command: ReturnType<typeof aReportCommand>): PaymentEvent => ({
+/** The report recorded, with what the decider made of it (none for a status it cannot read). */
+const recorded = (
+  command: ReturnType<typeof aReportCommand>,
+  judgement?: ReportJudgement,
+): PaymentEvent => ({
   type: 'ProviderReportRecorded',
-  data: command.data,
+  data: judgement === undefined ? command.data : { ...command.data, judgement },
 });
 
 describe('decide: registering an expected payment', () => {
@@ -71,7 +80,7 @@ describe('decide: recording a report', () => {
       .given()
       .when(command)
       .then(
-        recorded(command),
+        recorded(command, { effect: 'moved' }),
         {
           type: 'PaymentStatusChanged',
           data: {
@@ -146,7 +155,7 @@ describe('decide: recording a report', () => {
     spec
       .given(...historyOf(aReportCommand('success')))
       .when(late)
-      .then(recorded(late));
+      .then(recorded(late, { effect: 'late' }));
   });
 
   it('records a late success after refunded without calling it a contradiction', () => {
@@ -154,7 +163,7 @@ describe('decide: recording a report', () => {
     spec
       .given(...historyOf(aReportCommand('success'), aReportCommand('refunded')))
       .when(late)
-      .then(recorded(late));
+      .then(recorded(late, { effect: 'late' }));
   });
 
   it('records a repeated status from a new delivery as evidence only', () => {
@@ -162,7 +171,7 @@ describe('decide: recording a report', () => {
     spec
       .given(...historyOf(aReportCommand('success')))
       .when(again)
-      .then(recorded(again));
+      .then(recorded(again, { effect: 'repeat' }));
   });
 
   it('records a verified webhook that contradicts a terminal state as a discrepancy', () => {
@@ -170,21 +179,27 @@ describe('decide: recording a report', () => {
     spec
       .given(...historyOf(aReportCommand('success', { key: 'says-success' })))
       .when(contradiction)
-      .then(recorded(contradiction), {
-        type: 'DiscrepancyDetected',
-        data: {
-          payment,
-          discrepancy: {
-            id: 'status-contradiction:success->failed',
-            kind: 'status-contradiction',
-            ours: 'success',
-            theirs: 'failed',
-            deliveryKey: 'says-failed',
-            ourDeliveryKey: 'says-success',
+      .then(
+        recorded(contradiction, {
+          effect: 'contradicted',
+          discrepancyId: 'status-contradiction:success->failed',
+        }),
+        {
+          type: 'DiscrepancyDetected',
+          data: {
+            payment,
+            discrepancy: {
+              id: 'status-contradiction:success->failed',
+              kind: 'status-contradiction',
+              ours: 'success',
+              theirs: 'failed',
+              deliveryKey: 'says-failed',
+              ourDeliveryKey: 'says-success',
+            },
+            detectedAt: contradiction.data.evidence.receivedAt,
           },
-          detectedAt: contradiction.data.evidence.receivedAt,
         },
-      });
+      );
   });
 
   it('does not open the same contradiction twice', () => {
@@ -194,7 +209,12 @@ describe('decide: recording a report', () => {
         ...historyOf(aReportCommand('success'), aReportCommand('failed', { key: 'says-failed' })),
       )
       .when(again)
-      .then(recorded(again));
+      .then(
+        recorded(again, {
+          effect: 'contradicted',
+          discrepancyId: 'status-contradiction:success->failed',
+        }),
+      );
   });
 
   it('lets the status endpoint correct a terminal state, naming what it corrects', () => {
@@ -203,7 +223,7 @@ describe('decide: recording a report', () => {
       .given(...historyOf(aReportCommand('success', { key: 'webhook-1' })))
       .when(truth)
       .then(
-        recorded(truth),
+        recorded(truth, { effect: 'corrected' }),
         {
           type: 'PaymentStatusCorrected',
           data: {
@@ -270,7 +290,7 @@ describe('decide: recording a report', () => {
     spec
       .given(...historyOf(aReportCommand('success')))
       .when(lagging)
-      .then(recorded(lagging));
+      .then(recorded(lagging, { effect: 'late' }));
   });
 
   it('records a hint without moving the payment, and marks it as awaiting confirmation', () => {
@@ -279,8 +299,8 @@ describe('decide: recording a report', () => {
     spec
       .given(...history)
       .when(hint)
-      .then(recorded(hint));
-    const state = foldPayment([...history, recorded(hint)]);
+      .then(recorded(hint, { effect: 'awaiting-confirmation' }));
+    const state = foldPayment([...history, recorded(hint, { effect: 'awaiting-confirmation' })]);
     expect(state).toMatchObject({ status: 'pending', awaitingConfirmation: true });
   });
 
@@ -316,21 +336,27 @@ describe('decide: amounts against the registration', () => {
     spec
       .given(...registered)
       .when(short)
-      .then(recorded(short), {
-        type: 'DiscrepancyDetected',
-        data: {
-          payment,
-          discrepancy: {
-            id: 'amount-mismatch:USD 100.00->USD 99.99',
-            kind: 'amount-mismatch',
-            ours: 'USD 100.00',
-            theirs: 'USD 99.99',
-            deliveryKey: 'short',
-            ourDeliveryKey: null,
+      .then(
+        recorded(short, {
+          effect: 'contradicted',
+          discrepancyId: 'amount-mismatch:USD 100.00->USD 99.99',
+        }),
+        {
+          type: 'DiscrepancyDetected',
+          data: {
+            payment,
+            discrepancy: {
+              id: 'amount-mismatch:USD 100.00->USD 99.99',
+              kind: 'amount-mismatch',
+              ours: 'USD 100.00',
+              theirs: 'USD 99.99',
+              deliveryKey: 'short',
+              ourDeliveryKey: null,
+            },
+            detectedAt: short.data.evidence.receivedAt,
           },
-          detectedAt: short.data.evidence.receivedAt,
         },
-      });
+      );
   });
 
   it('treats a success in another currency as a discrepancy, not a success', () => {
@@ -358,7 +384,12 @@ describe('decide: amounts against the registration', () => {
         ).slice(1),
       )
       .when(again)
-      .then(recorded(again));
+      .then(
+        recorded(again, {
+          effect: 'contradicted',
+          discrepancyId: 'amount-mismatch:USD 100.00->USD 99.99',
+        }),
+      );
   });
 
   it('lets a failure through even when its amount disagrees, and records the disagreement', () => {
@@ -419,7 +450,7 @@ describe('decide: fulfilment', () => {
     spec
       .given(...historyOf(succeeded))
       .when(aReportCommand('success', { key: 'paid-again' }))
-      .then(recorded(aReportCommand('success', { key: 'paid-again' })));
+      .then(recorded(aReportCommand('success', { key: 'paid-again' }), { effect: 'repeat' }));
   });
 
   it('records delivered after a 2xx, then ignores any later attempt for it', () => {

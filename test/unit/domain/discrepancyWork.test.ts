@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decide,
+  foldPayment,
+  type KnownPayment,
+  type PaymentCommand,
+  type PaymentEvent,
+} from '../../../src/domain/index.js';
+import {
+  aPaymentId,
+  aRegistration,
+  aReportCommand,
+  historyOf,
+  usd,
+} from '../../support/paymentBuilders.js';
+
+const payment = aPaymentId();
+const shortPaid = aReportCommand('success', { key: 'short', amount: usd(9_999) });
+const mismatchId = 'amount-mismatch:USD 100.00->USD 99.99';
+const withMismatch = () => historyOf(aRegistration(), shortPaid);
+
+const known = (events: PaymentEvent[]): KnownPayment => {
+  const state = foldPayment(events);
+  if (state.status === 'unknown') throw new Error('expected a known payment');
+  return state;
+};
+
+const decided = (history: PaymentEvent[], command: PaymentCommand) =>
+  decide(command, foldPayment(history));
+
+const acknowledge = (note = 'looking into it'): PaymentCommand => ({
+  type: 'AcknowledgeDiscrepancy',
+  data: {
+    payment,
+    discrepancyId: mismatchId,
+    actor: 'alice',
+    note,
+    at: '2026-11-24T11:00:00.000Z',
+  },
+});
+
+const resolve = (discrepancyId = mismatchId): PaymentCommand => ({
+  type: 'ResolveDiscrepancy',
+  data: {
+    payment,
+    discrepancyId,
+    resolution: 'accepted-provider',
+    actor: 'bob',
+    note: 'customer paid 99.99 by agreement',
+    at: '2026-11-24T12:00:00.000Z',
+  },
+});
+
+describe('a person works a discrepancy', () => {
+  it('acknowledges an open one with a note, naming who did, and it stays open', () => {
+    const history = withMismatch();
+    const events = decided(history, acknowledge());
+    expect(events).toEqual([
+      {
+        type: 'DiscrepancyAcknowledged',
+        data: {
+          payment,
+          discrepancyId: mismatchId,
+          actor: 'alice',
+          note: 'looking into it',
+          acknowledgedAt: '2026-11-24T11:00:00.000Z',
+        },
+      },
+    ]);
+    const open = known([...history, ...events]).openDiscrepancies;
+    expect(open).toMatchObject([
+      { id: mismatchId, acknowledged: { actor: 'alice', note: 'looking into it' } },
+    ]);
+  });
+
+  it('resolves an open one with a resolution and a note, and it is no longer open', () => {
+    const history = withMismatch();
+    const events = decided(history, resolve());
+    expect(events).toEqual([
+      {
+        type: 'DiscrepancyResolved',
+        data: {
+          payment,
+          discrepancyId: mismatchId,
+          resolution: 'accepted-provider',
+          deliveryKey: null,
+          resolvedAt: '2026-11-24T12:00:00.000Z',
+          actor: 'bob',
+          note: 'customer paid 99.99 by agreement',
+        },
+      },
+    ]);
+    expect(known([...history, ...events]).openDiscrepancies).toEqual([]);
+  });
+
+  it('decides nothing for a resolved or unknown discrepancy', () => {
+    const history = withMismatch();
+    const resolved = [...history, ...decided(history, resolve())];
+    expect(decided(resolved, resolve())).toEqual([]);
+    expect(decided(resolved, acknowledge())).toEqual([]);
+    expect(decided(history, resolve('status-contradiction:success->failed'))).toEqual([]);
+  });
+
+  it('reopens a resolved one when a new delivery contradicts payrec again', () => {
+    const history = withMismatch();
+    const resolved = [...history, ...decided(history, resolve())];
+    const again = aReportCommand('success', { key: 'short-again', amount: usd(9_999) });
+    const events = decided(resolved, again);
+    expect(events.map((event) => event.type)).toEqual([
+      'ProviderReportRecorded',
+      'DiscrepancyDetected',
+    ]);
+    expect(known([...resolved, ...events]).openDiscrepancies.map((open) => open.id)).toEqual([
+      mismatchId,
+    ]);
+  });
+
+  it('does not reopen an overdue payment a person resolved when the poller finds it still open', () => {
+    const registration = aRegistration({ expiresAt: '2026-11-24T10:00:00.000Z' });
+    const flag = (at: string): PaymentCommand => ({
+      type: 'FlagIfOverdue',
+      data: { payment, at },
+    });
+    const overdue = historyOf(registration, flag('2026-11-24T10:05:00.000Z'));
+    const [opened] = known(overdue).openDiscrepancies;
+    expect(opened?.kind).toBe('overdue');
+    const resolved = [...overdue, ...decided(overdue, resolve(opened?.id))];
+    expect(decided(resolved, flag('2026-11-24T11:05:00.000Z'))).toEqual([]);
+  });
+});
+
+describe('a hint the status endpoint denies', () => {
+  const hint = aReportCommand('success', { key: 'kkiapay-hint', trust: 'hint' });
+
+  it('opens a contradicted-hint discrepancy naming the hint and the check', () => {
+    const history = historyOf(aRegistration(), hint);
+    const check = aReportCommand('failed', { key: 'poll-1', trust: 'authoritative' });
+    const events = decided(history, check);
+    expect(events[0]).toMatchObject({
+      type: 'ProviderReportRecorded',
+      data: {
+        judgement: { effect: 'contradicted', discrepancyId: 'contradicted-hint:success->failed' },
+      },
+    });
+    expect(events.find((event) => event.type === 'DiscrepancyDetected')).toMatchObject({
+      data: {
+        discrepancy: {
+          kind: 'contradicted-hint',
+          ours: 'success',
+          theirs: 'failed',
+          deliveryKey: 'poll-1',
+          ourDeliveryKey: 'kkiapay-hint',
+        },
+      },
+    });
+    // The status endpoint is still the truth: the payment fails.
+    expect(known([...history, ...events]).status).toBe('failed');
+  });
+
+  it('waits while the status endpoint still says pending, then judges the claim', () => {
+    const history = historyOf(
+      aRegistration(),
+      hint,
+      aReportCommand('pending', { key: 'poll-1', trust: 'authoritative' }),
+    );
+    expect(known(history).hintClaim).toMatchObject({ status: 'success' });
+    const confirmed = decided(
+      history,
+      aReportCommand('success', { key: 'poll-2', trust: 'authoritative', amount: usd(10_000) }),
+    );
+    expect(confirmed[0]).toMatchObject({ data: { judgement: { effect: 'confirmed' } } });
+    expect(confirmed.some((event) => event.type === 'DiscrepancyDetected')).toBe(false);
+    expect(known([...history, ...confirmed]).hintClaim).toBeNull();
+  });
+
+  it('judges the hint itself as awaiting confirmation', () => {
+    const events = decided(historyOf(aRegistration()), hint);
+    expect(events).toMatchObject([
+      { type: 'ProviderReportRecorded', data: { judgement: { effect: 'awaiting-confirmation' } } },
+    ]);
+  });
+});
