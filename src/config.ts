@@ -12,6 +12,7 @@ import {
   optional,
   port,
   secret,
+  timeZone,
   trustProxy,
   withDefault,
   type TrustProxy,
@@ -41,6 +42,7 @@ export const configSchema = z
       '5000',
     ),
     PAYREC_DATA_DIR: withDefault(z.string().min(1), './data'),
+    PAYREC_REPORT_TIMEZONE: withDefault(timeZone, 'UTC'),
     PAYREC_LOG_LEVEL: withDefault(
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
       'info',
@@ -163,6 +165,8 @@ export type Config = Readonly<{
   logLevel: z.infer<typeof configSchema>['PAYREC_LOG_LEVEL'];
   eventStore: EventStoreConfig;
   apiToken: Secret | null;
+  /** The IANA time zone whose days the settlement report counts in. */
+  reportTimezone: string;
   reconcileCron: string;
   reconciliation: Readonly<{
     /** Status calls in flight per provider at most. */
@@ -247,6 +251,7 @@ export const loadConfig = (
         ? { kind: 'sqlite', path: storage.events, writer: e.PAYREC_SQLITE_WRITER }
         : { kind: 'eventstoredb', connectionString: e.EVENTSTORE_CONNECTION_STRING },
     apiToken: e.PAYREC_API_TOKEN ?? null,
+    reportTimezone: e.PAYREC_REPORT_TIMEZONE,
     reconcileCron: e.PAYREC_RECONCILE_CRON,
     reconciliation: {
       concurrency: e.PAYREC_STATUS_CONCURRENCY,

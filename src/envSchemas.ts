@@ -68,3 +68,13 @@ export const trustProxy = z.string().transform((value, context): TrustProxy => {
   });
   return z.NEVER;
 });
+
+/** An IANA time zone name the runtime knows (`UTC`, `Europe/Paris`, `Asia/Taipei`). */
+export const timeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone name, e.g. UTC, Europe/Paris or Asia/Taipei');

@@ -250,3 +250,49 @@ export const discrepancyFromStream = (
   }
   return view;
 };
+
+export const discrepancyColumns = [
+  'id',
+  'kind',
+  'state',
+  'provider',
+  'ref',
+  'openedAt',
+  'field',
+  'payrec',
+  'providerSays',
+  'evidence',
+  'ourEvidence',
+  'acknowledgedBy',
+  'acknowledgedAt',
+  'acknowledgement',
+  'resolution',
+  'resolvedBy',
+  'resolvedAt',
+  'resolutionNote',
+] as const;
+
+/** A discrepancy as one flat row (its first difference: every kind has one field). */
+export const discrepancyRow = (view: DiscrepancyView): Readonly<Record<string, string | null>> => {
+  const [difference] = view.differences;
+  return {
+    id: view.id,
+    kind: view.kind,
+    state: view.state,
+    provider: view.payment.provider,
+    ref: view.payment.ref,
+    openedAt: view.openedAt,
+    field: difference?.field ?? null,
+    payrec: difference?.payrec ?? null,
+    providerSays: difference?.provider ?? null,
+    evidence: view.evidence.provider,
+    ourEvidence: view.evidence.payrec,
+    acknowledgedBy: view.acknowledged?.actor ?? null,
+    acknowledgedAt: view.acknowledged?.at ?? null,
+    acknowledgement: view.acknowledged?.note ?? null,
+    resolution: view.resolution?.resolution ?? null,
+    resolvedBy: view.resolution?.actor ?? view.resolution?.deliveryKey ?? null,
+    resolvedAt: view.resolution?.at ?? null,
+    resolutionNote: view.resolution?.note ?? null,
+  };
+};

@@ -29,7 +29,9 @@ export { settlementProjection, settlementProjectionName } from './settlementProj
 export type { SettlementFacts, SettlementSnapshot } from './settlementProjection.js';
 export {
   discrepanciesProjection,
+  discrepancyColumns,
   discrepancyFromStream,
+  discrepancyRow,
   discrepancyKinds,
   discrepancyOfPublicId,
   discrepancyStates,

@@ -4,9 +4,11 @@ import {
   createApiAuth,
   registerDeliveryRoutes,
   registerDiscrepancyRoutes,
+  registerExportRoutes,
   registerFulfilmentRoutes,
   registerMetricsRoute,
   registerPaymentRoutes,
+  registerReportRoutes,
 } from '../adapters/http/index.js';
 import type { ServiceMetrics } from '../adapters/metrics/serviceMetrics.js';
 import type { PaymentCommandHandler } from '../application/index.js';
@@ -51,6 +53,15 @@ export const registerApiRoutes = (
     auth,
     handlePaymentCommand,
     clock,
+  });
+  const now = () => clock.now();
+  registerExportRoutes(app, { readModels, eventStore, deliveryLog, providers, now, auth });
+  registerReportRoutes(app, {
+    readModels,
+    providers,
+    timezone: config.reportTimezone,
+    now,
+    auth,
   });
   registerFulfilmentRoutes(app, { readModels, providers, handlePaymentCommand, clock, auth });
   registerDiscrepancyRoutes(app, {

@@ -3,6 +3,7 @@ import { createServiceMetrics, type ServiceMetrics } from '../adapters/metrics/s
 import type { Clock } from '../domain/ports/index.js';
 import { paymentsDue } from '../processors/index.js';
 import { paymentsProjectionName } from '../projections/index.js';
+import { financeFigures } from './financeFigures.js';
 import type { Storage } from './openStorage.js';
 import type { Projections } from './startProjections.js';
 
@@ -24,6 +25,7 @@ export const serviceMetricsFor = ({
     eventsAfter: (position) => eventStore.eventsAfter(position),
     paymentsDue: () => paymentsDue(readModels).countDue(clock.now().toISOString()),
     paymentsOpen: () => readModels.countByProvider(paymentsProjectionName, 'pending'),
+    finance: () => financeFigures(readModels, clock.now()),
     storage: () => ({
       failing: {
         event_log: storage.writes.failing(),

@@ -13,3 +13,5 @@ export type { PaymentRoutesOptions } from './paymentRoutes.js';
 export { registerMetricsRoute } from './metricsRoute.js';
 export { registerFulfilmentRoutes } from './fulfilmentRoutes.js';
 export { registerDiscrepancyRoutes } from './discrepancyRoutes.js';
+export { registerExportRoutes } from './exportRoutes.js';
+export { registerReportRoutes } from './reportRoutes.js';

@@ -10,11 +10,28 @@ export type ServiceMetricsOptions = Readonly<{
   paymentsDue?: () => number;
   /** Payments still pending, per provider. */
   paymentsOpen?: () => Record<string, number>;
+  /** What finance and operators alert on, read from the read models on every scrape. */
+  finance?: () => FinanceFigures;
   /** Which stores' writes are failing now (a full disk), and what the delivery log holds back. */
   storage?: () => Readonly<{
     failing: Readonly<Record<'event_log' | 'delivery_log' | 'checkpoints', boolean>>;
     deliveryLogQueued: number;
   }>;
+}>;
+
+/** The age buckets of open discrepancies, as the `age` label names them. */
+export const discrepancyAgeBuckets = ['under_1h', '1h_to_1d', '1d_to_7d', 'over_7d'] as const;
+export type DiscrepancyAgeBucket = (typeof discrepancyAgeBuckets)[number];
+
+export type FinanceFigures = Readonly<{
+  openDiscrepancies: ReadonlyArray<
+    Readonly<{ kind: string; age: DiscrepancyAgeBucket; count: number }>
+  >;
+  exhaustedFulfilments: number;
+  /** How long the longest-waiting due status check has been due, in seconds (0: none). */
+  oldestOverdueCheckSeconds: number;
+  /** Hints the status endpoint has denied, ever (each a `contradicted-hint` discrepancy). */
+  contradictedHints: number;
 }>;
 
 /**
@@ -28,6 +45,7 @@ export const createServiceMetrics = ({
   paymentsDue,
   paymentsOpen,
   storage,
+  finance,
 }: ServiceMetricsOptions) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'payrec_' });
@@ -114,6 +132,49 @@ export const createServiceMetrics = ({
         this.reset();
         for (const [provider, count] of Object.entries(paymentsOpen()))
           this.set({ provider }, count);
+      },
+    });
+  }
+  if (finance) {
+    // One read of the figures per scrape, shared by the four metrics below.
+    let figures: FinanceFigures | null = null;
+    const current = () => (figures ??= finance());
+    new Gauge({
+      name: 'payrec_discrepancies_open',
+      help: 'Discrepancies not yet resolved (open or acknowledged), by kind and age bucket.',
+      labelNames: ['kind', 'age'] as const,
+      registers: [registry],
+      collect() {
+        figures = null;
+        this.reset();
+        for (const { kind, age, count } of current().openDiscrepancies)
+          this.set({ kind, age }, count);
+      },
+    });
+    new Gauge({
+      name: 'payrec_fulfilments_exhausted',
+      help: 'Fulfilment notifications whose retry budget ran out: each needs an operator to re-drive it.',
+      registers: [registry],
+      collect() {
+        this.set(current().exhaustedFulfilments);
+      },
+    });
+    new Gauge({
+      name: 'payrec_reconcile_oldest_due_seconds',
+      help: 'How long the longest-waiting due status check has been due (0 when none is).',
+      registers: [registry],
+      collect() {
+        this.set(current().oldestOverdueCheckSeconds);
+      },
+    });
+    new Counter({
+      name: 'payrec_contradicted_hints_total',
+      help: 'Hints (unsigned KryptoGO callbacks, KKiaPay deliveries) whose claim the status endpoint denied: forgeries or a leaked secret.',
+      registers: [registry],
+      collect() {
+        // Counted from the discrepancies read model, which never forgets one: monotonic.
+        this.reset();
+        this.inc(current().contradictedHints);
       },
     });
   }

@@ -1,0 +1,165 @@
+import { DateTime } from 'luxon';
+import { decimalAmount, type PaymentStatus } from '../domain/index.js';
+import type { ColumnFilter, ReadModelQueries } from '../domain/ports/index.js';
+
+/** One cell of the settlement report: a day × provider × currency × status, counted and summed. */
+export type SettlementRow = Readonly<{
+  /** The local day (`YYYY-MM-DD`, in the report's time zone) the payments reached `status`. */
+  day: string;
+  provider: string;
+  /** `null` for payments whose amount payrec does not know (counted, summed as 0). */
+  currency: string | null;
+  status: PaymentStatus;
+  count: number;
+  /** The exact sum in minor units, as an integer string. */
+  amountMinor: string;
+  /** The same as a decimal string with the currency's exponent (`null` without a currency). */
+  amount: string | null;
+}>;
+
+export type SettlementReport = Readonly<{
+  timezone: string;
+  /** The instant the report is as of. */
+  asOf: string;
+  from: string;
+  to: string;
+  rows: SettlementRow[];
+}>;
+
+export type SettlementQuery = Readonly<{
+  /** First and last local day, inclusive (`YYYY-MM-DD`). */
+  from: string;
+  to: string;
+  /** The instant to report as of; `null`: now (the current facts). */
+  asOf: Date | null;
+  now: Date;
+  timezone: string;
+  provider?: string | undefined;
+  currency?: string | undefined;
+}>;
+
+/** The longest period one report covers, in days. */
+export const maxReportDays = 366;
+
+/** Why a report cannot be made as asked: the caller answers 400 with it. */
+export class SettlementQueryInvalid extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'SettlementQueryInvalid';
+  }
+}
+
+/** Whether `zone` is an IANA time zone name this runtime knows. */
+export const isTimeZone = (zone: string): boolean => DateTime.local().setZone(zone).isValid;
+
+const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The UTC instants (ISO, as payrec writes them) at which each local day of [from, to] begins and ends. */
+export const localDays = (
+  from: string,
+  to: string,
+  timezone: string,
+): Array<Readonly<{ day: string; start: string; end: string }>> => {
+  const first = DateTime.fromISO(from, { zone: timezone });
+  const last = DateTime.fromISO(to, { zone: timezone });
+  if (!first.isValid || !last.isValid || !dayPattern.test(from) || !dayPattern.test(to)) {
+    throw new SettlementQueryInvalid('from and to must be days written YYYY-MM-DD.');
+  }
+  if (last < first) throw new SettlementQueryInvalid('to must not be before from.');
+  const days: Array<Readonly<{ day: string; start: string; end: string }>> = [];
+  for (let day = first.startOf('day'); day <= last; day = day.plus({ days: 1 })) {
+    if (days.length >= maxReportDays) {
+      throw new SettlementQueryInvalid(`A report covers at most ${maxReportDays} days.`);
+    }
+    const next = day.plus({ days: 1 });
+    days.push({
+      day: day.toFormat('yyyy-MM-dd'),
+      start: new Date(day.toMillis()).toISOString(),
+      end: new Date(next.toMillis()).toISOString(),
+    });
+  }
+  return days;
+};
+
+/** The conditions for the snapshots valid at `asOf` (the current ones when it is `null`). */
+const validAt = (asOf: string | null): ColumnFilter[] =>
+  asOf === null
+    ? [{ column: 'validTo', op: 'null' }]
+    : [
+        { column: 'validFrom', op: '<=', value: asOf },
+        { column: 'validTo', op: '>', value: asOf, orNull: true },
+      ];
+
+/**
+ * The settlement report (docs/http.md `GET /reports/settlement`): for each local day of the
+ * period, provider, currency and status, how many payments reached that status that day and had
+ * it at `asOf`, and their exact sum. Read from the settlement projection's snapshots, one index
+ * range per day; sums are SQLite's integer sums (exact, or an error past 64 bits), never floats.
+ */
+export const settlementReport = (
+  readModels: ReadModelQueries,
+  projection: string,
+  query: SettlementQuery,
+): SettlementReport => {
+  const asOf = query.asOf === null ? null : query.asOf.toISOString();
+  const days = localDays(query.from, query.to, query.timezone);
+  const filters: ColumnFilter[] = [
+    ...validAt(asOf),
+    ...(query.provider === undefined
+      ? []
+      : [{ column: 'provider', op: '=' as const, value: query.provider }]),
+    ...(query.currency === undefined
+      ? []
+      : [{ column: 'currency', op: '=' as const, value: query.currency }]),
+  ];
+  const rows = days.flatMap(({ day, start, end }) =>
+    readModels
+      .aggregate(projection, {
+        groupBy: ['provider', 'currency', 'status'],
+        sum: 'amountMinor',
+        where: [
+          { column: 'statusAt', op: '>=', value: start },
+          { column: 'statusAt', op: '<', value: end },
+          ...filters,
+        ],
+      })
+      .map((group): SettlementRow => {
+        const currency = typeof group.key['currency'] === 'string' ? group.key['currency'] : null;
+        return {
+          day,
+          provider: String(group.key['provider']),
+          currency,
+          status: String(group.key['status']) as PaymentStatus,
+          count: group.count,
+          amountMinor: group.sum.toString(),
+          amount: currency === null ? null : decimalAmount(group.sum, currency),
+        };
+      })
+      .sort(
+        (a, b) =>
+          a.provider.localeCompare(b.provider) ||
+          (a.currency ?? '').localeCompare(b.currency ?? '') ||
+          a.status.localeCompare(b.status),
+      ),
+  );
+  return {
+    timezone: query.timezone,
+    asOf: asOf ?? query.now.toISOString(),
+    from: query.from,
+    to: query.to,
+    rows,
+  };
+};
+
+/** One status change recorded in a period, with the event that made it. */
+export type SettlementChange = Readonly<{
+  provider: string;
+  ref: string;
+  from: string;
+  to: string;
+  /** When the payment reached `to` (the report's day is taken from it). */
+  at: string;
+  /** When payrec recorded the change. */
+  recordedAt: string;
+  eventType: string;
+}>;
