@@ -10,6 +10,10 @@ import { projectionsCommand, projectionsUsage } from './commands/projectionsComm
 import { serveCommand } from './commands/serveCommand.js';
 import { simulateCommand, simulateUsage } from './commands/simulateCommand.js';
 import { PayrecError } from './domain/index.js';
+import { UsageError } from './commands/commandOptions.js';
+import { discrepanciesCommand, discrepanciesUsage } from './commands/discrepanciesCommand.js';
+import { exportCommand, exportUsage } from './commands/exportCommand.js';
+import { reportCommand, reportUsage } from './commands/reportCommand.js';
 
 const usage = `Usage: payrec <command>
 
@@ -22,6 +26,9 @@ Commands:
   deliveries replay  Re-verify a stored delivery and re-run it through the decider.
   reconcile --once   One reconciliation cycle against the providers' status endpoints.
   check              Check the integrity of payrec's databases (exit 1 when one fails).
+  export <kind>      Every matching payment, event, discrepancy or delivery as CSV or NDJSON.
+  report settlement  Per day, provider, currency and status: counts and exact sums, as of any instant.
+  discrepancies list|acknowledge|resolve  Work the discrepancies finance must look at.
 ${providerModules
   .flatMap((module) =>
     module.commands.map((command) => `  ${module.name} ${command.name}  ${command.summary}`),
@@ -41,6 +48,12 @@ ${deliveriesUsage}
 ${reconcileUsage}
 
 ${checkUsage}
+
+${exportUsage}
+
+${reportUsage}
+
+${discrepanciesUsage}
 
 ${providerCommandsUsage(providerModules)}`;
 
@@ -63,6 +76,12 @@ const run = async (argv: readonly string[]): Promise<number> => {
       return reconcileCommand(rest);
     case 'check':
       return checkCommand(rest);
+    case 'export':
+      return exportCommand(rest);
+    case 'report':
+      return reportCommand(rest);
+    case 'discrepancies':
+      return discrepanciesCommand(rest);
     case 'help':
     case '--help':
     case '-h':
@@ -85,6 +104,11 @@ run(process.argv.slice(2)).then(
     if (code !== 0) process.exitCode = code;
   },
   (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`payrec: ${error.message}\nSee "payrec help" for usage.\n`);
+      process.exitCode = 2;
+      return;
+    }
     if (error instanceof PayrecError) {
       process.stderr.write(`payrec: ${error.message}\n`);
     } else if (error instanceof RangeError || (error instanceof TypeError && 'code' in error)) {

@@ -1,0 +1,41 @@
+import type { z } from 'zod';
+import { failingFields } from '../adapters/common/failingFields.js';
+
+/** A command-line value that failed its schema: the message names it; exit 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** `--created-from` → `createdFrom`: options as the HTTP routes name their parameters. */
+export const camelCase = (option: string): string =>
+  option.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+/** `createdFrom` → `--created-from`, for messages. */
+export const optionName = (field: string): string =>
+  `--${field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+
+/**
+ * Parses command-line option values with the HTTP route's own schema, so that a filter means the
+ * same in both; throws `UsageError` naming the options that failed and what they accept.
+ */
+export const parseOptions = <T extends z.ZodType>(
+  schema: T,
+  values: Readonly<Record<string, unknown>>,
+  rules: string,
+): z.infer<T> => {
+  const input = Object.fromEntries(
+    Object.entries(values)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => [camelCase(key), value]),
+  );
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const named = failingFields(parsed.error, 'options')
+    .split(', ')
+    .map((field) => (/^[a-z][A-Za-z]*$/.test(field) ? optionName(field) : field))
+    .join(', ');
+  throw new UsageError(`check ${named}: ${rules}`);
+};

@@ -1,0 +1,197 @@
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import {
+  discrepancyConditions,
+  discrepancyFiltersHelp,
+  discrepancyFiltersSchemaFor,
+} from '../adapters/http/discrepancyRoutes.js';
+import { allRows } from '../application/exports.js';
+import { createPaymentCommandHandler, type PaymentCommandHandler } from '../application/index.js';
+import { loadConfig } from '../config.js';
+import {
+  operatorResolutions,
+  paymentFromKey,
+  paymentStreamName,
+  type PaymentCommand,
+} from '../domain/index.js';
+import {
+  discrepanciesProjection,
+  discrepancyFromStream,
+  discrepancyOfPublicId,
+  storedDiscrepancy,
+  type DiscrepancyView,
+} from '../projections/index.js';
+import type { RecordedEvent } from '../domain/ports/index.js';
+import { openStorage } from '../service/index.js';
+import { parseOptions, UsageError } from './commandOptions.js';
+import { freshReadModels } from './freshReadModels.js';
+
+export const discrepanciesUsage = `Usage: payrec discrepancies list [--state open|acknowledged|resolved] [--kind K] [--provider P] [--older-than ISO-8601] [--limit N]
+  Discrepancies (unresolved ones unless --state says), oldest first, one per line.
+Usage: payrec discrepancies acknowledge <id> --note TEXT [--actor NAME]
+Usage: payrec discrepancies resolve <id> --resolution ${operatorResolutions.join('|')} --note TEXT [--actor NAME]
+  Record that a person looked at one, or closed it; the event names the actor (default: cli:<user>).`;
+
+const line = (view: DiscrepancyView, now: Date): string => {
+  const [difference] = view.differences;
+  const hours = Math.floor((now.getTime() - Date.parse(view.openedAt)) / 3_600_000);
+  return [
+    view.id,
+    view.kind,
+    view.state,
+    `${view.payment.provider}/${view.payment.ref}`,
+    `opened ${view.openedAt} (${hours} h ago)`,
+    difference === undefined
+      ? ''
+      : `${difference.field}: payrec ${difference.payrec}, provider ${difference.provider}`,
+  ].join('  ');
+};
+
+/** A person's command on a discrepancy; prints it as it then stands. 1 when it cannot be done. */
+const act = async (
+  handle: PaymentCommandHandler,
+  readStream: (stream: string) => Promise<readonly RecordedEvent[]>,
+  id: string,
+  command: (
+    target: Readonly<{ payment: { provider: string; ref: string }; discrepancyId: string }>,
+  ) => PaymentCommand,
+): Promise<number> => {
+  const named = discrepancyOfPublicId(id);
+  const payment = named === null ? null : paymentFromKey(named.paymentKey);
+  if (named === null || payment === null) {
+    process.stderr.write(`payrec: there is no discrepancy ${id}.\n`);
+    return 1;
+  }
+  const { appended } = await handle(command({ payment, discrepancyId: named.discrepancyId }));
+  const view = discrepancyFromStream(await readStream(paymentStreamName(payment)), id);
+  if (view === null) {
+    process.stderr.write(`payrec: there is no discrepancy ${id}.\n`);
+    return 1;
+  }
+  if (appended.length === 0) {
+    process.stderr.write(
+      `payrec: discrepancy ${id} is already resolved (${view.resolution?.resolution ?? 'resolved'}); nothing changed.\n`,
+    );
+    return 1;
+  }
+  process.stdout.write(`${line(view, new Date())}\n`);
+  return 0;
+};
+
+/** `payrec discrepancies list|acknowledge|resolve` (docs/cli.md). */
+export const discrepanciesCommand = async (args: readonly string[]): Promise<number> => {
+  const { positionals, values } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      state: { type: 'string' },
+      kind: { type: 'string' },
+      provider: { type: 'string' },
+      'older-than': { type: 'string' },
+      limit: { type: 'string' },
+      note: { type: 'string' },
+      resolution: { type: 'string' },
+      actor: { type: 'string' },
+    },
+  });
+  const [action, id, ...extra] = positionals;
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra.join(' ')}".`);
+  const config = loadConfig();
+  const providers = config.providers.map((provider) => provider.name);
+  const { note, resolution, actor, limit, ...filters } = values;
+  switch (action) {
+    case 'list': {
+      if (id !== undefined) throw new UsageError(`list takes no argument ("${id}").`);
+      if (note !== undefined || resolution !== undefined || actor !== undefined) {
+        throw new UsageError('list takes no --note, --resolution or --actor.');
+      }
+      const parsed = parseOptions(
+        discrepancyFiltersSchemaFor(providers).extend({
+          limit: z.coerce.number().int().min(1).max(100_000).default(100),
+        }),
+        { ...filters, limit },
+        `${discrepancyFiltersHelp(providers)} --limit 1 to 100000.`,
+      );
+      const storage = openStorage(config);
+      try {
+        await freshReadModels(config, storage, [discrepanciesProjection.name]);
+        const chosen = parsed.state === undefined ? { ...parsed, status: 'open' as const } : parsed;
+        const now = new Date();
+        let shown = 0;
+        for (const row of allRows(storage.readModels, discrepanciesProjection.name, {
+          where: discrepancyConditions(chosen),
+          orderBy: 'openedAt',
+          withDocuments: true,
+        })) {
+          const view = storedDiscrepancy(row.document);
+          if (view === null) continue;
+          process.stdout.write(`${line(view, now)}\n`);
+          shown += 1;
+          if (shown >= parsed.limit) break;
+        }
+        if (shown === 0) process.stderr.write('no discrepancies match.\n');
+        return 0;
+      } finally {
+        await storage.close();
+      }
+    }
+    case 'acknowledge':
+    case 'resolve': {
+      if (id === undefined) throw new UsageError(`${action} needs the discrepancy's id.`);
+      if (Object.keys(filters).length > 0 || limit !== undefined) {
+        throw new UsageError(
+          `${action} takes only --note${action === 'resolve' ? ', --resolution' : ''} and --actor.`,
+        );
+      }
+      const parsed = parseOptions(
+        z.strictObject({
+          note: z.string().trim().min(1).max(2000),
+          actor: z.string().trim().min(1).max(100).default(`cli:${userInfo().username}`),
+          ...(action === 'resolve' ? { resolution: z.enum(operatorResolutions) } : {}),
+        }),
+        { note, actor, ...(action === 'resolve' ? { resolution } : {}) },
+        `--note says why (required)${action === 'resolve' ? `; --resolution is one of ${operatorResolutions.join(', ')}` : ''}.`,
+      ) as { note: string; actor: string; resolution?: (typeof operatorResolutions)[number] };
+      if (action === 'acknowledge' && resolution !== undefined) {
+        throw new UsageError('acknowledge takes no --resolution: it leaves the discrepancy open.');
+      }
+      const storage = openStorage(config);
+      try {
+        const handle = createPaymentCommandHandler({ eventStore: storage.eventStore });
+        const at = new Date().toISOString();
+        return await act(
+          handle,
+          (stream) => storage.eventStore.readStream(stream),
+          id,
+          ({ payment, discrepancyId }) =>
+            action === 'acknowledge'
+              ? {
+                  type: 'AcknowledgeDiscrepancy',
+                  data: { payment, discrepancyId, actor: parsed.actor, note: parsed.note, at },
+                }
+              : {
+                  type: 'ResolveDiscrepancy',
+                  data: {
+                    payment,
+                    discrepancyId,
+                    resolution: parsed.resolution ?? 'other',
+                    actor: parsed.actor,
+                    note: parsed.note,
+                    at,
+                  },
+                },
+        );
+      } finally {
+        await storage.close();
+      }
+    }
+    default:
+      throw new UsageError(
+        action === undefined
+          ? 'name an action: list, acknowledge or resolve.'
+          : `unknown action "${action}": list, acknowledge or resolve.`,
+      );
+  }
+};

@@ -1,0 +1,92 @@
+import { parseArgs } from 'node:util';
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import { tabularStream } from '../adapters/common/tabular.js';
+import { settlementColumns } from '../adapters/http/reportRoutes.js';
+import { knownProvider, providerList } from '../adapters/http/knownProvider.js';
+import { SettlementQueryInvalid, settlementReport } from '../application/settlementReport.js';
+import { loadConfig } from '../config.js';
+import { currencySchema } from '../domain/index.js';
+import { settlementProjectionName } from '../projections/index.js';
+import { openStorage } from '../service/index.js';
+import { parseOptions, UsageError } from './commandOptions.js';
+import { freshReadModels } from './freshReadModels.js';
+
+export const reportUsage = `Usage: payrec report settlement --from YYYY-MM-DD --to YYYY-MM-DD [--as-of ISO-8601] [--provider P] [--currency C] [--format json|csv|ndjson]
+  Per local day (PAYREC_REPORT_TIMEZONE), provider, currency and status: how many payments reached
+  that status that day and had it at --as-of (default now), and their exact sum.`;
+
+/** `payrec report settlement`: what `GET /reports/settlement` answers, to stdout. */
+export const reportCommand = async (args: readonly string[]): Promise<number> => {
+  const { positionals, values } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      'as-of': { type: 'string' },
+      provider: { type: 'string' },
+      currency: { type: 'string' },
+      format: { type: 'string' },
+    },
+  });
+  const [report, ...extra] = positionals;
+  if (report !== 'settlement' || extra.length > 0) {
+    throw new UsageError(
+      report === undefined
+        ? 'name the report: settlement.'
+        : report !== 'settlement'
+          ? `there is no report "${report}": the one report is settlement.`
+          : `unexpected argument "${extra.join(' ')}".`,
+    );
+  }
+  const config = loadConfig();
+  const providers = config.providers.map((provider) => provider.name);
+  const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+  const query = parseOptions(
+    z.strictObject({
+      from: day,
+      to: day,
+      asOf: z.iso
+        .datetime({ offset: true })
+        .transform((value) => new Date(value))
+        .optional(),
+      provider: knownProvider(providers).optional(),
+      currency: currencySchema.optional(),
+      format: z.enum(['json', 'csv', 'ndjson']).default('json'),
+    }),
+    values,
+    `--from and --to are days (YYYY-MM-DD); --as-of an ISO-8601 instant with a time zone (e.g. 2026-11-24T18:00:00Z); --provider one of ${providerList(providers)}; --currency an ISO 4217 code; --format json, csv or ndjson.`,
+  );
+  const storage = openStorage(config);
+  try {
+    await freshReadModels(config, storage, [settlementProjectionName]);
+    let made;
+    try {
+      made = settlementReport(storage.readModels, settlementProjectionName, {
+        from: query.from,
+        to: query.to,
+        asOf: query.asOf ?? null,
+        now: new Date(),
+        timezone: config.reportTimezone,
+        provider: query.provider,
+        currency: query.currency,
+      });
+    } catch (error) {
+      if (error instanceof SettlementQueryInvalid) throw new UsageError(error.message);
+      throw error;
+    }
+    if (query.format === 'json') {
+      process.stdout.write(`${JSON.stringify(made, null, 2)}\n`);
+      return 0;
+    }
+    await pipeline(
+      tabularStream({ columns: settlementColumns, rows: made.rows }, query.format),
+      process.stdout,
+    );
+    return 0;
+  } finally {
+    await storage.close();
+  }
+};
