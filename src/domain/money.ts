@@ -104,9 +104,9 @@ export const sameMoney = (a: Money, b: Money): boolean =>
  */
 export const decimalAmount = (minor: bigint | number, currency: string): string => {
   const exponent = currencyExponent(currency) ?? 0;
-  const value = BigInt(minor);
-  const negative = value < 0n;
-  const digits = (negative ? -value : value).toString().padStart(exponent + 1, '0');
+  const negative = minor < 0;
+  // Exact either way: a number here is a safe integer (Money's rule), a bigint any integer.
+  const digits = (negative ? -minor : minor).toString().padStart(exponent + 1, '0');
   const whole = digits.slice(0, digits.length - exponent);
   const fraction = exponent > 0 ? `.${digits.slice(digits.length - exponent)}` : '';
   return `${negative ? '-' : ''}${whole}${fraction}`;

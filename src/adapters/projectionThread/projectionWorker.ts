@@ -87,9 +87,23 @@ const eventStore = openSqliteEventStore({
   onCheckpointError: reportStorage(eventStorePath),
 });
 const db = openReadModelDatabase(readModelPath);
+const readModels = createSqliteReadModelStore(db, readModelTables);
+// The planner's statistics follow the read models as they grow (SQLite's advice: `optimize`
+// now and then on a long-lived connection; it analyses only what changed enough), gathered on
+// this thread so that no request waits for them: soon after start, then every hour.
+const optimize = () => {
+  try {
+    readModels.optimize();
+  } catch {
+    // Best effort: a busy or full disk is reported by the writes themselves.
+  }
+};
+setTimeout(optimize, 5_000).unref();
+const optimizing = setInterval(optimize, 60 * 60_000);
+optimizing.unref();
 const runner = createProjectionRunner({
   eventStore,
-  readModels: createSqliteReadModelStore(db, readModelTables),
+  readModels,
   projections: createProjections((provider) => !providersWithoutStatusEndpoint.includes(provider)),
   onError: (projections, error) => {
     const message: ProjectionWorkerMessage = {

@@ -17,7 +17,12 @@ import type {
 } from '../../domain/ports/index.js';
 
 /** The read models on SQLite: the projections' store and the queries' port, over one file. */
-export type SqliteReadModelStore = ReadModelStore & ReadModelQueries;
+export type SqliteReadModelStore = ReadModelStore &
+  ReadModelQueries &
+  Readonly<{
+    /** Refreshes the planner's statistics where they are stale (run now and then). */
+    optimize: () => void;
+  }>;
 
 const stagingSuffix = '__staging';
 const projectionName = /^[a-z][a-z0-9_]*$/;
@@ -85,12 +90,24 @@ export const createSqliteReadModelStore = (
     projection.endsWith(stagingSuffix) ? projection.slice(0, -stagingSuffix.length) : projection;
   const specOf = (projection: string): ReadModelTable =>
     tables[baseName(projection)] ?? noExtraColumns;
-  const columnsOf = (projection: string): readonly string[] => [
-    ...Object.keys(baseColumns),
-    ...Object.keys(specOf(projection).columns),
-  ];
-  const knownColumns = (projection: string): ReadonlySet<string> =>
-    new Set([...columnsOf(projection), 'id']);
+  const columnLists = new Map<string, readonly string[]>();
+  const columnsOf = (projection: string): readonly string[] => {
+    let names = columnLists.get(projection);
+    if (names === undefined) {
+      names = [...Object.keys(baseColumns), ...Object.keys(specOf(projection).columns)];
+      columnLists.set(projection, names);
+    }
+    return names;
+  };
+  const knownSets = new Map<string, ReadonlySet<string>>();
+  const knownColumns = (projection: string): ReadonlySet<string> => {
+    let known = knownSets.get(projection);
+    if (known === undefined) {
+      known = new Set([...columnsOf(projection), 'id']);
+      knownSets.set(projection, known);
+    }
+    return known;
+  };
   const column = (projection: string, name: string): string => {
     if (!knownColumns(projection).has(name)) {
       throw new Error(`read model ${projection} has no column ${JSON.stringify(name)}`);
@@ -105,10 +122,13 @@ export const createSqliteReadModelStore = (
     // A rowid table, not WITHOUT ROWID: documents are a kilobyte or more, and SQLite keeps large
     // rows best in a rowid table, where new rows append and only the small `id` index entry goes
     // where the key sorts (measured: rebuilds and ingest-time projection both faster).
+    // The document goes last: a row's indexed columns are read without stepping over it (a
+    // document of a kilobyte or more spills onto overflow pages; measured: an export reading
+    // columns only ran 3× faster with them first).
     db.exec(`CREATE TABLE IF NOT EXISTS ${tableOf(projection)} (
       id       TEXT NOT NULL UNIQUE,
-      document TEXT NOT NULL,
-      ${definitions.join(',\n      ')}
+      ${definitions.join(',\n      ')},
+      document TEXT NOT NULL
     )`);
   };
   const createIndexes = (projection: string) => {
@@ -130,15 +150,15 @@ export const createSqliteReadModelStore = (
       );
     }
   };
-  // A table an older payrec wrote with other columns goes, with its checkpoint: its projection
+  // A table an older payrec wrote with other columns (or in another order) goes, with its checkpoint: its projection
   // rebuilds it from the log (bumping the projection's version does the same for the documents).
   for (const projection of Object.keys(tables)) {
-    const expected = ['id', 'document', ...columnsOf(projection).map(sqlName)].sort().join();
+    const expected = ['id', ...columnsOf(projection).map(sqlName), 'document'].join();
     const found = db
-      .prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)')
+      .prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?) ORDER BY cid')
       .all(tableOf(projection))
       .map((row) => row.name);
-    if (found.length > 0 && found.sort().join() !== expected) {
+    if (found.length > 0 && found.join() !== expected) {
       db.transaction(() => {
         db.exec(`DROP TABLE ${tableOf(projection)}`);
         db.prepare('DELETE FROM projection_checkpoints WHERE projection = ?').run(projection);
@@ -212,6 +232,16 @@ export const createSqliteReadModelStore = (
     },
   };
 
+  const cachedRawQueries = new Map<string, Statement<unknown[], ColumnValue[]>>();
+  const rawQuery = (sql: string) => {
+    let statement = cachedRawQueries.get(sql);
+    if (statement === undefined) {
+      if (cachedRawQueries.size >= maxCachedQueries) cachedRawQueries.clear();
+      statement = db.prepare<unknown[], ColumnValue[]>(sql).raw(true);
+      cachedRawQueries.set(sql, statement);
+    }
+    return statement;
+  };
   const cachedQueries = new Map<string, Statement<unknown[], Record<string, ColumnValue>>>();
   const query = (sql: string) => {
     let statement = cachedQueries.get(sql);
@@ -264,19 +294,25 @@ export const createSqliteReadModelStore = (
       params.push(request.after.value, request.after.value, request.after.id);
     }
     const withDocuments = request.withDocuments ?? true;
-    const selected = columnsOf(projection).map(sqlName);
-    const sql = `SELECT id, ${sort} AS sort_value, ${selected.join(', ')}${withDocuments ? ', document' : ''}
+    const names = columnsOf(projection);
+    const sql = `SELECT id, ${sort}, ${names.map(sqlName).join(', ')}${withDocuments ? ', document' : ''}
        FROM ${tableOf(projection)} WHERE ${conditions.join(' AND ')}
        ORDER BY ${sort} ${direction}, id ${direction} LIMIT ?`;
-    const names = columnsOf(projection);
-    return query(sql)
-      .all(...params, request.limit)
-      .map((row) => ({
-        id: row['id'] as string,
-        sortValue: row['sort_value'] as string | number,
-        columns: Object.fromEntries(names.map((name) => [name, row[sqlName(name)] ?? null])),
-        document: withDocuments ? (JSON.parse(row['document'] as string) as unknown) : undefined,
-      }));
+    // Rows as arrays, turned into objects by one loop: an export reads every row this way.
+    const rows = rawQuery(sql).all(...params, request.limit);
+    const listed: ListedDocument[] = new Array<ListedDocument>(rows.length);
+    for (let index = 0; index < rows.length; index += 1) {
+      const row = rows[index] as ColumnValue[];
+      const columns: Record<string, ColumnValue> = {};
+      for (let at = 0; at < names.length; at += 1) columns[names[at] as string] = row[at + 2] ?? null;
+      listed[index] = {
+        id: row[0] as string,
+        sortValue: row[1] as string | number,
+        columns,
+        document: withDocuments ? (JSON.parse(row[names.length + 2] as string) as unknown) : undefined,
+      };
+    }
+    return listed;
   };
 
   const aggregate = (projection: string, request: AggregateQuery): GroupTotal[] => {
@@ -346,6 +382,13 @@ export const createSqliteReadModelStore = (
   };
 
   return {
+    optimize: () => {
+      // The planner needs statistics, with samples (sqlite_stat4), to choose between indexes by
+      // the values bound: a narrow amount range takes the amount index, a wide one walks the
+      // sort index. Gathered in full where there are none, refreshed where they went stale.
+      const analysed = tableExists.get('sqlite_stat1') !== undefined;
+      db.exec(analysed ? 'PRAGMA optimize = 0x10002' : 'ANALYZE');
+    },
     list,
     aggregate,
     due,
@@ -387,6 +430,7 @@ export const createSqliteReadModelStore = (
         statements.delete(staged);
         db.exec(`ALTER TABLE ${tableOf(staged)} RENAME TO ${live}`);
         createIndexes(projection);
+        db.exec(`ANALYZE ${live}`);
         deleteCheckpoint.run(staged);
         if (stagedCheckpoint === null) deleteCheckpoint.run(projection);
         else

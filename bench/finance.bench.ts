@@ -1,0 +1,398 @@
+/**
+ * `npm run bench:finance`: finance's queries on a store of BENCH_FINANCE_PAYMENTS (default
+ * 1,000,000) payments.
+ *
+ * 1. Builds the store, unless `.bench/finance-<N>/` already holds one: each payment's lifecycle
+ *    (registered or not, success, pending, failed, expired, refunded, corrected, paid the wrong
+ *    amount) decided by the domain over 60 days, and applied to the payments, settlement and
+ *    discrepancies projections as `payrec projections rebuild` applies them.
+ * 2. The first page of `GET /payments` for each filter, through the real route (Fastify's
+ *    `inject`), BENCH_FINANCE_ROUNDS (default 200) times each with varied values: p50 and p99,
+ *    with the query plan SQLite chose.
+ * 3. `payrec export payments --format csv` of every payment, as a separate process: rows/s and
+ *    its peak RSS (VmHWM).
+ * 4. The settlement report over 30 days, now and as of a day before the end (median of 5 each).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Fastify from 'fastify';
+import { openSqliteEventStore } from '../src/adapters/eventStore/index.js';
+import { registerPaymentRoutes } from '../src/adapters/http/index.js';
+import { openReadModelDatabase } from '../src/adapters/readModels/readModelDatabase.js';
+import { createSqliteReadModelStore } from '../src/adapters/readModels/sqliteReadModelStore.js';
+import { createPaymentCommandHandler } from '../src/application/index.js';
+import { settlementReport } from '../src/application/settlementReport.js';
+import {
+  decide,
+  evolve,
+  initialState,
+  paymentStreamName,
+  type PaymentCommand,
+  type PaymentState,
+  type PaymentStatus,
+} from '../src/domain/index.js';
+import type { RecordedEvent } from '../src/domain/ports/index.js';
+import {
+  applyBatch,
+  createPaymentsProjection,
+  discrepanciesProjection,
+  readModelTables,
+  settlementProjection,
+  settlementProjectionName,
+} from '../src/projections/index.js';
+
+const payments = Number(process.env['BENCH_FINANCE_PAYMENTS'] ?? 1_000_000);
+const rounds = Number(process.env['BENCH_FINANCE_ROUNDS'] ?? 200);
+const dataDir = join(process.cwd(), '.bench', `finance-${payments}`);
+const readModelPath = join(dataDir, 'readmodels.db');
+const day = 24 * 60 * 60 * 1000;
+const start = Date.parse('2026-09-01T00:00:00.000Z');
+const span = 60 * day;
+const end = start + span + 3 * day;
+const hasStatusEndpoint = (provider: string) => provider !== 'kraken-pay';
+const providers = ['kraken-embed', 'kryptogo', 'kkiapay', 'kraken-pay'] as const;
+const currencyOf = { 'kraken-embed': 'USD', kryptogo: 'TWD', kkiapay: 'XOF', 'kraken-pay': 'EUR' };
+
+/** A small seeded generator (xorshift32): the same store for the same N. */
+const random = (() => {
+  let state = 0x9e3779b9;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 2 ** 32;
+  };
+})();
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+
+const report = (
+  payment: { provider: string; ref: string },
+  status: PaymentStatus,
+  at: number,
+  key: string,
+  amount: { minor: number; currency: string },
+  trust: 'verified' | 'authoritative' = 'verified',
+): PaymentCommand => ({
+  type: 'RecordProviderReport',
+  data: {
+    payment,
+    report: { vocabulary: 'status', providerStatus: status, status, amount },
+    evidence: {
+      deliveryKey: key,
+      deliveryId: key,
+      channel: trust === 'authoritative' ? 'poll' : 'webhook',
+      receivedAt: new Date(at).toISOString(),
+      verification:
+        trust === 'authoritative'
+          ? { method: 'status-api', trust }
+          : { method: 'hmac-sha256', trust, detail: 'v1 matched the current webhook secret' },
+      received: {
+        body: `{"id":"${payment.ref}","status":"${status}","amount":"${amount.minor}"}`,
+        headers: { 'x-signature': `t=1,v1=${'a'.repeat(64)}` },
+      },
+    },
+  },
+});
+
+/** One payment's commands, at increasing instants. */
+const lifecycle = (index: number): Array<{ at: number; command: PaymentCommand }> => {
+  const provider = pick(providers);
+  const payment = { provider, ref: `pay_${index.toString(36).padStart(6, '0')}` };
+  const amount = { minor: 100 + Math.floor(random() * 5_000_000), currency: currencyOf[provider] };
+  let at = start + Math.floor((index / payments) * span + random() * 60_000);
+  const later = (max: number) => (at += 1_000 + Math.floor(random() * max));
+  const commands: Array<{ at: number; command: PaymentCommand }> = [];
+  if (random() < 0.8) {
+    commands.push({
+      at,
+      command: {
+        type: 'RegisterPayment',
+        data: {
+          payment,
+          expected: { amount, orderId: `order-${index}` },
+          registeredAt: new Date(at).toISOString(),
+          source: 'api',
+        },
+      },
+    });
+  }
+  const outcome = random();
+  const say = (status: PaymentStatus, key: string, trust?: 'authoritative', paid = amount) => {
+    const when = later(6 * 3_600_000);
+    commands.push({
+      at: when,
+      command: report(payment, status, when, `${payment.ref}:${key}`, paid, trust),
+    });
+  };
+  if (outcome < 0.7) say('success', 'paid');
+  else if (outcome < 0.78) {
+    // Still pending: registered and nothing heard, or heard of as pending.
+    if (commands.length === 0) say('pending', 'seen');
+  } else if (outcome < 0.85) say('failed', 'failed');
+  else if (outcome < 0.9) say('expired', 'expired', 'authoritative');
+  else if (outcome < 0.94) {
+    say('success', 'paid');
+    later(2 * day);
+    say('refunded', 'refunded', 'authoritative');
+  } else if (outcome < 0.96) {
+    say('success', 'paid');
+    say('failed', 'truth', 'authoritative');
+  } else if (outcome < 0.98)
+    say('success', 'short', undefined, { ...amount, minor: amount.minor - 1 });
+  else say('pending', 'seen');
+  return commands;
+};
+
+const build = () => {
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const db = openReadModelDatabase(readModelPath);
+  const readModels = createSqliteReadModelStore(db, readModelTables);
+  const projections = [
+    createPaymentsProjection(hasStatusEndpoint),
+    settlementProjection,
+    discrepanciesProjection,
+  ];
+  const began = performance.now();
+  let position = 0n;
+  let events = 0;
+  const chunk = 2_000;
+  for (let first = 0; first < payments; first += chunk) {
+    const batch: RecordedEvent[] = [];
+    for (let index = first; index < Math.min(first + chunk, payments); index += 1) {
+      let state: PaymentState = initialState();
+      let revision = 0;
+      for (const { at, command } of lifecycle(index)) {
+        for (const event of decide(command, state)) {
+          state = evolve(state, event);
+          position += 1n;
+          batch.push({
+            id: `${index}-${revision}`,
+            type: event.type,
+            data: event.data,
+            metadata: null,
+            streamName: paymentStreamName(command.data.payment),
+            revision: BigInt(revision),
+            globalPosition: position,
+            recordedAt: new Date(at).toISOString(),
+          });
+          revision += 1;
+        }
+      }
+    }
+    for (const projection of projections) applyBatch(readModels, projection, batch);
+    events += batch.length;
+    if ((first / chunk) % 50 === 0) {
+      process.stderr.write(
+        `  built ${(first + chunk).toLocaleString('en-US')} payments, ${events.toLocaleString('en-US')} events, ${((performance.now() - began) / 1000).toFixed(0)} s\n`,
+      );
+    }
+  }
+  const analysing = performance.now();
+  readModels.optimize(); // what the projection thread does soon after it starts
+  console.log(`statistics gathered in ${((performance.now() - analysing) / 1000).toFixed(1)} s`);
+  db.close();
+  console.log(
+    `built ${payments.toLocaleString('en-US')} payments (${events.toLocaleString('en-US')} events) in ${((performance.now() - began) / 1000).toFixed(0)} s`,
+  );
+};
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+};
+
+const isoDay = (offset: number) => new Date(start + offset * day).toISOString();
+
+/** Each filter of `GET /payments`, with a value drawn per round. */
+const filters: ReadonlyArray<readonly [string, () => string]> = [
+  ['no filter (by update time)', () => ''],
+  ['sort=created', () => 'sort=created'],
+  ['orderId', () => `orderId=order-${Math.floor(random() * payments)}`],
+  ['status=refunded', () => 'status=refunded'],
+  ['status=pending&sort=created', () => 'status=pending&sort=created'],
+  ['provider', () => `provider=${pick(providers)}`],
+  ['currency', () => `currency=${pick(['USD', 'TWD', 'XOF', 'EUR'])}&sort=created`],
+  [
+    'createdFrom/To (one day)',
+    () => {
+      const d = Math.floor(random() * 59);
+      return `createdFrom=${isoDay(d)}&createdTo=${isoDay(d + 1)}&sort=created`;
+    },
+  ],
+  [
+    'updatedFrom/To (one day)',
+    () => {
+      const d = Math.floor(random() * 59);
+      return `updatedFrom=${isoDay(d)}&updatedTo=${isoDay(d + 1)}`;
+    },
+  ],
+  [
+    'amountMin/Max (narrow)',
+    () => {
+      const low = Math.floor(random() * 4_900_000);
+      return `amountMin=${low}&amountMax=${low + 1_000}`;
+    },
+  ],
+  ['amountMin/Max (wide)', () => 'amountMin=1000000&amountMax=4000000'],
+  ['hasOpenDiscrepancy=true', () => 'hasOpenDiscrepancy=true'],
+  ['hasOpenDiscrepancy=false', () => 'hasOpenDiscrepancy=false&sort=created'],
+  ['status+provider+currency', () => 'status=failed&provider=kryptogo&currency=TWD'],
+  ['order=desc', () => 'sort=created&order=desc'],
+];
+
+const queryPages = async () => {
+  const eventStore = openSqliteEventStore({ path: join(dataDir, 'events.db') });
+  const db = openReadModelDatabase(readModelPath);
+  const readModels = createSqliteReadModelStore(db, readModelTables);
+  const app = Fastify();
+  registerPaymentRoutes(app, {
+    eventStore,
+    readModels,
+    providers: [...providers],
+    hasStatusEndpoint,
+    auth: async () => {},
+    handlePaymentCommand: createPaymentCommandHandler({ eventStore }),
+    clock: { now: () => new Date(end) },
+  });
+  await app.ready();
+  console.log(
+    `\nfirst page of GET /payments (limit 50), ${rounds} rounds each, on ${payments.toLocaleString('en-US')} payments:`,
+  );
+  const worst: number[] = [];
+  for (const [name, query] of filters) {
+    const times: number[] = [];
+    let items = 0;
+    for (let round = 0; round < rounds + 10; round += 1) {
+      const began = performance.now();
+      const response = await app.inject({ method: 'GET', url: `/payments?${query()}` });
+      const took = performance.now() - began;
+      if (response.statusCode !== 200)
+        throw new Error(`${name}: ${response.statusCode} ${response.body}`);
+      if (round >= 10) times.push(took); // the first rounds warm the caches
+      items += response.json<{ items: unknown[] }>().items.length;
+    }
+    const p99 = percentile(times, 99);
+    worst.push(p99);
+    console.log(
+      `  ${name.padEnd(30)} p50 ${percentile(times, 50).toFixed(1).padStart(6)} ms   p99 ${p99.toFixed(1).padStart(6)} ms   (${(items / (rounds + 10)).toFixed(0)} items/page)`,
+    );
+  }
+  const slowest = Math.max(...worst);
+  console.log(
+    `  slowest p99 ${slowest.toFixed(1)} ms (target ≤ 50 ms): ${slowest <= 50 ? 'met' : 'NOT met'}`,
+  );
+  await app.close();
+  await eventStore.close();
+  return { readModels, db };
+};
+
+const explainPlans = () => {
+  const db = openReadModelDatabase(readModelPath);
+  const plan = (sql: string) =>
+    db
+      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .all()
+      .map((row) => (row as { detail: string }).detail)
+      .join('; ');
+  console.log('\nquery plans (SQLite):');
+  for (const [name, sql] of [
+    [
+      'orderId',
+      "SELECT id FROM rm_payments WHERE order_id = 'order-1' AND updated_at IS NOT NULL ORDER BY updated_at, id LIMIT 51",
+    ],
+    [
+      'currency by created',
+      "SELECT id FROM rm_payments WHERE currency = 'XOF' AND created_at IS NOT NULL ORDER BY created_at, id LIMIT 51",
+    ],
+    [
+      'amount range',
+      'SELECT id FROM rm_payments WHERE amount_minor >= 1 AND amount_minor <= 1000 AND updated_at IS NOT NULL ORDER BY updated_at, id LIMIT 51',
+    ],
+    [
+      'open discrepancy',
+      'SELECT id FROM rm_payments WHERE open_discrepancies IS NOT NULL AND updated_at IS NOT NULL ORDER BY updated_at, id LIMIT 51',
+    ],
+    [
+      'settlement day',
+      "SELECT provider, currency, status, count(*), sum(amount_minor) FROM rm_settlement WHERE status_at >= '2026-09-01' AND status_at < '2026-09-02' AND valid_to IS NULL GROUP BY provider, currency, status",
+    ],
+  ] as const) {
+    console.log(`  ${name.padEnd(20)} ${plan(sql)}`);
+  }
+  db.close();
+};
+
+const exportAll = async () => {
+  const began = performance.now();
+  const child = spawn(process.execPath, ['dist/cli.js', 'export', 'payments', '--format', 'csv'], {
+    env: { PATH: process.env['PATH'] ?? '', PAYREC_DATA_DIR: dataDir, PAYREC_LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let rows = -1; // the header
+  child.stdout.on('data', (chunk: Buffer) => {
+    for (let index = chunk.indexOf(10); index !== -1; index = chunk.indexOf(10, index + 1))
+      rows += 1;
+  });
+  let peakKb = 0;
+  const watch = setInterval(() => {
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+    } catch {
+      /* gone */
+    }
+  }, 20);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  clearInterval(watch);
+  const seconds = (performance.now() - began) / 1000;
+  const rate = rows / seconds;
+  const peakMb = peakKb / 1024;
+  console.log(
+    `\npayrec export payments --format csv: ${rows.toLocaleString('en-US')} rows in ${seconds.toFixed(1)} s (exit ${code}), process start included`,
+  );
+  console.log(
+    `  ${Math.round(rate).toLocaleString('en-US')} rows/s (target ≥ 100,000): ${rate >= 100_000 ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `  peak RSS ${peakMb.toFixed(0)} MB (target ≤ 250 MB): ${peakMb <= 250 ? 'met' : 'NOT met'}`,
+  );
+};
+
+const reports = (readModels: ReturnType<typeof createSqliteReadModelStore>) => {
+  const time = (asOf: Date | null) => {
+    const times: number[] = [];
+    let rows = 0;
+    for (let round = 0; round < 6; round += 1) {
+      const began = performance.now();
+      rows = settlementReport(readModels, settlementProjectionName, {
+        from: '2026-10-01',
+        to: '2026-10-30',
+        asOf,
+        now: new Date(end),
+        timezone: 'Europe/Paris',
+      }).rows.length;
+      if (round > 0) times.push(performance.now() - began);
+    }
+    return { median: percentile(times, 50), rows };
+  };
+  const now = time(null);
+  const dayAgo = time(new Date(end - day));
+  console.log('\nsettlement report, 30 days (Europe/Paris), median of 5:');
+  console.log(
+    `  as of now        ${(now.median / 1000).toFixed(2)} s, ${now.rows} rows (target ≤ 2 s): ${now.median <= 2000 ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `  as of a day ago  ${(dayAgo.median / 1000).toFixed(2)} s, ${dayAgo.rows} rows: ${(dayAgo.median / now.median).toFixed(2)}× (target ≤ 3×): ${dayAgo.median <= 3 * now.median ? 'met' : 'NOT met'}`,
+  );
+};
+
+if (!existsSync(readModelPath) || process.env['BENCH_FINANCE_REBUILD'] === '1') build();
+else console.log(`reusing the store in ${dataDir} (BENCH_FINANCE_REBUILD=1 builds it again)`);
+explainPlans();
+const { readModels, db } = await queryPages();
+reports(readModels);
+db.close();
+await exportAll();
