@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { validate as isValidCron } from 'node-cron';
+import { parseApiTokens, tokenHash, type ApiToken } from './apiTokens.js';
 import { z } from 'zod';
 import {
   providerModules,
@@ -58,6 +60,7 @@ export const configSchema = z
         .transform((value) => new Secret(value)),
     ),
     PAYREC_API_TOKEN: optional(secret(16)),
+    PAYREC_API_TOKENS_FILE: optional(z.string().min(1)),
     PAYREC_RECONCILE_CRON: withDefault(
       z
         .string()
@@ -164,7 +167,11 @@ export type Config = Readonly<{
   storage: StoragePaths;
   logLevel: z.infer<typeof configSchema>['PAYREC_LOG_LEVEL'];
   eventStore: EventStoreConfig;
-  apiToken: Secret | null;
+  /**
+   * The named API tokens, from `PAYREC_API_TOKENS_FILE` and `PAYREC_API_TOKEN` (an `operate`
+   * token named `default`); none: the API answers loopback clients only.
+   */
+  apiTokens: readonly ApiToken[];
   /** The IANA time zone whose days the settlement report counts in. */
   reportTimezone: string;
   reconcileCron: string;
@@ -183,6 +190,31 @@ export type Config = Readonly<{
   /** Every provider module, bound to its fragment of the environment, in the list's order. */
   providers: readonly ConfiguredProvider[];
 }>;
+
+/** The tokens of `PAYREC_API_TOKENS_FILE`; `ConfigInvalid` naming the file and its bad lines. */
+const readTokensFile = (path: string | undefined): ApiToken[] => {
+  if (path === undefined) return [];
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigInvalid(
+      `Invalid configuration:\n✖ PAYREC_API_TOKENS_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  const parsed = parseApiTokens(text);
+  if (!parsed.ok) {
+    throw new ConfigInvalid(
+      `Invalid configuration:\n${parsed.problems.map((problem) => `✖ PAYREC_API_TOKENS_FILE ${path}: ${problem}`).join('\n')}`,
+    );
+  }
+  if (parsed.tokens.length === 0) {
+    throw new ConfigInvalid(
+      `Invalid configuration:\n✖ PAYREC_API_TOKENS_FILE: ${path} names no token`,
+    );
+  }
+  return parsed.tokens;
+};
 
 const joinPath = (directory: string, file: string) => `${directory.replace(/\/+$/, '')}/${file}`;
 
@@ -216,6 +248,7 @@ export const loadConfig = (
     throw new ConfigInvalid(`Invalid configuration:\n${failures.join('\n')}`);
   }
   const e = parsed.data;
+  const fileTokens = readTokensFile(e.PAYREC_API_TOKENS_FILE);
   const fulfilment =
     e.PAYREC_FULFILMENT_URL !== undefined && e.PAYREC_FULFILMENT_SECRET !== undefined
       ? {
@@ -250,7 +283,18 @@ export const loadConfig = (
       e.EVENTSTORE_CONNECTION_STRING === undefined
         ? { kind: 'sqlite', path: storage.events, writer: e.PAYREC_SQLITE_WRITER }
         : { kind: 'eventstoredb', connectionString: e.EVENTSTORE_CONNECTION_STRING },
-    apiToken: e.PAYREC_API_TOKEN ?? null,
+    apiTokens: [
+      ...fileTokens,
+      ...(e.PAYREC_API_TOKEN === undefined
+        ? []
+        : [
+            {
+              name: 'default',
+              role: 'operate' as const,
+              sha256: tokenHash(e.PAYREC_API_TOKEN.reveal()),
+            },
+          ]),
+    ],
     reportTimezone: e.PAYREC_REPORT_TIMEZONE,
     reconcileCron: e.PAYREC_RECONCILE_CRON,
     reconciliation: {

@@ -1,5 +1,12 @@
 import { decimalAmount, paymentFromKey, paymentStreamPrefix } from '../domain/index.js';
+import {
+  discrepanciesProjection,
+  discrepancyColumns,
+  discrepancyRow,
+  storedDiscrepancy,
+} from '../projections/index.js';
 import type {
+  ColumnValue,
   ColumnFilter,
   EventStore,
   KeysetPosition,
@@ -7,23 +14,53 @@ import type {
   ReadModelQueries,
 } from '../domain/ports/index.js';
 
-/** One exported row: flat, each cell text, a number or empty. */
-export type ExportRow = Readonly<Record<string, string | number | null>>;
+/** One cell of an export: text, a number, or empty. */
+export type Cell = string | number | null;
 
-/** An export: its columns, in order, and its rows, produced as they are read. */
+/** One exported row: its cells in the order of its export's columns. */
+export type ExportRow = readonly Cell[];
+
+/** A row given as an object, as the columns name its cells. */
+export const rowOf = (
+  columns: readonly string[],
+  values: Readonly<Record<string, Cell | undefined>>,
+): ExportRow => columns.map((column) => values[column] ?? null);
+
+/** A page of rows: exports are read, turned into text and written a page at a time. */
+export type RowPage = readonly ExportRow[];
+
+/** An export: its columns, in order, and its rows a page at a time, produced as they are read. */
 export type RowSource = Readonly<{
   columns: readonly string[];
-  rows: AsyncIterable<ExportRow> | Iterable<ExportRow>;
+  pages: AsyncIterable<RowPage> | Iterable<RowPage>;
 }>;
 
 /** Rows read per query: each page is one short index range, so memory stays flat. */
 const pageSize = 1_000;
 
 /**
- * Every row of a read-model query, page by page in keyset order: rows updated while the export
- * runs are read once, as they are when their page is read.
+ * Pages of a keyset-ordered query until a short page: `fetch` reads the page after a position,
+ * `positionOf` says where a row stands.
  */
-export function* allRows(
+function* keysetPages<Row>(
+  fetch: (after: KeysetPosition | undefined) => Row[],
+  positionOf: (row: Row) => KeysetPosition,
+): Generator<Row[]> {
+  let after: KeysetPosition | undefined;
+  for (;;) {
+    const page = fetch(after);
+    if (page.length > 0) yield page;
+    const last = page.at(-1);
+    if (page.length < pageSize || last === undefined) return;
+    after = positionOf(last);
+  }
+}
+
+/**
+ * Every row of a read-model query, a page at a time in keyset order: rows updated while the
+ * export runs are read once, as they are when their page is read.
+ */
+export const allPages = (
   readModels: ReadModelQueries,
   projection: string,
   query: Readonly<{
@@ -32,19 +69,24 @@ export function* allRows(
     descending?: boolean;
     withDocuments: boolean;
   }>,
+): Generator<ListedDocument[]> =>
+  keysetPages(
+    (after) =>
+      readModels.list(projection, {
+        ...query,
+        limit: pageSize,
+        ...(after === undefined ? {} : { after }),
+      }),
+    (row) => ({ value: row.sortValue, id: row.id }),
+  );
+
+/** Every row of a read-model query, one at a time (for a reader that stops early). */
+export function* allRows(
+  readModels: ReadModelQueries,
+  projection: string,
+  query: Parameters<typeof allPages>[2],
 ): Generator<ListedDocument> {
-  let after: KeysetPosition | undefined;
-  for (;;) {
-    const page = readModels.list(projection, {
-      ...query,
-      limit: pageSize,
-      ...(after === undefined ? {} : { after }),
-    });
-    yield* page;
-    const last = page.at(-1);
-    if (page.length < pageSize || last === undefined) return;
-    after = { value: last.sortValue, id: last.id };
-  }
+  for (const page of allPages(readModels, projection, query)) yield* page;
 }
 
 export const paymentColumns = [
@@ -60,22 +102,31 @@ export const paymentColumns = [
   'openDiscrepancies',
 ] as const;
 
-/** A payment row, from the payments read model's columns alone (no document is parsed). */
-export const paymentRow = ({ columns }: ListedDocument): ExportRow => {
-  const minor = typeof columns['amountMinor'] === 'number' ? columns['amountMinor'] : null;
-  const currency = typeof columns['currency'] === 'string' ? columns['currency'] : null;
-  return {
-    provider: columns['provider'] ?? null,
-    ref: columns['ref'] ?? null,
-    status: columns['status'] ?? null,
-    amountMinor: minor === null ? null : String(minor),
-    amount: minor === null || currency === null ? null : decimalAmount(minor, currency),
+/**
+ * The payments read model's columns a payment row is made of, in the order `paymentRow` reads:
+ * every exported column but `amount`, which is written from `amountMinor` and `currency`.
+ */
+const paymentRowColumns = paymentColumns.filter((column) => column !== 'amount');
+
+/**
+ * A payment row from `[id, sortValue, ...paymentRowColumns]` as `listValues` reads it: the
+ * columns alone, no document parsed.
+ */
+export const paymentRow = (values: readonly ColumnValue[]): ExportRow => {
+  const minor = typeof values[5] === 'number' ? values[5] : null;
+  const currency = typeof values[6] === 'string' ? values[6] : null;
+  return [
+    values[2] ?? null,
+    values[3] ?? null,
+    values[4] ?? null,
+    minor === null ? null : String(minor),
+    minor === null || currency === null ? null : decimalAmount(minor, currency),
     currency,
-    orderId: columns['orderId'] ?? null,
-    createdAt: columns['createdAt'] ?? null,
-    updatedAt: columns['updatedAt'] ?? null,
-    openDiscrepancies: columns['openDiscrepancies'] ?? 0,
-  };
+    values[7] ?? null,
+    values[8] ?? null,
+    values[9] ?? null,
+    values[10] ?? 0,
+  ];
 };
 
 export const eventColumns = [
@@ -97,7 +148,7 @@ export const eventColumns = [
 export async function* eventRows(
   eventStore: EventStore,
   range: Readonly<{ from?: string | undefined; to?: string | undefined }>,
-): AsyncGenerator<ExportRow> {
+): AsyncGenerator<RowPage> {
   const from = range.from === undefined ? Number.NEGATIVE_INFINITY : Date.parse(range.from);
   const to = range.to === undefined ? Number.POSITIVE_INFINITY : Date.parse(range.to);
   let after: bigint | undefined;
@@ -107,9 +158,14 @@ export async function* eventRows(
       filter: { streamPrefixes: [paymentStreamPrefix] },
       ...(after === undefined ? {} : { after }),
     });
+    const rows: ExportRow[] = [];
+    let past = false;
     for (const event of page) {
       const at = Date.parse(event.recordedAt);
-      if (at >= to) return;
+      if (at >= to) {
+        past = true;
+        break;
+      }
       if (at < from) continue;
       const payment = paymentFromKey(event.streamName.slice(paymentStreamPrefix.length));
       const judgement = event.data['judgement'];
@@ -117,19 +173,61 @@ export async function* eventRows(
         typeof judgement === 'object' && judgement !== null && !Array.isArray(judgement)
           ? (judgement as Readonly<Record<string, unknown>>)['effect']
           : undefined;
-      yield {
-        position: event.globalPosition.toString(),
-        recordedAt: event.recordedAt,
-        provider: payment?.provider ?? null,
-        ref: payment?.ref ?? null,
-        revision: Number(event.revision),
-        type: event.type,
-        effect: typeof effect === 'string' ? effect : null,
-        data: JSON.stringify(event.data),
-      };
+      rows.push([
+        event.globalPosition.toString(),
+        event.recordedAt,
+        payment?.provider ?? null,
+        payment?.ref ?? null,
+        Number(event.revision),
+        event.type,
+        typeof effect === 'string' ? effect : null,
+        JSON.stringify(event.data),
+      ]);
     }
+    if (rows.length > 0) yield rows;
     const last = page.at(-1);
-    if (page.length < pageSize || last === undefined) return;
+    if (past || page.length < pageSize || last === undefined) return;
     after = last.globalPosition;
   }
 }
+
+/** Every payment a read-model query matches, as export rows, from its columns alone. */
+export const paymentExport = (
+  readModels: ReadModelQueries,
+  projection: string,
+  query: Readonly<{ where: readonly ColumnFilter[]; orderBy: string; descending?: boolean }>,
+): RowSource => ({
+  columns: paymentColumns,
+  pages: (function* () {
+    const pages = keysetPages(
+      (after) =>
+        readModels.listValues(
+          projection,
+          { ...query, limit: pageSize, ...(after === undefined ? {} : { after }) },
+          paymentRowColumns,
+        ),
+      (values) => ({ value: values[1] as string | number, id: values[0] as string }),
+    );
+    for (const page of pages) yield page.map(paymentRow);
+  })(),
+});
+
+/** Every discrepancy the conditions match, oldest first, as export rows. */
+export const discrepancyExport = (
+  readModels: ReadModelQueries,
+  where: readonly ColumnFilter[],
+): RowSource => ({
+  columns: discrepancyColumns,
+  pages: (function* () {
+    for (const page of allPages(readModels, discrepanciesProjection.name, {
+      where,
+      orderBy: 'openedAt',
+      withDocuments: true,
+    })) {
+      yield page.flatMap((row) => {
+        const view = storedDiscrepancy(row.document);
+        return view === null ? [] : [rowOf(discrepancyColumns, discrepancyRow(view))];
+      });
+    }
+  })(),
+});

@@ -33,6 +33,8 @@ export const registerPaymentCommand = (
   { provider, ref, amount, currency, orderId, expiresAt }: PaymentRegistration,
   registeredAt: Date,
   source: Channel,
+  /** Who registered it: the API token's name, or the CLI's user. */
+  actor?: string,
 ): RegisterPayment => ({
   type: 'RegisterPayment',
   data: {
@@ -46,5 +48,6 @@ export const registerPaymentCommand = (
     },
     registeredAt: registeredAt.toISOString(),
     source,
+    ...(actor === undefined ? {} : { actor }),
   },
 });

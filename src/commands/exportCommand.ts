@@ -9,7 +9,7 @@ import {
   discrepancyFiltersHelp,
   discrepancyFiltersSchemaFor,
 } from '../adapters/http/discrepancyRoutes.js';
-import { deliveryColumns, deliveryRows } from '../adapters/http/exportRoutes.js';
+import { deliveryColumns, deliveryPages } from '../adapters/http/exportRoutes.js';
 import { knownProvider, providerList } from '../adapters/http/knownProvider.js';
 import {
   paymentFiltersHelp,
@@ -17,22 +17,15 @@ import {
   paymentQueryOf,
 } from '../adapters/http/paymentFilters.js';
 import {
-  allRows,
+  discrepancyExport,
   eventColumns,
   eventRows,
-  paymentColumns,
-  paymentRow,
-  type ExportRow,
+  paymentExport,
+  type RowPage,
   type RowSource,
 } from '../application/exports.js';
 import { loadConfig } from '../config.js';
-import {
-  discrepanciesProjection,
-  discrepancyColumns,
-  discrepancyRow,
-  paymentsProjectionName,
-  storedDiscrepancy,
-} from '../projections/index.js';
+import { discrepanciesProjection, paymentsProjectionName } from '../projections/index.js';
 import { openStorage, type Storage } from '../service/index.js';
 import { parseOptions, UsageError } from './commandOptions.js';
 import { freshReadModels } from './freshReadModels.js';
@@ -113,15 +106,7 @@ const sourceOf = (
         values,
         paymentFiltersHelp(providers),
       );
-      const rows = function* () {
-        for (const row of allRows(storage.readModels, paymentsProjectionName, {
-          ...paymentQueryOf(filters),
-          withDocuments: false,
-        })) {
-          yield paymentRow(row);
-        }
-      };
-      return { columns: paymentColumns, rows: rows() };
+      return paymentExport(storage.readModels, paymentsProjectionName, paymentQueryOf(filters));
     }
     case 'discrepancies': {
       const filters = parseOptions(
@@ -129,17 +114,7 @@ const sourceOf = (
         values,
         discrepancyFiltersHelp(providers),
       );
-      const rows = function* () {
-        for (const row of allRows(storage.readModels, discrepanciesProjection.name, {
-          where: discrepancyConditions(filters),
-          orderBy: 'openedAt',
-          withDocuments: true,
-        })) {
-          const view = storedDiscrepancy(row.document);
-          if (view !== null) yield discrepancyRow(view);
-        }
-      };
-      return { columns: discrepancyColumns, rows: rows() };
+      return discrepancyExport(storage.readModels, discrepancyConditions(filters));
     }
     case 'events': {
       const { from, to } = parseOptions(
@@ -147,7 +122,7 @@ const sourceOf = (
         values,
         'from and to are ISO-8601 instants with a time zone.',
       );
-      return { columns: eventColumns, rows: eventRows(storage.eventStore, { from, to }) };
+      return { columns: eventColumns, pages: eventRows(storage.eventStore, { from, to }) };
     }
     case 'deliveries': {
       const { provider, outcome } = parseOptions(
@@ -160,14 +135,14 @@ const sourceOf = (
       );
       return {
         columns: deliveryColumns,
-        rows: deliveryRows(new DeliveryLog(storage.serviceDb), { provider, outcome }),
+        pages: deliveryPages(new DeliveryLog(storage.serviceDb), { provider, outcome }),
       };
     }
   }
 };
 
 /** Counts rows as they pass, on a bar drawn on stderr (only when stderr is a terminal). */
-async function* counted(rows: RowSource['rows'], kind: string): AsyncGenerator<ExportRow> {
+async function* counted(pages: RowSource['pages'], kind: string): AsyncGenerator<RowPage> {
   const bar = process.stderr.isTTY
     ? new SingleBar(
         { format: `  ${kind} {value} rows`, stream: process.stderr, hideCursor: true },
@@ -177,10 +152,10 @@ async function* counted(rows: RowSource['rows'], kind: string): AsyncGenerator<E
   bar?.start(0, 0);
   let count = 0;
   try {
-    for await (const row of rows as AsyncIterable<ExportRow>) {
-      count += 1;
-      if (count % 1000 === 0) bar?.update(count);
-      yield row;
+    for await (const page of pages) {
+      count += page.length;
+      bar?.update(count);
+      yield page;
     }
     bar?.update(count);
   } finally {
@@ -225,7 +200,7 @@ export const exportCommand = async (args: readonly string[]): Promise<number> =>
   }
   const config = loadConfig();
   const providers = config.providers.map((provider) => provider.name);
-  const storage = openStorage(config);
+  const storage = openStorage(config, { scanning: true });
   try {
     const readModel = {
       payments: paymentsProjectionName,
@@ -237,7 +212,10 @@ export const exportCommand = async (args: readonly string[]): Promise<number> =>
     const source = sourceOf(chosen, filters, storage, providers);
     try {
       await pipeline(
-        tabularStream({ columns: source.columns, rows: counted(source.rows, chosen) }, format.data),
+        tabularStream(
+          { columns: source.columns, pages: counted(source.pages, chosen) },
+          format.data,
+        ),
         process.stdout,
       );
     } catch (error) {

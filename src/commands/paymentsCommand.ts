@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { userInfo } from 'node:os';
 import { z } from 'zod';
 import {
   createPaymentCommandHandler,
@@ -61,7 +62,12 @@ const registerCommand = async (args: readonly string[]): Promise<number> => {
   }
   const storage = openStorage(config);
   try {
-    const command = registerPaymentCommand(parsed.data, new Date(), 'api');
+    const command = registerPaymentCommand(
+      parsed.data,
+      new Date(),
+      'api',
+      `cli:${userInfo().username}`,
+    );
     const handled = await createPaymentCommandHandler({ eventStore: storage.eventStore })(command);
     const comparison = compareRegistration(handled.before, command);
     const name = paymentKey(parsed.data);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { tabularStream } from '../adapters/common/tabular.js';
 import { settlementColumns } from '../adapters/http/reportRoutes.js';
 import { knownProvider, providerList } from '../adapters/http/knownProvider.js';
+import { rowOf } from '../application/exports.js';
 import { SettlementQueryInvalid, settlementReport } from '../application/settlementReport.js';
 import { loadConfig } from '../config.js';
 import { currencySchema } from '../domain/index.js';
@@ -82,7 +83,13 @@ export const reportCommand = async (args: readonly string[]): Promise<number> =>
       return 0;
     }
     await pipeline(
-      tabularStream({ columns: settlementColumns, rows: made.rows }, query.format),
+      tabularStream(
+        {
+          columns: settlementColumns,
+          pages: [made.rows.map((row) => rowOf(settlementColumns, row))],
+        },
+        query.format,
+      ),
       process.stdout,
     );
     return 0;

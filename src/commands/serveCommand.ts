@@ -47,7 +47,10 @@ export const serveCommand = async (): Promise<number> => {
           ? 'off (PAYREC_FULFILMENT_URL unset)'
           : `to ${new URL(config.fulfilment.url).host}`,
       reconcile: config.reconcileCron,
-      apiToken: config.apiToken === null ? 'unset: loopback clients only' : 'set',
+      apiTokens:
+        config.apiTokens.length === 0
+          ? 'none: loopback clients only'
+          : config.apiTokens.map((token) => `${token.name} (${token.role})`).join(', '),
     },
     'payrec is serving',
   );

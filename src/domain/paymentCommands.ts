@@ -13,6 +13,8 @@ export type RegisterPayment = Readonly<{
     expected: ExpectedPayment;
     registeredAt: string;
     source: Channel;
+    /** Who registered it (an API token's name, a CLI user). */
+    actor?: string;
   }>;
 }>;
 
@@ -47,7 +49,7 @@ export type RecordFulfilmentAttempt = Readonly<{
 /** Try an exhausted fulfilment again (an operator's decision). */
 export type RedriveFulfilment = Readonly<{
   type: 'RedriveFulfilment';
-  data: Readonly<{ payment: PaymentId; key: string; at: string; source: Channel }>;
+  data: Readonly<{ payment: PaymentId; key: string; at: string; source: Channel; actor?: string }>;
 }>;
 
 /** Record that a status check got an answer payrec cannot read. */

@@ -14,6 +14,8 @@ export type PaymentRegistered = Readonly<{
     expected: ExpectedPayment;
     registeredAt: string;
     source: Channel;
+    /** Who registered it (an API token's name, a CLI user). */
+    actor?: string;
   }>;
 }>;
 
@@ -172,7 +174,14 @@ export type FulfilmentExhausted = Readonly<{
 /** An operator asked for an exhausted fulfilment to be tried again, with a fresh budget. */
 export type FulfilmentRedriven = Readonly<{
   type: 'FulfilmentRedriven';
-  data: Readonly<{ payment: PaymentId; key: string; redrivenAt: string; source: Channel }>;
+  data: Readonly<{
+    payment: PaymentId;
+    key: string;
+    redrivenAt: string;
+    source: Channel;
+    /** Who asked (an API token's name). */
+    actor?: string;
+  }>;
 }>;
 
 export type FulfilmentEvent =

@@ -28,6 +28,7 @@ export type WebhookRejectionCode =
 export type RequestRejectionCode =
   | 'UNAUTHORIZED'
   | 'LOOPBACK_ONLY'
+  | 'FORBIDDEN'
   | 'INVALID_QUERY'
   | 'INVALID_BODY'
   | 'RATE_LIMITED'

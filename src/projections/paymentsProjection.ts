@@ -38,7 +38,24 @@ export const paymentsTable: ReadModelTable = {
     openDiscrepancies: 'integer',
   },
   indexes: [
-    { columns: ['createdAt'] },
+    // By creation time, covering every column but the document: an export in creation order (the
+    // default) reads this index alone, never the rows (measured on 1M payments: the row lookups
+    // were most of the export's time).
+    {
+      columns: [
+        'createdAt',
+        'id',
+        'provider',
+        'status',
+        'updatedAt',
+        'dueAt',
+        'ref',
+        'orderId',
+        'currency',
+        'amountMinor',
+        'openDiscrepancies',
+      ],
+    },
     { columns: ['status', 'createdAt'] },
     { columns: ['provider', 'updatedAt'] },
     { columns: ['provider', 'createdAt'] },

@@ -50,7 +50,13 @@ export const openStorage = (
   {
     backfilledElsewhere = false,
     onCorrupt,
-  }: Readonly<{ backfilledElsewhere?: boolean; onCorrupt?: (error: StoreCorrupt) => void }> = {},
+    scanning = false,
+  }: Readonly<{
+    backfilledElsewhere?: boolean;
+    onCorrupt?: (error: StoreCorrupt) => void;
+    /** For a command that reads the read models once through (an export): small caches. */
+    scanning?: boolean;
+  }> = {},
 ): Storage => {
   const { storage } = config;
   opening({ path: storage.dataDir, role: 'the data directory', rebuildable: false }, () =>
@@ -67,7 +73,7 @@ export const openStorage = (
   );
   const readModelDb = opening(
     { path: storage.readModels, role: 'the read models', rebuildable: true },
-    () => openReadModelDatabase(storage.readModels),
+    () => openReadModelDatabase(storage.readModels, scanning ? { cacheKiB: 4_096 } : {}),
   );
   const readModels = opening(
     { path: storage.readModels, role: 'the read models', rebuildable: true },

@@ -40,7 +40,7 @@ export const registerApiRoutes = (
     clock: Clock;
   }>,
 ): void => {
-  const auth = createApiAuth(config.apiToken);
+  const auth = createApiAuth(config.apiTokens);
   const providers = config.providers.map((provider) => provider.name);
   const { eventStore, readModels } = storage;
   registerDeliveryRoutes(app, { deliveryLog, providers, auth });

@@ -35,7 +35,7 @@ describe('loadConfig', () => {
       writer: 'inline',
     });
     expect(config.reconcileCron).toBe('* * * * *');
-    expect(config.apiToken).toBeNull();
+    expect(config.apiTokens).toEqual([]);
     expect(config.fulfilment).toBeNull();
     expect(config.storage).toEqual({
       dataDir: './data',
@@ -89,7 +89,7 @@ describe('loadConfig', () => {
   it('treats an empty variable as unset', () => {
     const config = loadConfig({ PORT: '', PAYREC_API_TOKEN: '', EVENTSTORE_CONNECTION_STRING: '' });
     expect(config.http.port).toBe(8080);
-    expect(config.apiToken).toBeNull();
+    expect(config.apiTokens).toEqual([]);
     expect(config.eventStore.kind).toBe('sqlite');
   });
 

@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
+import { tokenHash, type ApiRole, type ApiToken } from '../../apiTokens.js';
 import { RequestRejected } from '../../errors/index.js';
-import type { Secret } from '../../secret.js';
-import { constantTimeEqual } from '../providers/common/constantTimeEqual.js';
 
 const isLoopback = (address: string): boolean =>
   address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
@@ -14,28 +13,45 @@ const actors = new WeakMap<FastifyRequest, string>();
  */
 export const actorOf = (request: FastifyRequest): string => actors.get(request) ?? 'loopback';
 
+/** The role a request needs: reading (`GET`, `HEAD`) or acting (every other method). */
+export const roleNeeded = (request: FastifyRequest): ApiRole =>
+  request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'operate';
+
 /**
- * Guards the query and admin API (docs/http.md): with `PAYREC_API_TOKEN` set, every client,
- * loopback included, must send `Authorization: Bearer <token>` (compared in constant time);
- * without it, only loopback clients are served. Throws `RequestRejected`.
+ * Guards the query and admin API (docs/http.md): with tokens configured, every client, loopback
+ * included, must send `Authorization: Bearer <token>`, known by its SHA-256 (payrec holds no
+ * token, only hashes: a lookup by hash reveals nothing about a token a client does not have);
+ * a `read` token may only read (`403 FORBIDDEN` on a POST). Without tokens, only loopback
+ * clients are served. Throws `RequestRejected`.
  */
-export const createApiAuth =
-  (apiToken: Secret | null) =>
-  (request: FastifyRequest): Promise<void> => {
-    if (apiToken === null) {
+export const createApiAuth = (tokens: readonly ApiToken[]) => {
+  const byHash = new Map(tokens.map((token) => [token.sha256, token]));
+  return (request: FastifyRequest): Promise<void> => {
+    if (tokens.length === 0) {
       if (!isLoopback(request.socket.remoteAddress ?? '')) {
         throw new RequestRejected(
           'LOOPBACK_ONLY',
-          'The query API answers only loopback clients while PAYREC_API_TOKEN is unset; set it to serve other addresses.',
+          'The query API answers only loopback clients while no API token is configured; set PAYREC_API_TOKEN or PAYREC_API_TOKENS_FILE to serve other addresses.',
         );
       }
       return Promise.resolve();
     }
     const header = request.headers.authorization ?? '';
     const presented = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-    if (presented === '' || !constantTimeEqual(presented, apiToken.reveal())) {
-      throw new RequestRejected('UNAUTHORIZED', 'Send "Authorization: Bearer <PAYREC_API_TOKEN>".');
+    const token = presented === '' ? undefined : byHash.get(tokenHash(presented));
+    if (token === undefined) {
+      throw new RequestRejected(
+        'UNAUTHORIZED',
+        'Send "Authorization: Bearer <token>" with a configured API token.',
+      );
     }
-    actors.set(request, 'default');
+    if (roleNeeded(request) === 'operate' && token.role !== 'operate') {
+      throw new RequestRejected(
+        'FORBIDDEN',
+        `Token "${token.name}" may only read; ${request.method} ${request.routeOptions.url ?? request.url} needs an operate token.`,
+      );
+    }
+    actors.set(request, token.name);
     return Promise.resolve();
   };
+};

@@ -1,24 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
-  allRows,
+  discrepancyExport,
   eventColumns,
   eventRows,
-  paymentColumns,
-  paymentRow,
+  paymentExport,
   type ExportRow,
+  type RowPage,
   type RowSource,
 } from '../../application/exports.js';
 import type { ProviderName } from '../../domain/index.js';
 import type { EventStore, ReadModelQueries } from '../../domain/ports/index.js';
 import { RequestRejected } from '../../errors/index.js';
-import {
-  discrepanciesProjection,
-  discrepancyColumns,
-  discrepancyRow,
-  paymentsProjectionName,
-  storedDiscrepancy,
-} from '../../projections/index.js';
+import { paymentsProjectionName } from '../../projections/index.js';
 import {
   mediaTypeOf,
   tabularFormats,
@@ -88,14 +82,14 @@ export const deliveryColumns = [
   'payments',
 ] as const;
 
-/** Every delivery of the log that matches, newest first, page by page. */
-export function* deliveryRows(
+/** Every delivery of the log that matches, newest first, a page at a time. */
+export function* deliveryPages(
   deliveryLog: DeliveryLog,
   filters: Readonly<{
     provider?: ProviderName | undefined;
     outcome?: DeliveryLogEntry['outcome'] | undefined;
   }>,
-): Generator<ExportRow> {
+): Generator<RowPage> {
   let cursor: string | undefined;
   for (;;) {
     const page = deliveryLog.list({
@@ -105,18 +99,16 @@ export function* deliveryRows(
       ...(cursor === undefined ? {} : { cursor }),
     });
     if (page === null) return;
-    for (const entry of page.items) {
-      yield {
-        receivedAt: entry.receivedAt,
-        provider: entry.provider,
-        outcome: entry.outcome,
-        code: entry.code,
-        deliveryId: entry.deliveryId,
-        size: entry.size,
-        sourceAddress: entry.sourceAddress,
-        payments: entry.payments.join(' '),
-      };
-    }
+    yield page.items.map((entry): ExportRow => [
+      entry.receivedAt,
+      entry.provider,
+      entry.outcome,
+      entry.code,
+      entry.deliveryId,
+      entry.size,
+      entry.sourceAddress,
+      entry.payments.join(' '),
+    ]);
     if (page.nextCursor === null) return;
     cursor = page.nextCursor;
   }
@@ -169,17 +161,9 @@ export const registerExportRoutes = (
       request.query,
       `${paymentFiltersHelp(providers)} format is csv or ndjson.`,
     );
-    const rows = function* () {
-      for (const row of allRows(readModels, paymentsProjectionName, {
-        ...paymentQueryOf(filters),
-        withDocuments: false,
-      })) {
-        yield paymentRow(row);
-      }
-    };
     return sendRows(
       reply,
-      { columns: paymentColumns, rows: rows() },
+      paymentExport(readModels, paymentsProjectionName, paymentQueryOf(filters)),
       formatOf(request, format),
       'payments',
       now(),
@@ -192,19 +176,9 @@ export const registerExportRoutes = (
       request.query,
       `${discrepancyFiltersHelp(providers)} format is csv or ndjson.`,
     );
-    const rows = function* () {
-      for (const row of allRows(readModels, discrepanciesProjection.name, {
-        where: discrepancyConditions(filters),
-        orderBy: 'openedAt',
-        withDocuments: true,
-      })) {
-        const view = storedDiscrepancy(row.document);
-        if (view !== null) yield discrepancyRow(view);
-      }
-    };
     return sendRows(
       reply,
-      { columns: discrepancyColumns, rows: rows() },
+      discrepancyExport(readModels, discrepancyConditions(filters)),
       formatOf(request, format),
       'discrepancies',
       now(),
@@ -219,7 +193,7 @@ export const registerExportRoutes = (
     );
     return sendRows(
       reply,
-      { columns: eventColumns, rows: eventRows(eventStore, { from, to }) },
+      { columns: eventColumns, pages: eventRows(eventStore, { from, to }) },
       formatOf(request, format),
       'events',
       now(),
@@ -234,7 +208,7 @@ export const registerExportRoutes = (
     );
     return sendRows(
       reply,
-      { columns: deliveryColumns, rows: deliveryRows(deliveryLog, { provider, outcome }) },
+      { columns: deliveryColumns, pages: deliveryPages(deliveryLog, { provider, outcome }) },
       formatOf(request, format),
       'deliveries',
       now(),

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { actorOf } from './apiAuth.js';
 import { documentPage, equalTo } from './documentPage.js';
 import { parseQuery } from './parseRequest.js';
 import { paymentKey, paymentRefSchema, type ProviderName } from '../../domain/index.js';
@@ -96,7 +97,13 @@ export const registerFulfilmentRoutes = (
       }
       const { appended } = await handlePaymentCommand({
         type: 'RedriveFulfilment',
-        data: { payment, key: fulfilment.key, at: clock.now().toISOString(), source: 'api' },
+        data: {
+          payment,
+          key: fulfilment.key,
+          at: clock.now().toISOString(),
+          source: 'api',
+          actor: actorOf(request),
+        },
       });
       if (appended.length === 0) {
         throw new RequestRejected(

@@ -36,6 +36,7 @@ const statusByCode: Readonly<Record<ErrorCode, number>> = {
   KEYS_UNAVAILABLE: 503,
   UNAUTHORIZED: 401,
   LOOPBACK_ONLY: 403,
+  FORBIDDEN: 403,
   INVALID_QUERY: 400,
   INVALID_BODY: 400,
   RATE_LIMITED: 429,

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { actorOf } from './apiAuth.js';
 import { documentPage } from './documentPage.js';
 import { paymentFiltersHelp, paymentFiltersSchemaFor, paymentQueryOf } from './paymentFilters.js';
 import { parseBody, parseQuery } from './parseRequest.js';
@@ -121,7 +122,7 @@ export const registerPaymentRoutes = (
         `provider must be one of ${providerList(providers)}.`,
       );
     }
-    const command = registerPaymentCommand(registration, clock.now(), 'api');
+    const command = registerPaymentCommand(registration, clock.now(), 'api', actorOf(request));
     const handled = await handlePaymentCommand(command);
     const comparison = compareRegistration(handled.before, command);
     if (comparison === 'conflicting') {

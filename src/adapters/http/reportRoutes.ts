@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { rowOf } from '../../application/exports.js';
 import {
   SettlementQueryInvalid,
   settlementReport,
@@ -102,7 +103,10 @@ export const registerReportRoutes = (
     if (!wantsTable) return report;
     return sendRows(
       reply,
-      { columns: settlementColumns, rows: report.rows },
+      {
+        columns: settlementColumns,
+        pages: [report.rows.map((row) => rowOf(settlementColumns, row))],
+      },
       formatOf(request, query.format === 'json' ? undefined : query.format),
       `settlement-${query.from}-${query.to}`,
       taken,

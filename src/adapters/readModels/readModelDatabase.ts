@@ -10,6 +10,11 @@ export type ReadModelDatabaseOptions = Readonly<{
    * MiB while requests waited: 4 ms of the ingest p99.
    */
   backfilledElsewhere?: boolean;
+  /**
+   * The page cache in KiB (default 64 MiB). A command that scans once (an export) takes a small
+   * one: a scan reads each page once, and the cache would only hold memory.
+   */
+  cacheKiB?: number;
 }>;
 
 /**
@@ -20,7 +25,7 @@ export type ReadModelDatabaseOptions = Readonly<{
  */
 export const openReadModelDatabase = (
   path: string,
-  { backfilledElsewhere = false }: ReadModelDatabaseOptions = {},
+  { backfilledElsewhere = false, cacheKiB = 65_536 }: ReadModelDatabaseOptions = {},
 ): Database.Database => {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -28,7 +33,7 @@ export const openReadModelDatabase = (
   db.pragma('busy_timeout = 10000');
   // A 64 MiB page cache (SQLite's default is 2 MiB): read models are read and rewritten by
   // primary key at ingest rate, and a miss costs a read syscall each time. Allocated as used.
-  db.pragma('cache_size = -65536');
+  db.pragma(`cache_size = -${Math.max(256, Math.floor(cacheKiB))}`);
   // Checkpoint the WAL every ~16 MiB instead of every 4 MiB: fewer fsyncs of the database file.
   db.pragma('wal_autocheckpoint = 4000');
   if (backfilledElsewhere) leaveCheckpointsToBackfill(db);

@@ -146,7 +146,7 @@ export const createSqliteReadModelStore = (
           : ` WHERE ${column(projection, index.whereNotNull)} IS NOT NULL`;
       const indexName = `${table}_by_${names.join('_')}${index.whereNotNull === undefined ? '' : `_having_${sqlName(index.whereNotNull)}`}`;
       db.exec(
-        `CREATE INDEX IF NOT EXISTS ${indexName} ON ${table} (${[...names, 'id'].join(', ')})${partial}`,
+        `CREATE INDEX IF NOT EXISTS ${indexName} ON ${table} (${(names.includes('id') ? names : [...names, 'id']).join(', ')})${partial}`,
       );
     }
   };
@@ -282,37 +282,69 @@ export const createSqliteReadModelStore = (
     return { conditions, params };
   };
 
-  const list = (projection: string, request: DocumentListQuery): ListedDocument[] => {
-    if (!readable(projection)) return [];
+  /** The SQL and parameters of a page query, selecting `selected` after `id` and the sort value. */
+  const pageQuery = (
+    projection: string,
+    request: Omit<DocumentListQuery, 'withDocuments'>,
+    selected: readonly string[],
+  ) => {
     const sort = column(projection, request.orderBy ?? 'updatedAt');
     const { conditions, params } = conditionsOf(projection, request.where ?? []);
     conditions.push(`${sort} IS NOT NULL`);
     const direction = request.descending === true ? 'DESC' : 'ASC';
     if (request.after !== undefined) {
       const beyond = request.descending === true ? '<' : '>';
-      conditions.push(`(${sort} ${beyond} ? OR (${sort} = ? AND id ${beyond} ?))`);
-      params.push(request.after.value, request.after.value, request.after.id);
+      // A row value, which SQLite seeks to in the index: the equivalent `a > ? OR (a = ? AND
+      // id > ?)` made it scan from the start (measured: 1.4 ms against 378 ms a page, 1M rows).
+      conditions.push(`(${sort}, id) ${beyond} (?, ?)`);
+      params.push(request.after.value, request.after.id);
     }
-    const withDocuments = request.withDocuments ?? true;
-    const names = columnsOf(projection);
-    const sql = `SELECT id, ${sort}, ${names.map(sqlName).join(', ')}${withDocuments ? ', document' : ''}
+    const sql = `SELECT id, ${sort}, ${selected.join(', ')}
        FROM ${tableOf(projection)} WHERE ${conditions.join(' AND ')}
        ORDER BY ${sort} ${direction}, id ${direction} LIMIT ?`;
-    // Rows as arrays, turned into objects by one loop: an export reads every row this way.
-    const rows = rawQuery(sql).all(...params, request.limit);
+    return { sql, params: [...params, request.limit] };
+  };
+
+  const list = (projection: string, request: DocumentListQuery): ListedDocument[] => {
+    if (!readable(projection)) return [];
+    const withDocuments = request.withDocuments ?? true;
+    const names = columnsOf(projection);
+    const { sql, params } = pageQuery(projection, request, [
+      ...names.map(sqlName),
+      ...(withDocuments ? ['document'] : []),
+    ]);
+    // Rows as arrays, turned into objects by one loop.
+    const rows = rawQuery(sql).all(...params);
     const listed: ListedDocument[] = new Array<ListedDocument>(rows.length);
     for (let index = 0; index < rows.length; index += 1) {
       const row = rows[index] as ColumnValue[];
       const columns: Record<string, ColumnValue> = {};
-      for (let at = 0; at < names.length; at += 1) columns[names[at] as string] = row[at + 2] ?? null;
+      for (let at = 0; at < names.length; at += 1)
+        columns[names[at] as string] = row[at + 2] ?? null;
       listed[index] = {
         id: row[0] as string,
         sortValue: row[1] as string | number,
         columns,
-        document: withDocuments ? (JSON.parse(row[names.length + 2] as string) as unknown) : undefined,
+        document: withDocuments
+          ? (JSON.parse(row[names.length + 2] as string) as unknown)
+          : undefined,
       };
     }
     return listed;
+  };
+
+  const listValues = (
+    projection: string,
+    request: Omit<DocumentListQuery, 'withDocuments'>,
+    select: readonly string[],
+  ): Array<readonly ColumnValue[]> => {
+    if (!readable(projection)) return [];
+    const { sql, params } = pageQuery(
+      projection,
+      request,
+      select.map((name) => column(projection, name)),
+    );
+    return rawQuery(sql).all(...params);
   };
 
   const aggregate = (projection: string, request: AggregateQuery): GroupTotal[] => {
@@ -390,6 +422,7 @@ export const createSqliteReadModelStore = (
       db.exec(analysed ? 'PRAGMA optimize = 0x10002' : 'ANALYZE');
     },
     list,
+    listValues,
     aggregate,
     due,
     countDue,

@@ -71,6 +71,15 @@ export type ReadModelQueries = Readonly<{
   /** One document, as its projection wrote it; `null` when there is none. */
   get: (projection: string, id: string) => unknown;
   list: (projection: string, query: DocumentListQuery) => ListedDocument[];
+  /**
+   * The same page as `list`, each row only `[id, sortValue, ...the selected columns]`: what an
+   * export of a million rows reads, without an object per row.
+   */
+  listValues: (
+    projection: string,
+    query: Omit<DocumentListQuery, 'withDocuments'>,
+    select: readonly string[],
+  ) => Array<readonly ColumnValue[]>;
   due: (projection: string, query: DueQuery) => DueDocument[];
   /** How many documents are due by `dueBy`. */
   countDue: (projection: string, dueBy: string) => number;
