@@ -19,6 +19,7 @@ import type {
   PaymentEvent,
 } from './paymentEvents.js';
 import type { KnownPayment, PaymentState } from './paymentState.js';
+import { claimVerdict } from './hintClaim.js';
 import { canTransition, isTerminal, precedes } from './paymentStatus.js';
 
 /** How a registration compares with what payrec already holds. */
@@ -98,8 +99,8 @@ const firstDetected = (events: readonly PaymentEvent[]): string | undefined =>
   events.find((event) => event.type === 'DiscrepancyDetected')?.data.discrepancy.id;
 
 /**
- * A hint's claim that the status endpoint denies: it answered a status other than the claimed
- * one (a `pending` answer denies nothing yet). The discrepancy names the hint's delivery.
+ * A hint's claim that the status endpoint denies (`claimVerdict`). The discrepancy names the
+ * hint's delivery.
  */
 const deniedHint = (
   current: KnownPayment | null,
@@ -113,8 +114,7 @@ const deniedHint = (
     claim === undefined ||
     evidence.verification.trust !== 'authoritative' ||
     report.status === null ||
-    report.status === 'pending' ||
-    report.status === claim.status
+    claimVerdict(claim.status, report.status) !== 'denied'
   ) {
     return [];
   }
@@ -177,7 +177,9 @@ const consequences = (
     };
     return { events: amountEvents, judgement: unlessContradicted(judgement) };
   }
-  const confirmsClaim = trust === 'authoritative' && current?.hintClaim?.status === to;
+  const claim = current?.hintClaim ?? null;
+  const confirmsClaim =
+    trust === 'authoritative' && claim !== null && claimVerdict(claim.status, to) === 'confirmed';
 
   if (to === from) {
     const resolved =

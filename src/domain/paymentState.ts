@@ -5,6 +5,7 @@ import type { Fulfilment } from './fulfilment.js';
 import type { Money } from './money.js';
 import type { PaymentEvent } from './paymentEvents.js';
 import type { PaymentId } from './paymentId.js';
+import { claimVerdict } from './hintClaim.js';
 import { precedes, type PaymentStatus } from './paymentStatus.js';
 
 /** No event yet: payrec has never heard of this payment. */
@@ -130,10 +131,12 @@ export const evolve = (state: PaymentState, event: PaymentEvent): PaymentState =
         report.status !== null &&
         report.status !== current.status &&
         !precedes(report.status, current.status);
+      // The status endpoint settles a claim when it confirms or denies it; until then it stands.
       const settlesClaim =
         evidence.verification.trust === 'authoritative' &&
         report.status !== null &&
-        report.status !== 'pending';
+        current.hintClaim !== null &&
+        claimVerdict(current.hintClaim.status, report.status) !== 'undecided';
       return {
         ...current,
         hintClaim: hintOfAMove

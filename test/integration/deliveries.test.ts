@@ -137,7 +137,7 @@ describe('the delivery log and its API', () => {
       expect(response.statusCode).toBe(401);
       expect(response.json()).toEqual({
         code: 'UNAUTHORIZED',
-        reason: 'Send "Authorization: Bearer <PAYREC_API_TOKEN>".',
+        reason: 'Send "Authorization: Bearer <token>" with a configured API token.',
       });
     }
   });
@@ -190,7 +190,7 @@ describe('the query API without a token', () => {
       expect(remote.json()).toEqual({
         code: 'LOOPBACK_ONLY',
         reason:
-          'The query API answers only loopback clients while PAYREC_API_TOKEN is unset; set it to serve other addresses.',
+          'The query API answers only loopback clients while no API token is configured; set PAYREC_API_TOKEN or PAYREC_API_TOKENS_FILE to serve other addresses.',
       });
     } finally {
       await cleanup();

@@ -173,6 +173,25 @@ describe('a hint the status endpoint denies', () => {
     expect(known([...history, ...confirmed]).hintClaim).toBeNull();
   });
 
+  it('takes a status past the claimed one as confirming it, and one before it as undecided', () => {
+    const refundClaim = aReportCommand('refunded', { key: 'refund-hint', trust: 'hint' });
+    const history = historyOf(aRegistration(), refundClaim);
+    const stillPaid = decided(
+      history,
+      aReportCommand('success', { key: 'poll-1', trust: 'authoritative', amount: usd(10_000) }),
+    );
+    expect(stillPaid.some((event) => event.type === 'DiscrepancyDetected')).toBe(false);
+    expect(known([...history, ...stillPaid]).hintClaim).toMatchObject({ status: 'refunded' });
+
+    const successClaim = historyOf(aRegistration(), hint);
+    const sinceRefunded = decided(
+      successClaim,
+      aReportCommand('refunded', { key: 'poll-2', trust: 'authoritative', amount: usd(10_000) }),
+    );
+    expect(sinceRefunded.some((event) => event.type === 'DiscrepancyDetected')).toBe(false);
+    expect(known([...successClaim, ...sinceRefunded]).hintClaim).toBeNull();
+  });
+
   it('judges the hint itself as awaiting confirmation', () => {
     const events = decided(historyOf(aRegistration()), hint);
     expect(events).toMatchObject([
