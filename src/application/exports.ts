@@ -198,17 +198,10 @@ export const paymentExport = (
   query: Readonly<{ where: readonly ColumnFilter[]; orderBy: string; descending?: boolean }>,
 ): RowSource => ({
   columns: paymentColumns,
-  pages: (function* () {
-    const pages = keysetPages(
-      (after) =>
-        readModels.listValues(
-          projection,
-          { ...query, limit: pageSize, ...(after === undefined ? {} : { after }) },
-          paymentRowColumns,
-        ),
-      (values) => ({ value: values[1] as string | number, id: values[0] as string }),
-    );
-    for (const page of pages) yield page.map(paymentRow);
+  pages: (async function* () {
+    for await (const page of readModels.scanValues(projection, query, paymentRowColumns)) {
+      yield page.map(paymentRow);
+    }
   })(),
 });
 

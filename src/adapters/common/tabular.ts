@@ -40,7 +40,7 @@ async function* ndjsonText(source: RowSource): AsyncGenerator<string> {
   for await (const page of source.pages) {
     if (page.length === 0) continue;
     yield page
-      .map((row) => {
+      .map((row: ExportRow) => {
         const object: Record<string, Cell> = {};
         source.columns.forEach((column, index) => (object[column] = row[index] ?? null));
         return `${JSON.stringify(object)}\n`;

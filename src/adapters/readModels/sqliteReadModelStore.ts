@@ -1,11 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
+import { scanValuesInThread } from './scanInThread.js';
 import type {
   AggregateQuery,
   ColumnFilter,
   ColumnValue,
   DocumentListQuery,
   GroupTotal,
+  KeysetPosition,
   ReadModelTable,
   DueDocument,
   DueQuery,
@@ -57,6 +59,9 @@ const sqlName = (column: string): string => {
 };
 
 const noExtraColumns: ReadModelTable = { columns: {}, indexes: [] };
+
+/** Rows per page of a scan. */
+const scanPageSize = 1_000;
 
 /** The statements cached per SQL text at most (list and aggregate queries vary by filter). */
 const maxCachedQueries = 256;
@@ -347,6 +352,46 @@ export const createSqliteReadModelStore = (
     return rawQuery(sql).all(...params);
   };
 
+  /** Pages in this thread, for a database with no file another connection could open. */
+  async function* scanHere(
+    projection: string,
+    query: Omit<DocumentListQuery, 'withDocuments' | 'after' | 'limit'>,
+    select: readonly string[],
+  ): AsyncGenerator<Array<readonly ColumnValue[]>> {
+    let after: KeysetPosition | undefined;
+    for (;;) {
+      const rows = listValues(
+        projection,
+        { ...query, limit: scanPageSize, ...(after === undefined ? {} : { after }) },
+        select,
+      );
+      if (rows.length > 0) yield rows;
+      const last = rows.at(-1);
+      if (rows.length < scanPageSize || last === undefined) return;
+      after = { value: last[1] as string | number, id: last[0] as string };
+      await Promise.resolve();
+    }
+  }
+
+  const scanValues = (
+    projection: string,
+    query: Omit<DocumentListQuery, 'withDocuments' | 'after' | 'limit'>,
+    select: readonly string[],
+  ): AsyncIterable<Array<readonly ColumnValue[]>> => {
+    // Checked here, where a bad column is a programming error the caller sees at once.
+    for (const name of select) column(projection, name);
+    return db.memory || db.name === ''
+      ? scanHere(projection, query, select)
+      : scanValuesInThread({
+          path: db.name,
+          tables,
+          projection,
+          query,
+          select,
+          pageSize: scanPageSize,
+        });
+  };
+
   const aggregate = (projection: string, request: AggregateQuery): GroupTotal[] => {
     if (!readable(projection)) return [];
     const keys = request.groupBy.map((name) => column(projection, name));
@@ -423,6 +468,7 @@ export const createSqliteReadModelStore = (
     },
     list,
     listValues,
+    scanValues,
     aggregate,
     due,
     countDue,

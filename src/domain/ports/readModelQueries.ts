@@ -85,6 +85,15 @@ export type ReadModelQueries = Readonly<{
   countDue: (projection: string, dueBy: string) => number;
   /** How many documents have `status`, per provider. */
   countByProvider: (projection: string, status: string) => Record<string, number>;
+  /**
+   * Every row of a keyset query, `listValues`'s rows a page at a time, read as fast as the store
+   * can (the SQLite store reads on a thread of its own): what an export of every row uses.
+   */
+  scanValues: (
+    projection: string,
+    query: Omit<DocumentListQuery, 'withDocuments' | 'after' | 'limit'>,
+    select: readonly string[],
+  ) => AsyncIterable<Array<readonly ColumnValue[]>>;
   /** Counts (and exact sums) of the documents that match, per group. */
   aggregate: (projection: string, query: AggregateQuery) => GroupTotal[];
 }>;
