@@ -21,6 +21,7 @@ Commands:
   serve              Run the service (webhooks, delivery log, health).
   simulate serve|send  The provider simulator (see "payrec simulate").
   demo               payrec and the simulator together, with a realistic mix of deliveries.
+  payments list      Payments found by status, provider, order, dates, currency, amount, discrepancy.
   payments show      A payment's state and audit trail, from the event log.
   projections rebuild  Rebuild read models from the event log.
   deliveries replay  Re-verify a stored delivery and re-run it through the decider.

@@ -18,8 +18,10 @@ import {
   type PaymentEvent,
 } from '../domain/index.js';
 import { openStorage } from '../service/index.js';
+import { paymentsListCommand, paymentsListUsage } from './paymentsListCommand.js';
 
-export const paymentsUsage = `Usage: payrec payments show <provider> <ref> [--as-of ISO-8601]
+export const paymentsUsage = `${paymentsListUsage}
+Usage: payrec payments show <provider> <ref> [--as-of ISO-8601]
   The payment's state (as of an instant, if given) and its audit trail, read from the event log.
 Usage: payrec payments register <provider> <ref> [--amount MINOR --currency CODE] [--order-id ID] [--expires-at ISO-8601]
   Register an expected payment (as POST /payments): due for a status check at once.`;
@@ -127,6 +129,7 @@ const describeEvent = (event: PaymentEvent): string => {
 /** `payrec payments show`: state and audit trail, readable, straight from the event log. */
 export const paymentsCommand = async (args: readonly string[]): Promise<number> => {
   if (args[0] === 'register') return registerCommand(args.slice(1));
+  if (args[0] === 'list') return paymentsListCommand(args.slice(1));
   const { positionals, values } = parseArgs({
     args: [...args],
     allowPositionals: true,

@@ -93,6 +93,27 @@ describe('payrec export, report and discrepancies on the command line', () => {
     expect(wrongKind.stderr).toContain('events takes no --status');
   });
 
+  it('lists payments found by the filters of GET /payments, one line each', async () => {
+    const byOrder = await cli('payments', 'list', '--order-id', '=1+1');
+    expect(byOrder.code).toBe(0);
+    expect(byOrder.stdout.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(
+        /^kraken-embed\/Q-1 {2}pending {2}USD 100\.00 {2}order =1\+1 .* {2}1 open discrepancy\(ies\)$/,
+      ),
+    ]);
+    const paid = await cli('payments', 'list', '--status', 'success', '--sort', 'created');
+    expect(paid.stdout).toMatch(/^kraken-embed\/Q-2 {2}success {2}USD 25\.50/);
+    const none = await cli('payments', 'list', '--currency', 'XOF');
+    expect({ code: none.code, stdout: none.stdout, stderr: none.stderr }).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: 'no payments match.\n',
+    });
+    const bad = await cli('payments', 'list', '--currency', 'usd');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--currency');
+  });
+
   it('prints the settlement report as JSON or CSV', async () => {
     const today = new Date().toISOString().slice(0, 10);
     const json = await cli('report', 'settlement', '--from', today, '--to', today);

@@ -1,0 +1,91 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import {
+  paymentFiltersHelp,
+  paymentFiltersSchemaFor,
+  paymentQueryOf,
+} from '../adapters/http/paymentFilters.js';
+import { paymentExport } from '../application/exports.js';
+import { loadConfig } from '../config.js';
+import { paymentsProjectionName } from '../projections/index.js';
+import { openStorage } from '../service/index.js';
+import { parseOptions, UsageError } from './commandOptions.js';
+import { freshReadModels } from './freshReadModels.js';
+
+export const paymentsListUsage = `Usage: payrec payments list [--status S] [--provider P] [--order-id ID] [--currency C]
+    [--created-from ISO] [--created-to ISO] [--updated-from ISO] [--updated-to ISO]
+    [--amount-min MINOR] [--amount-max MINOR] [--has-open-discrepancy true|false]
+    [--sort created|updated] [--order asc|desc] [--limit N]
+  Payments as GET /payments finds them, one line each (every match: payrec export payments).`;
+
+/** `payrec payments list [filters]`: the search of `GET /payments`, one line per payment. */
+export const paymentsListCommand = async (args: readonly string[]): Promise<number> => {
+  const { positionals, values } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      status: { type: 'string' },
+      provider: { type: 'string' },
+      'order-id': { type: 'string' },
+      currency: { type: 'string' },
+      'created-from': { type: 'string' },
+      'created-to': { type: 'string' },
+      'updated-from': { type: 'string' },
+      'updated-to': { type: 'string' },
+      'amount-min': { type: 'string' },
+      'amount-max': { type: 'string' },
+      'has-open-discrepancy': { type: 'string' },
+      sort: { type: 'string' },
+      order: { type: 'string' },
+      limit: { type: 'string' },
+    },
+  });
+  if (positionals.length > 0) {
+    throw new UsageError(`payments list takes no argument ("${positionals.join(' ')}").`);
+  }
+  const config = loadConfig();
+  const providers = config.providers.map((provider) => provider.name);
+  const { limit, ...filters } = parseOptions(
+    paymentFiltersSchemaFor(providers).extend({
+      limit: z.coerce.number().int().min(1).max(100_000).default(50),
+    }),
+    values,
+    `${paymentFiltersHelp(providers)} --limit 1 to 100000.`,
+  );
+  const storage = openStorage(config);
+  try {
+    await freshReadModels(config, storage, [paymentsProjectionName]);
+    const { pages } = paymentExport(
+      storage.readModels,
+      paymentsProjectionName,
+      paymentQueryOf(filters),
+    );
+    let shown = 0;
+    for await (const page of pages) {
+      for (const [
+        provider,
+        ref,
+        status,
+        ,
+        amount,
+        currency,
+        orderId,
+        createdAt,
+        updatedAt,
+        open,
+      ] of page) {
+        if (shown >= limit) break;
+        process.stdout.write(
+          `${String(provider)}/${String(ref)}  ${String(status)}  ${amount === null ? '-' : `${String(currency)} ${String(amount)}`}  order ${orderId === null ? '-' : String(orderId)}  created ${String(createdAt)}  updated ${String(updatedAt)}${open === 0 ? '' : `  ${String(open)} open discrepancy(ies)`}\n`,
+        );
+        shown += 1;
+      }
+      if (shown >= limit) break;
+    }
+    if (shown === 0) process.stderr.write('no payments match.\n');
+    return 0;
+  } finally {
+    await storage.close();
+  }
+};
