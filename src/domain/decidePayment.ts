@@ -406,14 +406,21 @@ const recordAttempt = (state: PaymentState, command: RecordFulfilmentAttempt): P
 
 /** Only an exhausted fulfilment can be re-driven; anything else is already on its way. */
 const redrive = (state: PaymentState, command: RedriveFulfilment): PaymentEvent[] => {
-  const { payment, key, at, source, actor } = command.data;
+  const { payment, key, at, source, actor, reason } = command.data;
   if (state.status === 'unknown') return [];
   const fulfilment = state.fulfilments.find((candidate) => candidate.key === key);
   if (fulfilment?.status !== 'exhausted') return [];
   return [
     {
       type: 'FulfilmentRedriven',
-      data: { payment, key, redrivenAt: at, source, ...(actor === undefined ? {} : { actor }) },
+      data: {
+        payment,
+        key,
+        redrivenAt: at,
+        source,
+        ...(actor === undefined ? {} : { actor }),
+        ...(reason === undefined ? {} : { reason }),
+      },
     },
   ];
 };

@@ -49,7 +49,15 @@ export type RecordFulfilmentAttempt = Readonly<{
 /** Try an exhausted fulfilment again (an operator's decision). */
 export type RedriveFulfilment = Readonly<{
   type: 'RedriveFulfilment';
-  data: Readonly<{ payment: PaymentId; key: string; at: string; source: Channel; actor?: string }>;
+  data: Readonly<{
+    payment: PaymentId;
+    key: string;
+    at: string;
+    source: Channel;
+    actor?: string;
+    /** Why, when an operator re-drove many at once. */
+    reason?: string;
+  }>;
 }>;
 
 /** Record that a status check got an answer payrec cannot read. */

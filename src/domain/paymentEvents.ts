@@ -181,6 +181,8 @@ export type FulfilmentRedriven = Readonly<{
     source: Channel;
     /** Who asked (an API token's name). */
     actor?: string;
+    /** Why, when an operator re-drove many at once. */
+    reason?: string;
   }>;
 }>;
 

@@ -167,5 +167,39 @@ describe('fulfilment triggers', () => {
       expect(again.code).toBe('NOT_EXHAUSTED');
       expect(receiver.effects()[0]?.webhookId).toBe(exhausted.id);
     });
+
+    it('re-drives exhausted fulfilments in bulk, counting them first, with the reason recorded', async () => {
+      await start({ PAYREC_FULFILMENT_MAX_ATTEMPTS: '1' });
+      receiver.failNext(2);
+      await deliver('F-6', 'quote.executed');
+      await deliver('F-7', 'quote.executed');
+      const bulk = (payload: Record<string, unknown>) =>
+        service.app.inject({ method: 'POST', url: '/fulfilments/redrive', payload });
+      const preview = await waitFor(async () => {
+        const response = await bulk({ reason: 'receiver was down 10:00-10:20' });
+        const body = response.json<{ preview: boolean; matching: number; redriven: number }>();
+        return body.matching === 2 ? { status: response.statusCode, body } : undefined;
+      }, 10_000);
+      expect(preview).toEqual({ status: 200, body: { preview: true, matching: 2, redriven: 0 } });
+      await settle();
+      expect(receiver.effects()).toHaveLength(0);
+      expect((await bulk({ confirm: true })).statusCode).toBe(400);
+      expect((await bulk({ reason: 'x', provider: 'acme', confirm: true })).statusCode).toBe(400);
+      const none = await bulk({ reason: 'x', provider: 'kkiapay', confirm: true });
+      expect(none.json()).toMatchObject({ matching: 0, redriven: 0 });
+      const acted = await bulk({ reason: 'receiver was down 10:00-10:20', confirm: true });
+      expect(acted.statusCode).toBe(202);
+      expect(acted.json()).toEqual({ preview: false, matching: 2, redriven: 2, more: false });
+      await waitFor(() => (receiver.effects().length === 2 ? true : undefined), 10_000);
+      for (const ref of ['F-6', 'F-7']) {
+        const redriven = (await service.eventStore.readStream(`payment-kraken-embed/${ref}`)).find(
+          (event) => event.type === 'FulfilmentRedriven',
+        );
+        expect(redriven?.data).toMatchObject({
+          actor: 'loopback',
+          reason: 'receiver was down 10:00-10:20',
+        });
+      }
+    });
   });
 });

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from './apiAuth.js';
 import { documentPage, equalTo } from './documentPage.js';
-import { parseQuery } from './parseRequest.js';
+import { parseBody, parseQuery } from './parseRequest.js';
 import { paymentKey, paymentRefSchema, type ProviderName } from '../../domain/index.js';
 import { RequestRejected } from '../../errors/index.js';
 import type { Clock, ReadModelQueries } from '../../domain/ports/index.js';
@@ -11,7 +11,9 @@ import {
   fulfilmentsProjection,
   paymentStateFromDocument,
   paymentsProjectionName,
+  storedFulfilment,
 } from '../../projections/index.js';
+import { allRows } from '../../application/exports.js';
 import { knownProvider, providerList } from './knownProvider.js';
 
 const listSchemaFor = (providers: readonly ProviderName[]) =>
@@ -20,6 +22,22 @@ const listSchemaFor = (providers: readonly ProviderName[]) =>
     provider: knownProvider(providers).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
     cursor: z.string().max(400).optional(),
+  });
+
+/** The largest bulk re-drive one request makes; the answer says when more remain. */
+const maxBulkRedrive = 10_000;
+
+const bulkRedriveSchemaFor = (providers: readonly ProviderName[]) =>
+  z.strictObject({
+    provider: knownProvider(providers).optional(),
+    /** Only fulfilments exhausted before this instant. */
+    exhaustedBefore: z.iso
+      .datetime({ offset: true })
+      .transform((value) => new Date(value).toISOString())
+      .optional(),
+    reason: z.string().trim().min(1).max(500),
+    /** Without it, nothing is re-driven: the answer is the preview count. */
+    confirm: z.literal(true).optional(),
   });
 
 const redriveSchemaFor = (providers: readonly ProviderName[]) =>
@@ -64,6 +82,56 @@ export const registerFulfilmentRoutes = (
       { limit, cursor, where: equalTo({ status, provider }) },
       (row) => [row.document],
     );
+  });
+
+  // Bulk re-drive: a preview count first (without `confirm`), then the re-drive of what matches,
+  // each `FulfilmentRedriven` naming the actor and the reason.
+  const bulkSchema = bulkRedriveSchemaFor(providers);
+  app.post('/fulfilments/redrive', { onRequest: auth }, async (request, reply) => {
+    const { provider, exhaustedBefore, reason, confirm } = parseBody(
+      bulkSchema,
+      request.body ?? {},
+      `send {"reason", "provider"?, "exhaustedBefore"?, "confirm"?}: a reason (required), provider one of ${providerList(providers)}, exhaustedBefore an ISO-8601 instant; without "confirm": true the answer is only the count that would be re-driven.`,
+    );
+    const where = [
+      { column: 'status', op: '=' as const, value: 'exhausted' },
+      ...equalTo({ provider }),
+      ...(exhaustedBefore === undefined
+        ? []
+        : [{ column: 'updatedAt', op: '<' as const, value: exhaustedBefore }]),
+    ];
+    const matching =
+      readModels.aggregate(fulfilmentsProjection.name, { groupBy: [], where })[0]?.count ?? 0;
+    if (confirm !== true) return reply.code(200).send({ preview: true, matching, redriven: 0 });
+    const actor = actorOf(request);
+    let redriven = 0;
+    for (const row of allRows(readModels, fulfilmentsProjection.name, {
+      where,
+      orderBy: 'updatedAt',
+      withDocuments: true,
+    })) {
+      if (redriven >= maxBulkRedrive) break;
+      const fulfilment = storedFulfilment(row.document);
+      if (fulfilment === null) continue;
+      const { appended } = await handlePaymentCommand({
+        type: 'RedriveFulfilment',
+        data: {
+          payment: fulfilment.payment,
+          key: fulfilment.key,
+          at: clock.now().toISOString(),
+          source: 'api',
+          actor,
+          reason,
+        },
+      });
+      if (appended.length > 0) redriven += 1;
+    }
+    return reply.code(202).send({
+      preview: false,
+      matching,
+      redriven,
+      more: matching > redriven && redriven >= maxBulkRedrive,
+    });
   });
 
   // A fulfilment is found through its payment, whose read model lists its fulfilments.
