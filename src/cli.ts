@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { checkCommand, checkUsage } from './commands/checkCommand.js';
 import { deliveriesCommand, deliveriesUsage } from './commands/deliveriesCommand.js';
 import { demoCommand } from './commands/demoCommand.js';
@@ -58,8 +59,60 @@ ${discrepanciesUsage}
 
 ${providerCommandsUsage(providerModules)}`;
 
+const serveUsage = `Usage: payrec serve
+  Run the service: webhooks, the query and admin API, projections, the reconciliation poller and
+  fulfilment notifications. Configuration comes from the environment (docs/configuration.md).`;
+
+const demoUsage = `Usage: payrec demo [--payments N]
+  payrec and the provider simulator together on a fresh embedded store, with a realistic mix of
+  deliveries (repeats and forgeries included); prints what payrec made of each payment.`;
+
+/** Each command's usage, for `payrec <command> --help`. */
+const usageOf: Readonly<Record<string, string>> = {
+  serve: serveUsage,
+  simulate: simulateUsage,
+  demo: demoUsage,
+  payments: paymentsUsage,
+  projections: projectionsUsage,
+  deliveries: deliveriesUsage,
+  reconcile: reconcileUsage,
+  check: checkUsage,
+  export: exportUsage,
+  report: reportUsage,
+  discrepancies: discrepanciesUsage,
+  ...Object.fromEntries(
+    providerModules
+      .filter((module) => module.commands.length > 0)
+      .map((module) => [module.name, providerCommandsUsage([module])]),
+  ),
+};
+
+/** The version of the package this command belongs to. */
+const version = (): string => {
+  const manifest = JSON.parse(
+    readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+  ) as { version?: unknown };
+  return typeof manifest.version === 'string' ? manifest.version : 'unknown';
+};
+
 const run = async (argv: readonly string[]): Promise<number> => {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-V' || command === 'version') {
+    process.stdout.write(`payrec ${version()}\n`);
+    return 0;
+  }
+  // `payrec <command> --help` (or -h) anywhere before `--`: the command's usage, and nothing run.
+  const beforeSeparator = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (
+    command !== undefined &&
+    (beforeSeparator.includes('--help') || beforeSeparator.includes('-h'))
+  ) {
+    const commandUsage = usageOf[command];
+    if (commandUsage !== undefined) {
+      process.stdout.write(`${commandUsage}\n`);
+      return 0;
+    }
+  }
   switch (command) {
     case 'serve':
       return serveCommand();
