@@ -24,3 +24,5 @@ export type { PaymentRegistration } from './paymentRegistration.js';
 export { confirmHintsAtOnce } from './confirmHints.js';
 export { explainTrail } from './explainTrail.js';
 export type { ExplainedEvent } from './explainTrail.js';
+export { workDiscrepancy } from './workDiscrepancy.js';
+export type { DiscrepancyAction, DiscrepancyWorked } from './workDiscrepancy.js';

@@ -39,3 +39,11 @@ export const parseOptions = <T extends z.ZodType>(
     .join(', ');
   throw new UsageError(`check ${named}: ${rules}`);
 };
+
+/** `parseArgs` options for fields that each take one value (`createdFrom` → `--created-from`). */
+export const stringOptions = (names: readonly string[]): Record<string, { type: 'string' }> =>
+  Object.fromEntries(names.map((name) => [name, { type: 'string' as const }]));
+
+/** The option names of a schema's fields, as `parseArgs` takes them (`created-from`). */
+export const optionsOfFields = (fields: readonly string[]): string[] =>
+  fields.map((field) => optionName(field).slice(2));

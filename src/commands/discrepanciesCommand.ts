@@ -7,22 +7,18 @@ import {
   discrepancyFiltersSchemaFor,
 } from '../adapters/http/discrepancyRoutes.js';
 import { allRows } from '../application/exports.js';
-import { createPaymentCommandHandler, type PaymentCommandHandler } from '../application/index.js';
-import { loadConfig } from '../config.js';
 import {
-  operatorResolutions,
-  paymentFromKey,
-  paymentStreamName,
-  type PaymentCommand,
-} from '../domain/index.js';
+  createPaymentCommandHandler,
+  workDiscrepancy,
+  type DiscrepancyAction,
+} from '../application/index.js';
+import { loadConfig } from '../config.js';
+import { operatorResolutions } from '../domain/index.js';
 import {
   discrepanciesProjection,
-  discrepancyFromStream,
-  discrepancyOfPublicId,
   storedDiscrepancy,
   type DiscrepancyView,
 } from '../projections/index.js';
-import type { RecordedEvent } from '../domain/ports/index.js';
 import { openStorage } from '../service/index.js';
 import { parseOptions, UsageError } from './commandOptions.js';
 import { freshReadModels } from './freshReadModels.js';
@@ -46,37 +42,6 @@ const line = (view: DiscrepancyView, now: Date): string => {
       ? ''
       : `${difference.field}: payrec ${difference.payrec}, provider ${difference.provider}`,
   ].join('  ');
-};
-
-/** A person's command on a discrepancy; prints it as it then stands. 1 when it cannot be done. */
-const act = async (
-  handle: PaymentCommandHandler,
-  readStream: (stream: string) => Promise<readonly RecordedEvent[]>,
-  id: string,
-  command: (
-    target: Readonly<{ payment: { provider: string; ref: string }; discrepancyId: string }>,
-  ) => PaymentCommand,
-): Promise<number> => {
-  const named = discrepancyOfPublicId(id);
-  const payment = named === null ? null : paymentFromKey(named.paymentKey);
-  if (named === null || payment === null) {
-    process.stderr.write(`payrec: there is no discrepancy ${id}.\n`);
-    return 1;
-  }
-  const { appended } = await handle(command({ payment, discrepancyId: named.discrepancyId }));
-  const view = discrepancyFromStream(await readStream(paymentStreamName(payment)), id);
-  if (view === null) {
-    process.stderr.write(`payrec: there is no discrepancy ${id}.\n`);
-    return 1;
-  }
-  if (appended.length === 0) {
-    process.stderr.write(
-      `payrec: discrepancy ${id} is already resolved (${view.resolution?.resolution ?? 'resolved'}); nothing changed.\n`,
-    );
-    return 1;
-  }
-  process.stdout.write(`${line(view, new Date())}\n`);
-  return 0;
 };
 
 /** `payrec discrepancies list|acknowledge|resolve` (docs/cli.md). */
@@ -145,44 +110,56 @@ export const discrepanciesCommand = async (args: readonly string[]): Promise<num
           `${action} takes only --note${action === 'resolve' ? ', --resolution' : ''} and --actor.`,
         );
       }
-      const parsed = parseOptions(
-        z.strictObject({
-          note: z.string().trim().min(1).max(2000),
-          actor: z.string().trim().min(1).max(100).default(`cli:${userInfo().username}`),
-          ...(action === 'resolve' ? { resolution: z.enum(operatorResolutions) } : {}),
-        }),
-        { note, actor, ...(action === 'resolve' ? { resolution } : {}) },
-        `--note says why (required)${action === 'resolve' ? `; --resolution is one of ${operatorResolutions.join(', ')}` : ''}.`,
-      ) as { note: string; actor: string; resolution?: (typeof operatorResolutions)[number] };
       if (action === 'acknowledge' && resolution !== undefined) {
         throw new UsageError('acknowledge takes no --resolution: it leaves the discrepancy open.');
       }
+      const person = {
+        note: z.string().trim().min(1).max(2000),
+        actor: z
+          .string()
+          .regex(/^[\p{L}\p{N}._:@-]{1,100}$/u, 'letters, digits and . _ : @ - only')
+          .default(`cli:${userInfo().username}`),
+      };
+      const work: DiscrepancyAction =
+        action === 'acknowledge'
+          ? {
+              type: 'acknowledge',
+              ...parseOptions(
+                z.strictObject(person),
+                { note, actor },
+                '--note says why (required); --actor is letters, digits and . _ : @ -.',
+              ),
+            }
+          : {
+              type: 'resolve',
+              ...parseOptions(
+                z.strictObject({ ...person, resolution: z.enum(operatorResolutions) }),
+                { note, actor, resolution },
+                `--note says why (required); --resolution is one of ${operatorResolutions.join(', ')}; --actor is letters, digits and . _ : @ -.`,
+              ),
+            };
       const storage = openStorage(config);
       try {
-        const handle = createPaymentCommandHandler({ eventStore: storage.eventStore });
-        const at = new Date().toISOString();
-        return await act(
-          handle,
-          (stream) => storage.eventStore.readStream(stream),
+        const { eventStore } = storage;
+        const handlePaymentCommand = createPaymentCommandHandler({ eventStore });
+        const worked = await workDiscrepancy(
+          { handlePaymentCommand, eventStore },
           id,
-          ({ payment, discrepancyId }) =>
-            action === 'acknowledge'
-              ? {
-                  type: 'AcknowledgeDiscrepancy',
-                  data: { payment, discrepancyId, actor: parsed.actor, note: parsed.note, at },
-                }
-              : {
-                  type: 'ResolveDiscrepancy',
-                  data: {
-                    payment,
-                    discrepancyId,
-                    resolution: parsed.resolution ?? 'other',
-                    actor: parsed.actor,
-                    note: parsed.note,
-                    at,
-                  },
-                },
+          work,
+          new Date(),
         );
+        if (worked.outcome === 'unknown') {
+          process.stderr.write(`payrec: there is no discrepancy ${id}.\n`);
+          return 1;
+        }
+        if (worked.outcome === 'already-resolved') {
+          process.stderr.write(
+            `payrec: discrepancy ${id} is already resolved (${worked.view.resolution?.resolution ?? 'resolved'}); nothing changed.\n`,
+          );
+          return 1;
+        }
+        process.stdout.write(`${line(worked.view, new Date())}\n`);
+        return 0;
       } finally {
         await storage.close();
       }

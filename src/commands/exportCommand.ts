@@ -5,35 +5,17 @@ import { z } from 'zod';
 import { tabularFormats, tabularStream } from '../adapters/common/tabular.js';
 import { DeliveryLog } from '../adapters/deliveryLog/deliveryLog.js';
 import {
-  discrepancyConditions,
-  discrepancyFiltersHelp,
-  discrepancyFiltersSchemaFor,
-} from '../adapters/http/discrepancyRoutes.js';
-import { deliveryColumns, deliveryPages } from '../adapters/http/exportRoutes.js';
-import { knownProvider, providerList } from '../adapters/http/knownProvider.js';
-import {
-  paymentFiltersHelp,
-  paymentFiltersSchemaFor,
-  paymentQueryOf,
-} from '../adapters/http/paymentFilters.js';
-import {
-  discrepancyExport,
-  eventColumns,
-  eventRows,
-  paymentExport,
-  type RowPage,
-  type RowSource,
-} from '../application/exports.js';
+  exportKindNames,
+  exportKindsFor,
+  type ExportKindName,
+} from '../adapters/http/exportKinds.js';
+import type { RowPage, RowSource } from '../application/exports.js';
 import { loadConfig } from '../config.js';
-import { discrepanciesProjection, paymentsProjectionName } from '../projections/index.js';
-import { openStorage, type Storage } from '../service/index.js';
-import { parseOptions, UsageError } from './commandOptions.js';
+import { openStorage } from '../service/index.js';
+import { optionsOfFields, parseOptions, stringOptions, UsageError } from './commandOptions.js';
 import { freshReadModels } from './freshReadModels.js';
 
-export const exportKinds = ['payments', 'events', 'discrepancies', 'deliveries'] as const;
-type ExportKind = (typeof exportKinds)[number];
-
-export const exportUsage = `Usage: payrec export <${exportKinds.join('|')}> --format csv|ndjson [filters]
+export const exportUsage = `Usage: payrec export <${exportKindNames.join('|')}> --format csv|ndjson [filters]
   Every matching row to stdout, streamed (a progress count on stderr when it is a terminal).
   payments:      --status --provider --order-id --currency --created-from --created-to
                  --updated-from --updated-to --amount-min --amount-max
@@ -42,104 +24,9 @@ export const exportUsage = `Usage: payrec export <${exportKinds.join('|')}> --fo
   discrepancies: --state open|acknowledged|resolved --kind --provider --older-than ISO
   deliveries:    --provider --outcome accepted|repeated|rejected`;
 
-const filterOptions = {
-  status: { type: 'string' },
-  provider: { type: 'string' },
-  'order-id': { type: 'string' },
-  currency: { type: 'string' },
-  'created-from': { type: 'string' },
-  'created-to': { type: 'string' },
-  'updated-from': { type: 'string' },
-  'updated-to': { type: 'string' },
-  'amount-min': { type: 'string' },
-  'amount-max': { type: 'string' },
-  'has-open-discrepancy': { type: 'string' },
-  sort: { type: 'string' },
-  order: { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  state: { type: 'string' },
-  kind: { type: 'string' },
-  'older-than': { type: 'string' },
-  outcome: { type: 'string' },
-} as const;
-
-/** The options each kind takes (the others are refused, naming them). */
-const optionsOf: Readonly<Record<ExportKind, readonly string[]>> = {
-  payments: [
-    'status',
-    'provider',
-    'order-id',
-    'currency',
-    'created-from',
-    'created-to',
-    'updated-from',
-    'updated-to',
-    'amount-min',
-    'amount-max',
-    'has-open-discrepancy',
-    'sort',
-    'order',
-  ],
-  events: ['from', 'to'],
-  discrepancies: ['state', 'kind', 'provider', 'older-than'],
-  deliveries: ['provider', 'outcome'],
-};
-
-const instant = z.iso
-  .datetime({ offset: true })
-  .transform((value) => new Date(value).toISOString());
-
-/** The rows of one kind of export, read from the stores with the HTTP routes' own filters. */
-const sourceOf = (
-  kind: ExportKind,
-  values: Readonly<Record<string, unknown>>,
-  storage: Storage,
-  providers: readonly string[],
-): RowSource => {
-  switch (kind) {
-    case 'payments': {
-      const filters = parseOptions(
-        paymentFiltersSchemaFor(providers).extend({
-          sort: z.enum(['created', 'updated']).default('created'),
-        }),
-        values,
-        paymentFiltersHelp(providers),
-      );
-      return paymentExport(storage.readModels, paymentsProjectionName, paymentQueryOf(filters));
-    }
-    case 'discrepancies': {
-      const filters = parseOptions(
-        discrepancyFiltersSchemaFor(providers),
-        values,
-        discrepancyFiltersHelp(providers),
-      );
-      return discrepancyExport(storage.readModels, discrepancyConditions(filters));
-    }
-    case 'events': {
-      const { from, to } = parseOptions(
-        z.strictObject({ from: instant.optional(), to: instant.optional() }),
-        values,
-        'from and to are ISO-8601 instants with a time zone.',
-      );
-      return { columns: eventColumns, pages: eventRows(storage.eventStore, { from, to }) };
-    }
-    case 'deliveries': {
-      const { provider, outcome } = parseOptions(
-        z.strictObject({
-          provider: knownProvider(providers).optional(),
-          outcome: z.enum(['accepted', 'repeated', 'rejected']).optional(),
-        }),
-        values,
-        `provider is one of ${providerList(providers)}; outcome accepted, repeated or rejected.`,
-      );
-      return {
-        columns: deliveryColumns,
-        pages: deliveryPages(new DeliveryLog(storage.serviceDb), { provider, outcome }),
-      };
-    }
-  }
-};
+/** Each kind's filters as options (`createdFrom` → `created-from`), whatever the providers. */
+const exportKinds = exportKindsFor([]);
+const optionsOf = (kind: ExportKindName): string[] => optionsOfFields(exportKinds[kind].filters);
 
 /** Counts rows as they pass, on a bar drawn on stderr (only when stderr is a terminal). */
 async function* counted(pages: RowSource['pages'], kind: string): AsyncGenerator<RowPage> {
@@ -172,44 +59,54 @@ export const exportCommand = async (args: readonly string[]): Promise<number> =>
     args: [...args],
     allowPositionals: true,
     strict: true,
-    options: { format: { type: 'string' }, ...filterOptions },
+    options: {
+      format: { type: 'string' },
+      ...stringOptions(exportKindNames.flatMap(optionsOf)),
+    },
   });
   const [kind, ...extra] = positionals;
   if (
     kind === undefined ||
-    !(exportKinds as readonly string[]).includes(kind) ||
+    !(exportKindNames as readonly string[]).includes(kind) ||
     extra.length > 0
   ) {
     throw new UsageError(
       kind === undefined
-        ? `name what to export: ${exportKinds.join(', ')}.`
+        ? `name what to export: ${exportKindNames.join(', ')}.`
         : extra.length > 0
           ? `unexpected argument "${extra.join(' ')}".`
-          : `cannot export "${kind}": choose ${exportKinds.join(', ')}.`,
+          : `cannot export "${kind}": choose ${exportKindNames.join(', ')}.`,
     );
   }
-  const chosen = kind as ExportKind;
+  const chosen = kind as ExportKindName;
   const format = z.enum(tabularFormats).safeParse(values.format);
   if (!format.success) throw new UsageError('--format must be csv or ndjson.');
   const { format: _format, ...filters } = values;
-  const refused = Object.keys(filters).filter((option) => !optionsOf[chosen].includes(option));
+  const refused = Object.keys(filters).filter((option) => !optionsOf(chosen).includes(option));
   if (refused.length > 0) {
     throw new UsageError(
-      `${chosen} takes no ${refused.map((option) => `--${option}`).join(', ')}; it takes ${optionsOf[chosen].map((option) => `--${option}`).join(', ')}.`,
+      `${chosen} takes no ${refused.map((option) => `--${option}`).join(', ')}; it takes ${optionsOf(
+        chosen,
+      )
+        .map((option) => `--${option}`)
+        .join(', ')}.`,
     );
   }
   const config = loadConfig();
   const providers = config.providers.map((provider) => provider.name);
   const storage = openStorage(config, { scanning: true });
   try {
-    const readModel = {
-      payments: paymentsProjectionName,
-      discrepancies: discrepanciesProjection.name,
-    };
-    if (chosen === 'payments' || chosen === 'discrepancies') {
-      await freshReadModels(config, storage, [readModel[chosen]]);
-    }
-    const source = sourceOf(chosen, filters, storage, providers);
+    const kind = exportKindsFor(providers)[chosen];
+    if (kind.readModel !== null) await freshReadModels(config, storage, [kind.readModel]);
+    const source = kind.source(
+      filters,
+      (schema, input, rules) => parseOptions(schema, input as Record<string, unknown>, rules),
+      {
+        readModels: storage.readModels,
+        eventStore: storage.eventStore,
+        deliveryLog: new DeliveryLog(storage.serviceDb),
+      },
+    );
     try {
       await pipeline(
         tabularStream(

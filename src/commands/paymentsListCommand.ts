@@ -9,7 +9,7 @@ import { paymentExport } from '../application/exports.js';
 import { loadConfig } from '../config.js';
 import { paymentsProjectionName } from '../projections/index.js';
 import { openStorage } from '../service/index.js';
-import { parseOptions, UsageError } from './commandOptions.js';
+import { optionsOfFields, parseOptions, stringOptions, UsageError } from './commandOptions.js';
 import { freshReadModels } from './freshReadModels.js';
 
 export const paymentsListUsage = `Usage: payrec payments list [--status S] [--provider P] [--order-id ID] [--currency C]
@@ -24,22 +24,10 @@ export const paymentsListCommand = async (args: readonly string[]): Promise<numb
     args: [...args],
     allowPositionals: true,
     strict: true,
-    options: {
-      status: { type: 'string' },
-      provider: { type: 'string' },
-      'order-id': { type: 'string' },
-      currency: { type: 'string' },
-      'created-from': { type: 'string' },
-      'created-to': { type: 'string' },
-      'updated-from': { type: 'string' },
-      'updated-to': { type: 'string' },
-      'amount-min': { type: 'string' },
-      'amount-max': { type: 'string' },
-      'has-open-discrepancy': { type: 'string' },
-      sort: { type: 'string' },
-      order: { type: 'string' },
-      limit: { type: 'string' },
-    },
+    options: stringOptions([
+      ...optionsOfFields(Object.keys(paymentFiltersSchemaFor([]).shape)),
+      'limit',
+    ]),
   });
   if (positionals.length > 0) {
     throw new UsageError(`payments list takes no argument ("${positionals.join(' ')}").`);

@@ -71,18 +71,20 @@ export type DiscrepancyView = Readonly<{
 export const publicDiscrepancyId = (payment: PaymentId, discrepancyId: string): string =>
   Buffer.from(`${paymentKey(payment)}#${discrepancyId}`, 'utf8').toString('base64url');
 
-/** The payment key and the payment's discrepancy id a public id names, or `null`. */
+/**
+ * The payment key and the payment's discrepancy id a public id names, or `null`. The last `#`
+ * separates them: a ref may hold `#`, a discrepancy id (payrec's own `kind:ours->theirs`) never.
+ */
 export const discrepancyOfPublicId = (
   id: string,
 ): Readonly<{ paymentKey: string; discrepancyId: string }> | null => {
-  if (!/^[A-Za-z0-9_-]{1,1400}$/.test(id)) return null;
+  if (!/^[A-Za-z0-9_-]{1,4096}$/.test(id)) return null;
   const decoded = Buffer.from(id, 'base64url').toString('utf8');
-  const separator = decoded.indexOf('#');
-  if (separator <= 0 || publicDiscrepancyIdOfKey(decoded) !== id) return null;
+  const separator = decoded.lastIndexOf('#');
+  // Only ids this function's inverse writes: base64url has one spelling per byte string.
+  if (separator <= 0 || Buffer.from(decoded, 'utf8').toString('base64url') !== id) return null;
   return { paymentKey: decoded.slice(0, separator), discrepancyId: decoded.slice(separator + 1) };
 };
-
-const publicDiscrepancyIdOfKey = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
 
 const publicKind = (kind: DiscrepancyKind): PublicDiscrepancyKind =>
   kind === 'currency-mismatch' ? 'amount-mismatch' : kind;

@@ -7,6 +7,7 @@ import {
 } from '../domain/index.js';
 import { nextCheckAt } from '../application/reconciliationSchedule.js';
 import { fulfilmentMessageId } from '../application/fulfilmentMessage.js';
+import { paymentAmount } from './paymentsProjection.js';
 
 /** A payment as the query API answers it (docs/http.md `GET /payments/{provider}/{ref}`). */
 export type PaymentView = Readonly<{
@@ -53,7 +54,7 @@ export const paymentView = (
 ): PaymentView => {
   const expectedAmount = state.expected?.amount ?? null;
   const reportedAmount = state.reportedAmount?.amount ?? null;
-  const amount = expectedAmount ?? reportedAmount;
+  const amount = paymentAmount(state);
   return {
     provider: state.payment.provider,
     ref: state.payment.ref,

@@ -102,6 +102,7 @@ export const createPaymentsProjection = (
     if (document !== null && revision <= document.version) return null;
     const state = evolve(toState(document), event);
     if (state.status === 'unknown') return null;
+    const amount = paymentAmount(state);
     return {
       id: paymentKey(state.payment),
       document: { ...state, seenDeliveryKeys: [...state.seenDeliveryKeys], version: revision },
@@ -113,8 +114,8 @@ export const createPaymentsProjection = (
         ref: state.payment.ref,
         createdAt: state.createdAt,
         orderId: state.orderId,
-        currency: paymentAmount(state)?.currency ?? null,
-        amountMinor: paymentAmount(state)?.minor ?? null,
+        currency: amount?.currency ?? null,
+        amountMinor: amount?.minor ?? null,
         openDiscrepancies:
           state.openDiscrepancies.length === 0 ? null : state.openDiscrepancies.length,
       },

@@ -55,7 +55,12 @@ export const registerApiRoutes = (
     clock,
   });
   const now = () => clock.now();
-  registerExportRoutes(app, { readModels, eventStore, deliveryLog, providers, now, auth });
+  registerExportRoutes(app, {
+    stores: { readModels, eventStore, deliveryLog },
+    providers,
+    now,
+    auth,
+  });
   registerReportRoutes(app, {
     readModels,
     providers,

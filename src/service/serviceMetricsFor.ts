@@ -24,7 +24,15 @@ export const serviceMetricsFor = ({
     projections: () => projections.status(),
     eventsAfter: (position) => eventStore.eventsAfter(position),
     paymentsDue: () => paymentsDue(readModels).countDue(clock.now().toISOString()),
-    paymentsOpen: () => readModels.countByProvider(paymentsProjectionName, 'pending'),
+    paymentsOpen: () =>
+      Object.fromEntries(
+        readModels
+          .aggregate(paymentsProjectionName, {
+            groupBy: ['provider'],
+            where: [{ column: 'status', op: '=', value: 'pending' }],
+          })
+          .map((group) => [String(group.key['provider'] ?? ''), group.count]),
+      ),
     finance: () => financeFigures(readModels, clock.now()),
     storage: () => ({
       failing: {

@@ -57,7 +57,7 @@ describe('scanning a read model on a thread of its own', () => {
     expect(odd.slice(0, 3)).toEqual([1, 3, 5]);
   });
 
-  it('stops when the reader stops, and refuses a column the table has not', async () => {
+  it('hands over a page at a time, ends when the reader stops, and refuses a column the table has not', async () => {
     let pages = 0;
     for await (const page of store.scanValues('payments', { orderBy: 'createdAt' }, ['ref'])) {
       expect(page).toHaveLength(1_000);

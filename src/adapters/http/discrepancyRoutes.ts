@@ -2,25 +2,22 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { documentPage, equalTo } from './documentPage.js';
 import { parseBody, parseQuery } from './parseRequest.js';
-import {
-  operatorResolutions,
-  paymentFromKey,
-  paymentStreamName,
-  type ProviderName,
-} from '../../domain/index.js';
+import { operatorResolutions, type ProviderName } from '../../domain/index.js';
 import type {
   Clock,
   ColumnFilter,
   EventStore,
   ReadModelQueries,
 } from '../../domain/ports/index.js';
-import type { PaymentCommandHandler } from '../../application/index.js';
+import {
+  workDiscrepancy,
+  type DiscrepancyAction,
+  type PaymentCommandHandler,
+} from '../../application/index.js';
 import { RequestRejected } from '../../errors/index.js';
 import {
   discrepanciesProjection,
-  discrepancyFromStream,
   discrepancyKinds,
-  discrepancyOfPublicId,
   discrepancyStates,
   storedDiscrepancy,
   type DiscrepancyView,
@@ -128,57 +125,34 @@ export const registerDiscrepancyRoutes = (
     );
   });
 
-  const found = (id: string) => {
-    const named = discrepancyOfPublicId(id);
-    const payment = named === null ? null : paymentFromKey(named.paymentKey);
-    if (named === null || payment === null) {
-      throw new RequestRejected('DISCREPANCY_NOT_FOUND', `payrec knows no discrepancy ${id}.`);
-    }
-    return { payment, discrepancyId: named.discrepancyId };
-  };
+  const notFound = (id: string) =>
+    new RequestRejected('DISCREPANCY_NOT_FOUND', `payrec knows no discrepancy ${id}.`);
 
   app.get('/discrepancies/:id', { onRequest: auth }, (request) => {
     const { id } = request.params as { id: string };
-    found(id);
     const view = storedDiscrepancy(readModels.get(discrepanciesProjection.name, id));
-    if (view === null) {
-      throw new RequestRejected('DISCREPANCY_NOT_FOUND', `payrec knows no discrepancy ${id}.`);
-    }
+    if (view === null) throw notFound(id);
     return discrepancyAnswer(view, clock.now());
   });
 
-  /** Handles a person's command on a discrepancy and answers it as it now stands. */
-  const act = async (
-    id: string,
-    command: (target: ReturnType<typeof found>, at: string) => Parameters<PaymentCommandHandler>[0],
-  ) => {
-    const target = found(id);
+  /** A person's action on a discrepancy, answered with the discrepancy as it now stands. */
+  const act = async (id: string, action: DiscrepancyAction) => {
     const now = clock.now();
-    const { appended } = await handlePaymentCommand(command(target, now.toISOString()));
-    const view = discrepancyFromStream(
-      await eventStore.readStream(paymentStreamName(target.payment)),
-      id,
-    );
-    if (view === null) {
-      throw new RequestRejected('DISCREPANCY_NOT_FOUND', `payrec knows no discrepancy ${id}.`);
-    }
-    if (appended.length === 0) {
+    const worked = await workDiscrepancy({ handlePaymentCommand, eventStore }, id, action, now);
+    if (worked.outcome === 'unknown') throw notFound(id);
+    if (worked.outcome === 'already-resolved') {
       throw new RequestRejected(
         'DISCREPANCY_RESOLVED',
-        `Discrepancy ${id} is already resolved (${view.resolution?.resolution ?? 'resolved'}); it reopens by itself if new evidence contradicts payrec again.`,
+        `Discrepancy ${id} is already resolved (${worked.view.resolution?.resolution ?? 'resolved'}); it reopens by itself if new evidence contradicts payrec again.`,
       );
     }
-    return discrepancyAnswer(view, now);
+    return discrepancyAnswer(worked.view, now);
   };
 
   app.post('/discrepancies/:id/acknowledge', { onRequest: auth }, async (request) => {
     const { id } = request.params as { id: string };
     const { note } = parseBody(acknowledgeSchema, request.body ?? {}, 'send {"note": "…"}.');
-    const actor = actorOf(request);
-    return act(id, ({ payment, discrepancyId }, at) => ({
-      type: 'AcknowledgeDiscrepancy',
-      data: { payment, discrepancyId, actor, note, at },
-    }));
+    return act(id, { type: 'acknowledge', actor: actorOf(request), note });
   });
 
   app.post('/discrepancies/:id/resolve', { onRequest: auth }, async (request) => {
@@ -188,10 +162,6 @@ export const registerDiscrepancyRoutes = (
       request.body ?? {},
       `send {"resolution", "note"}: resolution one of ${operatorResolutions.join(', ')}, and a note saying why.`,
     );
-    const actor = actorOf(request);
-    return act(id, ({ payment, discrepancyId }, at) => ({
-      type: 'ResolveDiscrepancy',
-      data: { payment, discrepancyId, resolution, actor, note, at },
-    }));
+    return act(id, { type: 'resolve', actor: actorOf(request), note, resolution });
   });
 };

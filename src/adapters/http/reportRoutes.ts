@@ -96,18 +96,15 @@ export const registerReportRoutes = (
         currency: query.currency,
       }),
     );
-    const wantsTable =
-      query.format === 'csv' ||
-      query.format === 'ndjson' ||
-      (query.format === undefined && (request.headers.accept ?? '').includes('text/csv'));
-    if (!wantsTable) return report;
+    const format = formatOf(request, query.format, ['json', ...tabularFormats]);
+    if (format === 'json') return report;
     return sendRows(
       reply,
       {
         columns: settlementColumns,
         pages: [report.rows.map((row) => rowOf(settlementColumns, row))],
       },
-      formatOf(request, query.format === 'json' ? undefined : query.format),
+      format,
       `settlement-${query.from}-${query.to}`,
       taken,
     );

@@ -442,16 +442,6 @@ export const createSqliteReadModelStore = (
     return row?.count ?? 0;
   };
 
-  const countByProvider = (projection: string, status: string): Record<string, number> => {
-    if (!readable(projection)) return {};
-    const counted = db
-      .prepare<[string], { provider: string | null; count: number }>(
-        `SELECT provider, count(*) AS count FROM ${tableOf(projection)} WHERE status = ? GROUP BY provider`,
-      )
-      .all(status);
-    return Object.fromEntries(counted.map((row) => [row.provider ?? '', row.count]));
-  };
-
   const dropTable = (projection: string) => {
     statements.delete(projection);
     existingTables.delete(projection);
@@ -472,7 +462,6 @@ export const createSqliteReadModelStore = (
     aggregate,
     due,
     countDue,
-    countByProvider,
     get: (projection, id) => transaction.get(projection, id),
     transaction: <T>(work: (tx: ReadModelTransaction) => T): T => {
       try {

@@ -83,8 +83,6 @@ export type ReadModelQueries = Readonly<{
   due: (projection: string, query: DueQuery) => DueDocument[];
   /** How many documents are due by `dueBy`. */
   countDue: (projection: string, dueBy: string) => number;
-  /** How many documents have `status`, per provider. */
-  countByProvider: (projection: string, status: string) => Record<string, number>;
   /**
    * Every row of a keyset query, `listValues`'s rows a page at a time, read as fast as the store
    * can (the SQLite store reads on a thread of its own): what an export of every row uses.
