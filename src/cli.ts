@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { packageVersion } from './packageVersion.js';
 import { checkCommand, checkUsage } from './commands/checkCommand.js';
 import { deliveriesCommand, deliveriesUsage } from './commands/deliveriesCommand.js';
 import { demoCommand } from './commands/demoCommand.js';
@@ -87,18 +87,10 @@ const usageOf: Readonly<Record<string, string>> = {
   ),
 };
 
-/** The version of the package this command belongs to. */
-const version = (): string => {
-  const manifest = JSON.parse(
-    readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
-  ) as { version?: unknown };
-  return typeof manifest.version === 'string' ? manifest.version : 'unknown';
-};
-
 const run = async (argv: readonly string[]): Promise<number> => {
   const [command, ...rest] = argv;
   if (command === '--version' || command === '-V' || command === 'version') {
-    process.stdout.write(`payrec ${version()}\n`);
+    process.stdout.write(`payrec ${packageVersion()}\n`);
     return 0;
   }
   // `payrec <command> --help` (or -h) anywhere before `--`: the command's usage, and nothing run.

@@ -4,6 +4,7 @@ import {
   type Fulfilment,
   type KnownPayment,
   type Money,
+  type PaymentStatus,
 } from '../domain/index.js';
 import { nextCheckAt } from '../application/reconciliationSchedule.js';
 import { fulfilmentMessageId } from '../application/fulfilmentMessage.js';
@@ -13,7 +14,7 @@ import { paymentAmount } from './paymentsProjection.js';
 export type PaymentView = Readonly<{
   provider: string;
   ref: string;
-  status: string;
+  status: PaymentStatus;
   /** What the merchant registered, when it did. */
   expectedAmount: Money | null;
   /** The last amount a provider reported. */

@@ -41,6 +41,8 @@ export const registerWebhookReceivers = (
       provider: provider.name,
       mediaTypes: provider.mediaTypes,
       acknowledgement: provider.acknowledgement,
+      displayName: provider.displayName,
+      documentation: provider.documentation,
       verify: provider.verifier(verifierContext),
     })),
     recordDelivery: confirmHintsAtOnce(

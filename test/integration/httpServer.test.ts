@@ -22,9 +22,9 @@ describe('the HTTP server', () => {
     await close?.();
   });
 
-  const build = (ready: boolean) => {
+  const build = async (ready: boolean) => {
     const { logger, lines } = capturingLogger();
-    const app = buildHttpServer({
+    const app = await buildHttpServer({
       logger,
       readiness: [{ name: 'eventStore', check: () => Promise.resolve(ready) }],
     });
@@ -33,35 +33,35 @@ describe('the HTTP server', () => {
   };
 
   it('answers /healthz', async () => {
-    const { app } = build(true);
+    const { app } = await build(true);
     const response = await app.inject({ method: 'GET', url: '/healthz' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'ok' });
   });
 
   it('answers /readyz with each check', async () => {
-    const { app } = build(true);
+    const { app } = await build(true);
     const response = await app.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'ready', checks: { eventStore: 'ok' } });
   });
 
   it('answers 503 on /readyz when the store does not answer', async () => {
-    const { app } = build(false);
+    const { app } = await build(false);
     const response = await app.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(503);
     expect(response.json()).toEqual({ status: 'not ready', checks: { eventStore: 'failing' } });
   });
 
   it('answers unknown routes with a code and a reason', async () => {
-    const { app } = build(true);
+    const { app } = await build(true);
     const response = await app.inject({ method: 'GET', url: '/nowhere?x=1' });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toEqual({ code: 'ROUTE_NOT_FOUND', reason: 'No route GET /nowhere.' });
   });
 
   it('turns a store that is closing into a 503 with a generic reason, and logs the details', async () => {
-    const { app, lines } = build(true);
+    const { app, lines } = await build(true);
     app.get('/closing', () => {
       throw new EventStoreClosed('The event store is closed.');
     });
@@ -75,7 +75,7 @@ describe('the HTTP server', () => {
   });
 
   it('hides unexpected errors behind a generic 500', async () => {
-    const { app } = build(true);
+    const { app } = await build(true);
     app.get('/boom', () => {
       throw new Error('database password is hunter2');
     });
@@ -89,7 +89,7 @@ describe('the HTTP server', () => {
   });
 
   it('refuses bodies over the limit with 413 before any handler runs', async () => {
-    const { app } = build(true);
+    const { app } = await build(true);
     let handled = false;
     app.post('/echo', () => {
       handled = true;
@@ -107,7 +107,7 @@ describe('the HTTP server', () => {
   });
 
   it('keeps secrets and signatures out of the log', async () => {
-    const { app, lines } = build(true);
+    const { app, lines } = await build(true);
     app.log.info(
       { delivery: { signature: 'sig_value_abc', secret: 'hash_secret', token: 'tok_secret' } },
       'probe',

@@ -1,7 +1,10 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { RequestRejected } from '../../errors/index.js';
 import { answerClientError } from './clientErrors.js';
 import { toErrorAnswer } from './httpErrors.js';
+import { registerOpenApi } from './openApi.js';
+import { plainSerializerCompiler, zodValidatorCompiler } from './zodSchemas.js';
 
 /** One check behind `/readyz`. */
 export type ReadinessCheck = Readonly<{ name: string; check: () => Promise<boolean> }>;
@@ -9,6 +12,8 @@ export type ReadinessCheck = Readonly<{ name: string; check: () => Promise<boole
 export type HttpServerOptions = Readonly<{
   logger: FastifyBaseLogger;
   readiness: readonly ReadinessCheck[];
+  /** payrec's version, for the OpenAPI document. */
+  version?: string;
   /** Largest body any route accepts, in bytes. Default 64 KiB. */
   bodyLimit?: number;
   /** Fastify's trust-proxy value; `false` (default) takes the client from the socket. */
@@ -21,6 +26,15 @@ export type HttpServerOptions = Readonly<{
   keepAliveTimeoutMs?: number;
 }>;
 
+/** A route as registered: its method and URL pattern (`/payments/:provider/:ref`). */
+export type RegisteredRoute = Readonly<{ method: string; url: string }>;
+
+const registered = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+
+/** Every route registered on an app built here, for checking that each one is documented. */
+export const routesOf = (app: FastifyInstance): readonly RegisteredRoute[] =>
+  registered.get(app) ?? [];
+
 /**
  * The longest path segment a route takes: a payment ref of 256 characters, each up to four UTF-8
  * bytes written as `%XX`, is 3,072 characters in a URL.
@@ -29,17 +43,20 @@ export const maxPathSegmentLength = 3_072;
 
 /**
  * Builds the Fastify app (not listening). Every error leaves as `{code, reason}` with the status
- * from the one table in `httpErrors.ts`; a 5xx keeps its details in the log only.
+ * from the one table in `httpErrors.ts`; a 5xx keeps its details in the log only. Routes
+ * declare zod schemas, which Fastify validates with and the OpenAPI document (`/openapi.json`,
+ * `/docs`) is generated from: register them after this resolves.
  */
-export const buildHttpServer = ({
+export const buildHttpServer = async ({
   logger,
-  readiness,
+  readiness: checks,
+  version = 'unknown',
   bodyLimit = 64 * 1024,
   trustProxy = false,
   requestTimeoutMs = 60_000,
   headersTimeoutMs = 20_000,
   keepAliveTimeoutMs = 5_000,
-}: HttpServerOptions): FastifyInstance => {
+}: HttpServerOptions): Promise<FastifyInstance> => {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit,
@@ -70,6 +87,15 @@ export const buildHttpServer = ({
       void reply.code(answer.status).send({ code: answer.code, reason: answer.reason });
     },
   });
+
+  const routes: RegisteredRoute[] = [];
+  registered.set(app, routes);
+  app.addHook('onRoute', ({ method, url }) => {
+    for (const one of [method].flat()) routes.push({ method: one, url });
+  });
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(plainSerializerCompiler);
+  await registerOpenApi(app, version);
 
   let closing = false;
   app.addHook('preClose', (done) => {
@@ -105,18 +131,44 @@ export const buildHttpServer = ({
     );
   });
 
-  app.get('/healthz', () => ({ status: 'ok' }));
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['service'],
+        summary: 'Liveness: the process answers.',
+        security: [],
+        response: { 200: z.object({ status: z.literal('ok') }) },
+      },
+    },
+    () => ({ status: 'ok' }),
+  );
 
-  app.get('/readyz', async (_request, reply) => {
-    const results = await Promise.all(
-      readiness.map(async ({ name, check }) => [name, await check().catch(() => false)] as const),
-    );
-    const ready = results.every(([, ok]) => ok);
-    return reply.code(ready ? 200 : 503).send({
-      status: ready ? 'ready' : 'not ready',
-      checks: Object.fromEntries(results.map(([name, ok]) => [name, ok ? 'ok' : 'failing'])),
-    });
+  const readiness = z.object({
+    status: z.enum(['ready', 'not ready']),
+    checks: z.record(z.string(), z.enum(['ok', 'failing'])),
   });
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['service'],
+        summary: 'Readiness: the stores are writable and the projections keep up.',
+        security: [],
+        response: { 200: readiness, 503: readiness },
+      },
+    },
+    async (_request, reply) => {
+      const results = await Promise.all(
+        checks.map(async ({ name, check }) => [name, await check().catch(() => false)] as const),
+      );
+      const ready = results.every(([, ok]) => ok);
+      return reply.code(ready ? 200 : 503).send({
+        status: ready ? 'ready' : 'not ready',
+        checks: Object.fromEntries(results.map(([name, ok]) => [name, ok ? 'ok' : 'failing'])),
+      });
+    },
+  );
 
   return app;
 };

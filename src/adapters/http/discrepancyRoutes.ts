@@ -1,7 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import {
+  discrepancyAnswer as discrepancyAnswerSchema,
+  discrepancyPageAnswer,
+} from './answerSchemas.js';
 import { documentPage, equalTo } from './documentPage.js';
-import { parseBody, parseQuery } from './parseRequest.js';
 import { operatorResolutions, type ProviderName } from '../../domain/index.js';
 import type {
   Clock,
@@ -68,11 +72,20 @@ export const discrepancyAnswer = (view: DiscrepancyView, now: Date) => ({
       : Math.max(0, Math.floor((now.getTime() - Date.parse(view.openedAt)) / 1000)),
 });
 
-const acknowledgeSchema = z.strictObject({ note: z.string().trim().min(1).max(2000) });
-const resolveSchema = z.strictObject({
-  resolution: z.enum(operatorResolutions),
-  note: z.string().trim().min(1).max(2000),
-});
+const acknowledgeSchema = z
+  .strictObject({ note: z.string().trim().min(1).max(2000) })
+  .describe('send {"note": "…"}.');
+const resolveSchema = z
+  .strictObject({
+    resolution: z.enum(operatorResolutions),
+    note: z.string().trim().min(1).max(2000),
+  })
+  .describe(
+    `send {"resolution", "note"}: resolution one of ${operatorResolutions.join(', ')}, and a note saying why.`,
+  );
+const idParams = z
+  .object({ id: z.string().min(1).max(2000) })
+  .describe('Name a discrepancy by its id.');
 
 /**
  * Finance's discrepancies (docs/http.md): `GET /discrepancies` (by state, kind, provider and
@@ -99,41 +112,64 @@ export const registerDiscrepancyRoutes = (
     auth: (request: FastifyRequest) => Promise<void>;
   }>,
 ): void => {
-  const listSchema = discrepancyFiltersSchemaFor(providers).extend({
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: z.string().max(2000).optional(),
-  });
-  app.get('/discrepancies', { onRequest: auth }, (request) => {
-    const { limit, cursor, ...filters } = parseQuery(
-      listSchema,
-      request.query,
-      `${discrepancyFiltersHelp(providers)} limit is 1 to 500.`,
-    );
-    const unresolved =
-      filters.state === undefined && filters.status === undefined
-        ? { ...filters, status: 'open' as const }
-        : filters;
-    const now = clock.now();
-    return documentPage(
-      readModels,
-      discrepanciesProjection.name,
-      { limit, cursor, where: discrepancyConditions(unresolved) },
-      (row) => {
-        const view = storedDiscrepancy(row.document);
-        return view === null ? [] : [discrepancyAnswer(view, now)];
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const listSchema = discrepancyFiltersSchemaFor(providers)
+    .extend({
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+      cursor: z.string().max(2000).optional(),
+    })
+    .describe(`${discrepancyFiltersHelp(providers)} limit is 1 to 500.`);
+  api.get(
+    '/discrepancies',
+    {
+      onRequest: auth,
+      schema: {
+        tags: ['discrepancies'],
+        summary: 'Discrepancies by state, kind, provider and age (unresolved ones by default).',
+        querystring: listSchema,
+        response: { 200: discrepancyPageAnswer },
       },
-    );
-  });
+    },
+    (request) => {
+      const { limit, cursor, ...filters } = request.query;
+      const unresolved =
+        filters.state === undefined && filters.status === undefined
+          ? { ...filters, status: 'open' as const }
+          : filters;
+      const now = clock.now();
+      return documentPage(
+        readModels,
+        discrepanciesProjection.name,
+        { limit, cursor, where: discrepancyConditions(unresolved) },
+        (row) => {
+          const view = storedDiscrepancy(row.document);
+          return view === null ? [] : [discrepancyAnswer(view, now)];
+        },
+      );
+    },
+  );
 
   const notFound = (id: string) =>
     new RequestRejected('DISCREPANCY_NOT_FOUND', `payrec knows no discrepancy ${id}.`);
 
-  app.get('/discrepancies/:id', { onRequest: auth }, (request) => {
-    const { id } = request.params as { id: string };
-    const view = storedDiscrepancy(readModels.get(discrepanciesProjection.name, id));
-    if (view === null) throw notFound(id);
-    return discrepancyAnswer(view, clock.now());
-  });
+  api.get(
+    '/discrepancies/:id',
+    {
+      onRequest: auth,
+      schema: {
+        tags: ['discrepancies'],
+        summary: 'One discrepancy, with both sides of the evidence and its history.',
+        params: idParams,
+        response: { 200: discrepancyAnswerSchema },
+      },
+    },
+    (request) => {
+      const { id } = request.params;
+      const view = storedDiscrepancy(readModels.get(discrepanciesProjection.name, id));
+      if (view === null) throw notFound(id);
+      return discrepancyAnswer(view, clock.now());
+    },
+  );
 
   /** A person's action on a discrepancy, answered with the discrepancy as it now stands. */
   const act = async (id: string, action: DiscrepancyAction) => {
@@ -149,19 +185,41 @@ export const registerDiscrepancyRoutes = (
     return discrepancyAnswer(worked.view, now);
   };
 
-  app.post('/discrepancies/:id/acknowledge', { onRequest: auth }, async (request) => {
-    const { id } = request.params as { id: string };
-    const { note } = parseBody(acknowledgeSchema, request.body ?? {}, 'send {"note": "…"}.');
-    return act(id, { type: 'acknowledge', actor: actorOf(request), note });
-  });
+  api.post(
+    '/discrepancies/:id/acknowledge',
+    {
+      onRequest: auth,
+      schema: {
+        tags: ['discrepancies'],
+        summary: 'Acknowledge a discrepancy with a note (operate); its event names the actor.',
+        params: idParams,
+        body: acknowledgeSchema,
+        response: { 200: discrepancyAnswerSchema },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const { note } = request.body;
+      return act(id, { type: 'acknowledge', actor: actorOf(request), note });
+    },
+  );
 
-  app.post('/discrepancies/:id/resolve', { onRequest: auth }, async (request) => {
-    const { id } = request.params as { id: string };
-    const { resolution, note } = parseBody(
-      resolveSchema,
-      request.body ?? {},
-      `send {"resolution", "note"}: resolution one of ${operatorResolutions.join(', ')}, and a note saying why.`,
-    );
-    return act(id, { type: 'resolve', actor: actorOf(request), note, resolution });
-  });
+  api.post(
+    '/discrepancies/:id/resolve',
+    {
+      onRequest: auth,
+      schema: {
+        tags: ['discrepancies'],
+        summary: 'Resolve a discrepancy (operate); 409 DISCREPANCY_RESOLVED when it already is.',
+        params: idParams,
+        body: resolveSchema,
+        response: { 200: discrepancyAnswerSchema },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const { resolution, note } = request.body;
+      return act(id, { type: 'resolve', actor: actorOf(request), note, resolution });
+    },
+  );
 };

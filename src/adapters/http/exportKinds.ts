@@ -28,7 +28,7 @@ export type ExportStores = Readonly<{
 }>;
 
 /**
- * How the caller parses filters: `parseQuery` on HTTP, `parseOptions` on the command line. Each
+ * How the caller parses filters: Fastify with the route schema on HTTP, `parseOptions` on the command line. Each
  * throws its own error naming what failed, followed by `rules`.
  */
 export type FilterParser = <T extends z.ZodType>(
@@ -37,9 +37,16 @@ export type FilterParser = <T extends z.ZodType>(
   rules: string,
 ) => z.infer<T>;
 
+/** For input already validated against the kind's schema (by Fastify). */
+export const alreadyParsed: FilterParser = <T extends z.ZodType>(_schema: T, input: unknown) =>
+  input as z.infer<T>;
+
 /** One kind of export: the filters it takes, the read model it reads, and its rows. */
 export type ExportKind = Readonly<{
   filters: readonly string[];
+  /** The filters' schema and what each filter accepts (HTTP validates with them). */
+  schema: z.ZodObject;
+  rules: string;
   /** The read model to bring up to date before a command reads it; none for the logs. */
   readModel: string | null;
   source: (input: unknown, parse: FilterParser, stores: ExportStores) => RowSource;
@@ -52,6 +59,8 @@ const defineExport = <T extends z.ZodObject>(
   rows: (filters: z.output<T>, stores: ExportStores) => RowSource,
 ): ExportKind => ({
   filters: Object.keys(schema.shape),
+  schema,
+  rules,
   readModel,
   source: (input, parse, stores) => rows(parse(schema, input, rules), stores),
 });

@@ -1,5 +1,6 @@
 import accepts from 'accepts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RowSource } from '../../application/exports.js';
 import type { ProviderName } from '../../domain/index.js';
@@ -10,8 +11,13 @@ import {
   tabularStream,
   type TabularFormat,
 } from '../common/tabular.js';
-import { exportKindNames, exportKindsFor, type ExportStores } from './exportKinds.js';
-import { parseQuery } from './parseRequest.js';
+import { downloadAnswer } from './answerSchemas.js';
+import {
+  alreadyParsed,
+  exportKindNames,
+  exportKindsFor,
+  type ExportStores,
+} from './exportKinds.js';
 
 const mediaTypes = {
   csv: 'text/csv',
@@ -50,9 +56,9 @@ export const sendRows = (
   format: TabularFormat,
   name: string,
   now: Date,
-): FastifyReply => {
+): void => {
   const stamp = now.toISOString().replace(/[:.]/g, '-');
-  return reply
+  void reply
     .header('content-type', mediaTypeOf[format])
     .header('content-disposition', `attachment; filename="payrec-${name}-${stamp}.${format}"`)
     .header('cache-control', 'no-store')
@@ -79,19 +85,35 @@ export const registerExportRoutes = (
   }>,
 ): void => {
   const kinds = exportKindsFor(providers);
-  const formatSchema = z.object({ format: z.enum(tabularFormats).optional() });
+  const api = app.withTypeProvider<ZodTypeProvider>();
   for (const name of exportKindNames) {
     const kind = kinds[name];
-    app.get(`/exports/${name}`, { onRequest: auth }, (request, reply) => {
-      const { format: _format, ...filters } = request.query as Record<string, unknown>;
-      const { format } = parseQuery(formatSchema, request.query, 'format is csv or ndjson.');
-      return sendRows(
-        reply,
-        kind.source(filters, parseQuery, stores),
-        formatOf(request, format, tabularFormats),
-        name,
-        now(),
+    const querystring = kind.schema
+      .extend({ format: z.enum(tabularFormats).optional() })
+      .describe(
+        `${kind.rules} format is csv or ndjson (or ask with Accept: text/csv or application/x-ndjson).`,
       );
-    });
+    api.get(
+      `/exports/${name}`,
+      {
+        onRequest: auth,
+        schema: {
+          tags: ['finance'],
+          summary: `Export every matching ${name === 'events' ? 'event' : name.replace(/s$/, '')} as CSV or NDJSON, streamed.`,
+          querystring,
+          response: { 200: downloadAnswer },
+        },
+      },
+      (request, reply) => {
+        const { format, ...filters } = request.query as { format?: TabularFormat };
+        sendRows(
+          reply,
+          kind.source(filters, alreadyParsed, stores),
+          formatOf(request, format, tabularFormats),
+          name,
+          now(),
+        );
+      },
+    );
   }
 };

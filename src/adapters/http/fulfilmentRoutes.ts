@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { fulfilmentPageAnswer } from './answerSchemas.js';
 import { actorOf } from './apiAuth.js';
 import { documentPage, equalTo } from './documentPage.js';
-import { parseBody, parseQuery } from './parseRequest.js';
 import { paymentKey, paymentRefSchema, type ProviderName } from '../../domain/index.js';
 import { RequestRejected } from '../../errors/index.js';
 import type { Clock, ReadModelQueries } from '../../domain/ports/index.js';
@@ -68,85 +69,122 @@ export const registerFulfilmentRoutes = (
     auth: (request: FastifyRequest) => Promise<void>;
   }>,
 ): void => {
-  const listSchema = listSchemaFor(providers);
-  const redriveSchema = redriveSchemaFor(providers);
-  app.get('/fulfilments', { onRequest: auth }, (request) => {
-    const { status, provider, limit, cursor } = parseQuery(
-      listSchema,
-      request.query,
-      `status is requested, delivered or exhausted; provider one of ${providerList(providers)}; limit 1 to 500.`,
-    );
-    return documentPage(
-      readModels,
-      fulfilmentsProjection.name,
-      { limit, cursor, where: equalTo({ status, provider }) },
-      (row) => [row.document],
-    );
-  });
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const listSchema = listSchemaFor(providers).describe(
+    `status is requested, delivered or exhausted; provider one of ${providerList(providers)}; limit 1 to 500.`,
+  );
+  const redriveSchema = redriveSchemaFor(providers).describe(
+    'Name the payment (provider and ref) and the fulfilment by its webhook-id: msg_ and 22 base64url characters.',
+  );
+  api.get(
+    '/fulfilments',
+    {
+      onRequest: auth,
+      schema: {
+        tags: ['fulfilments'],
+        summary: "Notifications to the merchant's backend and where they stand.",
+        querystring: listSchema,
+        response: { 200: fulfilmentPageAnswer },
+      },
+    },
+    (request) => {
+      const { status, provider, limit, cursor } = request.query;
+      return documentPage(
+        readModels,
+        fulfilmentsProjection.name,
+        { limit, cursor, where: equalTo({ status, provider }) },
+        (row) => {
+          const fulfilment = storedFulfilment(row.document);
+          return fulfilment === null ? [] : [fulfilment];
+        },
+      );
+    },
+  );
 
   // Bulk re-drive: a preview count first (without `confirm`), then the re-drive of what matches,
   // each `FulfilmentRedriven` naming the actor and the reason.
-  const bulkSchema = bulkRedriveSchemaFor(providers);
-  app.post('/fulfilments/redrive', { onRequest: auth }, async (request, reply) => {
-    const { provider, exhaustedBefore, reason, confirm } = parseBody(
-      bulkSchema,
-      request.body ?? {},
-      `send {"reason", "provider"?, "exhaustedBefore"?, "confirm"?}: a reason (required), provider one of ${providerList(providers)}, exhaustedBefore an ISO-8601 instant; without "confirm": true the answer is only the count that would be re-driven.`,
-    );
-    const where = [
-      { column: 'status', op: '=' as const, value: 'exhausted' },
-      ...equalTo({ provider }),
-      ...(exhaustedBefore === undefined
-        ? []
-        : [{ column: 'updatedAt', op: '<' as const, value: exhaustedBefore }]),
-    ];
-    const matching =
-      readModels.aggregate(fulfilmentsProjection.name, { groupBy: [], where })[0]?.count ?? 0;
-    if (confirm !== true) return reply.code(200).send({ preview: true, matching, redriven: 0 });
-    const actor = actorOf(request);
-    let redriven = 0;
-    for (const row of allRows(readModels, fulfilmentsProjection.name, {
-      where,
-      orderBy: 'updatedAt',
-      withDocuments: true,
-    })) {
-      if (redriven >= maxBulkRedrive) break;
-      const fulfilment = storedFulfilment(row.document);
-      if (fulfilment === null) continue;
-      const { appended } = await handlePaymentCommand({
-        type: 'RedriveFulfilment',
-        data: {
-          payment: fulfilment.payment,
-          key: fulfilment.key,
-          at: clock.now().toISOString(),
-          source: 'api',
-          actor,
-          reason,
-        },
-      });
-      if (appended.length > 0) redriven += 1;
-    }
-    return reply.code(202).send({
-      preview: false,
-      matching,
-      redriven,
-      more: matching > redriven && redriven >= maxBulkRedrive,
-    });
+  const bulkSchema = bulkRedriveSchemaFor(providers).describe(
+    `send {"reason", "provider"?, "exhaustedBefore"?, "confirm"?}: a reason (required), provider one of ${providerList(providers)}, exhaustedBefore an ISO-8601 instant; without "confirm": true the answer is only the count that would be re-driven.`,
+  );
+  const bulkAnswer = z.object({
+    preview: z.boolean(),
+    matching: z.number().int().describe('Exhausted fulfilments that match.'),
+    redriven: z.number().int(),
+    more: z.boolean().optional().describe('True when more match than one request re-drives.'),
   });
+  api.post(
+    '/fulfilments/redrive',
+    {
+      onRequest: auth,
+      schema: {
+        tags: ['fulfilments'],
+        summary:
+          'Bulk re-drive of exhausted fulfilments (operate): a preview count, then on confirm.',
+        body: bulkSchema,
+        response: { 200: bulkAnswer, 202: bulkAnswer },
+      },
+    },
+    async (request, reply) => {
+      const { provider, exhaustedBefore, reason, confirm } = request.body;
+      const where = [
+        { column: 'status', op: '=' as const, value: 'exhausted' },
+        ...equalTo({ provider }),
+        ...(exhaustedBefore === undefined
+          ? []
+          : [{ column: 'updatedAt', op: '<' as const, value: exhaustedBefore }]),
+      ];
+      const matching =
+        readModels.aggregate(fulfilmentsProjection.name, { groupBy: [], where })[0]?.count ?? 0;
+      if (confirm !== true) return reply.code(200).send({ preview: true, matching, redriven: 0 });
+      const actor = actorOf(request);
+      let redriven = 0;
+      for (const row of allRows(readModels, fulfilmentsProjection.name, {
+        where,
+        orderBy: 'updatedAt',
+        withDocuments: true,
+      })) {
+        if (redriven >= maxBulkRedrive) break;
+        const fulfilment = storedFulfilment(row.document);
+        if (fulfilment === null) continue;
+        const { appended } = await handlePaymentCommand({
+          type: 'RedriveFulfilment',
+          data: {
+            payment: fulfilment.payment,
+            key: fulfilment.key,
+            at: clock.now().toISOString(),
+            source: 'api',
+            actor,
+            reason,
+          },
+        });
+        if (appended.length > 0) redriven += 1;
+      }
+      return reply.code(202).send({
+        preview: false,
+        matching,
+        redriven,
+        more: matching > redriven && redriven >= maxBulkRedrive,
+      });
+    },
+  );
 
   // A fulfilment is found through its payment, whose read model lists its fulfilments.
-  app.post(
+  api.post(
     '/payments/:provider/:ref/fulfilments/:webhookId/redrive',
-    { onRequest: auth },
+    {
+      onRequest: auth,
+      schema: {
+        tags: ['fulfilments'],
+        summary: 'Re-drive one exhausted fulfilment with a fresh retry budget (operate).',
+        description: '409 NOT_EXHAUSTED when it is delivered or already being retried.',
+        params: redriveSchema,
+        response: {
+          202: z.object({ id: z.string(), status: z.literal('requested') }),
+        },
+      },
+    },
     async (request, reply) => {
-      const parsed = redriveSchema.safeParse(request.params);
-      if (!parsed.success) {
-        throw new RequestRejected(
-          'INVALID_QUERY',
-          'Name the payment (provider and ref) and the fulfilment by its webhook-id: msg_ and 22 base64url characters.',
-        );
-      }
-      const { provider, ref, webhookId } = parsed.data;
+      const { provider, ref, webhookId } = request.params;
       const payment = { provider, ref };
       const state = paymentStateFromDocument(
         readModels.get(paymentsProjectionName, paymentKey(payment)),

@@ -1,5 +1,5 @@
-export { buildHttpServer } from './buildHttpServer.js';
-export type { HttpServerOptions, ReadinessCheck } from './buildHttpServer.js';
+export { buildHttpServer, routesOf } from './buildHttpServer.js';
+export type { HttpServerOptions, ReadinessCheck, RegisteredRoute } from './buildHttpServer.js';
 export { toErrorAnswer } from './httpErrors.js';
 export type { ErrorAnswer } from './httpErrors.js';
 export { registerWebhookRoutes } from './webhookRoutes.js';

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import type { ProviderName } from '../../domain/index.js';
 
-/** A provider name the service has a module for; anything else is a `400` naming the list. */
+/**
+ * A provider name the service has a module for; anything else is a `400` naming the list. An
+ * enum, so that the OpenAPI document lists the names.
+ */
 export const knownProvider = (providers: readonly ProviderName[]) =>
-  z.string().refine((name) => providers.includes(name), {
+  z.enum(providers as [ProviderName, ...ProviderName[]], {
     message: `must be one of ${providers.join(', ')}`,
   });
 

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { paymentAnswer, paymentPageAnswer, trailAnswer } from './answerSchemas.js';
 import { actorOf } from './apiAuth.js';
 import { documentPage } from './documentPage.js';
 import { paymentFiltersHelp, paymentFiltersSchemaFor, paymentQueryOf } from './paymentFilters.js';
-import { parseBody, parseQuery } from './parseRequest.js';
 import {
   explainTrail,
   foldRecorded,
@@ -49,7 +50,9 @@ export type PaymentRoutesOptions = Readonly<{
   auth: (request: FastifyRequest) => Promise<void>;
 }>;
 
-const asOfSchema = z.strictObject({ asOf: z.iso.datetime({ offset: true }).optional() });
+const asOfSchema = z
+  .strictObject({ asOf: z.iso.datetime({ offset: true }).optional() })
+  .describe('an ISO-8601 instant with a time zone, e.g. 2026-11-24T10:00:00Z.');
 
 const listSchemaFor = (providers: readonly ProviderName[]) =>
   paymentFiltersSchemaFor(providers).extend({
@@ -57,19 +60,12 @@ const listSchemaFor = (providers: readonly ProviderName[]) =>
     cursor: z.string().max(600).optional(),
   });
 
-const paymentIdReader = (providers: readonly ProviderName[]) => {
-  const schema = z.object({ provider: knownProvider(providers), ref: paymentRefSchema });
-  return (params: unknown): PaymentId => {
-    const parsed = schema.safeParse(params);
-    if (!parsed.success) {
-      throw new RequestRejected(
-        'INVALID_QUERY',
-        `The provider must be one of ${providerList(providers)}, and the ref 1 to 256 printable characters.`,
-      );
-    }
-    return parsed.data;
-  };
-};
+const paymentIdSchemaFor = (providers: readonly ProviderName[]) =>
+  z
+    .object({ provider: knownProvider(providers), ref: paymentRefSchema })
+    .describe(
+      `The provider must be one of ${providerList(providers)}, and the ref 1 to 256 printable characters.`,
+    );
 
 const notFound = (id: PaymentId, asOf?: string) =>
   new RequestRejected(
@@ -104,109 +100,151 @@ export const registerPaymentRoutes = (
     clock,
   }: PaymentRoutesOptions,
 ): void => {
-  const listSchema = listSchemaFor(providers);
-  const paymentIdFrom = paymentIdReader(providers);
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const listSchema = listSchemaFor(providers).describe(
+    `${paymentFiltersHelp(providers)} limit is 1 to 500.`,
+  );
+  const params = paymentIdSchemaFor(providers);
   const registeredProvider = knownProvider(providers);
   // POST /payments: register an expected payment; 201 new, 200 the identical one exists, 409 a
   // different one exists (docs/http.md).
-  app.post('/payments', { onRequest: auth }, async (request, reply) => {
-    const registration = parseBody(
-      paymentRegistrationSchema,
-      request.body,
-      'send {provider, ref, amount?, currency?, orderId?, expiresAt?} with amount an integer in minor units and currency its ISO 4217 code.',
-    );
-    const { provider, ref } = registration;
-    if (!registeredProvider.safeParse(provider).success) {
-      throw new RequestRejected(
-        'INVALID_BODY',
-        `provider must be one of ${providerList(providers)}.`,
-      );
-    }
-    const command = registerPaymentCommand(registration, clock.now(), 'api', actorOf(request));
-    const handled = await handlePaymentCommand(command);
-    const comparison = compareRegistration(handled.before, command);
-    if (comparison === 'conflicting') {
-      throw new RequestRejected(
-        'PAYMENT_CONFLICT',
-        `A different expectation is already registered for ${provider} payment "${ref}"; it is not changed.`,
-      );
-    }
-    if (handled.after.status === 'unknown') throw new Error('a registered payment is known');
-    return reply
-      .code(comparison === 'new' ? 201 : 200)
-      .send(paymentView(handled.after, handled.version, hasStatusEndpoint(provider)));
-  });
-
-  app.get('/payments/:provider/:ref', { onRequest: auth }, async (request) => {
-    const id = paymentIdFrom(request.params);
-    const query = asOfSchema.safeParse(request.query);
-    if (!query.success) {
-      throw new RequestRejected(
-        'INVALID_QUERY',
-        'asOf must be an ISO-8601 instant with a time zone, e.g. 2026-11-24T10:00:00Z.',
-      );
-    }
-    let state: PaymentState;
-    let version: number;
-    if (query.data.asOf === undefined) {
-      const document = storedPayment(readModels.get(paymentsProjectionName, paymentKey(id)));
-      state = paymentStateFromDocument(document);
-      version = document === null ? -1 : document.version;
-    } else {
-      const instant = Date.parse(query.data.asOf);
-      const recorded = await eventStore.readStream(paymentStreamName(id));
-      const firstLater = recorded.findIndex((event) => Date.parse(event.recordedAt) > instant);
-      const known = firstLater === -1 ? recorded : recorded.slice(0, firstLater);
-      state = foldRecorded(known);
-      version = Number(known.at(-1)?.revision ?? -1);
-    }
-    if (state.status === 'unknown') throw notFound(id, query.data.asOf);
-    return paymentView(state, version, hasStatusEndpoint(id.provider));
-  });
-
-  app.get('/payments', { onRequest: auth }, (request) => {
-    const { limit, cursor, ...filters } = parseQuery(
-      listSchema,
-      request.query,
-      `${paymentFiltersHelp(providers)} limit is 1 to 500.`,
-    );
-    return documentPage(
-      readModels,
-      paymentsProjectionName,
-      { limit, cursor, ...paymentQueryOf(filters) },
-      (row) => {
-        const document = storedPayment(row.document);
-        const state = paymentStateFromDocument(document);
-        return state.status === 'unknown' || document === null
-          ? []
-          : [paymentView(state, document.version, hasStatusEndpoint(state.payment.provider))];
+  api.post(
+    '/payments',
+    {
+      onRequest: auth,
+      schema: {
+        tags: ['payments'],
+        summary: 'Register an expected payment (operate).',
+        description:
+          '201 when new, 200 when the identical expectation exists, 409 PAYMENT_CONFLICT when a different one does.',
+        body: paymentRegistrationSchema.describe(
+          'send {provider, ref, amount?, currency?, orderId?, expiresAt?} with amount an integer in minor units and currency its ISO 4217 code.',
+        ),
+        response: { 200: paymentAnswer, 201: paymentAnswer },
       },
-    );
-  });
+    },
+    async (request, reply) => {
+      const registration = request.body;
+      const { provider, ref } = registration;
+      if (!registeredProvider.safeParse(provider).success) {
+        throw new RequestRejected(
+          'INVALID_BODY',
+          `provider must be one of ${providerList(providers)}.`,
+        );
+      }
+      const command = registerPaymentCommand(registration, clock.now(), 'api', actorOf(request));
+      const handled = await handlePaymentCommand(command);
+      const comparison = compareRegistration(handled.before, command);
+      if (comparison === 'conflicting') {
+        throw new RequestRejected(
+          'PAYMENT_CONFLICT',
+          `A different expectation is already registered for ${provider} payment "${ref}"; it is not changed.`,
+        );
+      }
+      if (handled.after.status === 'unknown') throw new Error('a registered payment is known');
+      return reply
+        .code(comparison === 'new' ? 201 : 200)
+        .send(paymentView(handled.after, handled.version, hasStatusEndpoint(provider)));
+    },
+  );
 
-  app.get('/payments/:provider/:ref/events', { onRequest: auth }, async (request) => {
-    const id = paymentIdFrom(request.params);
-    const recorded = await eventStore.readStream(paymentStreamName(id));
-    if (recorded.length === 0) throw notFound(id);
-    return {
-      events: explainTrail(recorded).events.map(({ recorded: event, judgement }) => ({
-        type: event.type,
-        revision: Number(event.revision),
-        recordedAt: event.recordedAt,
-        source: sourceOf(event),
-        ...(judgement === null
-          ? {}
-          : {
-              effect: judgement.effect,
-              ...(judgement.discrepancyId === undefined
-                ? {}
-                : {
-                    discrepancyId: judgement.discrepancyId,
-                    discrepancy: publicDiscrepancyId(id, judgement.discrepancyId),
-                  }),
-            }),
-        data: event.data,
-      })),
-    };
-  });
+  api.get(
+    '/payments/:provider/:ref',
+    {
+      onRequest: auth,
+      schema: {
+        tags: ['payments'],
+        summary: 'A payment: its current state, or its state as of an instant.',
+        params,
+        querystring: asOfSchema,
+        response: { 200: paymentAnswer },
+      },
+    },
+    async (request) => {
+      const id = request.params;
+      const { asOf } = request.query;
+      let state: PaymentState;
+      let version: number;
+      if (asOf === undefined) {
+        const document = storedPayment(readModels.get(paymentsProjectionName, paymentKey(id)));
+        state = paymentStateFromDocument(document);
+        version = document === null ? -1 : document.version;
+      } else {
+        const instant = Date.parse(asOf);
+        const recorded = await eventStore.readStream(paymentStreamName(id));
+        const firstLater = recorded.findIndex((event) => Date.parse(event.recordedAt) > instant);
+        const known = firstLater === -1 ? recorded : recorded.slice(0, firstLater);
+        state = foldRecorded(known);
+        version = Number(known.at(-1)?.revision ?? -1);
+      }
+      if (state.status === 'unknown') throw notFound(id, asOf);
+      return paymentView(state, version, hasStatusEndpoint(id.provider));
+    },
+  );
+
+  api.get(
+    '/payments',
+    {
+      onRequest: auth,
+      schema: {
+        tags: ['payments'],
+        summary: 'Search payments: filters, sort and keyset pages.',
+        querystring: listSchema,
+        response: { 200: paymentPageAnswer },
+      },
+    },
+    (request) => {
+      const { limit, cursor, ...filters } = request.query;
+      return documentPage(
+        readModels,
+        paymentsProjectionName,
+        { limit, cursor, ...paymentQueryOf(filters) },
+        (row) => {
+          const document = storedPayment(row.document);
+          const state = paymentStateFromDocument(document);
+          return state.status === 'unknown' || document === null
+            ? []
+            : [paymentView(state, document.version, hasStatusEndpoint(state.payment.provider))];
+        },
+      );
+    },
+  );
+
+  api.get(
+    '/payments/:provider/:ref/events',
+    {
+      onRequest: auth,
+      schema: {
+        tags: ['payments'],
+        summary: "A payment's audit trail: every event with its source, evidence and effect.",
+        params,
+        response: { 200: trailAnswer },
+      },
+    },
+    async (request) => {
+      const id = request.params;
+      const recorded = await eventStore.readStream(paymentStreamName(id));
+      if (recorded.length === 0) throw notFound(id);
+      return {
+        events: explainTrail(recorded).events.map(({ recorded: event, judgement }) => ({
+          type: event.type,
+          revision: Number(event.revision),
+          recordedAt: event.recordedAt,
+          source: sourceOf(event),
+          ...(judgement === null
+            ? {}
+            : {
+                effect: judgement.effect,
+                ...(judgement.discrepancyId === undefined
+                  ? {}
+                  : {
+                      discrepancyId: judgement.discrepancyId,
+                      discrepancy: publicDiscrepancyId(id, judgement.discrepancyId),
+                    }),
+              }),
+          data: event.data,
+        })),
+      };
+    },
+  );
 };

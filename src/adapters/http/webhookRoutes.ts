@@ -3,7 +3,8 @@ import type { DeliveryRecorder } from '../../application/index.js';
 import { paymentKey, type ProviderName } from '../../domain/index.js';
 import { RequestRejected, WebhookRejected } from '../../errors/index.js';
 import type { Clock, JsonObject } from '../../domain/ports/index.js';
-import type { WebhookVerifier } from '../providers/index.js';
+import type { WebhookDocumentation, WebhookVerifier } from '../providers/index.js';
+import { z } from 'zod';
 import type { DeliveryLog, DeliveryLogEntry } from '../deliveryLog/deliveryLog.js';
 import { toErrorAnswer } from './httpErrors.js';
 import type { RejectionLimiter } from './rejectionLimiter.js';
@@ -14,6 +15,9 @@ export type WebhookReceiver = Readonly<{
   /** The media types its route accepts; anything else is a 415. */
   mediaTypes: readonly string[];
   acknowledgement: JsonObject;
+  /** For the OpenAPI document. */
+  displayName: string;
+  documentation: WebhookDocumentation;
   /** `null` when the provider is not configured: its route answers 404. */
   verify: WebhookVerifier | null;
 }>;
@@ -53,7 +57,14 @@ export const registerWebhookRoutes = async (
     deliveryLog.record(entry);
     observe?.(entry);
   };
-  for (const { provider, mediaTypes, acknowledgement, verify } of receivers) {
+  for (const {
+    provider,
+    mediaTypes,
+    acknowledgement,
+    displayName,
+    documentation,
+    verify,
+  } of receivers) {
     const route = `/webhooks/${provider}`;
     await app.register((scope, _options, done) => {
       // Rejections spend the source's budget and are logged as metadata only, then go to the
@@ -96,7 +107,25 @@ export const registerWebhookRoutes = async (
           parsed(null, body);
         },
       );
-      scope.post(route, async (request, reply) => {
+      // The body is documented, never validated: it is verified on its exact bytes first, and
+      // parsed by the provider's module only once it verifies.
+      scope.setValidatorCompiler(() => (data: unknown) => ({ value: data }));
+      const schema = {
+        tags: ['webhooks'],
+        summary: `Receive a ${displayName} delivery.`,
+        description: `${documentation.authentication} The exact bytes are verified before anything is parsed; a forged, stale, replayed, malformed or oversized delivery is a 4xx {code, reason} and nothing is written to the payment streams. 200 only once its events are durable; a repeated delivery is 200 again and changes nothing. 404 PROVIDER_NOT_CONFIGURED while its secret is not configured.`,
+        security: [],
+        consumes: [...mediaTypes],
+        body: documentation.body,
+        response: {
+          200: z
+            .looseObject({})
+            .describe(
+              `The acknowledgement ${displayName} expects: ${JSON.stringify(acknowledgement)}.`,
+            ),
+        },
+      };
+      scope.post(route, { schema }, async (request, reply) => {
         if (verify === null) {
           throw new WebhookRejected(
             'PROVIDER_NOT_CONFIGURED',

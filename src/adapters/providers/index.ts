@@ -23,6 +23,7 @@ export type {
   ProviderCommand,
   ProviderConfiguration,
   ConfiguredProvider,
+  WebhookDocumentation,
   WebhookVerifier,
   VerifierContext,
   StatusHttpFactory,

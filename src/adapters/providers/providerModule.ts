@@ -55,6 +55,8 @@ export type ProviderSpec<Settings> = Readonly<{
     mediaTypes: readonly string[];
     /** The body of a `200` (the provider's documented acknowledgement). */
     acknowledgement: JsonObject;
+    /** For the OpenAPI document: how a delivery is authenticated, and what its body holds. */
+    documentation: WebhookDocumentation;
     /** The verifier, or `null` when its secret is not configured: the route then answers 404. */
     verifier: (settings: Settings, context: VerifierContext) => WebhookVerifier | null;
   }>;
@@ -73,12 +75,21 @@ export type ProviderSpec<Settings> = Readonly<{
   describe: (settings: Settings) => string;
 }>;
 
+/** How a provider's deliveries are documented (they are verified on their bytes, not validated). */
+export type WebhookDocumentation = Readonly<{
+  /** How a delivery proves it comes from the provider, in a sentence or two. */
+  authentication: string;
+  /** The body's shape once verified. */
+  body: z.ZodType;
+}>;
+
 /** A provider bound to its parsed settings: what the service and the commands use. */
 export type ConfiguredProvider = Readonly<{
   name: ProviderName;
   displayName: string;
   mediaTypes: readonly string[];
   acknowledgement: JsonObject;
+  documentation: WebhookDocumentation;
   hasStatusEndpoint: boolean;
   statusVocabularies: Readonly<Record<string, StatusVocabulary>>;
   verifier: (context: VerifierContext) => WebhookVerifier | null;
@@ -136,6 +147,7 @@ export const defineProvider = <Settings>(spec: ProviderSpec<Settings>): Provider
           displayName: spec.displayName,
           mediaTypes: spec.webhook.mediaTypes,
           acknowledgement: spec.webhook.acknowledgement,
+          documentation: spec.webhook.documentation,
           hasStatusEndpoint: statusApi !== null,
           statusVocabularies: spec.statusVocabularies,
           verifier: (context) => spec.webhook.verifier(settings, context),

@@ -85,6 +85,10 @@ export const acmePayProvider = defineProvider({
   webhook: {
     mediaTypes: ['application/json'],
     acknowledgement: { ok: true, from: 'acme-pay' },
+    documentation: {
+      authentication: 'An HMAC-SHA256 of the body in `acme-signature`.',
+      body: z.looseObject({ id: z.string(), status: z.string() }),
+    },
     verifier: ({ webhookSecret }) => (webhookSecret === null ? null : acmeVerifier(webhookSecret)),
   },
   statusVocabularies: acmePayStatuses,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { kkiapayPayloadSchema } from './kkiapayPayload.js';
 import { httpUrl, optional, rate, secret, withDefault } from '../../../envSchemas.js';
 import { defineProvider } from '../providerModule.js';
 import { requiredTogether } from '../common/requiredTogether.js';
@@ -44,6 +45,11 @@ export const kkiapayProvider = defineProvider<KkiapaySettings>({
   webhook: {
     mediaTypes: ['application/json'],
     acknowledgement: { received: true },
+    documentation: {
+      authentication:
+        'KKiaPay sends the shared secret itself in `x-kkiapay-secret`. Anyone who saw one delivery can replay it, so payrec records it as a hint and confirms it against the KKiaPay status API before it moves a payment.',
+      body: kkiapayPayloadSchema,
+    },
     verifier: ({ webhookSecret }) =>
       webhookSecret === null ? null : createKkiapayVerifier({ webhookSecret }),
   },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { krakenEmbedPayloadSchema } from './krakenEmbedPayload.js';
 import {
   base64Secret,
   httpUrl,
@@ -58,6 +59,11 @@ export const krakenEmbedProvider = defineProvider<KrakenEmbedSettings>({
   webhook: {
     mediaTypes: ['application/json'],
     acknowledgement: { received: true },
+    documentation: {
+      authentication:
+        '`X-Signature: t=<unix seconds>,v1=<hex>`: HMAC-SHA256 over `t.rawBody` with the base64-decoded webhook secret (a previous secret is accepted while it rotates), within the tolerance window.',
+      body: krakenEmbedPayloadSchema,
+    },
     verifier: ({ webhookSecret, previousWebhookSecret, webhookToleranceSeconds }) =>
       webhookSecret === null
         ? null

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { kryptogoPayloadSchema } from './kryptogoPayload.js';
 import { httpUrl, optional, rate, secret, withDefault } from '../../../envSchemas.js';
 import { defineProvider } from '../providerModule.js';
 import { requiredTogether } from '../common/requiredTogether.js';
@@ -45,6 +46,11 @@ export const kryptogoProvider = defineProvider<KryptogoSettings>({
   webhook: {
     mediaTypes: ['application/json'],
     acknowledgement: { received: true },
+    documentation: {
+      authentication:
+        'A `signature` field inside the JSON body: HMAC-SHA256 with the callback secret, within a 5-minute window. An unsigned callback is only a hint until the KryptoGO API confirms it.',
+      body: kryptogoPayloadSchema,
+    },
     verifier: ({ callbackSecret }) =>
       callbackSecret === null ? null : createKryptogoVerifier({ callbackSecret }),
   },
