@@ -61,6 +61,7 @@ export const configSchema = z
     ),
     PAYREC_API_TOKEN: optional(secret(16)),
     PAYREC_API_TOKENS_FILE: optional(z.string().min(1)),
+    PAYREC_CONSOLE_SECRET: optional(secret(32)),
     PAYREC_RECONCILE_CRON: withDefault(
       z
         .string()
@@ -172,6 +173,11 @@ export type Config = Readonly<{
    * token named `default`); none: the API answers loopback clients only.
    */
   apiTokens: readonly ApiToken[];
+  /**
+   * Signs the console's session and CSRF cookies; `null`: a random key per process (sessions
+   * end when payrec restarts, and each instance behind a balancer signs its own).
+   */
+  consoleSecret: Secret | null;
   /** The IANA time zone whose days the settlement report counts in. */
   reportTimezone: string;
   reconcileCron: string;
@@ -283,6 +289,7 @@ export const loadConfig = (
       e.EVENTSTORE_CONNECTION_STRING === undefined
         ? { kind: 'sqlite', path: storage.events, writer: e.PAYREC_SQLITE_WRITER }
         : { kind: 'eventstoredb', connectionString: e.EVENTSTORE_CONNECTION_STRING },
+    consoleSecret: e.PAYREC_CONSOLE_SECRET ?? null,
     apiTokens: [
       ...fileTokens,
       ...(e.PAYREC_API_TOKEN === undefined

@@ -7,6 +7,7 @@ import { createPaymentCommandHandler, type PaymentCommandHandler } from './appli
 import type { Config } from './config.js';
 import type { Clock, EventStore } from './domain/ports/index.js';
 import { createFailpoints } from './failpoints.js';
+import { packageVersion } from './packageVersion.js';
 import type { Reconciler } from './processors/index.js';
 import {
   createServiceReconciler,
@@ -94,7 +95,8 @@ export const createService = async (
     },
   });
   const cycle = scheduleReconciliation(config, { reconciler, logger });
-  const app = buildHttpServer({
+  const verifierContext = options.fetch ? { fetch: options.fetch } : {};
+  const app = await buildHttpServer({
     logger,
     readiness: readinessChecks({
       eventStore,
@@ -103,6 +105,7 @@ export const createService = async (
       projections,
     }),
     ...config.http,
+    version: packageVersion(),
   });
   await registerWebhookReceivers(app, config, {
     handlePaymentCommand,
@@ -110,16 +113,10 @@ export const createService = async (
     deliveryLog,
     metrics,
     clock,
-    verifierContext: options.fetch ? { fetch: options.fetch } : {},
+    verifierContext,
   });
-  registerApiRoutes(app, config, {
-    storage,
-    deliveryLog,
-    metrics,
-    hasStatusEndpoint,
-    handlePaymentCommand,
-    clock,
-  });
+  const parts = { storage, deliveryLog, metrics, hasStatusEndpoint, handlePaymentCommand, clock };
+  await registerApiRoutes(app, config, { ...parts, projections, reconciler, verifierContext });
   const fulfilments = startFulfilments(config, {
     storage,
     handlePaymentCommand,

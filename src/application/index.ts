@@ -26,3 +26,5 @@ export { explainTrail } from './explainTrail.js';
 export type { ExplainedEvent } from './explainTrail.js';
 export { workDiscrepancy } from './workDiscrepancy.js';
 export type { DiscrepancyAction, DiscrepancyWorked } from './workDiscrepancy.js';
+export { describeVerification, replayDelivery } from './replayDelivery.js';
+export type { DeliveryReverifier, ReplayDecision, ReplayOutcome } from './replayDelivery.js';

@@ -4,6 +4,7 @@ export type {
   ReconcilerOptions,
   CheckResult,
   CycleSummary,
+  LastCycle,
   DuePayment,
 } from './reconciler.js';
 export { paymentsDue } from './paymentsDue.js';

@@ -32,6 +32,9 @@ export type CycleSummary = Readonly<{
   byProvider: Readonly<Partial<Record<ProviderName, number>>>;
 }>;
 
+/** The last cycle this process ran, for the console. */
+export type LastCycle = Readonly<{ finishedAt: string; summary: CycleSummary }>;
+
 export type DuePayment = Readonly<{ payment: PaymentId }>;
 
 export type ReconcilerOptions = Readonly<{
@@ -93,6 +96,7 @@ export const createReconciler = ({
 }: ReconcilerOptions) => {
   let stopping = false;
   let cycleRunning = false;
+  let lastCycle: LastCycle | null = null;
   const inFlight = new Set<Promise<unknown>>();
   const checking = new Set<string>();
   const immediateChecks = new Map<ProviderName, number>();
@@ -181,6 +185,8 @@ export const createReconciler = ({
   };
 
   return {
+    /** The last cycle that ran here, or `null` before the first. */
+    lastCycle: (): LastCycle | null => lastCycle,
     /** One cycle over what is due now (of one provider, if given). */
     runCycle: async (provider?: ProviderName): Promise<CycleSummary> => {
       const started = performance.now();
@@ -228,7 +234,7 @@ export const createReconciler = ({
         } finally {
           clearInterval(renew);
         }
-        return {
+        const summary = {
           ran: true,
           due: due.length,
           selectMs,
@@ -236,6 +242,8 @@ export const createReconciler = ({
           results,
           byProvider,
         };
+        lastCycle = { finishedAt: clock.now().toISOString(), summary };
+        return summary;
       } finally {
         cycleRunning = false;
         try {

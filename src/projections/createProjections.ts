@@ -6,6 +6,7 @@ import {
   paymentsTable,
   type HasStatusEndpoint,
 } from './paymentsProjection.js';
+import { paymentCountsProjection } from './paymentCountsProjection.js';
 import type { AnyProjection } from './projection.js';
 import { settlementProjection } from './settlementProjection.js';
 import type { ReadModelTable } from '../domain/ports/index.js';
@@ -22,10 +23,17 @@ export const createProjections = (
   fulfilmentsProjection,
   discrepanciesProjection,
   settlementProjection,
+  paymentCountsProjection,
 ];
 
 /** The projections' names, for a command's usage without any configuration. */
-export const projectionNames = ['payments', 'fulfilments', 'discrepancies', 'settlement'] as const;
+export const projectionNames = [
+  'payments',
+  'fulfilments',
+  'discrepancies',
+  'settlement',
+  'payment_counts',
+] as const;
 
 /**
  * Each projection's table: its own columns and indexes, for the read-model store to create
@@ -36,4 +44,5 @@ export const readModelTables: Readonly<Record<string, ReadModelTable>> = {
   [fulfilmentsProjection.name]: { columns: {}, indexes: [] },
   [discrepanciesProjection.name]: discrepanciesProjection.table ?? { columns: {}, indexes: [] },
   [settlementProjection.name]: settlementProjection.table ?? { columns: {}, indexes: [] },
+  [paymentCountsProjection.name]: { columns: {}, indexes: [] },
 };

@@ -106,7 +106,8 @@ export const discrepanciesTable: ReadModelTable = {
   columns: { kind: 'text', openedAt: 'text' },
   indexes: [
     { columns: ['kind', 'updatedAt'] },
-    { columns: ['status', 'openedAt'] },
+    // With the kind, it covers the console's open discrepancies by kind and age.
+    { columns: ['status', 'openedAt', 'kind'] },
     { columns: ['provider', 'updatedAt'] },
   ],
 };

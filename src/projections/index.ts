@@ -47,3 +47,9 @@ export type {
 export { CheckpointMoved } from './projectionRunner.js';
 export { catchUpProjection } from './catchUpProjection.js';
 export { projectionsReady, maxReadyLagEvents } from './projectionsReady.js';
+export {
+  paymentCountsProjection,
+  paymentCountRows,
+  paymentCountsDocumentId,
+} from './paymentCountsProjection.js';
+export type { PaymentCounts } from './paymentCountsProjection.js';

@@ -16,3 +16,4 @@ export { openDeliveryLog, repairDeliveryLog, startDeliveryLogRepair } from './re
 export type { DeliveryLogRepair } from './repairDeliveryLog.js';
 export { observeWrites, writeFailureStaleMs } from './observedEventStore.js';
 export type { WriteHealth } from './observedEventStore.js';
+export { reverifierOf } from './reverifierOf.js';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { DeliveryLog } from '../adapters/deliveryLog/deliveryLog.js';
 import {
@@ -10,6 +11,11 @@ import {
   registerPaymentRoutes,
   registerReportRoutes,
 } from '../adapters/http/index.js';
+import { newConsoleKey, registerConsole } from '../adapters/http/console/registerConsole.js';
+import type { VerifierContext } from '../adapters/providers/index.js';
+import type { Reconciler } from '../processors/index.js';
+import type { Projections } from './startProjections.js';
+import { reverifierOf } from './reverifierOf.js';
 import type { ServiceMetrics } from '../adapters/metrics/serviceMetrics.js';
 import type { PaymentCommandHandler } from '../application/index.js';
 import type { Config } from '../config.js';
@@ -19,9 +25,9 @@ import type { Storage } from './openStorage.js';
 
 /**
  * The query and admin API (payments, deliveries, fulfilments, discrepancies, metrics), behind
- * the API token, over the configured providers.
+ * the API tokens, over the configured providers, and the console that reads and acts through it.
  */
-export const registerApiRoutes = (
+export const registerApiRoutes = async (
   app: FastifyInstance,
   config: Config,
   {
@@ -31,6 +37,9 @@ export const registerApiRoutes = (
     hasStatusEndpoint,
     handlePaymentCommand,
     clock,
+    projections,
+    reconciler,
+    verifierContext,
   }: Readonly<{
     storage: Storage;
     deliveryLog: DeliveryLog;
@@ -38,12 +47,22 @@ export const registerApiRoutes = (
     hasStatusEndpoint: HasStatusEndpoint;
     handlePaymentCommand: PaymentCommandHandler;
     clock: Clock;
+    projections: Projections;
+    reconciler: Reconciler;
+    verifierContext: VerifierContext;
   }>,
-): void => {
-  const auth = createApiAuth(config.apiTokens);
+): Promise<void> => {
+  const consoleKey = newConsoleKey();
+  const auth = createApiAuth(config.apiTokens, { key: consoleKey });
   const providers = config.providers.map((provider) => provider.name);
   const { eventStore, readModels } = storage;
-  registerDeliveryRoutes(app, { deliveryLog, providers, auth });
+  registerDeliveryRoutes(app, {
+    deliveryLog,
+    providers,
+    auth,
+    eventStore,
+    reverify: reverifierOf(config, verifierContext),
+  });
   registerMetricsRoute(app, { registry: metrics.registry, auth });
   registerPaymentRoutes(app, {
     eventStore,
@@ -76,5 +95,37 @@ export const registerApiRoutes = (
     clock,
     providers,
     auth,
+  });
+  await registerConsole(app, {
+    tokens: config.apiTokens,
+    cookieSecret: config.consoleSecret?.reveal() ?? randomBytes(32).toString('hex'),
+    consoleKey,
+    providers,
+    stores: { readModels, eventStore, deliveryLog },
+    overview: {
+      deliveriesPerMinute: (since) => deliveryLog.perMinute(since),
+      projections: () =>
+        Promise.all(
+          projections.status().map(async (status) => ({
+            name: status.name,
+            running: status.running,
+            behind: await eventStore.eventsAfter(status.position).catch(() => null),
+            appliedAt: status.appliedAt === 0 ? null : new Date(status.appliedAt).toISOString(),
+            error: status.error,
+          })),
+        ),
+      lastCycle: () => {
+        const last = reconciler.lastCycle();
+        return last === null
+          ? null
+          : {
+              finishedAt: last.finishedAt,
+              due: last.summary.due,
+              durationMs: last.summary.durationMs,
+              results: last.summary.results,
+            };
+      },
+    },
+    now: () => clock.now(),
   });
 };

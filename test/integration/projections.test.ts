@@ -172,6 +172,7 @@ describe('a rebuild that finds nothing', () => {
         fulfilments: {},
         discrepancies: {},
         settlement: {},
+        payment_counts: {},
       });
       db.close();
     } finally {

@@ -224,8 +224,10 @@ describe('the settlement report is the fold of the log', () => {
           for (let offset = 0; offset < log.length; offset += 500) {
             applyBatch(readModels, settlementProjection, log.slice(offset, offset + 500));
           }
-          const asked = [[0, 34, null] as const, ...questions];
-          for (const [first, last, hoursIn] of asked) {
+          // First the whole period in every currency (from day 1: `currency` is JPY when `first` is a
+          // multiple of 3).
+          const asked = [[1, 34, null] as const, ...questions];
+          for (const [index, [first, last, hoursIn]] of asked.entries()) {
             const from = localDay(
               new Date(start + Math.min(first, last) * day - day).toISOString(),
               'UTC',
@@ -249,8 +251,9 @@ describe('the settlement report is the fold of the log', () => {
               timezone,
               ...(currency ? { currency } : {}),
             });
-            if (hoursIn === null && currency === undefined) {
-              // Not vacuous: the generated log reaches every kind of outcome.
+            if (index === 0) {
+              // Not vacuous: over the whole period, the generated log reaches every kind of
+              // outcome (a single day need not hold every one).
               const statuses = new Set(report.rows.map((row) => row.status));
               for (const status of ['pending', 'success', 'refunded', 'failed'] as const) {
                 expect(statuses).toContain(status);

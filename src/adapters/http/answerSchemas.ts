@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { paymentStatuses } from '../../domain/index.js';
+import { paymentStatuses, reportEffects } from '../../domain/index.js';
 import { discrepancyKinds, discrepancyStates } from '../../projections/index.js';
 
 /**
@@ -66,15 +66,7 @@ export const trailAnswer = z.object({
       recordedAt: instant,
       source: z.string().describe('Where it came from: a channel, `api`, `cli`, the poller.'),
       effect: z
-        .enum([
-          'moved',
-          'repeat',
-          'late',
-          'awaiting-confirmation',
-          'confirmed',
-          'contradicted',
-          'corrected',
-        ])
+        .enum(reportEffects)
         .optional()
         .describe("What the decider made of a provider's report."),
       discrepancyId: z.string().optional(),

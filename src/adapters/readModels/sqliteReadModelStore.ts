@@ -24,6 +24,8 @@ export type SqliteReadModelStore = ReadModelStore &
   Readonly<{
     /** Refreshes the planner's statistics where they are stale (run now and then). */
     optimize: () => void;
+    /** SQLite's plan for an aggregate, a line per step: whether it reads indexes only. */
+    explainAggregate: (projection: string, request: AggregateQuery) => string[];
   }>;
 
 const stagingSuffix = '__staging';
@@ -392,17 +394,32 @@ export const createSqliteReadModelStore = (
         });
   };
 
-  const aggregate = (projection: string, request: AggregateQuery): GroupTotal[] => {
-    if (!readable(projection)) return [];
+  const aggregateSql = (projection: string, request: AggregateQuery) => {
     const keys = request.groupBy.map((name) => column(projection, name));
     const { conditions, params } = conditionsOf(projection, request.where ?? []);
     const total = request.sum === undefined ? '0' : `sum(${column(projection, request.sum)})`;
     const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
     const groupBy = keys.length === 0 ? '' : `GROUP BY ${keys.join(', ')}`;
-    const statement = query(
-      `SELECT ${[...keys, 'count(*) AS row_count', `${total} AS row_sum`].join(', ')}
+    return {
+      sql: `SELECT ${[...keys, 'count(*) AS row_count', `${total} AS row_sum`].join(', ')}
        FROM ${tableOf(projection)} ${where} ${groupBy}`,
-    );
+      params,
+    };
+  };
+
+  /** How SQLite runs an aggregate: its query plan, a line per step (for tests and benches). */
+  const explainAggregate = (projection: string, request: AggregateQuery): string[] => {
+    const { sql, params } = aggregateSql(projection, request);
+    return db
+      .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+      .all(...params)
+      .map((row) => row.detail);
+  };
+
+  const aggregate = (projection: string, request: AggregateQuery): GroupTotal[] => {
+    if (!readable(projection)) return [];
+    const { sql, params } = aggregateSql(projection, request);
+    const statement = query(sql);
     // Exact sums: SQLite adds integers exactly (and fails rather than overflow 64 bits); the
     // driver hands them over as bigints.
     return statement
@@ -460,6 +477,7 @@ export const createSqliteReadModelStore = (
     listValues,
     scanValues,
     aggregate,
+    explainAggregate,
     due,
     countDue,
     get: (projection, id) => transaction.get(projection, id),

@@ -1,0 +1,178 @@
+import type { ProviderName } from '../../../domain/index.js';
+import type { ColumnFilter, ReadModelQueries } from '../../../domain/ports/index.js';
+import {
+  discrepanciesProjection,
+  fulfilmentsProjection,
+  paymentCountRows,
+  paymentCountsDocumentId,
+  paymentCountsProjection,
+  type PaymentCounts,
+} from '../../../projections/index.js';
+import type { DeliveryOutcome } from '../../deliveryLog/deliveryLog.js';
+
+/** Where the projections stand: how far behind the log each is, and when it last applied. */
+export type ProjectionStanding = Readonly<{
+  name: string;
+  running: boolean;
+  /** Events behind the head of the log; `null` when the store cannot tell. */
+  behind: number | null;
+  appliedAt: string | null;
+  error: string | null;
+}>;
+
+/** The last reconciliation cycle this process ran. */
+export type CycleStanding = Readonly<{
+  finishedAt: string;
+  due: number;
+  durationMs: number;
+  results: Readonly<Record<string, number>>;
+}>;
+
+/** What the overview reads, each one query on an index (or one document). */
+export type OverviewSources = Readonly<{
+  readModels: ReadModelQueries;
+  deliveriesPerMinute: (
+    since: string,
+  ) => ReadonlyArray<Readonly<{ minute: string; outcome: DeliveryOutcome; count: number }>>;
+  projections: () => Promise<readonly ProjectionStanding[]>;
+  lastCycle: () => CycleStanding | null;
+}>;
+
+export type OverviewFigures = Readonly<{
+  payments: Readonly<{
+    statuses: readonly string[];
+    providers: readonly ProviderName[];
+    /** `counts[status][provider]`. */
+    counts: Readonly<Record<string, Readonly<Record<string, number>>>>;
+    total: number;
+  }>;
+  /** The last 60 minutes, oldest first. */
+  deliveries: ReadonlyArray<Readonly<{ minute: string; accepted: number; rejected: number }>>;
+  discrepancies: Readonly<{
+    ages: readonly string[];
+    /** `byKind[kind][age]`: open (or acknowledged) ones, by how long they have been open. */
+    byKind: Readonly<Record<string, Readonly<Record<string, number>>>>;
+    total: number;
+  }>;
+  exhaustedFulfilments: number;
+  projections: readonly ProjectionStanding[];
+  lastCycle: CycleStanding | null;
+}>;
+
+const statuses = ['pending', 'success', 'failed', 'expired', 'refunded', 'cancelled'] as const;
+
+/** Age buckets: open less than an hour, a day, a week, or longer. */
+const ages = [
+  { label: 'under 1 h', seconds: 0 },
+  { label: '1 h – 1 d', seconds: 3_600 },
+  { label: '1 d – 7 d', seconds: 86_400 },
+  { label: 'over 7 d', seconds: 7 * 86_400 },
+] as const;
+
+const unresolved: ColumnFilter = {
+  column: 'status',
+  op: 'in',
+  values: ['open', 'acknowledged'],
+};
+
+/**
+ * The console's overview, each figure from an index alone or one document (docs/console.md):
+ * payments by status and provider (the counts projection), deliveries per minute over the last
+ * hour (the delivery log's time index), unresolved discrepancies by kind and age (an index on
+ * state, kind and opening time), exhausted fulfilments (the status index), where the projections
+ * stand, and the last reconciliation cycle.
+ */
+export const overviewFigures = async (
+  { readModels, deliveriesPerMinute, projections, lastCycle }: OverviewSources,
+  now: Date,
+): Promise<OverviewFigures> => {
+  const counts: Record<string, Record<string, number>> = {};
+  const providers = new Set<ProviderName>();
+  let total = 0;
+  const document = readModels.get(
+    paymentCountsProjection.name,
+    paymentCountsDocumentId,
+  ) as PaymentCounts | null;
+  for (const row of paymentCountRows(document)) {
+    (counts[row.status] ??= {})[row.provider] = row.count;
+    providers.add(row.provider);
+    total += row.count;
+  }
+
+  const hourAgo = new Date(now.getTime() - 59 * 60_000);
+  const firstMinute = hourAgo.toISOString().slice(0, 16);
+  const perMinute = new Map<string, { accepted: number; rejected: number }>();
+  for (let minute = 0; minute < 60; minute += 1) {
+    const at = new Date(hourAgo.getTime() + minute * 60_000).toISOString().slice(0, 16);
+    perMinute.set(at, { accepted: 0, rejected: 0 });
+  }
+  for (const { minute, outcome, count } of deliveriesPerMinute(`${firstMinute}:00.000Z`)) {
+    const slot = perMinute.get(minute);
+    if (slot === undefined) continue;
+    if (outcome === 'rejected') slot.rejected += count;
+    else slot.accepted += count;
+  }
+
+  // Older than each bound, by kind; a bucket is the difference between two bounds.
+  const olderThan = ages.map(({ seconds }) => {
+    const bound = new Date(now.getTime() - seconds * 1000).toISOString();
+    const byKind = new Map<string, number>();
+    for (const group of readModels.aggregate(discrepanciesProjection.name, {
+      groupBy: ['kind'],
+      where: [unresolved, { column: 'openedAt', op: '<=', value: bound }],
+    })) {
+      byKind.set(String(group.key['kind']), group.count);
+    }
+    return byKind;
+  });
+  const kinds = new Set(olderThan.flatMap((byKind) => [...byKind.keys()]));
+  const byKind: Record<string, Record<string, number>> = {};
+  let discrepancyTotal = 0;
+  for (const kind of kinds) {
+    const row: Record<string, number> = {};
+    ages.forEach(({ label }, index) => {
+      const here = olderThan[index]?.get(kind) ?? 0;
+      const older = olderThan[index + 1]?.get(kind) ?? 0;
+      row[label] = here - older;
+    });
+    byKind[kind] = row;
+    discrepancyTotal += olderThan[0]?.get(kind) ?? 0;
+  }
+
+  const exhausted =
+    readModels.aggregate(fulfilmentsProjection.name, {
+      groupBy: [],
+      where: [{ column: 'status', op: '=', value: 'exhausted' }],
+    })[0]?.count ?? 0;
+
+  return {
+    payments: { statuses, providers: [...providers].sort(), counts, total },
+    deliveries: [...perMinute].map(([minute, slot]) => ({ minute, ...slot })),
+    discrepancies: {
+      ages: ages.map(({ label }) => label),
+      byKind,
+      total: discrepancyTotal,
+    },
+    exhaustedFulfilments: exhausted,
+    projections: await projections(),
+    lastCycle: lastCycle(),
+  };
+};
+
+/** The overview's aggregates, for checking their plans (tests, the console bench). */
+export const overviewAggregates = (now: Date) => [
+  {
+    projection: discrepanciesProjection.name,
+    request: {
+      groupBy: ['kind'],
+      where: [unresolved, { column: 'openedAt', op: '<=' as const, value: now.toISOString() }],
+    },
+  },
+  {
+    projection: fulfilmentsProjection.name,
+    request: {
+      groupBy: [],
+      where: [{ column: 'status', op: '=' as const, value: 'exhausted' }],
+    },
+  },
+];

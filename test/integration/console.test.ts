@@ -1,0 +1,198 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tokenHash } from '../../src/apiTokens.js';
+import { overviewAggregates } from '../../src/adapters/http/console/overviewFigures.js';
+import { DeliveryLog } from '../../src/adapters/deliveryLog/deliveryLog.js';
+import { createSqliteReadModelStore } from '../../src/adapters/readModels/sqliteReadModelStore.js';
+import {
+  paymentCountRows,
+  paymentCountsDocumentId,
+  paymentCountsProjection,
+  paymentsProjectionName,
+  readModelTables,
+  type PaymentCounts,
+} from '../../src/projections/index.js';
+import { startOperatorScenario, type OperatorScenario } from '../support/operatorScenario.js';
+
+const operatorToken = 'console-operate-token-0123456789abcdef';
+
+describe('the console over HTTP', () => {
+  let scenario: OperatorScenario;
+
+  beforeAll(async () => {
+    const tokensFile = join(tmpdir(), `payrec-console-int-${process.pid}`);
+    writeFileSync(tokensFile, `ops operate ${tokenHash(operatorToken)}\n`);
+    scenario = await startOperatorScenario({
+      PAYREC_API_TOKENS_FILE: tokensFile,
+      PAYREC_API_TOKEN: 'scenario-token-0123456789abcdef0123',
+      PAYREC_TRUST_PROXY: '1',
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await scenario.close();
+  });
+
+  const app = () => scenario.service.app;
+
+  /** Signs in as a browser would: the form's CSRF token, then the token. */
+  const signIn = async (headers: Record<string, string> = {}) => {
+    const form = await app().inject({ url: '/console/sign-in', headers });
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
+    const csrfCookie = form.cookies.find((cookie) => cookie.name === 'payrec_csrf');
+    const signedIn = await app().inject({
+      method: 'POST',
+      url: '/console/sign-in',
+      headers: {
+        ...headers,
+        cookie: `payrec_csrf=${csrfCookie?.value ?? ''}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      payload: new URLSearchParams({
+        _csrf: csrf,
+        token: operatorToken,
+        next: 'https://evil.example/',
+      }).toString(),
+    });
+    return signedIn;
+  };
+
+  it('sends everyone not signed in to sign in, and keeps no token in the session cookie', async () => {
+    const page = await app().inject({ url: '/console/payments?status=success' });
+    expect(page.statusCode).toBe(303);
+    expect(page.headers.location).toBe(
+      '/console/sign-in?next=%2Fconsole%2Fpayments%3Fstatus%3Dsuccess',
+    );
+    const signedIn = await signIn();
+    expect(signedIn.statusCode).toBe(303);
+    // Never an open redirect: a foreign `next` lands on the overview.
+    expect(signedIn.headers.location).toBe('/console');
+    const session = signedIn.cookies.find((cookie) => cookie.name === 'payrec_session');
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/console' });
+    expect(session?.secure).toBeFalsy();
+    expect(session?.value).not.toContain(operatorToken);
+  });
+
+  it('marks the session cookie Secure behind TLS', async () => {
+    const signedIn = await signIn({ 'x-forwarded-proto': 'https' });
+    const session = signedIn.cookies.find((cookie) => cookie.name === 'payrec_session');
+    expect(session?.secure).toBe(true);
+  });
+
+  it('refuses a wrong token without a session, and a forged session cookie', async () => {
+    const form = await app().inject({ url: '/console/sign-in' });
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
+    const csrfCookie = form.cookies.find((cookie) => cookie.name === 'payrec_csrf');
+    const refused = await app().inject({
+      method: 'POST',
+      url: '/console/sign-in',
+      headers: {
+        cookie: `payrec_csrf=${csrfCookie?.value ?? ''}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      payload: new URLSearchParams({ _csrf: csrf, token: 'not-a-token' }).toString(),
+    });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.cookies.find((cookie) => cookie.name === 'payrec_session')).toBeUndefined();
+    const forged = await app().inject({
+      url: '/console',
+      headers: { cookie: `payrec_session=${encodeURIComponent(`${Date.now() + 1e9}:ops`)}` },
+    });
+    expect(forged.statusCode).toBe(303);
+  });
+
+  it('serves its pages with a strict Content-Security-Policy and no caching', async () => {
+    const session = (await signIn()).cookies.find((cookie) => cookie.name === 'payrec_session');
+    const page = await app().inject({
+      url: '/console',
+      headers: { cookie: `payrec_session=${session?.value ?? ''}` },
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-security-policy']).toBe(
+      "default-src 'none';style-src 'self';img-src 'self';form-action 'self';frame-ancestors 'none';base-uri 'none'",
+    );
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.body).not.toMatch(/<script/i);
+  });
+
+  it('counts payments by status and provider exactly as the payments read model holds them', async () => {
+    await scenario.projected();
+    const db = new Database(join(scenario.dataDir, 'readmodels.db'), { readonly: true });
+    try {
+      const readModels = createSqliteReadModelStore(db, readModelTables);
+      const counted = paymentCountRows(
+        readModels.get(paymentCountsProjection.name, paymentCountsDocumentId) as PaymentCounts,
+      );
+      const grouped = readModels.aggregate(paymentsProjectionName, {
+        groupBy: ['status', 'provider'],
+      });
+      expect(counted.length).toBeGreaterThan(1);
+      expect(
+        [...counted].sort((a, b) =>
+          `${a.status}${a.provider}`.localeCompare(`${b.status}${b.provider}`),
+        ),
+      ).toEqual(
+        grouped
+          .map((group) => ({
+            status: group.key['status'],
+            provider: group.key['provider'],
+            count: group.count,
+          }))
+          .sort((a, b) =>
+            `${String(a.status)}${String(a.provider)}`.localeCompare(
+              `${String(b.status)}${String(b.provider)}`,
+            ),
+          ),
+      );
+      // The overview's other queries read an index alone.
+      for (const { projection, request } of overviewAggregates(new Date())) {
+        const plan = readModels.explainAggregate(projection, request).join(' | ');
+        expect(plan, projection).toMatch(/USING COVERING INDEX/);
+        expect(plan, projection).not.toMatch(/SCAN [a-z_]+( |$)(?!USING)/);
+      }
+    } finally {
+      db.close();
+    }
+    const serviceDb = new Database(join(scenario.dataDir, 'payrec.db'), { readonly: true });
+    try {
+      const plan = new DeliveryLog(serviceDb).explainPerMinute().join(' | ');
+      expect(plan).toMatch(/USING COVERING INDEX delivery_log_by_time/);
+    } finally {
+      serviceDb.close();
+    }
+  });
+
+  it('replays a stored delivery through the API: a dry run, then applied on request', async () => {
+    const { items } = (
+      await app().inject({
+        url: '/deliveries?provider=kraken-embed&outcome=accepted',
+        headers: scenario.headers,
+      })
+    ).json<{ items: Array<{ deliveryId: string }> }>();
+    const id = items[0]?.deliveryId ?? '';
+    const replay = (payload: object) =>
+      app().inject({
+        method: 'POST',
+        url: `/deliveries/${id}/replay`,
+        headers: scenario.headers,
+        payload,
+      });
+    const dryRun = (await replay({})).json<Record<string, unknown>>();
+    expect(dryRun).toMatchObject({
+      outcome: 'replayed',
+      provider: 'kraken-embed',
+      appended: null,
+      decisions: [{ payment: 'kraken-embed/C-3', events: [] }],
+    });
+    expect((await replay({ apply: true })).json()).toMatchObject({ appended: 0 });
+    const unknown = await app().inject({
+      method: 'POST',
+      url: `/deliveries/${'0'.repeat(32)}/replay`,
+      headers: scenario.headers,
+      payload: {},
+    });
+    expect(unknown.statusCode).toBe(404);
+  });
+});
