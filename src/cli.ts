@@ -107,7 +107,7 @@ const run = async (argv: readonly string[]): Promise<number> => {
   }
   switch (command) {
     case 'serve':
-      return serveCommand();
+      return serveCommand(rest);
     case 'simulate':
       return simulateCommand(rest);
     case 'demo':
@@ -151,7 +151,12 @@ run(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof UsageError) {
-      process.stderr.write(`payrec: ${error.message}\nSee "payrec help" for usage.\n`);
+      const command = process.argv[2];
+      const help =
+        command !== undefined && Object.hasOwn(usageOf, command)
+          ? `payrec ${command} --help`
+          : 'payrec --help';
+      process.stderr.write(`payrec: ${error.message}\nSee "${help}" for usage.\n`);
       process.exitCode = 2;
       return;
     }

@@ -47,3 +47,23 @@ export const stringOptions = (names: readonly string[]): Record<string, { type: 
 /** The option names of a schema's fields, as `parseArgs` takes them (`created-from`). */
 export const optionsOfFields = (fields: readonly string[]): string[] =>
   fields.map((field) => optionName(field).slice(2));
+
+/** Refuses positional arguments past the ones a command takes, naming the first. */
+export const noMoreArguments = (extra: readonly string[]): void => {
+  const [first] = extra;
+  if (first !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(first)}`);
+};
+
+/** The action a command was given, or a `UsageError` naming it and the ones it takes. */
+export const actionOf = <Action extends string>(
+  command: string,
+  given: string | undefined,
+  actions: readonly Action[],
+): Action => {
+  if (given !== undefined && (actions as readonly string[]).includes(given)) {
+    return given as Action;
+  }
+  throw new UsageError(
+    `${given === undefined ? `name what "payrec ${command}" should do` : `"payrec ${command}" has no action ${JSON.stringify(given)}`}: one of ${actions.join(', ')}`,
+  );
+};

@@ -19,6 +19,8 @@ import {
 } from '../domain/index.js';
 import { openStorage } from '../service/index.js';
 import { paymentsListCommand, paymentsListUsage } from './paymentsListCommand.js';
+import { actionOf, noMoreArguments, UsageError } from './commandOptions.js';
+import { isoInstant, isoInstantRule } from '../adapters/common/isoInstant.js';
 
 export const paymentsUsage = `${paymentsListUsage}
 Usage: payrec payments show <provider> <ref> [--as-of ISO-8601]
@@ -41,7 +43,8 @@ const registerCommand = async (args: readonly string[]): Promise<number> => {
       'expires-at': { type: 'string' },
     },
   });
-  const [provider, ref] = positionals;
+  const [provider, ref, ...extra] = positionals;
+  noMoreArguments(extra);
   const parsed = paymentRegistrationSchema.safeParse({
     provider,
     ref,
@@ -135,15 +138,27 @@ export const paymentsCommand = async (args: readonly string[]): Promise<number> 
     allowPositionals: true,
     options: { 'as-of': { type: 'string' } },
   });
-  const [action, provider, ref] = positionals;
-  const id = paymentIdSchema.safeParse({ provider, ref });
-  const asOf =
-    values['as-of'] === undefined ? Number.POSITIVE_INFINITY : Date.parse(values['as-of']);
-  if (action !== 'show' || !id.success || Number.isNaN(asOf)) {
-    process.stderr.write(`${paymentsUsage}\n`);
-    return 2;
+  const [action, provider, ref, ...extra] = positionals;
+  actionOf('payments', action, ['list', 'show', 'register']);
+  if (provider === undefined || ref === undefined) {
+    throw new UsageError('name the payment: payrec payments show <provider> <ref>');
   }
-  const storage = openStorage(loadConfig());
+  noMoreArguments(extra);
+  const config = loadConfig();
+  const providers = config.providers.map((configured) => configured.name);
+  if (!providers.includes(provider)) {
+    throw new UsageError(
+      `provider ${JSON.stringify(provider)} is not one of ${providers.join(', ')}`,
+    );
+  }
+  const id = paymentIdSchema.safeParse({ provider, ref });
+  if (!id.success) throw new UsageError('a ref is 1 to 256 printable characters');
+  const asOfOption = values['as-of'];
+  if (asOfOption !== undefined && !isoInstant.safeParse(asOfOption).success) {
+    throw new UsageError(`--as-of ${JSON.stringify(asOfOption)}: give ${isoInstantRule}`);
+  }
+  const asOf = asOfOption === undefined ? Number.POSITIVE_INFINITY : Date.parse(asOfOption);
+  const storage = openStorage(config);
   try {
     const out = (line = '') => process.stdout.write(`${line}\n`);
     const explained = explainTrail(

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { actionOf, noMoreArguments, UsageError } from './commandOptions.js';
 import { Presets, SingleBar } from 'cli-progress';
 import { loadConfig } from '../config.js';
 import { createProjections, projectionNames, rebuildProjection } from '../projections/index.js';
@@ -16,14 +17,14 @@ export const projectionsUsage = `Usage: payrec projections rebuild [name]
  */
 export const projectionsCommand = async (args: readonly string[]): Promise<number> => {
   const { positionals } = parseArgs({ args: [...args], allowPositionals: true });
-  const [action, name] = positionals;
-  if (
-    action !== 'rebuild' ||
-    (name !== undefined && !(projectionNames as readonly string[]).includes(name))
-  ) {
-    process.stderr.write(`${projectionsUsage}\n`);
-    return 2;
+  const [action, name, ...extra] = positionals;
+  actionOf('projections', action, ['rebuild']);
+  if (name !== undefined && !(projectionNames as readonly string[]).includes(name)) {
+    throw new UsageError(
+      `there is no projection ${JSON.stringify(name)}: one of ${projectionNames.join(', ')}`,
+    );
   }
+  noMoreArguments(extra);
   const config = loadConfig();
   const storage = openStorage(config);
   const { eventStore, readModels } = storage;

@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import closeWithGrace from 'close-with-grace';
 import { loadConfig } from '../config.js';
 import { createService } from '../main.js';
@@ -6,7 +7,9 @@ import { createService } from '../main.js';
  * `payrec serve`: the service, until SIGINT/SIGTERM; then in-flight work finishes first. Exits
  * with 1 at once, naming the address, when it cannot listen (taken, or an unknown host).
  */
-export const serveCommand = async (): Promise<number> => {
+export const serveCommand = async (args: readonly string[]): Promise<number> => {
+  // It takes no option and no argument: anything given is a mistake to name, not to ignore.
+  parseArgs({ args: [...args], options: {}, allowPositionals: false, strict: true });
   const config = loadConfig();
   const service = await createService(config);
   const { port, host } = config.http;

@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { Presets, SingleBar } from 'cli-progress';
+import { actionOf, noMoreArguments } from './commandOptions.js';
 import {
   loadOrCreateCredentials,
   payrecEnvironmentFor,
@@ -54,8 +56,11 @@ export const simulateCommand = async (args: readonly string[]): Promise<number> 
       'max-delay': { type: 'string' },
     },
   });
+  const [action, ...extra] = positionals;
+  actionOf('simulate', action, ['serve', 'send']);
+  noMoreArguments(extra);
   const credentials = await loadOrCreateCredentials(values.credentials);
-  switch (positionals[0]) {
+  switch (action) {
     case 'serve': {
       const rateLimit = values['rate-limit'];
       const simulator = await startProviderSimulator({
@@ -113,7 +118,21 @@ export const simulateCommand = async (args: readonly string[]): Promise<number> 
         reorder: values.reorder,
         maxDelayMs: numberOption(values['max-delay'], 'max-delay', 0),
       });
-      const results = await sendDeliveries(values.target, plan.sends);
+      // A bar on a terminal; nothing in a pipe, where stdout is the summary.
+      const bar = process.stderr.isTTY
+        ? new SingleBar(
+            { format: '  sending [{bar}] {value}/{total} deliveries', stream: process.stderr },
+            Presets.shades_classic,
+          )
+        : null;
+      bar?.start(plan.sends.length, 0);
+      const results = await sendDeliveries(values.target, plan.sends, {
+        onSent: (done) => {
+          bar?.update(done);
+        },
+      }).finally(() => {
+        bar?.stop();
+      });
       const byStatus = new Map<string, number>();
       for (const result of results) {
         const key = `${result.delivery.provider} ${result.status}`;

@@ -72,8 +72,15 @@ export type SendResult = Readonly<{ delivery: SimulatedDelivery; status: number;
 export const sendDeliveries = async (
   target: string,
   sends: readonly PlannedDelivery[],
-  { concurrency = 8 }: Readonly<{ concurrency?: number }> = {},
+  {
+    concurrency = 8,
+    onSent,
+  }: Readonly<{
+    concurrency?: number;
+    /** After each answer, with how many are done. */ onSent?: (done: number) => void;
+  }> = {},
 ): Promise<SendResult[]> => {
+  let done = 0;
   const results: SendResult[] = new Array<SendResult>(sends.length);
   let next = 0;
   const worker = async () => {
@@ -92,6 +99,8 @@ export const sendDeliveries = async (
         status: response.status,
         body: await response.text(),
       };
+      done += 1;
+      onSent?.(done);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));

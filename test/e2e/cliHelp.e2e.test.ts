@@ -44,4 +44,35 @@ describe('payrec --version and payrec <command> --help', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('unknown command "frobnicate"');
   });
+
+  it.each([
+    [['serve', '--port', '9'], /Unknown option '--port'/],
+    [['serve', 'now'], /Unexpected argument 'now'/],
+    [['payments', 'show'], /name the payment: payrec payments show <provider> <ref>/],
+    [['payments', 'show', 'kkiapay', 'R-1', 'again'], /unexpected argument "again"/],
+    [
+      ['payments', 'show', 'paypal', 'R-1'],
+      /provider "paypal" is not one of kraken-pay, kraken-embed, kryptogo, kkiapay/,
+    ],
+    [
+      ['payments', 'show', 'kkiapay', 'R-1', '--as-of', 'yesterday'],
+      /--as-of "yesterday": give an ISO-8601 instant with a time zone/,
+    ],
+    [
+      ['payments', 'frobnicate'],
+      /"payrec payments" has no action "frobnicate": one of list, show, register/,
+    ],
+    [['projections', 'rebuild', 'nope'], /there is no projection "nope": one of payments, /],
+    [['projections', 'rebuild', 'payments', 'twice'], /unexpected argument "twice"/],
+    [['simulate'], /name what "payrec simulate" should do: one of serve, send/],
+    [['simulate', 'serve', 'extra'], /unexpected argument "extra"/],
+    [['reconcile', '--twice'], /Unknown option '--twice'/],
+    [['check', 'all'], /check takes no arguments \(got "all"\)/],
+    [['deliveries', 'replay', 'abc'], /"abc" is not a delivery id/],
+  ])('payrec %j is refused with exit 2, naming the offender', async (args, message) => {
+    const result = await runCli(args, { PAYREC_DATA_DIR: '/nonexistent/never-opened' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stdout).toBe('');
+  });
 });

@@ -227,6 +227,51 @@ describe('the rejected part of the delivery log', () => {
     expect(log.list({ outcome: 'accepted', limit: 10 })?.items).toHaveLength(1);
     db.close();
   });
+
+  it('still counts every delivery per minute for the chart, trimmed ones included', () => {
+    directory = mkdtempSync(join(tmpdir(), 'payrec-log-'));
+    const db = openReadModelDatabase(join(directory, 'payrec.db'));
+    const log = new DeliveryLog(db, { maxRejected: 10 });
+    const minute = '2026-11-20T10:00';
+    const at = (second: number) => `${minute}:${String(second).padStart(2, '0')}.000Z`;
+    for (let second = 0; second < 60; second += 1) {
+      log.record({
+        provider: 'kkiapay',
+        receivedAt: at(second),
+        outcome: second % 3 === 0 ? 'accepted' : 'rejected',
+        deliveryId: null,
+        code: null,
+        size: 1,
+        sourceAddress: '198.51.100.7',
+        payments: [],
+      });
+      if (second % 7 === 0) log.flush();
+    }
+    log.record({
+      provider: 'kkiapay',
+      receivedAt: '2026-11-20T10:01:00.000Z',
+      outcome: 'accepted',
+      deliveryId: null,
+      code: null,
+      size: 1,
+      sourceAddress: '198.51.100.7',
+      payments: [],
+    });
+    log.flush();
+    expect(
+      [...log.perMinute(minute)].sort((a, b) =>
+        `${a.minute}${a.outcome}`.localeCompare(`${b.minute}${b.outcome}`),
+      ),
+    ).toEqual([
+      { minute, outcome: 'accepted', count: 20 },
+      { minute, outcome: 'rejected', count: 40 },
+      { minute: '2026-11-20T10:01', outcome: 'accepted', count: 1 },
+    ]);
+    expect(log.perMinute('2026-11-20T10:01')).toEqual([
+      { minute: '2026-11-20T10:01', outcome: 'accepted', count: 1 },
+    ]);
+    db.close();
+  });
 });
 
 describe("a delivery's payments, for replay", () => {

@@ -63,7 +63,8 @@ describe('the payments read model and its API', () => {
     expect(badAsOf.statusCode).toBe(400);
     expect(badAsOf.json()).toEqual({
       code: 'INVALID_QUERY',
-      reason: 'Check asOf: an ISO-8601 instant with a time zone, e.g. 2026-11-24T10:00:00Z.',
+      reason:
+        'Check asOf: an ISO-8601 instant with a time zone, e.g. 2026-11-24T10:00:00Z or 2026-11-24T11:00:00+01:00.',
     });
   });
 

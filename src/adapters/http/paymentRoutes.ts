@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isoInstant, isoInstantRule } from '../common/isoInstant.js';
 import { paymentAnswer, paymentPageAnswer, trailAnswer } from './answerSchemas.js';
 import { actorOf } from './apiAuth.js';
 import { documentPage } from './documentPage.js';
@@ -50,9 +51,7 @@ export type PaymentRoutesOptions = Readonly<{
   auth: (request: FastifyRequest) => Promise<void>;
 }>;
 
-const asOfSchema = z
-  .strictObject({ asOf: z.iso.datetime({ offset: true }).optional() })
-  .describe('an ISO-8601 instant with a time zone, e.g. 2026-11-24T10:00:00Z.');
+const asOfSchema = z.strictObject({ asOf: isoInstant.optional() }).describe(`${isoInstantRule}.`);
 
 const listSchemaFor = (providers: readonly ProviderName[]) =>
   paymentFiltersSchemaFor(providers).extend({

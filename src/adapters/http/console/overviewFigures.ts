@@ -31,8 +31,9 @@ export type CycleStanding = Readonly<{
 /** What the overview reads, each one query on an index (or one document). */
 export type OverviewSources = Readonly<{
   readModels: ReadModelQueries;
+  /** From a minute on (`YYYY-MM-DDTHH:MM`). */
   deliveriesPerMinute: (
-    since: string,
+    fromMinute: string,
   ) => ReadonlyArray<Readonly<{ minute: string; outcome: DeliveryOutcome; count: number }>>;
   projections: () => Promise<readonly ProjectionStanding[]>;
   lastCycle: () => CycleStanding | null;
@@ -76,9 +77,9 @@ const unresolved: ColumnFilter = {
 };
 
 /**
- * The console's overview, each figure from an index alone or one document (docs/console.md):
+ * The console's overview, each figure from an index alone or a few rows (docs/console.md):
  * payments by status and provider (the counts projection), deliveries per minute over the last
- * hour (the delivery log's time index), unresolved discrepancies by kind and age (an index on
+ * hour (counted by the delivery log as it writes), unresolved discrepancies by kind and age (an index on
  * state, kind and opening time), exhausted fulfilments (the status index), where the projections
  * stand, and the last reconciliation cycle.
  */
@@ -106,24 +107,31 @@ export const overviewFigures = async (
     const at = new Date(hourAgo.getTime() + minute * 60_000).toISOString().slice(0, 16);
     perMinute.set(at, { accepted: 0, rejected: 0 });
   }
-  for (const { minute, outcome, count } of deliveriesPerMinute(`${firstMinute}:00.000Z`)) {
+  for (const { minute, outcome, count } of deliveriesPerMinute(firstMinute)) {
     const slot = perMinute.get(minute);
     if (slot === undefined) continue;
     if (outcome === 'rejected') slot.rejected += count;
     else slot.accepted += count;
   }
 
-  // Older than each bound, by kind; a bucket is the difference between two bounds.
-  const olderThan = ages.map(({ seconds }) => {
-    const bound = new Date(now.getTime() - seconds * 1000).toISOString();
+  // All unresolved ones by kind once, then only the young ones past each bound (a short range
+  // of the index, where most are old): older than a bound is the total less the younger.
+  const counted = (where: readonly ColumnFilter[]) => {
     const byKind = new Map<string, number>();
     for (const group of readModels.aggregate(discrepanciesProjection.name, {
       groupBy: ['kind'],
-      where: [unresolved, { column: 'openedAt', op: '<=', value: bound }],
+      where: [unresolved, ...where],
     })) {
       byKind.set(String(group.key['kind']), group.count);
     }
     return byKind;
+  };
+  const all = counted([]);
+  const olderThan = ages.map(({ seconds }) => {
+    if (seconds === 0) return all;
+    const bound = new Date(now.getTime() - seconds * 1000).toISOString();
+    const younger = counted([{ column: 'openedAt', op: '>', value: bound }]);
+    return new Map([...all].map(([kind, count]) => [kind, count - (younger.get(kind) ?? 0)]));
   });
   const kinds = new Set(olderThan.flatMap((byKind) => [...byKind.keys()]));
   const byKind: Record<string, Record<string, number>> = {};
@@ -165,7 +173,21 @@ export const overviewAggregates = (now: Date) => [
     projection: discrepanciesProjection.name,
     request: {
       groupBy: ['kind'],
-      where: [unresolved, { column: 'openedAt', op: '<=' as const, value: now.toISOString() }],
+      where: [unresolved],
+    },
+  },
+  {
+    projection: discrepanciesProjection.name,
+    request: {
+      groupBy: ['kind'],
+      where: [
+        unresolved,
+        {
+          column: 'openedAt',
+          op: '>' as const,
+          value: new Date(now.getTime() - 3_600_000).toISOString(),
+        },
+      ],
     },
   },
   {
