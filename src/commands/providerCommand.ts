@@ -20,7 +20,7 @@ export const providerCommand = async (
     process.stderr.write(
       known.length === 0
         ? `payrec: ${module.name} has no commands.\n`
-        : `payrec: ${module.name} commands: ${known.join(', ')}.\n\n${providerCommandsUsage([module])}\n`,
+        : `payrec: ${name === undefined ? `name a ${module.name} command` : `${module.name} has no command ${JSON.stringify(name)}`}: one of ${known.join(', ')}.\n\n${providerCommandsUsage([module])}\n`,
     );
     return 2;
   }

@@ -69,6 +69,11 @@ describe('payrec --version and payrec <command> --help', () => {
     [['reconcile', '--twice'], /Unknown option '--twice'/],
     [['check', 'all'], /check takes no arguments \(got "all"\)/],
     [['deliveries', 'replay', 'abc'], /"abc" is not a delivery id/],
+    [['kraken-embed', 'frob'], /kraken-embed has no command "frob": one of register-webhook/],
+    [
+      ['kraken-embed', 'register-webhook', '--url', 'https://merchant.example/hook', 'extra'],
+      /unexpected argument "extra"/,
+    ],
   ])('payrec %j is refused with exit 2, naming the offender', async (args, message) => {
     const result = await runCli(args, { PAYREC_DATA_DIR: '/nonexistent/never-opened' });
     expect(result.code).toBe(2);

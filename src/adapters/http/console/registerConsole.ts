@@ -1,11 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import cookie from '@fastify/cookie';
-import csrf from '@fastify/csrf-protection';
-import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
-import view from '@fastify/view';
-import { Eta } from 'eta';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ApiToken } from '../../../apiTokens.js';
@@ -21,6 +15,7 @@ import {
 } from '../exportKinds.js';
 import { sendRows } from '../exportRoutes.js';
 import { toErrorAnswer } from '../httpErrors.js';
+import { registerConsolePlugins } from './consolePlugins.js';
 import { consoleSessions, type ConsoleUser } from './consoleSession.js';
 import { deliveryChart } from './deliveryChart.js';
 import { overviewFigures, type OverviewSources } from './overviewFigures.js';
@@ -40,8 +35,7 @@ export type ConsoleOptions = Readonly<{
 /** A fresh console key, for `createApiAuth` and the console alike. */
 export const newConsoleKey = (): string => randomBytes(32).toString('hex');
 
-const viewsDirectory = new URL('./views/', import.meta.url);
-const stylesheet = readFileSync(new URL('console.css', viewsDirectory), 'utf8');
+const stylesheet = readFileSync(new URL('./views/console.css', import.meta.url), 'utf8');
 
 /** What the API answered an in-process call. */
 type ApiAnswer<Body> = Readonly<{ status: number; body: Body }>;
@@ -106,39 +100,7 @@ export const registerConsole = async (
   const kinds = exportKindsFor(options.providers);
   await app.register(
     async (scope) => {
-      await scope.register(cookie, { secret: options.cookieSecret });
-      await scope.register(formbody, { bodyLimit: 16 * 1024 });
-      await scope.register(csrf, {
-        cookieKey: 'payrec_csrf',
-        cookieOpts: {
-          signed: true,
-          httpOnly: true,
-          sameSite: 'strict',
-          secure: 'auto',
-          path: '/console',
-        },
-        getToken: (request) => (request.body as { _csrf?: string } | undefined)?._csrf,
-      });
-      await scope.register(helmet, {
-        contentSecurityPolicy: {
-          useDefaults: false,
-          directives: {
-            defaultSrc: ["'none'"],
-            styleSrc: ["'self'"],
-            imgSrc: ["'self'"],
-            formAction: ["'self'"],
-            frameAncestors: ["'none'"],
-            baseUri: ["'none'"],
-          },
-        },
-        // The pages reach nothing cross-origin; keep every other default of helmet.
-        crossOriginEmbedderPolicy: true,
-      });
-      await scope.register(view, {
-        engine: { eta: new Eta({ autoEscape: true, cache: true }) },
-        root: viewsDirectory.pathname,
-        viewExt: 'eta',
-      });
+      await registerConsolePlugins(scope, options.cookieSecret);
 
       const refuse = (reply: FastifyReply, status: number, code: string, reason: string) =>
         reply.code(status).view('error', { title: 'Refused', user: null, nav: [], code, reason });
@@ -146,7 +108,11 @@ export const registerConsole = async (
       scope.setErrorHandler((error, request, reply) => {
         const answer = toErrorAnswer(error);
         const csrfRefused = (error as { code?: string }).code?.startsWith('FST_CSRF') === true;
-        request.log.info({ code: csrfRefused ? 'CSRF' : answer.code }, 'console request refused');
+        if (answer.code === 'INTERNAL_ERROR' && !csrfRefused) {
+          request.log.error({ err: error }, 'console request failed');
+        } else {
+          request.log.info({ code: csrfRefused ? 'CSRF' : answer.code }, 'console request refused');
+        }
         return csrfRefused
           ? refuse(
               reply,

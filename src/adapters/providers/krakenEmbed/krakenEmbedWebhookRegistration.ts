@@ -81,7 +81,11 @@ const registerWebhook = async (
     events: values.events === undefined ? [...defaultWebhookEvents] : values.events.split(','),
   });
   if (positionals.length > 0 || !parsed.success) {
-    if (!parsed.success) io.err(`payrec: ${z.prettifyError(parsed.error)}\n`);
+    io.err(
+      parsed.success
+        ? `payrec: unexpected argument ${JSON.stringify(positionals[0])}\n`
+        : `payrec: ${z.prettifyError(parsed.error)}\n`,
+    );
     io.err(`${usage}\n`);
     return 2;
   }
