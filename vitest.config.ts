@@ -34,6 +34,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          // Every answer from a service is checked against the OpenAPI document.
+          setupFiles: ['test/support/checkedAnswers.setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },

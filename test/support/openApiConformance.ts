@@ -57,3 +57,20 @@ export const conformanceOf = (document: OpenApiDocument) => {
         );
   };
 };
+
+const templateOf = (path: string) =>
+  new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`);
+
+/**
+ * The documented path a request's URL falls under (`/payments/kkiapay/R-1` →
+ * `/payments/{provider}/{ref}`), preferring literal segments over parameters; `null` when none.
+ */
+export const documentedPath = (document: OpenApiDocument, url: string): string | null => {
+  const path = url.split('?')[0] ?? '';
+  const candidates = Object.keys(document.paths).filter((template) =>
+    templateOf(template).test(path),
+  );
+  const literalSegments = (template: string) =>
+    template.split('/').filter((segment) => !segment.startsWith('{')).length;
+  return candidates.sort((a, b) => literalSegments(b) - literalSegments(a))[0] ?? null;
+};
