@@ -115,6 +115,11 @@ describe('the console over HTTP', () => {
     );
     expect(page.headers['cache-control']).toBe('no-store');
     expect(page.body).not.toMatch(/<script/i);
+    const slashed = await app().inject({
+      url: '/console/',
+      headers: { cookie: `payrec_session=${session?.value ?? ''}` },
+    });
+    expect(slashed.statusCode).toBe(200);
     // The overview's figures: open discrepancies by kind and age, and payments by status.
     const cells = (row: string) =>
       [

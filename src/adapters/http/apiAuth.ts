@@ -3,7 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import { tokenHash, type ApiRole, type ApiToken } from '../../apiTokens.js';
 import { RequestRejected } from '../../errors/index.js';
 
-const isLoopback = (address: string): boolean =>
+/** Whether a socket address is this machine's. */
+export const isLoopback = (address: string): boolean =>
   address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 
 const actors = new WeakMap<FastifyRequest, string>();

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { tokenHash, type ApiRole, type ApiToken } from '../../../apiTokens.js';
+import { isLoopback } from '../apiAuth.js';
 
 /** Who is signed in to the console. */
 export type ConsoleUser = Readonly<{ name: string; role: ApiRole }>;
@@ -8,9 +9,6 @@ export const sessionCookie = 'payrec_session';
 
 /** A session lasts a working day; signing in again starts a new one. */
 const sessionSeconds = 8 * 3_600;
-
-const isLoopback = (address: string): boolean =>
-  address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 
 /**
  * Console sessions: signing in with an API token sets a signed cookie (HttpOnly,

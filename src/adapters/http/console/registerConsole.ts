@@ -190,7 +190,7 @@ export const registerConsole = async (
             ...entry,
             current:
               entry.path === '/console'
-                ? request.url.split('?')[0] === '/console'
+                ? ['/console', '/console/'].includes(request.url.split('?')[0] ?? '')
                 : request.url.startsWith(entry.path),
           })),
           notice: notice === undefined ? null : (notices[notice] ?? null),
@@ -278,7 +278,7 @@ export const registerConsole = async (
         return reply.redirect('/console/sign-in', 303);
       });
 
-      scope.get('', hidden, async (request, reply) => {
+      scope.get('/', hidden, async (request, reply) => {
         const user = userOrRedirect(request, reply);
         if (user === null) return reply;
         const now = options.now();
