@@ -145,6 +145,7 @@ export const createSqliteReadModelStore = (
       CREATE INDEX IF NOT EXISTS ${table}_by_updated ON ${table} (updated_at, id);
       CREATE INDEX IF NOT EXISTS ${table}_by_due ON ${table} (due_at, id) WHERE due_at IS NOT NULL;
     `);
+    const declared = new Set([`${table}_by_status`, `${table}_by_updated`, `${table}_by_due`]);
     for (const index of specOf(projection).indexes) {
       const names = index.columns.map((name) => column(projection, name));
       const partial =
@@ -152,10 +153,20 @@ export const createSqliteReadModelStore = (
           ? ''
           : ` WHERE ${column(projection, index.whereNotNull)} IS NOT NULL`;
       const indexName = `${table}_by_${names.join('_')}${index.whereNotNull === undefined ? '' : `_having_${sqlName(index.whereNotNull)}`}`;
+      declared.add(indexName);
       db.exec(
         `CREATE INDEX IF NOT EXISTS ${indexName} ON ${table} (${(names.includes('id') ? names : [...names, 'id']).join(', ')})${partial}`,
       );
     }
+    // An index an older payrec declared and this one does not only slows every write: it goes.
+    const stale = db
+      .prepare<[string], { name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+      )
+      .all(table)
+      .map((row) => row.name)
+      .filter((name) => !declared.has(name));
+    for (const name of stale) db.exec(`DROP INDEX IF EXISTS ${name}`);
   };
   // A table an older payrec wrote with other columns (or in another order) goes, with its checkpoint: its projection
   // rebuilds it from the log (bumping the projection's version does the same for the documents).
