@@ -239,4 +239,21 @@ describe.skipIf(missing !== null)('the console, in a real browser', () => {
     expect(await forged.text()).toContain('CSRF');
     await context.close();
   }, 60_000);
+
+  it('browses the API document at /docs without a token', async () => {
+    const context = await session();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    await page.goto('/docs/');
+    const operation = page.getByText('/payments/{provider}/{ref}/events', { exact: true }).first();
+    await operation.waitFor({ timeout: 30_000 });
+    expect(await page.getByText('payrec', { exact: false }).count()).toBeGreaterThan(0);
+    await screenshot(page, 'docs');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
 });

@@ -65,6 +65,13 @@ export const sendRows = (
     .send(tabularStream(source, format));
 };
 
+const singular: Readonly<Record<(typeof exportKindNames)[number], string>> = {
+  payments: 'payment',
+  events: 'event',
+  discrepancies: 'discrepancy',
+  deliveries: 'delivery',
+};
+
 /**
  * `GET /exports/{payments|events|discrepancies|deliveries}?format=csv|ndjson&…` (docs/http.md):
  * every matching row, streamed, with the list routes' filters (`events` takes `from` and `to`;
@@ -99,7 +106,7 @@ export const registerExportRoutes = (
         onRequest: auth,
         schema: {
           tags: ['finance'],
-          summary: `Export every matching ${name === 'events' ? 'event' : name.replace(/s$/, '')} as CSV or NDJSON, streamed.`,
+          summary: `Export every matching ${singular[name]} as CSV or NDJSON, streamed.`,
           querystring,
           response: { 200: downloadAnswer },
         },

@@ -74,7 +74,14 @@ export const registerOpenApi = async (app: FastifyInstance, version: string): Pr
     // The schemas named with `.meta({ id })` become components, referenced where used.
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // Its own strict policy for its files; Swagger UI sets a few inline styles as it renders,
+    // which is all this loosens (scripts stay 'self' only).
+    staticCSP: true,
+    transformStaticCSP: (header) =>
+      header.replace("style-src 'self' https:", "style-src 'self' 'unsafe-inline' https:"),
+  });
   app.get(
     '/openapi.json',
     {
