@@ -59,7 +59,7 @@ const caughtUp = async (service: Service, head: bigint, began: number) => {
     process.stderr.write(
       `  projecting: ${fmt(Number(slowest))} of ${fmt(Number(head))} events, ${seconds(began)} s\n`,
     );
-    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
 };
 

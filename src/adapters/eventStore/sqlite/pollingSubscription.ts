@@ -44,6 +44,10 @@ export const createPollingSubscription = ({
       if (page.length < pageSize) {
         if (head > position) position = head;
         await waitForAppend(pollIntervalMs);
+      } else {
+        // Catching up, page after full page: let the thread's timers and messages run between
+        // pages (reading is synchronous), or a long catch-up starves them: status reports, stop.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }
   }
