@@ -1,7 +1,7 @@
 import { decide, paymentKey, paymentStreamName, type PaymentEvent } from '../domain/index.js';
 import type { EventStore } from '../domain/ports/index.js';
 import { WebhookRejected } from '../errors/index.js';
-import { createPaymentCommandHandler } from './handlePaymentCommand.js';
+import type { PaymentCommandHandler } from './handlePaymentCommand.js';
 import { foldRecorded } from './paymentEventCodec.js';
 import { createDeliveryRecorder, reportCommandsOf } from './recordDelivery.js';
 import { findStoredDelivery, type StoredDelivery } from './storedDelivery.js';
@@ -56,7 +56,16 @@ const describe = (event: PaymentEvent): string =>
  * payrec never stores.
  */
 export const replayDelivery = async (
-  { eventStore, reverify }: Readonly<{ eventStore: EventStore; reverify: DeliveryReverifier }>,
+  {
+    eventStore,
+    reverify,
+    handlePaymentCommand,
+  }: Readonly<{
+    eventStore: EventStore;
+    reverify: DeliveryReverifier;
+    /** Records what `apply` applies: the caller's own handler (the service's, the command's). */
+    handlePaymentCommand: PaymentCommandHandler;
+  }>,
   deliveryId: string,
   candidates: readonly PaymentId[],
   { apply }: Readonly<{ apply: boolean }>,
@@ -104,11 +113,7 @@ export const replayDelivery = async (
     }),
   );
   const appended = apply
-    ? (
-        await createDeliveryRecorder({
-          handlePaymentCommand: createPaymentCommandHandler({ eventStore }),
-        })(delivery)
-      ).appended
+    ? (await createDeliveryRecorder({ handlePaymentCommand })(delivery)).appended
     : null;
   return { outcome: 'replayed', stored, verifiedNow: delivery.verification, decisions, appended };
 };

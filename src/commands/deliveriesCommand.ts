@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
-import { describeVerification, replayDelivery } from '../application/index.js';
+import {
+  createPaymentCommandHandler,
+  describeVerification,
+  replayDelivery,
+} from '../application/index.js';
 import { DeliveryLog } from '../adapters/deliveryLog/deliveryLog.js';
 import { loadConfig } from '../config.js';
 import { paymentFromKey } from '../domain/index.js';
@@ -43,7 +47,11 @@ export const deliveriesCommand = async (args: readonly string[]): Promise<number
       return payment ? [payment] : [];
     });
     const replayed = await replayDelivery(
-      { eventStore: storage.eventStore, reverify: reverifierOf(config) },
+      {
+        eventStore: storage.eventStore,
+        reverify: reverifierOf(config),
+        handlePaymentCommand: createPaymentCommandHandler({ eventStore: storage.eventStore }),
+      },
       deliveryId,
       candidates,
       { apply: !dryRun },

@@ -62,6 +62,7 @@ export const registerApiRoutes = async (
     auth,
     eventStore,
     reverify: reverifierOf(config, verifierContext),
+    handlePaymentCommand,
   });
   registerMetricsRoute(app, { registry: metrics.registry, auth });
   registerPaymentRoutes(app, {

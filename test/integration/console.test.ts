@@ -56,7 +56,7 @@ describe('the console over HTTP', () => {
         next: 'https://evil.example/',
       }).toString(),
     });
-    return signedIn;
+    return Object.assign(signedIn, { csrfCookie: csrfCookie?.value ?? '' });
   };
 
   it('sends everyone not signed in to sign in, and keeps no token in the session cookie', async () => {
@@ -179,6 +179,31 @@ describe('the console over HTTP', () => {
     } finally {
       serviceDb.close();
     }
+  });
+
+  it("shows the API's refusal of a form it would not take, and records nothing", async () => {
+    const signedIn = await signIn();
+    const { csrfCookie } = signedIn;
+    const session = signedIn.cookies.find((cookie) => cookie.name === 'payrec_session')?.value;
+    const cookie = `payrec_csrf=${csrfCookie}; payrec_session=${session ?? ''}`;
+    const payment = await app().inject({
+      url: '/console/payments/kraken-embed/B-2',
+      headers: { cookie },
+    });
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(payment.body)?.[1] ?? '';
+    const action = /action="(\/console\/discrepancies\/[^"]+\/resolve)"/.exec(payment.body)?.[1];
+    expect(action).toBeDefined();
+    const before = (await scenario.service.eventStore.eventsAfter(0n)) ?? 0;
+    const refused = await app().inject({
+      method: 'POST',
+      url: action ?? '',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: csrf, resolution: 'shrugged', note: '' }).toString(),
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('INVALID_BODY');
+    expect(refused.body).toMatch(/Check resolution, note/);
+    expect((await scenario.service.eventStore.eventsAfter(0n)) ?? 0).toBe(before);
   });
 
   it('replays a stored delivery through the API: a dry run, then applied on request', async () => {

@@ -13,6 +13,7 @@ import {
   type ProviderSimulator,
 } from '../../src/simulator/index.js';
 import { waitFor } from '../support/waitFor.js';
+import { projected as allProjected } from '../support/projected.js';
 
 const credentials = await createSimulatorCredentials();
 
@@ -80,13 +81,7 @@ describe('finance: find, export, report and work discrepancies', () => {
   };
   /** Waits until the read models hold every event the log has. */
   const projected = async () => {
-    const head = (await service.eventStore.readAll({ maxCount: 100_000 })).length;
-    await waitFor(() => {
-      const statuses = service.projections.status();
-      return statuses.length > 0 && statuses.every((status) => Number(status.position) >= head)
-        ? true
-        : undefined;
-    });
+    await allProjected(service);
   };
   const settle = async (
     provider: 'kraken-embed' | 'kkiapay',

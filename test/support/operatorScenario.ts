@@ -14,6 +14,7 @@ import {
 } from '../../src/simulator/index.js';
 import { testFulfilmentSecret } from './fulfilmentReceiver.js';
 import { waitFor } from './waitFor.js';
+import { projected as allProjected } from './projected.js';
 
 export type OperatorScenario = Readonly<{
   service: Service;
@@ -60,13 +61,7 @@ export const startOperatorScenario = async (
   const headers: Record<string, string> =
     token === undefined ? {} : { authorization: `Bearer ${token}` };
   const projected = async () => {
-    const head = (await service.eventStore.readAll({ maxCount: 100_000 })).length;
-    await waitFor(() => {
-      const statuses = service.projections.status();
-      return statuses.length > 0 && statuses.every((status) => Number(status.position) >= head)
-        ? true
-        : undefined;
-    });
+    await allProjected(service);
   };
   const register = async (ref: string) => {
     const registered = await service.app.inject({

@@ -8,6 +8,7 @@ import {
   describeVerification,
   replayDelivery,
   type DeliveryReverifier,
+  type PaymentCommandHandler,
 } from '../../application/index.js';
 import { RequestRejected } from '../../errors/index.js';
 import type { DeliveryLog } from '../deliveryLog/deliveryLog.js';
@@ -30,12 +31,14 @@ export const registerDeliveryRoutes = (
     auth,
     eventStore,
     reverify,
+    handlePaymentCommand,
   }: Readonly<{
     deliveryLog: DeliveryLog;
     providers: readonly ProviderName[];
     auth: (request: FastifyRequest) => Promise<void>;
     eventStore: EventStore;
     reverify: DeliveryReverifier;
+    handlePaymentCommand: PaymentCommandHandler;
   }>,
 ): void => {
   const querySchema = querySchemaFor(providers).describe(
@@ -112,9 +115,14 @@ export const registerDeliveryRoutes = (
         const payment = paymentFromKey(key);
         return payment === null ? [] : [payment];
       });
-      const replayed = await replayDelivery({ eventStore, reverify }, id, candidates, {
-        apply: request.body.apply,
-      });
+      const replayed = await replayDelivery(
+        { eventStore, reverify, handlePaymentCommand },
+        id,
+        candidates,
+        {
+          apply: request.body.apply,
+        },
+      );
       if (replayed.outcome === 'unknown') {
         throw new RequestRejected('NOT_FOUND', `No stored delivery ${id} in the event log.`);
       }

@@ -1,5 +1,5 @@
 import type { ProviderName } from '../../../domain/index.js';
-import type { ColumnFilter, ReadModelQueries } from '../../../domain/ports/index.js';
+import type { AggregateQuery, ReadModelQueries } from '../../../domain/ports/index.js';
 import {
   discrepanciesProjection,
   fulfilmentsProjection,
@@ -70,10 +70,26 @@ const ages = [
   { label: 'over 7 d', seconds: 7 * 86_400 },
 ] as const;
 
-const unresolved: ColumnFilter = {
-  column: 'status',
-  op: 'in',
-  values: ['open', 'acknowledged'],
+/** One of the overview's aggregates: the read model and the query. */
+type OverviewAggregate = Readonly<{ projection: string; request: AggregateQuery }>;
+
+/** Unresolved discrepancies by kind: all of them, or those opened after an instant. */
+const unresolvedByKind = (openedAfter?: string): OverviewAggregate => ({
+  projection: discrepanciesProjection.name,
+  request: {
+    groupBy: ['kind'],
+    where: [
+      { column: 'status', op: 'in', values: ['open', 'acknowledged'] },
+      ...(openedAfter === undefined
+        ? []
+        : [{ column: 'openedAt', op: '>' as const, value: openedAfter }]),
+    ],
+  },
+});
+
+const exhaustedFulfilments: OverviewAggregate = {
+  projection: fulfilmentsProjection.name,
+  request: { groupBy: [], where: [{ column: 'status', op: '=', value: 'exhausted' }] },
 };
 
 /**
@@ -116,21 +132,17 @@ export const overviewFigures = async (
 
   // All unresolved ones by kind once, then only the young ones past each bound (a short range
   // of the index, where most are old): older than a bound is the total less the younger.
-  const counted = (where: readonly ColumnFilter[]) => {
-    const byKind = new Map<string, number>();
-    for (const group of readModels.aggregate(discrepanciesProjection.name, {
-      groupBy: ['kind'],
-      where: [unresolved, ...where],
-    })) {
-      byKind.set(String(group.key['kind']), group.count);
-    }
-    return byKind;
-  };
-  const all = counted([]);
+  const counted = ({ projection, request }: OverviewAggregate) =>
+    new Map(
+      readModels
+        .aggregate(projection, request)
+        .map((group) => [String(group.key['kind']), group.count] as const),
+    );
+  const all = counted(unresolvedByKind());
   const olderThan = ages.map(({ seconds }) => {
     if (seconds === 0) return all;
     const bound = new Date(now.getTime() - seconds * 1000).toISOString();
-    const younger = counted([{ column: 'openedAt', op: '>', value: bound }]);
+    const younger = counted(unresolvedByKind(bound));
     return new Map([...all].map(([kind, count]) => [kind, count - (younger.get(kind) ?? 0)]));
   });
   const kinds = new Set(olderThan.flatMap((byKind) => [...byKind.keys()]));
@@ -148,10 +160,8 @@ export const overviewFigures = async (
   }
 
   const exhausted =
-    readModels.aggregate(fulfilmentsProjection.name, {
-      groupBy: [],
-      where: [{ column: 'status', op: '=', value: 'exhausted' }],
-    })[0]?.count ?? 0;
+    readModels.aggregate(exhaustedFulfilments.projection, exhaustedFulfilments.request)[0]?.count ??
+    0;
 
   return {
     payments: { statuses, providers: [...providers].sort(), counts, total },
@@ -167,34 +177,9 @@ export const overviewFigures = async (
   };
 };
 
-/** The overview's aggregates, for checking their plans (tests, the console bench). */
-export const overviewAggregates = (now: Date) => [
-  {
-    projection: discrepanciesProjection.name,
-    request: {
-      groupBy: ['kind'],
-      where: [unresolved],
-    },
-  },
-  {
-    projection: discrepanciesProjection.name,
-    request: {
-      groupBy: ['kind'],
-      where: [
-        unresolved,
-        {
-          column: 'openedAt',
-          op: '>' as const,
-          value: new Date(now.getTime() - 3_600_000).toISOString(),
-        },
-      ],
-    },
-  },
-  {
-    projection: fulfilmentsProjection.name,
-    request: {
-      groupBy: [],
-      where: [{ column: 'status', op: '=' as const, value: 'exhausted' }],
-    },
-  },
+/** The overview's aggregates, as it runs them, for checking their plans (tests, the bench). */
+export const overviewAggregates = (now: Date): readonly OverviewAggregate[] => [
+  unresolvedByKind(),
+  unresolvedByKind(new Date(now.getTime() - 3_600_000).toISOString()),
+  exhaustedFulfilments,
 ];

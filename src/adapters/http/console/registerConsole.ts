@@ -83,8 +83,6 @@ const formOf = <T extends z.ZodType>(schema: T, body: unknown): z.infer<T> | nul
   return parsed.success ? parsed.data : null;
 };
 
-const noteField = z.string().trim().min(1).max(2000);
-
 /**
  * The operator console at `/console` (docs/console.md): server-rendered pages (eta, escaping by
  * default; no script at all), usable without JavaScript and at 375 px. Each page reads through
@@ -340,34 +338,29 @@ export const registerConsole = async (
         listPage('discrepancies', 'discrepancies', 'Discrepancies', { kinds: discrepancyKinds }),
       );
 
-      /** Acts on a discrepancy, then goes back where the person was. */
+      /**
+       * Acts on a discrepancy, then goes back where the person was. The form's fields go to the
+       * API as they are: it validates them, and its refusal is the page's.
+       */
       const discrepancyAction =
-        (action: 'acknowledge' | 'resolve', schema: z.ZodType<Record<string, unknown>>) =>
+        (action: 'acknowledge' | 'resolve') =>
         async (request: FastifyRequest, reply: FastifyReply) => {
           const user = userOrRedirect(request, reply);
           if (user === null) return reply;
           const { id } = request.params as { id: string };
-          const form = formOf(schema.and(z.object({ back: z.string().optional() })), request.body);
-          if (form === null) {
-            return refuse(
-              reply,
-              400,
-              'INVALID_BODY',
-              action === 'resolve'
-                ? `Choose a resolution (${operatorResolutions.join(', ')}) and write a note saying why.`
-                : 'Write a note saying what you are doing about it.',
-            );
-          }
-          const { back, _csrf: _token, ...payload } = form as Record<string, unknown>;
+          const form = (request.body ?? {}) as Record<string, unknown>;
           const answer = await api<Refusal>(
             user,
             'POST',
             `/discrepancies/${encodeURIComponent(id)}/${action}`,
-            payload,
+            action === 'resolve'
+              ? { resolution: form['resolution'], note: form['note'] }
+              : { note: form['note'] },
           );
           if (answer.status !== 200) {
             return refuse(reply, answer.status, answer.body.code, answer.body.reason);
           }
+          const back = form['back'];
           const target =
             typeof back === 'string' && back.startsWith('/console/')
               ? back
@@ -378,19 +371,8 @@ export const registerConsole = async (
             303,
           );
         };
-      scope.post(
-        '/discrepancies/:id/acknowledge',
-        acting,
-        discrepancyAction('acknowledge', z.object({ note: noteField })),
-      );
-      scope.post(
-        '/discrepancies/:id/resolve',
-        acting,
-        discrepancyAction(
-          'resolve',
-          z.object({ resolution: z.enum(operatorResolutions), note: noteField }),
-        ),
-      );
+      scope.post('/discrepancies/:id/acknowledge', acting, discrepancyAction('acknowledge'));
+      scope.post('/discrepancies/:id/resolve', acting, discrepancyAction('resolve'));
 
       scope.get('/fulfilments', hidden, listPage('fulfilments', 'fulfilments', 'Fulfilments'));
 
