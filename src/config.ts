@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { validate as isValidCron } from 'node-cron';
-import { parseApiTokens, tokenHash, type ApiToken } from './apiTokens.js';
+import { parseApiTokens, tokenHash, tokenSetProblems, type ApiToken } from './apiTokens.js';
 import { z } from 'zod';
 import {
   providerModules,
@@ -222,6 +222,30 @@ const readTokensFile = (path: string | undefined): ApiToken[] => {
   return parsed.tokens;
 };
 
+/**
+ * The tokens of both sources: the file's, then `PAYREC_API_TOKEN` as the `operate` token named
+ * `default`. `ConfigInvalid` when a name stands for two tokens or a token for two names.
+ */
+const configuredTokens = (file: string | undefined, single: Secret | undefined): ApiToken[] => {
+  const sources = readTokensFile(file).map((token) => ({
+    token,
+    from: `PAYREC_API_TOKENS_FILE ${file ?? ''}`,
+  }));
+  if (single !== undefined) {
+    sources.push({
+      token: { name: 'default', role: 'operate', sha256: tokenHash(single.reveal()) },
+      from: 'PAYREC_API_TOKEN',
+    });
+  }
+  const problems = tokenSetProblems(sources);
+  if (problems.length > 0) {
+    throw new ConfigInvalid(
+      `Invalid configuration:\n${problems.map((problem) => `✖ API tokens: ${problem}`).join('\n')}`,
+    );
+  }
+  return sources.map(({ token }) => token);
+};
+
 const joinPath = (directory: string, file: string) => `${directory.replace(/\/+$/, '')}/${file}`;
 
 /**
@@ -254,7 +278,14 @@ export const loadConfig = (
     throw new ConfigInvalid(`Invalid configuration:\n${failures.join('\n')}`);
   }
   const e = parsed.data;
-  const fileTokens = readTokensFile(e.PAYREC_API_TOKENS_FILE);
+  const apiTokens = configuredTokens(e.PAYREC_API_TOKENS_FILE, e.PAYREC_API_TOKEN);
+  if (apiTokens.length === 0 && e.PAYREC_TRUST_PROXY !== undefined) {
+    // Without a token payrec serves loopback clients only; behind a proxy the socket is always
+    // the proxy's, so every client the proxy forwards would pass for loopback.
+    throw new ConfigInvalid(
+      'Invalid configuration:\n✖ PAYREC_TRUST_PROXY: set only with PAYREC_API_TOKEN or PAYREC_API_TOKENS_FILE (without a token payrec answers loopback clients only, and a proxy forwards everyone)',
+    );
+  }
   const fulfilment =
     e.PAYREC_FULFILMENT_URL !== undefined && e.PAYREC_FULFILMENT_SECRET !== undefined
       ? {
@@ -290,18 +321,7 @@ export const loadConfig = (
         ? { kind: 'sqlite', path: storage.events, writer: e.PAYREC_SQLITE_WRITER }
         : { kind: 'eventstoredb', connectionString: e.EVENTSTORE_CONNECTION_STRING },
     consoleSecret: e.PAYREC_CONSOLE_SECRET ?? null,
-    apiTokens: [
-      ...fileTokens,
-      ...(e.PAYREC_API_TOKEN === undefined
-        ? []
-        : [
-            {
-              name: 'default',
-              role: 'operate' as const,
-              sha256: tokenHash(e.PAYREC_API_TOKEN.reveal()),
-            },
-          ]),
-    ],
+    apiTokens,
     reportTimezone: e.PAYREC_REPORT_TIMEZONE,
     reconcileCron: e.PAYREC_RECONCILE_CRON,
     reconciliation: {

@@ -21,6 +21,12 @@ export type HandledPaymentCommand = Readonly<{
   version: number;
   /** How many times the decision was retried after a concurrent writer got there first. */
   retries: number;
+  /**
+   * The global position of the stream's last event after the command (the one appended, or the
+   * last one already there for a repeat); `null` for a stream that does not exist. A read model
+   * whose checkpoint has reached it shows the command's effect.
+   */
+  position: bigint | null;
 }>;
 
 export type PaymentCommandHandlerOptions = Readonly<{
@@ -60,7 +66,14 @@ export const createPaymentCommandHandler = ({
       const last = recorded.at(-1);
       if (decided.length === 0) {
         const version = last === undefined ? -1 : Number(last.revision);
-        return { before: state, appended: [], after: state, version, retries: attempt };
+        return {
+          before: state,
+          appended: [],
+          after: state,
+          version,
+          retries: attempt,
+          position: last?.globalPosition ?? null,
+        };
       }
 
       const expectedRevision: ExpectedRevision = last === undefined ? 'no_stream' : last.revision;
@@ -76,6 +89,7 @@ export const createPaymentCommandHandler = ({
           after: decided.reduce(evolve, state),
           version: Number(result.nextRevision),
           retries: attempt,
+          position: result.lastPosition,
         };
       }
     }

@@ -53,10 +53,17 @@ export type RequestRejectionCode =
 /** A refusal whose code says why; the families below fix which codes they use. */
 abstract class Rejection<Code extends string> extends PayrecError {
   readonly code: Code;
+  /** When a refusal for a spent budget lifts, in whole seconds (answered as `Retry-After`). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: Code, message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: Code,
+    message: string,
+    options?: { cause?: unknown; retryAfterSeconds?: number },
+  ) {
     super(message, options);
     this.code = code;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 
@@ -72,6 +79,14 @@ export class RequestRejected extends Rejection<RequestRejectionCode> {}
  */
 export class StoreUnavailable extends PayrecError {
   readonly code = 'STORE_UNAVAILABLE';
+}
+
+/**
+ * A write that is recorded, but that the read models did not show within the bound a write
+ * route waits (docs/http.md, "What you write, you read"): the lists would not show it yet.
+ */
+export class ReadModelsBehind extends PayrecError {
+  readonly code = 'READ_MODELS_BEHIND';
 }
 
 /** Configuration that cannot run: the message names each variable and why, never its value. */

@@ -1,6 +1,7 @@
 import type { DomainError } from '../domain/index.js';
 import type {
   ConfigInvalid,
+  ReadModelsBehind,
   RequestRejected,
   StoreUnavailable,
   WebhookRejected,
@@ -8,7 +9,12 @@ import type {
 
 /** Every error payrec raises, narrowed on `code`. */
 export type AnyPayrecError =
-  DomainError | WebhookRejected | RequestRejected | ConfigInvalid | StoreUnavailable;
+  | DomainError
+  | WebhookRejected
+  | RequestRejected
+  | ConfigInvalid
+  | StoreUnavailable
+  | ReadModelsBehind;
 
 /**
  * Every code a client or an operator can see: those of payrec's errors, and `INTERNAL_ERROR`

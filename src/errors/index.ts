@@ -1,3 +1,9 @@
-export { WebhookRejected, RequestRejected, ConfigInvalid, StoreUnavailable } from './edgeErrors.js';
+export {
+  WebhookRejected,
+  RequestRejected,
+  ConfigInvalid,
+  StoreUnavailable,
+  ReadModelsBehind,
+} from './edgeErrors.js';
 export type { WebhookRejectionCode, RequestRejectionCode } from './edgeErrors.js';
 export type { AnyPayrecError, ErrorCode } from './errorCode.js';

@@ -11,16 +11,19 @@ import {
   registerPaymentRoutes,
   registerReportRoutes,
 } from '../adapters/http/index.js';
+import { createAuthFailureLimiter } from '../adapters/http/authFailureLimiter.js';
+import { createConsoleSessionStore } from '../adapters/http/console/consoleSessionStore.js';
 import { newConsoleKey, registerConsole } from '../adapters/http/console/registerConsole.js';
 import type { VerifierContext } from '../adapters/providers/index.js';
 import type { Reconciler } from '../processors/index.js';
 import type { Projections } from './startProjections.js';
+import { readYourWrites } from './readYourWrites.js';
 import { reverifierOf } from './reverifierOf.js';
 import type { ServiceMetrics } from '../adapters/metrics/serviceMetrics.js';
 import type { PaymentCommandHandler } from '../application/index.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/ports/index.js';
-import type { HasStatusEndpoint } from '../projections/index.js';
+import { projectionNames, type HasStatusEndpoint } from '../projections/index.js';
 import type { Storage } from './openStorage.js';
 
 /**
@@ -53,16 +56,27 @@ export const registerApiRoutes = async (
   }>,
 ): Promise<void> => {
   const consoleKey = newConsoleKey();
-  const auth = createApiAuth(config.apiTokens, { key: consoleKey });
+  const authFailures = createAuthFailureLimiter({ logger: app.log });
+  const auth = createApiAuth({
+    tokens: config.apiTokens,
+    console: { key: consoleKey },
+    failures: authFailures,
+  });
   const providers = config.providers.map((provider) => provider.name);
   const { eventStore, readModels } = storage;
+  const readable = readYourWrites({
+    readModels,
+    projections: projectionNames,
+    nudge: projections.nudge,
+  });
+  const handleAndShow = readable.wrap(handlePaymentCommand);
   registerDeliveryRoutes(app, {
     deliveryLog,
     providers,
     auth,
     eventStore,
     reverify: reverifierOf(config, verifierContext),
-    handlePaymentCommand,
+    handlePaymentCommand: handleAndShow,
   });
   registerMetricsRoute(app, { registry: metrics.registry, auth });
   registerPaymentRoutes(app, {
@@ -71,7 +85,7 @@ export const registerApiRoutes = async (
     providers,
     hasStatusEndpoint,
     auth,
-    handlePaymentCommand,
+    handlePaymentCommand: handleAndShow,
     clock,
   });
   const now = () => clock.now();
@@ -88,17 +102,26 @@ export const registerApiRoutes = async (
     now,
     auth,
   });
-  registerFulfilmentRoutes(app, { readModels, providers, handlePaymentCommand, clock, auth });
+  registerFulfilmentRoutes(app, {
+    readModels,
+    providers,
+    handlePaymentCommand,
+    awaitReadable: readable.awaitReadable,
+    clock,
+    auth,
+  });
   registerDiscrepancyRoutes(app, {
     readModels,
     eventStore,
-    handlePaymentCommand,
+    handlePaymentCommand: handleAndShow,
     clock,
     providers,
     auth,
   });
   await registerConsole(app, {
     tokens: config.apiTokens,
+    sessionStore: createConsoleSessionStore(eventStore),
+    authFailures,
     cookieSecret: config.consoleSecret?.reveal() ?? randomBytes(32).toString('hex'),
     consoleKey,
     providers,

@@ -12,6 +12,8 @@ import type { Storage } from './openStorage.js';
 /** The running projections, wherever they run. */
 export type Projections = Readonly<{
   status: () => ProjectionStatus[];
+  /** Asks the projections to read the log now: something was just appended here. */
+  nudge: () => void;
   /** Files whose background checkpoints fail (a full disk); none on EventStoreDB. */
   storageErrors: () => readonly Readonly<{ file: string; error: string }>[];
   stop: () => Promise<void>;
@@ -56,5 +58,6 @@ export const startProjections = (
     },
   });
   runner.start();
-  return { status: runner.status, stop: runner.stop, storageErrors: () => [] };
+  // On EventStoreDB the subscription is pushed every append: nothing to nudge.
+  return { status: runner.status, stop: runner.stop, storageErrors: () => [], nudge: () => {} };
 };

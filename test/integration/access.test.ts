@@ -113,9 +113,47 @@ describe('the tokens file', () => {
       problems: [
         'line 1 is not "<name> <read|operate> <sha256 hex of the token>"',
         'line 2 is not "<name> <read|operate> <sha256 hex of the token>"',
-        'line 4 names "ops" again',
+        'the token name "ops" is given twice (line 3 and line 4): a name must stand for one token',
       ],
     });
+  });
+
+  it('refuses one token under two names, naming the names and never the hash', () => {
+    const result = parseApiTokens(`bi read ${'a'.repeat(64)}\nops operate ${'A'.repeat(64)}`);
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        'one token is configured under two names, "bi" (line 1) and "ops" (line 2): give each name its own token',
+      ],
+    });
+  });
+
+  it('refuses a file token named default beside PAYREC_API_TOKEN: a read token must never pass for the operate one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'payrec-tokens-'));
+    try {
+      const file = join(dir, 'tokens');
+      writeFileSync(file, `default read ${tokenHash(readerToken)}\n`);
+      const load = () =>
+        loadConfig({ PAYREC_API_TOKENS_FILE: file, PAYREC_API_TOKEN: operatorToken });
+      expect(load).toThrow(ConfigInvalid);
+      expect(load).toThrow(/the token name "default" is given twice .*PAYREC_API_TOKEN/);
+      expect(load).not.toThrow(new RegExp(tokenHash(readerToken)));
+      writeFileSync(file, `ops operate ${tokenHash(operatorToken)}\n`);
+      expect(() =>
+        loadConfig({ PAYREC_API_TOKENS_FILE: file, PAYREC_API_TOKEN: operatorToken }),
+      ).toThrow(/one token is configured under two names, "ops"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses PAYREC_TRUST_PROXY without a token: behind a proxy every client would be loopback', () => {
+    expect(() => loadConfig({ PAYREC_TRUST_PROXY: 'loopback' })).toThrow(
+      /PAYREC_TRUST_PROXY: set only with PAYREC_API_TOKEN or PAYREC_API_TOKENS_FILE/,
+    );
+    expect(() =>
+      loadConfig({ PAYREC_TRUST_PROXY: 'loopback', PAYREC_API_TOKEN: operatorToken }),
+    ).not.toThrow();
   });
 
   it('stops start-up naming the file when it is missing or wrong', () => {

@@ -43,7 +43,12 @@ describe('PAYREC_TRUST_PROXY', () => {
   it('set, takes the client from X-Forwarded-For: each sender has its own budget', async () => {
     running = await startWebhookService({
       now: () => now,
-      env: { PAYREC_REJECTIONS_PER_MINUTE: '3', PAYREC_TRUST_PROXY: '10.0.0.0/8' },
+      env: {
+        PAYREC_REJECTIONS_PER_MINUTE: '3',
+        PAYREC_TRUST_PROXY: '10.0.0.0/8',
+        // Behind a proxy payrec needs a token: a proxy is not loopback.
+        PAYREC_API_TOKEN: 'proxy-test-token-0123456789abcdef',
+      },
     });
     const statuses = [];
     for (let index = 0; index < 4; index += 1)

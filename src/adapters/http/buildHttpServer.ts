@@ -121,6 +121,8 @@ export const buildHttpServer = async ({
       request.log.warn({ code: answer.code, reason: (error as Error).message }, 'request refused');
     else if (answer.code === 'REQUEST_ABORTED') request.log.debug('client aborted the request');
     else request.log.info({ code: answer.code }, 'request rejected');
+    const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
     return reply.code(answer.status).send({ code: answer.code, reason: answer.reason });
   });
 

@@ -59,12 +59,15 @@ export const registerFulfilmentRoutes = (
     readModels,
     providers,
     handlePaymentCommand,
+    awaitReadable = () => Promise.resolve(),
     clock,
     auth,
   }: Readonly<{
     readModels: ReadModelQueries;
     providers: readonly ProviderName[];
     handlePaymentCommand: PaymentCommandHandler;
+    /** Resolves once the read models hold a position: a re-drive answers once it is listed. */
+    awaitReadable?: (position: bigint | null) => Promise<void>;
     clock: Clock;
     auth: (request: FastifyRequest) => Promise<void>;
   }>,
@@ -138,6 +141,7 @@ export const registerFulfilmentRoutes = (
       if (confirm !== true) return reply.code(200).send({ preview: true, matching, redriven: 0 });
       const actor = actorOf(request);
       let redriven = 0;
+      let last: bigint | null = null;
       for (const row of allRows(readModels, fulfilmentsProjection.name, {
         where,
         orderBy: 'updatedAt',
@@ -146,7 +150,7 @@ export const registerFulfilmentRoutes = (
         if (redriven >= maxBulkRedrive) break;
         const fulfilment = storedFulfilment(row.document);
         if (fulfilment === null) continue;
-        const { appended } = await handlePaymentCommand({
+        const { appended, position } = await handlePaymentCommand({
           type: 'RedriveFulfilment',
           data: {
             payment: fulfilment.payment,
@@ -158,7 +162,10 @@ export const registerFulfilmentRoutes = (
           },
         });
         if (appended.length > 0) redriven += 1;
+        if (position !== null && (last === null || position > last)) last = position;
       }
+      // Once for the whole batch: every re-drive is listed when the answer comes.
+      await awaitReadable(last);
       return reply.code(202).send({
         preview: false,
         matching,
@@ -201,7 +208,7 @@ export const registerFulfilmentRoutes = (
           `No fulfilment ${webhookId} for ${provider} payment "${ref}".`,
         );
       }
-      const { appended } = await handlePaymentCommand({
+      const { appended, position } = await handlePaymentCommand({
         type: 'RedriveFulfilment',
         data: {
           payment,
@@ -211,6 +218,7 @@ export const registerFulfilmentRoutes = (
           actor: actorOf(request),
         },
       });
+      await awaitReadable(position);
       if (appended.length === 0) {
         throw new RequestRejected(
           'NOT_EXHAUSTED',

@@ -56,6 +56,7 @@ const statusByCode: Readonly<Record<ErrorCode, number>> = {
   HEADERS_TOO_LARGE: 431,
   REQUEST_TIMEOUT: 408,
   SHUTTING_DOWN: 503,
+  READ_MODELS_BEHIND: 503,
   // The client is gone; nobody reads this answer, but the log does.
   REQUEST_ABORTED: 400,
 };
@@ -69,6 +70,8 @@ const publicReasons: Readonly<Partial<Record<ErrorCode, string>>> = {
     "payrec's store is damaged; nothing was written. Retry later: an operator has been told (payrec check).",
   SHUTTING_DOWN:
     'payrec is shutting down; retry the request in a moment (another instance, or this one once restarted).',
+  READ_MODELS_BEHIND:
+    'What you asked is recorded, but the read models did not show it in time, so the lists may not show it yet; GET /readyz says whether the projections are running. Repeating the request is safe.',
 };
 
 /** Fastify's own errors for the limits checked before any handler runs. */

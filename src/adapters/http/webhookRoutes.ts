@@ -94,6 +94,7 @@ export const registerWebhookRoutes = async (
           throw new RequestRejected(
             'RATE_LIMITED',
             `Too many rejected deliveries from this address to ${route} (this one: ${code}); retry in ${budget.retryAfterSeconds} s. A delivery that verifies is always accepted.`,
+            { retryAfterSeconds: budget.retryAfterSeconds },
           );
         }
         log(entry);

@@ -61,6 +61,13 @@ export const startProjectionThread = ({
 
   return {
     status: (): ProjectionStatus[] => statuses,
+    /**
+     * Tells the thread that the event loop has just appended, so that its projections read now
+     * rather than at their next poll (a write route waits for them).
+     */
+    nudge: (): void => {
+      if (!stopping) worker.postMessage('appended');
+    },
     /** The files whose background checkpoints fail, as the thread last reported them. */
     storageErrors: (): readonly StorageError[] => storageErrors,
     stop: async () => {

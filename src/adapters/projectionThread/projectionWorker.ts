@@ -130,6 +130,10 @@ runner.start();
 report();
 
 port.on('message', (message: unknown) => {
+  if (message === 'appended') {
+    eventStore.appendedElsewhere();
+    return;
+  }
   if (message !== 'stop') return;
   clearInterval(reporting);
   void (async () => {

@@ -488,6 +488,7 @@ export const createSqliteReadModelStore = (
     listValues,
     scanValues,
     aggregate,
+    checkpointOf: (projection) => transaction.checkpoint(projection)?.position ?? null,
     explainAggregate,
     due,
     countDue,

@@ -94,4 +94,9 @@ export type ReadModelQueries = Readonly<{
   ) => AsyncIterable<Array<readonly ColumnValue[]>>;
   /** Counts (and exact sums) of the documents that match, per group. */
   aggregate: (projection: string, query: AggregateQuery) => GroupTotal[];
+  /**
+   * The global position a projection's read model holds every event up to (its checkpoint);
+   * `null` before it has applied any. What a write waits on to be readable.
+   */
+  checkpointOf: (projection: string) => bigint | null;
 }>;

@@ -246,6 +246,14 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
+  /**
+   * Says that another connection (another thread of this process) has just appended: this
+   * store's subscriptions read now instead of at their next poll.
+   */
+  appendedElsewhere(): void {
+    this.#wakeWaiters();
+  }
+
   ping(): Promise<boolean> {
     if (this.#closed) return Promise.resolve(false);
     try {

@@ -16,12 +16,18 @@ import {
 import { sendRows } from '../exportRoutes.js';
 import { toErrorAnswer } from '../httpErrors.js';
 import { registerConsolePlugins } from './consolePlugins.js';
+import type { AuthFailureLimiter } from '../authFailureLimiter.js';
 import { consoleSessions, type ConsoleUser } from './consoleSession.js';
+import type { ConsoleSessionStore } from './consoleSessionStore.js';
 import { deliveryChart } from './deliveryChart.js';
 import { overviewFigures, type OverviewSources } from './overviewFigures.js';
 
 export type ConsoleOptions = Readonly<{
   tokens: readonly ApiToken[];
+  /** Where sessions are kept, so that every process on the store shares them. */
+  sessionStore: ConsoleSessionStore;
+  /** The API's throttle of failed authentications: a failed sign-in spends the same budget. */
+  authFailures: AuthFailureLimiter;
   /** Signs the session and CSRF cookies; random per process unless configured. */
   cookieSecret: string;
   /** Lets the console call the API in process as the signed-in person (see `apiAuth`). */
@@ -94,7 +100,7 @@ export const registerConsole = async (
   app: FastifyInstance,
   options: ConsoleOptions,
 ): Promise<void> => {
-  const sessions = consoleSessions(options.tokens, options.now);
+  const sessions = consoleSessions(options.tokens, options.sessionStore, options.now);
   const kinds = exportKindsFor(options.providers);
   await app.register(
     async (scope) => {
@@ -153,8 +159,11 @@ export const registerConsole = async (
         return { status: answer.statusCode, body: answer.json<Body>() };
       };
 
-      const userOrRedirect = (request: FastifyRequest, reply: FastifyReply): ConsoleUser | null => {
-        const user = sessions.userOf(request);
+      const userOrRedirect = async (
+        request: FastifyRequest,
+        reply: FastifyReply,
+      ): Promise<ConsoleUser | null> => {
+        const user = await sessions.userOf(request);
         if (user !== null) return user;
         if (!sessions.needsSignIn) {
           void refuse(
@@ -203,7 +212,7 @@ export const registerConsole = async (
       const listPage =
         (route: string, template: string, title: string, extra: Record<string, unknown> = {}) =>
         async (request: FastifyRequest, reply: FastifyReply) => {
-          const user = userOrRedirect(request, reply);
+          const user = await userOrRedirect(request, reply);
           if (user === null) return reply;
           const filters = queryOf(request.query, ['notice']);
           const answer = await api<{ items: unknown[]; nextCursor: string | null } & Refusal>(
@@ -236,8 +245,8 @@ export const registerConsole = async (
           .send(stylesheet),
       );
 
-      scope.get('/sign-in', hidden, (request, reply) => {
-        if (!sessions.needsSignIn || sessions.userOf(request) !== null) {
+      scope.get('/sign-in', hidden, async (request, reply) => {
+        if (!sessions.needsSignIn || (await sessions.userOf(request)) !== null) {
           return reply.redirect('/console', 303);
         }
         return reply.view('signIn', {
@@ -250,13 +259,15 @@ export const registerConsole = async (
         });
       });
 
-      scope.post('/sign-in', acting, (request, reply) => {
+      scope.post('/sign-in', acting, async (request, reply) => {
         const form = formOf(
           z.object({ token: z.string().max(512), next: z.string().max(2048).optional() }),
           request.body,
         );
-        const user = form === null ? null : sessions.signIn(reply, form.token.trim());
+        const user = form === null ? null : await sessions.signIn(reply, form.token.trim());
         if (user === null) {
+          // Past the source's budget this throws RATE_LIMITED (429, Retry-After).
+          await options.authFailures.fail(request.ip);
           return reply.code(401).view('signIn', {
             title: 'Sign in',
             user: null,
@@ -271,13 +282,13 @@ export const registerConsole = async (
         return reply.redirect(/^\/console(\/|\?|$)/.test(next) ? next : '/console', 303);
       });
 
-      scope.post('/sign-out', acting, (_request, reply) => {
-        sessions.signOut(reply);
+      scope.post('/sign-out', acting, async (request, reply) => {
+        await sessions.signOut(request, reply);
         return reply.redirect('/console/sign-in', 303);
       });
 
       scope.get('/', hidden, async (request, reply) => {
-        const user = userOrRedirect(request, reply);
+        const user = await userOrRedirect(request, reply);
         if (user === null) return reply;
         const now = options.now();
         const figures = await overviewFigures(
@@ -294,7 +305,7 @@ export const registerConsole = async (
       scope.get('/payments', hidden, listPage('payments', 'payments', 'Payments'));
 
       scope.get('/payments/:provider/:ref', hidden, async (request, reply) => {
-        const user = userOrRedirect(request, reply);
+        const user = await userOrRedirect(request, reply);
         if (user === null) return reply;
         const { provider, ref } = request.params as { provider: string; ref: string };
         const path = `/payments/${encodeURIComponent(provider)}/${encodeURIComponent(ref)}`;
@@ -345,7 +356,7 @@ export const registerConsole = async (
       const discrepancyAction =
         (action: 'acknowledge' | 'resolve') =>
         async (request: FastifyRequest, reply: FastifyReply) => {
-          const user = userOrRedirect(request, reply);
+          const user = await userOrRedirect(request, reply);
           if (user === null) return reply;
           const { id } = request.params as { id: string };
           const form = (request.body ?? {}) as Record<string, unknown>;
@@ -378,7 +389,7 @@ export const registerConsole = async (
 
       // Bulk re-drive: the first post previews (the API's count), the confirmation acts.
       scope.post('/fulfilments/redrive', acting, async (request, reply) => {
-        const user = userOrRedirect(request, reply);
+        const user = await userOrRedirect(request, reply);
         if (user === null) return reply;
         const form = formOf(
           z.object({
@@ -415,7 +426,7 @@ export const registerConsole = async (
         '/payments/:provider/:ref/fulfilments/:webhookId/redrive',
         acting,
         async (request, reply) => {
-          const user = userOrRedirect(request, reply);
+          const user = await userOrRedirect(request, reply);
           if (user === null) return reply;
           const { provider, ref, webhookId } = request.params as Record<string, string>;
           const path = `/payments/${encodeURIComponent(provider ?? '')}/${encodeURIComponent(ref ?? '')}`;
@@ -435,7 +446,7 @@ export const registerConsole = async (
 
       // Replay: a dry run first; it is applied only when the person confirms.
       scope.post('/deliveries/:id/replay', acting, async (request, reply) => {
-        const user = userOrRedirect(request, reply);
+        const user = await userOrRedirect(request, reply);
         if (user === null) return reply;
         const { id } = request.params as { id: string };
         const form = formOf(z.object({ apply: z.literal('yes').optional() }), request.body);
@@ -458,8 +469,8 @@ export const registerConsole = async (
       });
 
       // Downloads: the export of what the page shows, with the API's filters.
-      scope.get('/exports/:kind', hidden, (request, reply) => {
-        const user = userOrRedirect(request, reply);
+      scope.get('/exports/:kind', hidden, async (request, reply) => {
+        const user = await userOrRedirect(request, reply);
         if (user === null) return reply;
         const { kind: name } = request.params as { kind: string };
         const kind = (exportKindNames as readonly string[]).includes(name)
