@@ -18,6 +18,9 @@ import type {
   ReadModelTransaction,
 } from '../../domain/ports/index.js';
 
+/** 2^32: sums are taken in two halves of this size (see `aggregateSql`). */
+const sumHalf = 4_294_967_296;
+
 /** The read models on SQLite: the projections' store and the queries' port, over one file. */
 export type SqliteReadModelStore = ReadModelStore &
   ReadModelQueries &
@@ -408,11 +411,15 @@ export const createSqliteReadModelStore = (
   const aggregateSql = (projection: string, request: AggregateQuery) => {
     const keys = request.groupBy.map((name) => column(projection, name));
     const { conditions, params } = conditionsOf(projection, request.where ?? []);
-    const total = request.sum === undefined ? '0' : `sum(${column(projection, request.sum)})`;
+    // Summed as two halves (whole multiples of 2^32, and the rest), each far from SQLite's
+    // 64-bit limit for any number of rows payrec can hold, then put together exactly as a bigint:
+    // SQLite's own sum() fails with "integer overflow" past 2^63, and total() rounds.
+    const summed = request.sum === undefined ? '0' : column(projection, request.sum);
+    const total = `sum(${summed} / ${sumHalf}) AS row_sum_high, sum(${summed} % ${sumHalf}) AS row_sum_low`;
     const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
     const groupBy = keys.length === 0 ? '' : `GROUP BY ${keys.join(', ')}`;
     return {
-      sql: `SELECT ${[...keys, 'count(*) AS row_count', `${total} AS row_sum`].join(', ')}
+      sql: `SELECT ${[...keys, 'count(*) AS row_count', total].join(', ')}
        FROM ${tableOf(projection)} ${where} ${groupBy}`,
       params,
     };
@@ -431,8 +438,7 @@ export const createSqliteReadModelStore = (
     if (!readable(projection)) return [];
     const { sql, params } = aggregateSql(projection, request);
     const statement = query(sql);
-    // Exact sums: SQLite adds integers exactly (and fails rather than overflow 64 bits); the
-    // driver hands them over as bigints.
+    // Exact sums: SQLite adds integers exactly; the driver hands them over as bigints.
     return statement
       .safeIntegers(true)
       .all(...params)
@@ -444,7 +450,9 @@ export const createSqliteReadModelStore = (
           }),
         ),
         count: Number(row['row_count'] as unknown as bigint),
-        sum: (row['row_sum'] as unknown as bigint | null) ?? 0n,
+        sum:
+          ((row['row_sum_high'] as unknown as bigint | null) ?? 0n) * BigInt(sumHalf) +
+          ((row['row_sum_low'] as unknown as bigint | null) ?? 0n),
       }));
   };
 
