@@ -140,7 +140,7 @@ const percentile = (values: readonly number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 };
 
-if (!existsSync(builtMark)) await build();
+if (!existsSync(builtMark) || process.env['BENCH_CONSOLE_REBUILD'] === '1') await build();
 const service = await startService();
 try {
   const { app } = service;

@@ -20,6 +20,7 @@ import { performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { openSqliteEventStore } from '../src/adapters/eventStore/index.js';
 import { registerPaymentRoutes } from '../src/adapters/http/index.js';
+import { plainSerializerCompiler, zodValidatorCompiler } from '../src/adapters/http/zodSchemas.js';
 import { openReadModelDatabase } from '../src/adapters/readModels/readModelDatabase.js';
 import { createSqliteReadModelStore } from '../src/adapters/readModels/sqliteReadModelStore.js';
 import { createPaymentCommandHandler } from '../src/application/index.js';
@@ -158,6 +159,10 @@ const queryPages = async () => {
   const db = openReadModelDatabase(readModelPath);
   const readModels = createSqliteReadModelStore(db, readModelTables);
   const app = Fastify();
+  // The routes declare zod schemas: Fastify needs payrec's compilers for them, as the service
+  // sets them in buildHttpServer.
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(plainSerializerCompiler);
   registerPaymentRoutes(app, {
     eventStore,
     readModels,

@@ -144,8 +144,9 @@ const runRound = async (round: number): Promise<Map<MeasurementKey, Measured>> =
   try {
     process.stdout.write(`\nround ${round} of ${rounds}: payrec ${url}\n`);
     // Warm-up: JIT, connections, the store's first pages.
-    await runLoad('noop', url, credentialsPath, 5_000);
-    await runLoad('kraken-embed', url, credentialsPath, 2_000);
+    // Warm-up, no larger than the measured loads (bench:smoke runs tiny ones).
+    await runLoad('noop', url, credentialsPath, Math.min(5_000, sizes.noop));
+    await runLoad('kraken-embed', url, credentialsPath, Math.min(2_000, sizes.hmac));
     const results = new Map<MeasurementKey, Measured>();
     for (const measurement of measurements) {
       results.set(measurement.key, await measure(target, measurement));

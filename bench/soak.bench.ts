@@ -32,6 +32,8 @@ const integerFrom = (name: string, fallback: number, min: number): number => {
 };
 
 const minutes = integerFrom('BENCH_SOAK_MINUTES', 10, 1);
+/** How long a "minute" lasts, in seconds: 60, except for `bench:smoke`'s quick pass. */
+const periodSeconds = integerFrom('BENCH_SOAK_PERIOD_SECONDS', 60, 1);
 const rate = integerFrom('BENCH_SOAK_RATE', 1_000, 1);
 const maxInFlight = 64;
 
@@ -120,7 +122,7 @@ process.stdout.write(
 const perMinute: Array<{ rss: number; p50: number; p99: number }> = [];
 const started = Date.now();
 for (let minute = 1; minute <= minutes; minute += 1) {
-  const minuteEnds = started + minute * 60_000;
+  const minuteEnds = started + minute * periodSeconds * 1000;
   const before = { ...counts };
   const sentBefore = counts.sent;
   while (Date.now() < minuteEnds) {
@@ -143,7 +145,7 @@ for (let minute = 1; minute <= minutes; minute += 1) {
   const row = { rss: rssMiB(pid), p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
   perMinute.push(row);
   process.stdout.write(
-    `${String(minute).padStart(6)}  ${String(Math.round((counts.sent - sentBefore) / 60)).padStart(6)}  ${row.rss.toFixed(1).padStart(8)}  ${row.p50.toFixed(1).padStart(7)}  ${row.p99.toFixed(1).padStart(7)}   (${counts.ok - before.ok}, ${counts.rejected - before.rejected}, ${counts.other - before.other}, ${counts.errors - before.errors})\n`,
+    `${String(minute).padStart(6)}  ${String(Math.round((counts.sent - sentBefore) / periodSeconds)).padStart(6)}  ${row.rss.toFixed(1).padStart(8)}  ${row.p50.toFixed(1).padStart(7)}  ${row.p99.toFixed(1).padStart(7)}   (${counts.ok - before.ok}, ${counts.rejected - before.rejected}, ${counts.other - before.other}, ${counts.errors - before.errors})\n`,
   );
 }
 while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
