@@ -3,6 +3,7 @@ import type { EventStore } from '../domain/ports/index.js';
 import { WebhookRejected } from '../errors/index.js';
 import type { PaymentCommandHandler } from './handlePaymentCommand.js';
 import { foldRecorded } from './paymentEventCodec.js';
+import { confirmHintsAtOnce } from './confirmHints.js';
 import { createDeliveryRecorder, reportCommandsOf } from './recordDelivery.js';
 import { findStoredDelivery, type StoredDelivery } from './storedDelivery.js';
 import type { ReceivedDelivery, VerifiedDelivery } from './verifiedDelivery.js';
@@ -60,11 +61,17 @@ export const replayDelivery = async (
     eventStore,
     reverify,
     handlePaymentCommand,
+    confirmHint,
   }: Readonly<{
     eventStore: EventStore;
     reverify: DeliveryReverifier;
     /** Records what `apply` applies: the caller's own handler (the service's, the command's). */
     handlePaymentCommand: PaymentCommandHandler;
+    /**
+     * Asks the provider's status endpoint about a payment whose hint `apply` just recorded (the
+     * hint rule, as at receipt: `confirmHintsAtOnce`); awaited, so a command sees it done.
+     */
+    confirmHint: (payment: PaymentId) => Promise<unknown>;
   }>,
   deliveryId: string,
   candidates: readonly PaymentId[],
@@ -112,9 +119,14 @@ export const replayDelivery = async (
       };
     }),
   );
-  const appended = apply
-    ? (await createDeliveryRecorder({ handlePaymentCommand })(delivery)).appended
-    : null;
+  // The hint rule holds for a replayed delivery as for a received one: a hint that is recorded
+  // moves nothing until the provider's status endpoint confirms it, and it is asked at once.
+  const pending: Array<Promise<unknown>> = [];
+  const record = confirmHintsAtOnce(createDeliveryRecorder({ handlePaymentCommand }), (payment) => {
+    pending.push(confirmHint(payment));
+  });
+  const appended = apply ? (await record(delivery)).appended : null;
+  await Promise.all(pending);
   return { outcome: 'replayed', stored, verifiedNow: delivery.verification, decisions, appended };
 };
 

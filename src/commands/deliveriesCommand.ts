@@ -5,9 +5,16 @@ import {
   replayDelivery,
 } from '../application/index.js';
 import { DeliveryLog } from '../adapters/deliveryLog/deliveryLog.js';
+import { createLogger } from '../adapters/logging/createLogger.js';
 import { loadConfig } from '../config.js';
 import { paymentFromKey } from '../domain/index.js';
-import { openStorage, reverifierOf } from '../service/index.js';
+import {
+  createServiceReconciler,
+  createStatusEndpoints,
+  openStorage,
+  reverifierOf,
+  systemClock,
+} from '../service/index.js';
 
 export const deliveriesUsage = `Usage: payrec deliveries replay <deliveryId> [--dry-run]
   Re-verify a stored delivery against its stored receive time, show what the decider makes of it
@@ -46,11 +53,21 @@ export const deliveriesCommand = async (args: readonly string[]): Promise<number
       const payment = paymentFromKey(key);
       return payment ? [payment] : [];
     });
+    const handlePaymentCommand = createPaymentCommandHandler({ eventStore: storage.eventStore });
+    // A replayed hint is confirmed by the provider's status endpoint before the command exits.
+    const reconciler = createServiceReconciler(config, {
+      storage,
+      statusEndpoints: createStatusEndpoints(config),
+      handlePaymentCommand,
+      clock: systemClock,
+      logger: createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }),
+    });
     const replayed = await replayDelivery(
       {
         eventStore: storage.eventStore,
         reverify: reverifierOf(config),
-        handlePaymentCommand: createPaymentCommandHandler({ eventStore: storage.eventStore }),
+        handlePaymentCommand,
+        confirmHint: reconciler.checkOne,
       },
       deliveryId,
       candidates,

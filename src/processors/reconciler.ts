@@ -269,6 +269,14 @@ export const createReconciler = ({
         immediateChecks.set(payment.provider, (immediateChecks.get(payment.provider) ?? 1) - 1);
       });
     },
+    /**
+     * Asks the provider about one payment now and resolves with what it found (a replayed hint,
+     * from a command that must wait for the answer before it exits). Never throws.
+     */
+    checkOne: async (payment: PaymentId): Promise<CheckResult> =>
+      stopping || statusCheckOf(payment.provider) === 'no-endpoint'
+        ? 'unchanged'
+        : checkTracked({ payment }),
     /** Starts no new check and waits for those in flight. */
     stop: async () => {
       stopping = true;

@@ -77,6 +77,7 @@ export const registerApiRoutes = async (
     eventStore,
     reverify: reverifierOf(config, verifierContext),
     handlePaymentCommand: handleAndShow,
+    confirmHint: reconciler.checkOne,
   });
   registerMetricsRoute(app, { registry: metrics.registry, auth });
   registerPaymentRoutes(app, {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { deliveryPageAnswer } from './answerSchemas.js';
-import { paymentFromKey, type ProviderName } from '../../domain/index.js';
+import { paymentFromKey, type PaymentId, type ProviderName } from '../../domain/index.js';
 import type { EventStore } from '../../domain/ports/index.js';
 import {
   describeVerification,
@@ -32,6 +32,7 @@ export const registerDeliveryRoutes = (
     eventStore,
     reverify,
     handlePaymentCommand,
+    confirmHint,
   }: Readonly<{
     deliveryLog: DeliveryLog;
     providers: readonly ProviderName[];
@@ -39,6 +40,8 @@ export const registerDeliveryRoutes = (
     eventStore: EventStore;
     reverify: DeliveryReverifier;
     handlePaymentCommand: PaymentCommandHandler;
+    /** Asks the provider about a payment whose replayed hint was just recorded (the hint rule). */
+    confirmHint: (payment: PaymentId) => Promise<unknown>;
   }>,
 ): void => {
   const querySchema = querySchemaFor(providers).describe(
@@ -116,7 +119,7 @@ export const registerDeliveryRoutes = (
         return payment === null ? [] : [payment];
       });
       const replayed = await replayDelivery(
-        { eventStore, reverify, handlePaymentCommand },
+        { eventStore, reverify, handlePaymentCommand, confirmHint },
         id,
         candidates,
         {

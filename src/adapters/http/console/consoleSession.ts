@@ -41,9 +41,7 @@ export const consoleSessions = (
     const raw = request.cookies[sessionCookie];
     if (raw === undefined) return null;
     const unsigned = request.unsignCookie(raw);
-    return unsigned.valid && /^[\w-]{43}$/.test(unsigned.value)
-      ? unsigned.value
-      : null;
+    return unsigned.valid && /^[\w-]{43}$/.test(unsigned.value) ? unsigned.value : null;
   };
 
   return {
