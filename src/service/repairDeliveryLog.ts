@@ -1,6 +1,7 @@
 import {
   DeliveryLog as DeliveryLogClass,
   type DeliveryLog,
+  restoredSource,
   type DeliveryLogEntry,
 } from '../adapters/deliveryLog/deliveryLog.js';
 import { toPaymentEvent } from '../application/index.js';
@@ -130,7 +131,7 @@ const repairPass = async ({
       ...entry,
       outcome: 'accepted',
       code: null,
-      sourceAddress: '(unknown: restored from the event log)',
+      sourceAddress: restoredSource,
     }));
   deliveryLog.recordRepaired(missing, after);
   return { scanned, repaired: missing.length, upTo: after, complete };

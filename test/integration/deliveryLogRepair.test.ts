@@ -1,11 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DeliveryLog } from '../../src/adapters/deliveryLog/deliveryLog.js';
+import { DeliveryLog, type DeliveryLogEntry } from '../../src/adapters/deliveryLog/deliveryLog.js';
 import { openReadModelDatabase } from '../../src/adapters/readModels/readModelDatabase.js';
 import { repairDeliveryLog } from '../../src/service/index.js';
-import { deliverKrakenEmbedEvent, startWebhookService } from '../support/webhookService.js';
+import { aKryptogoCallback, signedKryptogoCallback } from '../support/webhookBuilders.js';
+import {
+  deliverKrakenEmbedEvent,
+  startWebhookService,
+  testSecrets,
+} from '../support/webhookService.js';
 
 describe('repairing the delivery log from the event log', () => {
   it('writes back every accepted delivery the log lacks, in bounded passes, once', async () => {
@@ -44,6 +50,111 @@ describe('repairing the delivery log from the event log', () => {
     } finally {
       db.close();
       rmSync(directory, { recursive: true, force: true });
+      await cleanup();
+    }
+  });
+});
+
+describe('repairing the delivery log after kills, pass after pass', () => {
+  it('holds every acknowledged delivery exactly once, whatever was lost and however often it runs', async () => {
+    let now = new Date('2026-11-24T10:00:00.000Z');
+    const { service, cleanup } = await startWebhookService({ now: () => now });
+    try {
+      // Two senders, twelve deliveries, 40 s apart: eight minutes of traffic.
+      for (let index = 0; index < 12; index += 1) {
+        now = new Date(Date.parse('2026-11-24T10:00:00.000Z') + index * 40_000);
+        if (index % 2 === 0) {
+          expect(
+            await deliverKrakenEmbedEvent(
+              service,
+              { id: `K-${index}`, event_type: 'quote.executed' },
+              now,
+            ),
+          ).toBe(200);
+        } else {
+          const response = await service.app.inject({
+            method: 'POST',
+            url: '/webhooks/kryptogo',
+            payload: signedKryptogoCallback({
+              body: aKryptogoCallback({ payment_intent_id: `pi_${index}` }),
+              secret: testSecrets.kryptogo,
+              at: now,
+            }),
+            headers: { 'content-type': 'application/json' },
+            remoteAddress: '198.51.100.7',
+          });
+          expect(response.statusCode).toBe(200);
+        }
+      }
+      const answered = await service.app.inject({ url: '/deliveries?limit=100' });
+      const acknowledged = [...answered.json<{ items: DeliveryLogEntry[] }>().items].reverse();
+      expect(acknowledged).toHaveLength(12);
+      // A repair's "settled before" is an instant of the event log's own clock (recordedAt).
+      const recordedAt = new Map(
+        (await service.eventStore.readAll({ maxCount: 1_000 })).flatMap((event) => {
+          const evidence = event.data['evidence'] as { deliveryId?: string } | undefined;
+          return evidence?.deliveryId === undefined
+            ? []
+            : [[evidence.deliveryId, event.recordedAt]];
+        }),
+      );
+      const startedAfter = (index: number): string => {
+        const next = acknowledged[index + 1];
+        return next === undefined
+          ? new Date(Date.now() + 60_000).toISOString()
+          : (recordedAt.get(next.deliveryId ?? '') ?? '');
+      };
+
+      await fc.assert(
+        fc.asyncProperty(
+          // Which entries a kill lost before they reached the log; after which deliveries the
+          // process restarted; and how many deliveries the new process logged live before its
+          // start-up repair (which covers what settled before the start) had written.
+          fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+          fc.uniqueArray(fc.integer({ min: 0, max: 11 }), { maxLength: 6 }),
+          fc.integer({ min: 0, max: 3 }),
+          fc.integer({ min: 1, max: 3 }),
+          async (lost, restartsAfter, repairLag, finalPasses) => {
+            const db = openReadModelDatabase(':memory:');
+            try {
+              const log = new DeliveryLog(db);
+              const repairs: Array<{ runAfter: number; settledBefore: string }> = [];
+              for (const [index, entry] of acknowledged.entries()) {
+                if (lost[index] !== true) log.record(entry);
+                log.flush();
+                if (restartsAfter.includes(index)) {
+                  repairs.push({
+                    runAfter: index + repairLag,
+                    settledBefore: startedAfter(index),
+                  });
+                }
+                for (const repair of repairs.filter((one) => one.runAfter === index)) {
+                  await repairDeliveryLog({
+                    eventStore: service.eventStore,
+                    deliveryLog: log,
+                    settledBefore: repair.settledBefore,
+                    maxDeliveriesPerPass: 3,
+                  });
+                }
+              }
+              for (let pass = 0; pass < finalPasses; pass += 1) {
+                await repairDeliveryLog({ eventStore: service.eventStore, deliveryLog: log });
+              }
+              const ids = (log.list({ limit: 100 })?.items ?? []).map((item) => item.deliveryId);
+              expect([...ids].sort()).toEqual(acknowledged.map((entry) => entry.deliveryId).sort());
+              // The chart counts each delivery once too.
+              const charted = log
+                .perMinute('2026-11-24T09:00:00.000Z')
+                .reduce((sum, minute) => sum + minute.count, 0);
+              expect(charted).toBe(12);
+            } finally {
+              db.close();
+            }
+          },
+        ),
+        { numRuns: 60 },
+      );
+    } finally {
       await cleanup();
     }
   });

@@ -81,6 +81,9 @@ const maxRetryMs = 5_000;
  * (a crash between the event log's commit and this one) are written back from the event log by
  * `recordRepaired`.
  */
+/** The source address of an entry a repair restored from the event log (the source is lost). */
+export const restoredSource = '(unknown: restored from the event log)';
+
 export class DeliveryLog {
   readonly #db: Database.Database;
   readonly #maxRejected: number;
@@ -327,13 +330,23 @@ export class DeliveryLog {
     this.flush();
     const ids = new Set<string>();
     for (const row of this.#db
-      .prepare<[], { delivery_id: string | null; received_at: string; outcome: string }>(
-        'SELECT delivery_id, received_at, outcome FROM delivery_log ORDER BY id DESC',
-      )
+      .prepare<
+        [],
+        {
+          delivery_id: string | null;
+          received_at: string;
+          outcome: string;
+          source_address: string;
+        }
+      >('SELECT delivery_id, received_at, outcome, source_address FROM delivery_log ORDER BY id DESC')
       .iterate()) {
       if (row.outcome !== 'rejected' && row.delivery_id !== null) ids.add(row.delivery_id);
-      // Entries are written in the order they arrive, give or take a flush: a minute of slack.
-      if (row.received_at < minusMinute(receivedAt)) break;
+      // Live entries are written in the order they arrive, give or take a flush: a minute of
+      // slack. Restored ones are not: a repair writes old deliveries after newer live ones, so
+      // only a live entry's time can say that everything below it is older.
+      if (row.source_address !== restoredSource && row.received_at < minusMinute(receivedAt)) {
+        break;
+      }
     }
     return ids;
   }
