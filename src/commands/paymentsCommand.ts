@@ -93,6 +93,9 @@ const registerCommand = async (args: readonly string[]): Promise<number> => {
   }
 };
 
+const atProvider = (providerAt: string | undefined): string =>
+  providerAt === undefined ? '' : ` (at the provider ${providerAt})`;
+
 /** One line of the audit trail: what the event says, in a few words. */
 const describeEvent = (event: PaymentEvent): string => {
   switch (event.type) {
@@ -105,11 +108,15 @@ const describeEvent = (event: PaymentEvent): string => {
       return `${evidence.channel} "${report.providerStatus}" (${evidence.verification.method}, ${evidence.verification.trust})`;
     }
     case 'PaymentStatusChanged':
-      return `${event.data.from} → ${event.data.to}`;
+      return `${event.data.from} → ${event.data.to}${atProvider(event.data.providerAt)}`;
     case 'PaymentStatusCorrected':
-      return `${event.data.from} → ${event.data.to}, correcting ${event.data.correctsDeliveryKey ?? 'an earlier report'}`;
-    case 'DiscrepancyDetected':
-      return `${event.data.discrepancy.kind}: ours ${event.data.discrepancy.ours}, theirs ${event.data.discrepancy.theirs}`;
+      return `${event.data.from} → ${event.data.to}, correcting ${event.data.correctsDeliveryKey ?? 'an earlier report'}${atProvider(event.data.providerAt)}`;
+    case 'DiscrepancyDetected': {
+      const { kind, ours, theirs, previouslyResolved: previous } = event.data.discrepancy;
+      return `${kind}: ours ${ours}, theirs ${theirs}${previous === undefined ? '' : ` (resolved ${previous.resolution} by ${previous.actor} at ${previous.resolvedAt} when theirs was ${previous.theirs})`}`;
+    }
+    case 'ProviderAmountAccepted':
+      return `${event.data.from === null ? 'no amount' : formatMoney(event.data.from)} → ${formatMoney(event.data.to)} by ${event.data.actor}: ${event.data.note}`;
     case 'DiscrepancyAcknowledged':
       return `${event.data.discrepancyId} by ${event.data.actor}: ${event.data.note}`;
     case 'DiscrepancyResolved':

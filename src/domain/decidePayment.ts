@@ -1,4 +1,10 @@
-import { amountDisagreement, discrepancyId, type Discrepancy } from './discrepancy.js';
+import {
+  amountDisagreement,
+  discrepancyId,
+  type Discrepancy,
+  type OpenDiscrepancy,
+} from './discrepancy.js';
+import type { Money } from './money.js';
 import type { Evidence } from './evidence.js';
 import { sameExpectedPayment } from './expectedPayment.js';
 import { fulfilmentKey, needsFulfilment } from './fulfilment.js';
@@ -18,7 +24,7 @@ import type {
   FulfilmentRequested,
   PaymentEvent,
 } from './paymentEvents.js';
-import type { KnownPayment, PaymentState } from './paymentState.js';
+import { providerTimeOf, type KnownPayment, type PaymentState } from './paymentState.js';
 import { claimVerdict } from './hintClaim.js';
 import { canTransition, isTerminal, precedes } from './paymentStatus.js';
 
@@ -45,12 +51,27 @@ const detected = (
 ): DiscrepancyDetected[] => {
   const id = discrepancyId(discrepancy.kind, discrepancy.ours, discrepancy.theirs);
   if (state?.openDiscrepancies.some((open) => open.id === id)) return [];
-  // Time passing is no new evidence: an overdue payment a person resolved stays resolved.
-  if (discrepancy.kind === 'overdue' && state?.resolvedByOperator.includes(id)) return [];
+  // A person's decision sticks: the same difference reported again (or, for an overdue payment,
+  // time passing) is no new evidence. Ids are made of the figures, so only a different figure
+  // opens a discrepancy again, and it then says how the last one of its kind was resolved.
+  if (state?.resolvedByOperator.includes(id)) return [];
+  const previous = state?.operatorResolutions?.findLast((one) => one.kind === discrepancy.kind);
+  const previouslyResolved =
+    previous === undefined
+      ? {}
+      : {
+          previouslyResolved: {
+            discrepancyId: previous.discrepancyId,
+            theirs: previous.theirs,
+            resolution: previous.resolution,
+            actor: previous.actor,
+            resolvedAt: previous.resolvedAt,
+          },
+        };
   return [
     {
       type: 'DiscrepancyDetected',
-      data: { payment, discrepancy: { id, ...discrepancy }, detectedAt },
+      data: { payment, discrepancy: { id, ...discrepancy, ...previouslyResolved }, detectedAt },
     },
   ];
 };
@@ -202,6 +223,9 @@ const consequences = (
     return { events: amountEvents, judgement: contradicted() };
   }
 
+  // The settlement day is the provider's, where verified evidence gives its time.
+  const providerAt = providerTimeOf(report.occurredAt, evidence.receivedAt);
+  const atProvider = providerAt === undefined ? {} : { providerAt };
   if (canTransition(from, to)) {
     return {
       events: [
@@ -215,6 +239,7 @@ const consequences = (
             deliveryKey: evidence.deliveryKey,
             channel: evidence.channel,
             changedAt: evidence.receivedAt,
+            ...atProvider,
           },
         },
       ],
@@ -237,6 +262,7 @@ const consequences = (
             channel: evidence.channel,
             correctsDeliveryKey: current.statusOrigin?.deliveryKey ?? null,
             correctedAt: evidence.receivedAt,
+            ...atProvider,
           },
         },
         ...resolveStatusContradictions(current, evidence, 'corrected'),
@@ -265,15 +291,13 @@ const consequences = (
  * append as the transition, so there is exactly one per transition.
  */
 const fulfilmentRequests = (
-  current: KnownPayment | null,
-  command: RecordProviderReport,
   events: readonly PaymentEvent[],
+  { amount, orderId, at }: Readonly<{ amount: Money | null; orderId: string | null; at: string }>,
 ): FulfilmentRequested[] =>
   events.flatMap((event): FulfilmentRequested[] => {
     if (event.type !== 'PaymentStatusChanged' && event.type !== 'PaymentStatusCorrected') return [];
     const { payment, from, to, deliveryKey } = event.data;
     if (!needsFulfilment(from, to)) return [];
-    const { report, evidence } = command.data;
     return [
       {
         type: 'FulfilmentRequested',
@@ -282,10 +306,9 @@ const fulfilmentRequests = (
           key: fulfilmentKey(to, deliveryKey),
           from,
           to,
-          amount:
-            current?.expected?.amount ?? report.amount ?? current?.reportedAmount?.amount ?? null,
-          orderId: current?.orderId ?? report.orderId ?? null,
-          requestedAt: evidence.receivedAt,
+          amount,
+          orderId,
+          requestedAt: at,
         },
       },
     ];
@@ -360,7 +383,15 @@ const record = (state: PaymentState, command: RecordProviderReport): PaymentEven
     },
     ...caused,
     ...deadline,
-    ...fulfilmentRequests(current, command, caused),
+    ...fulfilmentRequests(caused, {
+      amount:
+        current?.expected?.amount ??
+        command.data.report.amount ??
+        current?.reportedAmount?.amount ??
+        null,
+      orderId: current?.orderId ?? command.data.report.orderId ?? null,
+      at: evidence.receivedAt,
+    }),
   ];
 };
 
@@ -439,26 +470,85 @@ const acknowledge = (state: PaymentState, command: AcknowledgeDiscrepancy): Paym
   ];
 };
 
+/**
+ * `accepted-provider` on an amount or currency mismatch: the provider's figure becomes the
+ * payment's own, and the status the mismatch held back applies, with its fulfilment, counted on
+ * the day the provider gave. Nothing when the provider's figure is no longer the one the person
+ * saw (a later report changed it: that is a new discrepancy to decide).
+ */
+const acceptProviderFigures = (
+  state: KnownPayment,
+  open: OpenDiscrepancy,
+  command: ResolveDiscrepancy,
+): PaymentEvent[] => {
+  const { payment, discrepancyId: id, actor, note, at } = command.data;
+  const held = state.heldBack ?? null;
+  const reported = held?.amount ?? state.reportedAmount?.amount;
+  const disagreement = amountDisagreement(state.expected?.amount, reported);
+  if (
+    reported === undefined ||
+    disagreement === null ||
+    discrepancyId(disagreement.kind, disagreement.ours, disagreement.theirs) !== open.id
+  ) {
+    return [];
+  }
+  const accepted: PaymentEvent = {
+    type: 'ProviderAmountAccepted',
+    data: {
+      payment,
+      from: state.expected?.amount ?? null,
+      to: reported,
+      discrepancyId: id,
+      actor,
+      note,
+      acceptedAt: at,
+    },
+  };
+  if (held === null || !canTransition(state.status, held.status)) return [accepted];
+  const changed: PaymentEvent = {
+    type: 'PaymentStatusChanged',
+    data: {
+      payment,
+      from: state.status,
+      to: held.status,
+      deliveryKey: held.deliveryKey,
+      channel: held.channel,
+      changedAt: at,
+      providerAt: held.providerAt ?? held.at,
+    },
+  };
+  return [
+    accepted,
+    changed,
+    ...(isTerminal(held.status) ? settled(state, held.deliveryKey, at) : []),
+    ...fulfilmentRequests([changed], { amount: reported, orderId: state.orderId, at }),
+  ];
+};
+
 /** A person's resolution of a discrepancy that is open; nothing for one that is not. */
 const resolveByOperator = (state: PaymentState, command: ResolveDiscrepancy): PaymentEvent[] => {
   const { payment, discrepancyId: id, resolution, actor, note, at } = command.data;
-  if (state.status === 'unknown' || !state.openDiscrepancies.some((open) => open.id === id)) {
-    return [];
-  }
-  return [
-    {
-      type: 'DiscrepancyResolved',
-      data: {
-        payment,
-        discrepancyId: id,
-        resolution,
-        deliveryKey: null,
-        resolvedAt: at,
-        actor,
-        note,
-      },
+  const open =
+    state.status === 'unknown'
+      ? undefined
+      : state.openDiscrepancies.find((candidate) => candidate.id === id);
+  if (state.status === 'unknown' || open === undefined) return [];
+  const resolved: PaymentEvent = {
+    type: 'DiscrepancyResolved',
+    data: {
+      payment,
+      discrepancyId: id,
+      resolution,
+      deliveryKey: null,
+      resolvedAt: at,
+      actor,
+      note,
     },
-  ];
+  };
+  const acceptsFigures =
+    resolution === 'accepted-provider' &&
+    (open.kind === 'amount-mismatch' || open.kind === 'currency-mismatch');
+  return [resolved, ...(acceptsFigures ? acceptProviderFigures(state, open, command) : [])];
 };
 
 /**

@@ -24,6 +24,9 @@ export const operatorResolutions = [
 ] as const;
 export type OperatorResolution = (typeof operatorResolutions)[number];
 
+export const isOperatorResolution = (value: string): value is OperatorResolution =>
+  (operatorResolutions as readonly string[]).includes(value);
+
 /**
  * How payrec itself closes one: `confirmed` (the status endpoint confirmed payrec's side),
  * `corrected` (it corrected payrec's side), `settled` (an overdue payment reached a final status).
@@ -50,6 +53,20 @@ export type Discrepancy = Readonly<{
   deliveryKey: string;
   /** The delivery our side rests on, when there is one (the registration has none). */
   ourDeliveryKey: string | null;
+  /**
+   * A discrepancy of the same kind a person resolved before on this payment, when there was one:
+   * who, how, when, and the provider's figure then (`theirs` now says what changed).
+   */
+  previouslyResolved?: PreviousResolution;
+}>;
+
+/** How a person resolved an earlier discrepancy of the same kind (see `Discrepancy`). */
+export type PreviousResolution = Readonly<{
+  discrepancyId: string;
+  theirs: string;
+  resolution: OperatorResolution;
+  actor: string;
+  resolvedAt: string;
 }>;
 
 /**

@@ -65,6 +65,7 @@ export type {
   DiscrepancyKind,
   OpenDiscrepancy,
   OperatorResolution,
+  PreviousResolution,
 } from './discrepancy.js';
 export { discrepancyId, amountDisagreement, operatorResolutions } from './discrepancy.js';
 export { reportEffects } from './reportJudgement.js';

@@ -41,6 +41,12 @@ export type PaymentStatusChanged = Readonly<{
     deliveryKey: string;
     channel: Channel;
     changedAt: string;
+    /**
+     * When the provider says the transition happened, where verified evidence says so (Kraken
+     * Embed's `timestamp`, a status API's time), never later than payrec received it: the
+     * settlement day. Absent when the provider gave no time (then `changedAt` is that day).
+     */
+    providerAt?: string;
   }>;
 }>;
 
@@ -58,6 +64,28 @@ export type PaymentStatusCorrected = Readonly<{
     channel: Channel;
     correctsDeliveryKey: string | null;
     correctedAt: string;
+    /** When the provider says the corrected status was reached (see `PaymentStatusChanged`). */
+    providerAt?: string;
+  }>;
+}>;
+
+/**
+ * A person resolved an amount or currency mismatch `accepted-provider`: the provider's figure is
+ * now the payment's own, and says who decided it and why. A status held back because of the
+ * mismatch follows in the same append.
+ */
+export type ProviderAmountAccepted = Readonly<{
+  type: 'ProviderAmountAccepted';
+  data: Readonly<{
+    payment: PaymentId;
+    /** What payrec expected before (the registration's amount). */
+    from: Money | null;
+    /** The provider's amount, now the payment's. */
+    to: Money;
+    discrepancyId: string;
+    actor: string;
+    note: string;
+    acceptedAt: string;
   }>;
 }>;
 
@@ -201,6 +229,7 @@ export type PaymentEvent =
   | DiscrepancyDetected
   | DiscrepancyAcknowledged
   | DiscrepancyResolved
+  | ProviderAmountAccepted
   | StatusCheckFailed
   | FulfilmentEvent;
 
@@ -214,6 +243,7 @@ export const paymentEventTypes = [
   'DiscrepancyDetected',
   'DiscrepancyAcknowledged',
   'DiscrepancyResolved',
+  'ProviderAmountAccepted',
   'StatusCheckFailed',
   'FulfilmentRequested',
   'FulfilmentAttemptFailed',

@@ -1,4 +1,9 @@
-import type { OpenDiscrepancy } from './discrepancy.js';
+import {
+  amountDisagreement,
+  isOperatorResolution,
+  type OpenDiscrepancy,
+  type PreviousResolution,
+} from './discrepancy.js';
 import type { Channel, Evidence } from './evidence.js';
 import type { ExpectedPayment } from './expectedPayment.js';
 import type { Fulfilment } from './fulfilment.js';
@@ -6,7 +11,7 @@ import type { Money } from './money.js';
 import type { PaymentEvent } from './paymentEvents.js';
 import type { PaymentId } from './paymentId.js';
 import { claimVerdict } from './hintClaim.js';
-import { precedes, type PaymentStatus } from './paymentStatus.js';
+import { canTransition, precedes, type PaymentStatus } from './paymentStatus.js';
 
 /** No event yet: payrec has never heard of this payment. */
 export type UnknownPayment = Readonly<{ status: 'unknown' }>;
@@ -22,6 +27,24 @@ export type EvidenceMark = Readonly<{
 /** What a hint claimed, until the status endpoint confirms or denies it. */
 export type HintClaim = Readonly<{ status: PaymentStatus; deliveryKey: string; at: string }>;
 
+/**
+ * A status a provider reported and payrec held back, because the amount it came with disagrees
+ * with the registration (a success for another sum is not a success). It applies if a person
+ * accepts the provider's figure.
+ */
+export type HeldBackReport = Readonly<{
+  status: PaymentStatus;
+  amount: Money;
+  deliveryKey: string;
+  channel: Channel;
+  /** When payrec received it, and when the provider says it happened (where it says). */
+  at: string;
+  providerAt: string | null;
+}>;
+
+/** A discrepancy a person resolved, as it was: never undone without new evidence. */
+export type ResolvedByOperator = PreviousResolution & Readonly<{ kind: OpenDiscrepancy['kind'] }>;
+
 /** The delivery that set the current status, for corrections to name. */
 export type StatusOrigin = Readonly<{ deliveryKey: string; channel: Channel; at: string }>;
 
@@ -35,8 +58,15 @@ export type KnownPayment = Readonly<{
   statusOrigin: StatusOrigin | null;
   seenDeliveryKeys: ReadonlySet<string>;
   openDiscrepancies: readonly OpenDiscrepancy[];
-  /** Discrepancies a person resolved: passing time alone (an overdue poll) does not reopen them. */
+  /**
+   * Discrepancies a person resolved: the same difference reported again (or time passing, for an
+   * overdue one) does not reopen them; only a different figure does.
+   */
   resolvedByOperator: readonly string[];
+  /** How each was resolved, newest last (absent in payments stored before payrec kept it). */
+  operatorResolutions?: readonly ResolvedByOperator[];
+  /** The status held back by an amount disagreement, until a person decides (absent: none). */
+  heldBack?: HeldBackReport | null;
   /** A hint reported a move that the status endpoint has not yet confirmed. */
   awaitingConfirmation: boolean;
   /**
@@ -74,6 +104,8 @@ const startedFrom = (payment: PaymentId, at: string): KnownPayment => ({
   seenDeliveryKeys: new Set(),
   openDiscrepancies: [],
   resolvedByOperator: [],
+  operatorResolutions: [],
+  heldBack: null,
   awaitingConfirmation: false,
   hintClaim: null,
   checks: 0,
@@ -86,6 +118,24 @@ const startedFrom = (payment: PaymentId, at: string): KnownPayment => ({
   createdAt: at,
   updatedAt: at,
 });
+
+/**
+ * The provider's time of a report as the settlement day counts it: its own time, never later
+ * than payrec received it (a provider clock running ahead cannot move a payment into tomorrow);
+ * `undefined` when the provider gave none.
+ */
+export const providerTimeOf = (
+  occurredAt: string | undefined,
+  receivedAt: string,
+): string | undefined =>
+  occurredAt === undefined || !isoInstant.test(occurredAt)
+    ? undefined
+    : occurredAt < receivedAt
+      ? occurredAt
+      : receivedAt;
+
+/** An instant as payrec writes them (`toISOString`), so that instants compare as strings. */
+const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 const mark = (evidence: Evidence): EvidenceMark => ({
   deliveryKey: evidence.deliveryKey,
@@ -137,8 +187,25 @@ export const evolve = (state: PaymentState, event: PaymentEvent): PaymentState =
         report.status !== null &&
         current.hintClaim !== null &&
         claimVerdict(current.hintClaim.status, report.status) !== 'undecided';
+      // A success (or any move) for another sum than the registration's is held back.
+      const heldBack =
+        evidence.verification.trust !== 'hint' &&
+        report.status !== null &&
+        report.amount !== undefined &&
+        amountDisagreement(current.expected?.amount, report.amount) !== null &&
+        canTransition(current.status, report.status)
+          ? {
+              status: report.status,
+              amount: report.amount,
+              deliveryKey: evidence.deliveryKey,
+              channel: evidence.channel,
+              at: evidence.receivedAt,
+              providerAt: providerTimeOf(report.occurredAt, evidence.receivedAt) ?? null,
+            }
+          : (current.heldBack ?? null);
       return {
         ...current,
+        heldBack,
         hintClaim: hintOfAMove
           ? { status: report.status, deliveryKey: evidence.deliveryKey, at: evidence.receivedAt }
           : settlesClaim
@@ -175,6 +242,7 @@ export const evolve = (state: PaymentState, event: PaymentEvent): PaymentState =
       return {
         ...current,
         status: to,
+        heldBack: null,
         statusOrigin: { deliveryKey, channel, at },
         hintClaim: current.hintClaim?.status === to ? null : current.hintClaim,
         updatedAt: at,
@@ -207,8 +275,22 @@ export const evolve = (state: PaymentState, event: PaymentEvent): PaymentState =
       };
     }
     case 'DiscrepancyResolved': {
-      const { payment, discrepancyId, resolvedAt, actor } = event.data;
+      const { payment, discrepancyId, resolvedAt, actor, resolution } = event.data;
       const current = known(state, payment, resolvedAt);
+      const resolved = current.openDiscrepancies.find((open) => open.id === discrepancyId);
+      const byPerson =
+        actor === undefined || resolved === undefined || !isOperatorResolution(resolution)
+          ? []
+          : [
+              {
+                discrepancyId,
+                kind: resolved.kind,
+                theirs: resolved.theirs,
+                resolution,
+                actor,
+                resolvedAt,
+              },
+            ];
       return {
         ...current,
         openDiscrepancies: current.openDiscrepancies.filter((open) => open.id !== discrepancyId),
@@ -216,7 +298,17 @@ export const evolve = (state: PaymentState, event: PaymentEvent): PaymentState =
           actor === undefined
             ? current.resolvedByOperator
             : [...current.resolvedByOperator.filter((id) => id !== discrepancyId), discrepancyId],
+        operatorResolutions: [...(current.operatorResolutions ?? []), ...byPerson],
         updatedAt: resolvedAt,
+      };
+    }
+    case 'ProviderAmountAccepted': {
+      const { payment, to, acceptedAt } = event.data;
+      const current = known(state, payment, acceptedAt);
+      return {
+        ...current,
+        expected: { ...(current.expected ?? {}), amount: to },
+        updatedAt: acceptedAt,
       };
     }
     case 'StatusCheckFailed': {

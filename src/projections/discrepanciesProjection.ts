@@ -58,6 +58,17 @@ export type DiscrepancyView = Readonly<{
     deliveryKey: string | null;
   }> | null;
   history: readonly DiscrepancyStep[];
+  /**
+   * A discrepancy of the same kind a person resolved before on this payment: who, how, when,
+   * and the provider's figure then (the difference now says what changed). Absent: none.
+   */
+  previouslyResolved?: Readonly<{
+    id: string;
+    resolution: string;
+    actor: string;
+    at: string;
+    provider: string;
+  }>;
   /** Both sides as the domain states them (kept for the older `ours`/`theirs` readers). */
   ours: string;
   theirs: string;
@@ -152,6 +163,17 @@ const next = (
             deliveryKey: discrepancy.deliveryKey,
           }),
         ],
+        ...(discrepancy.previouslyResolved === undefined
+          ? {}
+          : {
+              previouslyResolved: {
+                id: publicDiscrepancyId(payment, discrepancy.previouslyResolved.discrepancyId),
+                resolution: discrepancy.previouslyResolved.resolution,
+                actor: discrepancy.previouslyResolved.actor,
+                at: discrepancy.previouslyResolved.resolvedAt,
+                provider: discrepancy.previouslyResolved.theirs,
+              },
+            }),
         ours: discrepancy.ours,
         theirs: discrepancy.theirs,
         status: 'open',

@@ -127,7 +127,14 @@ const nextHead = (
       const at =
         event.type === 'PaymentStatusChanged' ? event.data.changedAt : event.data.correctedAt;
       const current = started(at);
-      return { ...current, status: event.data.to, statusAt: at, fromStatus: current.status };
+      // The day the provider says it happened, where verified evidence says so; else payrec's.
+      const statusAt = event.data.providerAt ?? at;
+      return { ...current, status: event.data.to, statusAt, fromStatus: current.status };
+    }
+    case 'ProviderAmountAccepted': {
+      // A person accepted the provider's figure: it is the payment's amount from now on.
+      const current = started(event.data.acceptedAt);
+      return { ...current, expectedAmount: event.data.to };
     }
     default:
       return head;
@@ -150,6 +157,7 @@ export const settlementProjection: Projection<SettlementHead> = {
     'ProviderReportRecorded',
     'PaymentStatusChanged',
     'PaymentStatusCorrected',
+    'ProviderAmountAccepted',
   ],
   documentId: ({ payment }) => paymentKey(payment),
   evolve: (head, projected) => {

@@ -16,12 +16,18 @@ export type ProviderTruth = Readonly<{
   amount?: Readonly<{ value: string; currency: string }>;
   /** Kraken Embed only: a deposit or withdrawal (listed by the funding endpoint), not a quote. */
   object?: 'deposit' | 'withdrawal';
+  /**
+   * When the provider says it happened (KryptoGO's `payment_tx_timestamp`, KKiaPay's
+   * `performed_at`), an ISO-8601 instant; absent: KryptoGO gives none, KKiaPay says "now".
+   */
+  at?: string;
 }>;
 
 const truthSchema = z.strictObject({
   status: z.string().min(1).max(64),
   amount: z.strictObject({ value: z.string().max(64), currency: z.string().max(16) }).optional(),
   object: z.enum(['deposit', 'withdrawal']).optional(),
+  at: z.iso.datetime().optional(),
 });
 
 /** A registered Kraken Embed webhook, as `POST /b2b/webhooks` answered it. */
@@ -231,6 +237,9 @@ export const startProviderSimulator = async ({
         fiat_amount: truth.amount?.value ?? '300.0',
         fiat_currency: truth.amount?.currency ?? 'TWD',
         status: truth.status,
+        ...(truth.at === undefined
+          ? {}
+          : { payment_tx_timestamp: Math.floor(Date.parse(truth.at) / 1000) }),
       },
     };
   });
@@ -257,7 +266,7 @@ export const startProviderSimulator = async ({
         source: 'MOBILE_MONEY',
         amount: truth.amount ? Number(truth.amount.value) : 1000,
         fees: 19,
-        performed_at: new Date().toISOString(),
+        performed_at: truth.at ?? new Date().toISOString(),
       };
     },
   );
@@ -273,14 +282,15 @@ export const startProviderSimulator = async ({
         return reply.code(400).send({
           code: 'INVALID_TRUTH',
           reason:
-            'PUT /_simulator/truths/{provider}/{ref} with {status, amount?: {value, currency}, object?}',
+            'PUT /_simulator/truths/{provider}/{ref} with {status, amount?: {value, currency}, object?, at?}',
         });
       }
-      const { amount, object, status } = truth.data;
+      const { amount, object, status, at } = truth.data;
       setTruth(provider.data, request.params.ref, {
         status,
         ...(amount ? { amount } : {}),
         ...(object ? { object } : {}),
+        ...(at ? { at } : {}),
       });
       return reply.code(204).send();
     },

@@ -153,6 +153,9 @@ describe.skipIf(missing !== null)('the console, in a real browser', () => {
       .poll(() => page.getByRole('status').first().textContent())
       .toMatch(/Discrepancy resolved/);
     expect(await page.getByRole('heading', { name: /payrec says/ }).count()).toBe(0);
+    // Accepting the provider's figure lets the success it held back through, at 90.00.
+    expect(await page.locator('dd .status').first().textContent()).toBe('success');
+    expect(await page.locator('main').textContent()).toContain('90.00 USD');
     const resolved = (
       await scenario.service.app.inject({
         url: '/discrepancies?state=resolved',
@@ -171,19 +174,32 @@ describe.skipIf(missing !== null)('the console, in a real browser', () => {
     expect(await page.getByRole('cell', { name: /resolved: accepted-provider/ }).count()).toBe(1);
     await checkPage(page, 'discrepancies');
 
-    // Bulk re-drive: a preview, then the re-drive on confirmation.
+    // Bulk re-drive: a preview, then the re-drive on confirmation. The success just let through
+    // requested a fulfilment too, which the receiver (down) exhausts: three match.
+    await expect
+      .poll(
+        async () =>
+          (
+            await scenario.service.app.inject({
+              url: '/fulfilments?status=exhausted',
+              headers: scenario.headers,
+            })
+          ).json<{ items: unknown[] }>().items.length,
+        { timeout: 15_000 },
+      )
+      .toBe(3);
     await page.getByRole('link', { name: 'Fulfilments', exact: true }).click();
     await checkPage(page, 'fulfilments');
     await page.getByLabel('Reason (recorded with each re-drive)').fill('merchant backend back up');
     await page.getByRole('button', { name: 'Preview' }).click();
     await expect
       .poll(() => page.getByRole('status').first().textContent())
-      .toMatch(/2 exhausted fulfilments match/);
+      .toMatch(/3 exhausted fulfilments match/);
     await checkPage(page, 'fulfilments-preview');
-    await page.getByRole('button', { name: 'Re-drive 2 now' }).click();
+    await page.getByRole('button', { name: 'Re-drive 3 now' }).click();
     await expect
       .poll(() => page.getByRole('status').first().textContent())
-      .toMatch(/Re-drove 2 of 2/);
+      .toMatch(/Re-drove 3 of 3/);
 
     // Deliveries: rejections with their codes, and a replay that is a dry run until confirmed.
     await page.getByRole('link', { name: 'Deliveries', exact: true }).click();

@@ -372,21 +372,61 @@ describe('finance: find, export, report and work discrepancies', () => {
       expect((await discrepancies()).items).toEqual([]);
     });
 
-    it('reopens when new evidence contradicts payrec again', async () => {
+    it('stays resolved when the provider repeats the same figure, and a new figure says who resolved the last', async () => {
       const [item] = (await discrepancies()).items;
       if (item === undefined) throw new Error('expected a discrepancy');
-      await post(`/discrepancies/${item.id}/resolve`, { resolution: 'other', note: 'checked' });
-      now = new Date('2026-11-20T11:00:00.000Z'); // the next scheduled check
-      await projected();
+      await post(`/discrepancies/${item.id}/resolve`, {
+        resolution: 'written-off',
+        note: 'checked',
+      });
+      now = new Date('2026-11-20T11:00:00.000Z'); // the next scheduled check: 90.00 again
       await service.reconciler.runCycle();
       await projected();
-      const [reopened] = (await discrepancies()).items;
-      expect(reopened).toMatchObject({ id: item.id, state: 'open' });
-      expect(reopened?.history.map((step) => step.action)).toEqual([
-        'opened',
-        'resolved',
-        'reopened',
-      ]);
+      expect((await discrepancies()).items).toEqual([]);
+      simulator.setTruth('kraken-embed', 'Q', {
+        status: 'executed',
+        amount: { value: '80.00', currency: 'USD' },
+      });
+      now = new Date('2026-11-21T11:00:00.000Z');
+      await service.reconciler.runCycle();
+      await projected();
+      const [changed] = (await discrepancies()).items;
+      expect(changed).toMatchObject({
+        state: 'open',
+        differences: [{ field: 'amount', payrec: 'USD 100.00', provider: 'USD 80.00' }],
+        previouslyResolved: {
+          id: item.id,
+          resolution: 'written-off',
+          actor: 'loopback',
+          provider: 'USD 90.00',
+        },
+      });
+    });
+
+    it('accepting the provider’s figure makes it the payment’s and lets the held-back success through', async () => {
+      const [item] = (await discrepancies()).items;
+      if (item === undefined) throw new Error('expected a discrepancy');
+      expect((await get('/payments/kraken-embed/Q')).json()).toMatchObject({ status: 'pending' });
+      const resolved = await post(`/discrepancies/${item.id}/resolve`, {
+        resolution: 'accepted-provider',
+        note: 'customer paid 90.00 by agreement',
+      });
+      expect(resolved.statusCode).toBe(200);
+      expect((await get('/payments/kraken-embed/Q')).json()).toMatchObject({
+        status: 'success',
+        amountMinor: '9000',
+        expectedAmount: { minor: 9000, currency: 'USD' },
+      });
+      const report = await get('/reports/settlement?from=2026-11-20&to=2026-11-20');
+      expect(report.json<{ rows: unknown[] }>().rows).toContainEqual(
+        expect.objectContaining({ status: 'success', amountMinor: '9000', count: 1 }),
+      );
+      now = new Date('2026-11-21T11:00:00.000Z');
+      await service.reconciler.runCycle();
+      await projected();
+      expect((await discrepancies()).items).toEqual([]);
+      const events = await service.eventStore.readStream('payment-kraken-embed/Q');
+      expect(events.map((event) => event.type)).toContain('ProviderAmountAccepted');
     });
   });
 

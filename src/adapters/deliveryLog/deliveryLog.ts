@@ -338,7 +338,9 @@ export class DeliveryLog {
           outcome: string;
           source_address: string;
         }
-      >('SELECT delivery_id, received_at, outcome, source_address FROM delivery_log ORDER BY id DESC')
+      >(
+        'SELECT delivery_id, received_at, outcome, source_address FROM delivery_log ORDER BY id DESC',
+      )
       .iterate()) {
       if (row.outcome !== 'rejected' && row.delivery_id !== null) ids.add(row.delivery_id);
       // Live entries are written in the order they arrive, give or take a flush: a minute of

@@ -140,6 +140,18 @@ export const discrepancyAnswer = z
       })
       .nullable(),
     history: list(z.looseObject({})),
+    previouslyResolved: z
+      .object({
+        id: z.string(),
+        resolution: z.string(),
+        actor: z.string(),
+        at: instant,
+        provider: z.string().describe("The provider's figure when it was resolved."),
+      })
+      .optional()
+      .describe(
+        'A discrepancy of the same kind a person resolved before on this payment; `differences` says what changed since.',
+      ),
     status: z.enum(['open', 'resolved']),
   })
   .meta({ id: 'Discrepancy' });

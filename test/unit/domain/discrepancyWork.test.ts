@@ -3,6 +3,7 @@ import {
   decide,
   foldPayment,
   type KnownPayment,
+  type OperatorResolution,
   type PaymentCommand,
   type PaymentEvent,
 } from '../../../src/domain/index.js';
@@ -39,12 +40,15 @@ const acknowledge = (note = 'looking into it'): PaymentCommand => ({
   },
 });
 
-const resolve = (discrepancyId = mismatchId): PaymentCommand => ({
+const resolve = (
+  discrepancyId = mismatchId,
+  resolution: OperatorResolution = 'accepted-provider',
+): PaymentCommand => ({
   type: 'ResolveDiscrepancy',
   data: {
     payment,
     discrepancyId,
-    resolution: 'accepted-provider',
+    resolution,
     actor: 'bob',
     note: 'customer paid 99.99 by agreement',
     at: '2026-11-24T12:00:00.000Z',
@@ -75,14 +79,14 @@ describe('a person works a discrepancy', () => {
 
   it('resolves an open one with a resolution and a note, and it is no longer open', () => {
     const history = withMismatch();
-    const events = decided(history, resolve());
+    const events = decided(history, resolve(mismatchId, 'written-off'));
     expect(events).toEqual([
       {
         type: 'DiscrepancyResolved',
         data: {
           payment,
           discrepancyId: mismatchId,
-          resolution: 'accepted-provider',
+          resolution: 'written-off',
           deliveryKey: null,
           resolvedAt: '2026-11-24T12:00:00.000Z',
           actor: 'bob',
@@ -101,18 +105,91 @@ describe('a person works a discrepancy', () => {
     expect(decided(history, resolve('status-contradiction:success->failed'))).toEqual([]);
   });
 
-  it('reopens a resolved one when a new delivery contradicts payrec again', () => {
+  it('accepts the provider’s figure: the amount becomes the payment’s, and the held-back success applies with its fulfilment', () => {
     const history = withMismatch();
-    const resolved = [...history, ...decided(history, resolve())];
-    const again = aReportCommand('success', { key: 'short-again', amount: usd(9_999) });
-    const events = decided(resolved, again);
+    expect(known(history).status).toBe('pending');
+    const events = decided(history, resolve());
     expect(events.map((event) => event.type)).toEqual([
-      'ProviderReportRecorded',
-      'DiscrepancyDetected',
+      'DiscrepancyResolved',
+      'ProviderAmountAccepted',
+      'PaymentStatusChanged',
+      'FulfilmentRequested',
     ]);
-    expect(known([...resolved, ...events]).openDiscrepancies.map((open) => open.id)).toEqual([
-      mismatchId,
-    ]);
+    expect(events[1]).toEqual({
+      type: 'ProviderAmountAccepted',
+      data: {
+        payment,
+        from: usd(10_000),
+        to: usd(9_999),
+        discrepancyId: mismatchId,
+        actor: 'bob',
+        note: 'customer paid 99.99 by agreement',
+        acceptedAt: '2026-11-24T12:00:00.000Z',
+      },
+    });
+    // Counted on the day the provider's success arrived, recorded when the person decided.
+    expect(events[2]).toMatchObject({
+      data: {
+        from: 'pending',
+        to: 'success',
+        deliveryKey: 'short',
+        changedAt: '2026-11-24T12:00:00.000Z',
+        providerAt: '2026-11-24T10:00:00.000Z',
+      },
+    });
+    expect(events[3]).toMatchObject({ data: { to: 'success', amount: usd(9_999) } });
+    const after = known([...history, ...events]);
+    expect(after).toMatchObject({ status: 'success', expected: { amount: usd(9_999) } });
+    // The next poll of the same figure agrees: nothing opens again.
+    const polled = decided(
+      [...history, ...events],
+      aReportCommand('success', { key: 'poll-2', trust: 'authoritative', amount: usd(9_999) }),
+    );
+    expect(polled.map((event) => event.type)).toEqual(['ProviderReportRecorded']);
+  });
+
+  it('never reopens a resolved difference for the same figure reported again', () => {
+    for (const resolution of ['written-off', 'refunded-outside', 'other'] as const) {
+      const history = withMismatch();
+      const resolved = [...history, ...decided(history, resolve(mismatchId, resolution))];
+      const again = aReportCommand('success', {
+        key: 'short-again',
+        trust: 'authoritative',
+        amount: usd(9_999),
+      });
+      const events = decided(resolved, again);
+      expect(
+        events.map((event) => event.type),
+        resolution,
+      ).toEqual(['ProviderReportRecorded']);
+      expect(known([...resolved, ...events]).status, resolution).toBe('pending');
+    }
+  });
+
+  it('opens one again for a different figure, saying it was resolved before, by whom, and what changed', () => {
+    const history = withMismatch();
+    const resolved = [...history, ...decided(history, resolve(mismatchId, 'written-off'))];
+    const different = aReportCommand('success', {
+      key: 'short-more',
+      trust: 'authoritative',
+      amount: usd(9_000),
+    });
+    const events = decided(resolved, different);
+    expect(events.find((event) => event.type === 'DiscrepancyDetected')).toMatchObject({
+      data: {
+        discrepancy: {
+          id: 'amount-mismatch:USD 100.00->USD 90.00',
+          theirs: 'USD 90.00',
+          previouslyResolved: {
+            discrepancyId: mismatchId,
+            theirs: 'USD 99.99',
+            resolution: 'written-off',
+            actor: 'bob',
+            resolvedAt: '2026-11-24T12:00:00.000Z',
+          },
+        },
+      },
+    });
   });
 
   it('does not reopen an overdue payment a person resolved when the poller finds it still open', () => {

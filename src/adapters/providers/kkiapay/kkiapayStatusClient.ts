@@ -1,3 +1,4 @@
+import { optionalInstant } from '../common/providerInstant.js';
 import { z } from 'zod';
 import { mapStatus } from '../../../domain/index.js';
 import type { Secret } from '../../../secret.js';
@@ -16,6 +17,10 @@ const statusAnswer = z.looseObject({
   status: z.string().min(1),
   transactionId: z.string().optional(),
   amount: z.union([z.number(), z.string()]).optional(),
+  // When the transaction happened (shared/providers.md, KKiaPay status response): the
+  // settlement day. Read loosely: a time payrec cannot read is left out, never a failure.
+  performed_at: z.unknown().optional(),
+  performedAt: z.unknown().optional(),
 });
 
 /**
@@ -60,7 +65,7 @@ export const createKkiapayStatusClient =
           : `not a transaction status: ${failingFields(parsed.error, 'the body')}`,
       );
     }
-    const { status, amount } = parsed.data;
+    const { status, amount, performed_at: performedAt, performedAt: camel } = parsed.data;
     const money = amount === undefined ? undefined : optionalMoney(String(amount), 'XOF');
     return {
       kind: 'report',
@@ -69,6 +74,7 @@ export const createKkiapayStatusClient =
         providerStatus: status,
         status: mapStatus(kkiapayStatuses.status, status),
         ...(money ? { amount: money } : {}),
+        ...optionalInstant(performedAt ?? camel),
       },
       response,
     };

@@ -1,3 +1,4 @@
+import { optionalInstant } from '../common/providerInstant.js';
 import { createHash } from 'node:crypto';
 import { mapStatus } from '../../../domain/index.js';
 import { WebhookRejected } from '../../../errors/index.js';
@@ -53,7 +54,7 @@ export const createKkiapayVerifier =
             vocabulary: 'event',
             providerStatus: event,
             status: body.event === undefined ? null : mapStatus(kkiapayStatuses.event, body.event),
-            ...(body.performedAt ? { occurredAt: body.performedAt } : {}),
+            ...optionalInstant(body.performedAt),
           },
         },
       ],

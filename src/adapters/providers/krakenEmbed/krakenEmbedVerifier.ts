@@ -1,3 +1,4 @@
+import { optionalInstant } from '../common/providerInstant.js';
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { mapStatus } from '../../../domain/index.js';
 import { WebhookRejected } from '../../../errors/index.js';
@@ -99,7 +100,7 @@ export const createKrakenEmbedVerifier = ({
                 status: mapStatus(krakenEmbedStatuses.event_type, body.event_type),
                 object: body.event_type.slice(0, body.event_type.indexOf('.')),
                 ...(money ? { amount: money } : {}),
-                occurredAt: body.timestamp,
+                ...optionalInstant(body.timestamp),
               },
             },
           ]

@@ -1,3 +1,4 @@
+import { optionalInstant } from '../common/providerInstant.js';
 import { z } from 'zod';
 import { mapStatus } from '../../../domain/index.js';
 import type { Secret } from '../../../secret.js';
@@ -16,6 +17,9 @@ const intentAnswer = z.looseObject({
     status: z.string().min(1),
     fiat_amount: z.string().optional(),
     fiat_currency: z.string().optional(),
+    // When the payment's transaction was mined (shared/providers.md, KryptoGO intent fields):
+    // the settlement day. Read loosely: a time payrec cannot read is left out, never a failure.
+    payment_tx_timestamp: z.unknown().optional(),
   }),
 });
 
@@ -70,7 +74,7 @@ export const createKryptogoStatusClient =
         `not a payment intent: ${failingFields(parsed.error, 'the body')}`,
       );
     }
-    const { status, fiat_amount, fiat_currency } = parsed.data.data;
+    const { status, fiat_amount, fiat_currency, payment_tx_timestamp: minedAt } = parsed.data.data;
     const amount = optionalMoney(fiat_amount, fiat_currency);
     return {
       kind: 'report',
@@ -79,6 +83,7 @@ export const createKryptogoStatusClient =
         providerStatus: status,
         status: mapStatus(kryptogoStatuses.status, status),
         ...(amount ? { amount } : {}),
+        ...optionalInstant(minedAt),
       },
       response,
     };
