@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliPath, postKrakenEmbedEvent, runCli, startService } from '../support/runningService.js';
+import { waitFor } from '../support/waitFor.js';
 
 /** Runs a program to completion; resolves with its exit code and everything it wrote. */
 const runIn = async (
@@ -60,7 +61,10 @@ const aStoreWithADelivery = async (): Promise<string> => {
       event_type: 'quote.executed',
     }),
   ).toBe(200);
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // Projected and logged before the stop (a clean stop writes what is queued anyway).
+  await waitFor(async () =>
+    (await fetch(`${service.baseUrl}/payments/kraken-embed/B-1`)).status === 200 ? true : undefined,
+  );
   expect(await service.stop('SIGTERM')).toBe(0);
   return service.dataDir;
 };
@@ -188,8 +192,8 @@ describe('payrec projections rebuild at the edges', () => {
     const service = await startService({ KRAKEN_EMBED_WEBHOOK_SECRET: secret });
     try {
       let sending = true;
+      let index = 0;
       const load = (async () => {
-        let index = 0;
         // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the test body
         while (sending) {
           await Promise.all(
@@ -202,7 +206,8 @@ describe('payrec projections rebuild at the edges', () => {
           );
         }
       })();
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Rebuild once the load is under way: a first batch of deliveries has been sent.
+      await waitFor(() => (index >= 40 ? true : undefined), 10_000);
       const rebuilds = [];
       for (let round = 0; round < 3; round += 1)
         rebuilds.push(
@@ -310,8 +315,16 @@ describe('a full disk is a 503, not a crash', () => {
           'D-0',
           ...refused.flatMap((status, index) => (status === 200 ? [`D-${index + 1}`] : [])),
         ];
-        // Several seconds on the full disk: every background writer fails, none ends the process.
-        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        // On the full disk every background writer fails (the metrics say so), none ends the
+        // process.
+        await waitFor(async () => {
+          const text = await (await fetch(`${service.baseUrl}/metrics`)).text();
+          return /payrec_storage_write_failing\{store="(event_log|delivery_log|checkpoints)"\} 1/.test(
+            text,
+          )
+            ? true
+            : undefined;
+        }, 10_000);
         expect(service.process.exitCode).toBeNull();
         const notReady = await fetch(`${service.baseUrl}/readyz`);
         expect(notReady.status).toBe(503);

@@ -66,7 +66,13 @@ describe('fulfilment across a crash', () => {
       const { events: all } = (await response.json()) as { events: Array<{ type: string }> };
       return all.some((event) => event.type === 'FulfilmentDelivered') ? all : undefined;
     }, 10_000);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Nothing is left to send (the dispatcher sends only requested fulfilments), then a clean stop
+    // waits for anything in flight: the receiver has seen every attempt this payrec makes.
+    await waitFor(async () => {
+      const waiting = await fetch(`${running.baseUrl}/fulfilments?status=requested`);
+      return ((await waiting.json()) as { items: unknown[] }).items.length === 0 ? true : undefined;
+    }, 10_000);
+    expect(await running.stop('SIGTERM')).toBe(0);
     return { attemptsBeforeRestart, events };
   };
 

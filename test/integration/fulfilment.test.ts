@@ -5,6 +5,7 @@ import {
   testFulfilmentSecret,
   type FulfilmentReceiver,
 } from '../support/fulfilmentReceiver.js';
+import { projected } from '../support/projected.js';
 import { waitFor } from '../support/waitFor.js';
 import { deliverKrakenEmbedEvent, startWebhookService } from '../support/webhookService.js';
 
@@ -38,7 +39,22 @@ describe('fulfilment triggers', () => {
 
   const streamTypes = async (ref: string) =>
     (await service.eventStore.readStream(`payment-kraken-embed/${ref}`)).map((event) => event.type);
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
+  /**
+   * The dispatcher has nothing left to do: every event is projected and no fulfilment waits to
+   * be sent (it sends only those), so nothing more will reach the receiver.
+   */
+  const quiet = async () => {
+    await projected(service);
+    await waitFor(async () => {
+      const waiting = await service.app.inject({ url: '/fulfilments?status=requested' });
+      return waiting.json<{ items: unknown[] }>().items.length === 0 ? true : undefined;
+    });
+  };
+  /** …and then stopped, waiting for any send in flight: the receiver has seen all it will. */
+  const quietThenStopped = async () => {
+    await quiet();
+    await service.close();
+  };
 
   describe('with a receiver that answers', () => {
     beforeEach(async () => {
@@ -53,8 +69,10 @@ describe('fulfilment triggers', () => {
       await waitFor(async () =>
         (await streamTypes('F-1')).includes('FulfilmentDelivered') ? true : undefined,
       );
-      await settle();
+      const delivered = (await streamTypes('F-1')).filter((type) => type === 'FulfilmentDelivered');
+      await quietThenStopped();
       expect(receiver.attempts()).toHaveLength(1);
+      expect(delivered).toHaveLength(1);
       const [notification] = receiver.effects();
       expect(notification?.verified).toBe(true);
       expect(notification?.webhookId).toMatch(/^msg_[A-Za-z0-9_-]{22}$/);
@@ -69,9 +87,6 @@ describe('fulfilment triggers', () => {
           amount: { minor: 10_000, currency: 'USD' },
         },
       });
-      expect(
-        (await streamTypes('F-1')).filter((type) => type === 'FulfilmentDelivered'),
-      ).toHaveLength(1);
     });
 
     it('notifies a refund after the success as a second transition, and nothing for a plain failure', async () => {
@@ -93,7 +108,7 @@ describe('fulfilment triggers', () => {
       });
       await deliver('F-3', 'quote.cancelled');
       await waitFor(() => (receiver.effects().length === 2 ? true : undefined));
-      await settle();
+      await quietThenStopped();
       expect(
         receiver
           .effects()
@@ -181,7 +196,7 @@ describe('fulfilment triggers', () => {
         return body.matching === 2 ? { status: response.statusCode, body } : undefined;
       }, 10_000);
       expect(preview).toEqual({ status: 200, body: { preview: true, matching: 2, redriven: 0 } });
-      await settle();
+      await quiet();
       expect(receiver.effects()).toHaveLength(0);
       expect((await bulk({ confirm: true })).statusCode).toBe(400);
       expect((await bulk({ reason: 'x', provider: 'acme', confirm: true })).statusCode).toBe(400);

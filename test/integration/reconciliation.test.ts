@@ -350,10 +350,11 @@ describe('a reconciliation cycle cut short', () => {
         const response = await first.app.inject({ method: 'GET', url: '/payments?limit=100' });
         return response.json<{ items: unknown[] }>().items.length === 30 ? true : undefined;
       });
-      // At 20 calls/s the cycle needs 1.5 s; the process stops after half a second: the checks
-      // under way finish, the others are not started.
+      // At 20 calls/s the cycle needs 1.5 s; the process stops as soon as the provider has
+      // answered a first check: the checks under way finish, the others are not started.
+      const before = simulator.calls()['kkiapay'] ?? 0;
       const cycle = first.reconciler.runCycle();
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await waitFor(() => ((simulator.calls()['kkiapay'] ?? 0) > before ? true : undefined));
       await first.reconciler.stop();
       const cut = await cycle;
       await first.close();
