@@ -178,6 +178,8 @@ export const createProjectionRunner = ({
   const statuses = new Map<string, ProjectionStatus>();
   const subscriptions = new Map<string, Subscription>();
   const failuresInARow = new Map<string, number>();
+  /** Per group, where its subscription has scanned to while nothing waits to be applied. */
+  const idleAt = new Map<string, () => bigint | undefined>();
   let stopped = false;
 
   // Every projection reads the payment streams: they share one subscription and one
@@ -257,6 +259,9 @@ export const createProjectionRunner = ({
     let batch: RecordedEvent[] = [];
     let flushScheduled = false;
     let failed = false;
+    idleAt.set(key, () =>
+      batch.length === 0 && !flushScheduled && !failed ? subscription.scannedTo?.() : undefined,
+    );
     const failOnce = (error: unknown) => {
       if (failed) return;
       failed = true;
@@ -337,17 +342,26 @@ export const createProjectionRunner = ({
       );
       await new Promise<void>((resolve) => setImmediate(resolve));
     },
+    /**
+     * Each projection's state. An idle, running projection stands where its subscription has
+     * scanned to: events of other streams (console sessions) are none of its business and must
+     * not read as lag.
+     */
     status: (): ProjectionStatus[] =>
-      projections.map(
-        (projection) =>
-          statuses.get(projection.name) ?? {
-            name: projection.name,
-            running: false,
-            position: 0n,
-            appliedAt: 0,
-            error: null,
-          },
-      ),
+      projections.map((projection) => {
+        const status = statuses.get(projection.name) ?? {
+          name: projection.name,
+          running: false,
+          position: 0n,
+          appliedAt: 0,
+          error: null,
+        };
+        const key = [...groups].find(([, group]) => group.includes(projection))?.[0];
+        const scanned = key === undefined || !status.running ? undefined : idleAt.get(key)?.();
+        return scanned !== undefined && scanned > status.position
+          ? { ...status, position: scanned }
+          : status;
+      }),
   };
 };
 

@@ -15,6 +15,7 @@ import {
   readModelTables,
   type PaymentCounts,
 } from '../../src/projections/index.js';
+import { waitFor } from '../support/waitFor.js';
 import { startOperatorScenario, type OperatorScenario } from '../support/operatorScenario.js';
 
 const operatorToken = 'console-operate-token-0123456789abcdef';
@@ -101,6 +102,18 @@ describe('the console over HTTP', () => {
       headers: { cookie: `payrec_session=${encodeURIComponent(`${Date.now() + 1e9}:ops`)}` },
     });
     expect(forged.statusCode).toBe(303);
+  });
+
+  it('keeps sessions in the event store without reading as projection lag', async () => {
+    await signIn();
+    const head = (await scenario.service.eventStore.readAll({ maxCount: 100_000 })).at(-1);
+    expect(head?.streamName).toMatch(/^console-session-[0-9a-f]{64}$/);
+    expect(JSON.stringify(head?.data)).not.toContain(operatorToken);
+    await waitFor(async () => {
+      const metrics = await app().inject({ url: '/metrics', headers: scenario.headers });
+      const lags = [...metrics.body.matchAll(/^payrec_projection_lag_events\{[^}]*\} (\d+)$/gm)];
+      return lags.length > 0 && lags.every((lag) => lag[1] === '0') ? true : undefined;
+    });
   });
 
   it('serves its pages with a strict Content-Security-Policy and no caching', async () => {

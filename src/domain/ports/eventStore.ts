@@ -63,6 +63,13 @@ export type SubscribeOptions = Readonly<{
  */
 export type Subscription = AsyncIterable<RecordedEvent> & {
   unsubscribe: () => Promise<void>;
+  /**
+   * Where a filtered subscription has got to: every event up to this position was handed over
+   * or passed over by the filter. Lets a consumer that is idle report itself at the head of the
+   * log, not at its last matching event (so events of other streams never read as lag). Absent
+   * where the store cannot tell (EventStoreDB).
+   */
+  scannedTo?: () => bigint;
 };
 
 export type EventStore = Readonly<{

@@ -55,6 +55,7 @@ export const createPollingSubscription = ({
   const iterator = events();
   return {
     [Symbol.asyncIterator]: () => iterator,
+    scannedTo: () => position,
     unsubscribe: async () => {
       stopped = true;
       await iterator.return(undefined);
