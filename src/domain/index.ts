@@ -1,6 +1,7 @@
 export { paymentDecider } from './paymentDecider.js';
 export type { Decider } from './paymentDecider.js';
 export { decide, compareRegistration } from './decidePayment.js';
+export { decideClaim } from './leaseClaim.js';
 export type { RegistrationComparison } from './decidePayment.js';
 export { evolve, initialState, foldPayment } from './paymentState.js';
 export type {

@@ -75,6 +75,7 @@ export const observeWrites = (
     readAll: (options) => watched(() => eventStore.readAll(options)),
     subscribeToAll: (options) => eventStore.subscribeToAll(options),
     eventsAfter: (position) => eventStore.eventsAfter(position),
+    leases: eventStore.leases,
     ping: () => eventStore.ping(),
     close: () => eventStore.close(),
   };

@@ -306,6 +306,84 @@ export const eventStoreContract = (
       });
     });
 
+    describe('leases', () => {
+      const role = (label: string) => `contract${run}-${label}`;
+      const at = (seconds: number) => new Date(Date.UTC(2026, 11, 6, 10, 0, seconds));
+      const ttl = 15_000;
+
+      it('gives a free role to the first claimant, with fencing token 1, and refuses the others', async () => {
+        const first = await store.leases.claim(role('free'), 'a', ttl, at(0));
+        expect(first).toEqual({
+          ok: true,
+          taken: true,
+          lease: { role: role('free'), holder: 'a', token: 1n, expiresAt: at(15).toISOString() },
+        });
+        expect(await store.leases.claim(role('free'), 'b', ttl, at(1))).toEqual({
+          ok: false,
+          held: { role: role('free'), holder: 'a', token: 1n, expiresAt: at(15).toISOString() },
+        });
+        expect(await store.leases.holderOf(role('free'), at(2))).toMatchObject({ holder: 'a' });
+      });
+
+      it('renews for its holder, keeping the token, so no one takes it while the holder lives', async () => {
+        await store.leases.claim(role('renew'), 'a', ttl, at(0));
+        const renewed = await store.leases.claim(role('renew'), 'a', ttl, at(10));
+        expect(renewed).toMatchObject({ ok: true, taken: false, lease: { token: 1n } });
+        expect(await store.leases.claim(role('renew'), 'b', ttl, at(20))).toMatchObject({
+          ok: false,
+          held: { holder: 'a' },
+        });
+      });
+
+      it('passes an expired role to another with a higher token; the old holder is refused', async () => {
+        await store.leases.claim(role('expiry'), 'a', ttl, at(0));
+        expect(await store.leases.holderOf(role('expiry'), at(16))).toBeNull();
+        const taken = await store.leases.claim(role('expiry'), 'b', ttl, at(16));
+        expect(taken).toMatchObject({ ok: true, taken: true, lease: { holder: 'b', token: 2n } });
+        // The old holder, back from a pause, cannot renew what it lost.
+        expect(await store.leases.claim(role('expiry'), 'a', ttl, at(17))).toMatchObject({
+          ok: false,
+          held: { holder: 'b', token: 2n },
+        });
+      });
+
+      it('frees a released role at once, and the next holder counts the token on', async () => {
+        const first = await store.leases.claim(role('release'), 'a', ttl, at(0));
+        if (!first.ok) throw new Error('a free role is taken');
+        await store.leases.release(role('release'), 'b', first.lease.token); // not b's: nothing
+        expect(await store.leases.holderOf(role('release'), at(1))).toMatchObject({ holder: 'a' });
+        await store.leases.release(role('release'), 'a', first.lease.token);
+        expect(await store.leases.holderOf(role('release'), at(1))).toBeNull();
+        expect(await store.leases.claim(role('release'), 'b', ttl, at(2))).toMatchObject({
+          ok: true,
+          lease: { holder: 'b', token: 2n },
+        });
+      });
+
+      it('gives a role claimed by many at once to exactly one', async () => {
+        const claims = await Promise.all(
+          Array.from({ length: 8 }, (_, index) =>
+            store.leases.claim(role('race'), `p${index}`, ttl, at(0)),
+          ),
+        );
+        const winners = claims.filter((claim) => claim.ok);
+        expect(winners).toHaveLength(1);
+        const holder = winners[0]?.ok === true ? winners[0].lease.holder : '';
+        for (const claim of claims) {
+          if (!claim.ok) expect(claim.held.holder).toBe(holder);
+        }
+      });
+
+      it('keeps leases out of the payment log readers follow', async () => {
+        await store.leases.claim(role('quiet'), 'a', ttl, at(0));
+        const payments = await store.readAll({
+          maxCount: 1_000,
+          filter: { streamPrefixes: ['payment-'] },
+        });
+        expect(payments.some((event) => event.streamName.includes(role('quiet')))).toBe(false);
+      });
+    });
+
     it('answers a ping', async () => {
       expect(await store.ping()).toBe(true);
     });

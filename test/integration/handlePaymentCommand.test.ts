@@ -66,6 +66,7 @@ describe('the payment command handler on the embedded store', () => {
       readAll: (options) => store.readAll(options),
       subscribeToAll: (options) => store.subscribeToAll(options),
       eventsAfter: (position) => store.eventsAfter(position),
+      leases: store.leases,
       ping: () => store.ping(),
       close: () => store.close(),
       appendToStream: () =>

@@ -1,3 +1,5 @@
+import type { Leases } from './leases.js';
+
 /**
  * The event store port: streams with an expected revision, one global ordered log, and
  * catch-up subscriptions to it. Implemented by the embedded SQLite store (the default) and by
@@ -95,6 +97,8 @@ export type EventStore = Readonly<{
    * measured with it. Never throws for a position past the head: that is 0 events.
    */
   eventsAfter: (position: bigint) => Promise<number | null>;
+  /** The roles' leases, kept beside the log (see `Leases`). */
+  leases: Leases;
   /** Whether the store answers (for `/readyz`). Never throws. */
   ping: () => Promise<boolean>;
   /** Finishes in-flight appends, then releases the store. */

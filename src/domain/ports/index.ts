@@ -12,6 +12,7 @@ export type {
   EventStore,
 } from './eventStore.js';
 export type { Clock } from './clock.js';
+export type { Lease, LeaseClaim, Leases } from './leases.js';
 export type {
   ColumnValue,
   BaseColumns,

@@ -20,12 +20,14 @@ import type {
   EventStore,
   ExpectedRevision,
   JsonObject,
+  Leases,
   NewEvent,
   ReadAllOptions,
   RecordedEvent,
   SubscribeOptions,
   Subscription,
 } from '../../../domain/ports/index.js';
+import { createEsdbLeases } from './esdbLeases.js';
 import { packPosition, unpackPosition } from './esdbPosition.js';
 
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -71,9 +73,11 @@ const toRecorded = (event: EsdbRecordedEvent): RecordedEvent => ({
  */
 export class EventStoreDbEventStore implements EventStore {
   readonly #client: EventStoreDBClient;
+  readonly leases: Leases;
 
   constructor(client: EventStoreDBClient) {
     this.#client = client;
+    this.leases = createEsdbLeases(client);
   }
 
   async appendToStream(

@@ -1,3 +1,4 @@
+import { createSqliteLeases } from './sqliteLeases.js';
 import Database, { type Statement } from 'better-sqlite3';
 import {
   EventStoreClosed,
@@ -11,6 +12,7 @@ import type {
   EventStore,
   ExpectedRevision,
   JsonObject,
+  Leases,
   NewEvent,
   ReadAllOptions,
   RecordedEvent,
@@ -120,6 +122,7 @@ const systemClock: Clock = { now: () => new Date() };
 export class SqliteEventStore implements EventStore {
   readonly #db: Database.Database;
   readonly #writer: SqliteWriter;
+  readonly leases: Leases;
   readonly #clock: Clock;
   readonly #pollIntervalMs: number;
   readonly #statements: {
@@ -167,6 +170,7 @@ export class SqliteEventStore implements EventStore {
       writer === 'inline'
         ? createInlineWriter(this.#db)
         : createWorkerWriter(options.path, { backfilledElsewhere });
+    this.leases = createSqliteLeases(this.#db);
     this.#statements = {
       readStream: this.#db.prepare(
         'SELECT * FROM events WHERE stream_name = ? ORDER BY stream_revision',

@@ -31,6 +31,20 @@ const schemaV1 = `
 const schemaV2 = `DROP INDEX IF EXISTS events_by_type;`;
 
 /**
+ * Version 3 adds the roles' leases (`Leases`): a row per role, beside the log so that every
+ * process on the data directory sees the same holder. Not events: a renewal every few seconds
+ * is no part of any payment's history.
+ */
+const schemaV3 = `
+  CREATE TABLE IF NOT EXISTS role_leases (
+    role       TEXT    PRIMARY KEY,
+    holder     TEXT    NOT NULL,
+    token      INTEGER NOT NULL,
+    expires_at TEXT    NOT NULL
+  ) WITHOUT ROWID;
+`;
+
+/**
  * Opens the database for durable group commits: WAL, and `synchronous=FULL` so that a commit
  * is on disk before an append resolves (an acknowledged append survives power loss).
  */
@@ -47,5 +61,9 @@ export const prepareDatabase = (db: Database): void => {
   if (version < 2) {
     db.exec(schemaV2);
     db.pragma('user_version = 2');
+  }
+  if (version < 3) {
+    db.exec(schemaV3);
+    db.pragma('user_version = 3');
   }
 };

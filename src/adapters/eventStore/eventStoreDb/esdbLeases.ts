@@ -1,0 +1,105 @@
+import {
+  BACKWARDS,
+  END,
+  NO_STREAM,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  jsonEvent,
+  type EventStoreDBClient,
+} from '@eventstore/db-client';
+import { decideClaim } from '../../../domain/index.js';
+import type { Lease, Leases } from '../../../domain/ports/index.js';
+
+/** A role's stream: `payrec-lease-<role>`, outside the payment streams every reader follows. */
+const streamOf = (role: string): string => `payrec-lease-${role}`;
+
+/** Claims and releases are events; only the latest matters, so the stream keeps the last few. */
+const keptEvents = 10;
+
+type Latest = Readonly<{ lease: Lease | null; revision: bigint | null }>;
+
+const leaseOf = (role: string, data: unknown): Lease | null => {
+  const { holder, token, expiresAt } = (data ?? {}) as Record<string, unknown>;
+  return typeof holder === 'string' && typeof token === 'string' && typeof expiresAt === 'string'
+    ? { role, holder, token: BigInt(token), expiresAt }
+    : null;
+};
+
+/**
+ * EventStoreDB's leases: a stream per role whose last event is the lease, claimed by appending
+ * at the revision that was read (the server's optimistic concurrency is the compare-and-set),
+ * and capped with `$maxCount` so that renewals every few seconds do not pile up. Type-checked
+ * against the real client; its contract tests run when `EVENTSTORE_CONNECTION_STRING` is set.
+ */
+export const createEsdbLeases = (client: EventStoreDBClient): Leases => {
+  const latest = async (role: string): Promise<Latest> => {
+    try {
+      for await (const resolved of client.readStream(streamOf(role), {
+        direction: BACKWARDS,
+        fromRevision: END,
+        maxCount: 1,
+      })) {
+        const event = resolved.event;
+        if (event !== undefined)
+          return { lease: leaseOf(role, event.data), revision: event.revision };
+      }
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    }
+    return { lease: null, revision: null };
+  };
+
+  const write = async (role: string, type: string, lease: Lease, revision: bigint | null) => {
+    await client.appendToStream(
+      streamOf(role),
+      jsonEvent({
+        type,
+        data: { holder: lease.holder, token: lease.token.toString(), expiresAt: lease.expiresAt },
+      }),
+      { expectedRevision: revision ?? NO_STREAM },
+    );
+    if (revision === null) await client.setStreamMetadata(streamOf(role), { maxCount: keptEvents });
+  };
+
+  return {
+    claim: async (role, holder, ttlMs, now) => {
+      const { lease, revision } = await latest(role);
+      const decided = decideClaim(lease, {
+        role,
+        holder,
+        now: now.toISOString(),
+        expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
+      });
+      if (!decided.ok) return decided;
+      try {
+        await write(role, decided.taken ? 'LeaseTaken' : 'LeaseRenewed', decided.lease, revision);
+        return decided;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        // Another process claimed in between: it holds the role now.
+        const now2 = await latest(role);
+        return now2.lease === null
+          ? { ok: false, held: decided.lease }
+          : { ok: false, held: now2.lease };
+      }
+    },
+    release: async (role, holder, token) => {
+      const { lease, revision } = await latest(role);
+      if (lease?.holder !== holder || lease.token !== token) return;
+      try {
+        await write(
+          role,
+          'LeaseReleased',
+          { ...lease, expiresAt: new Date(0).toISOString() },
+          revision,
+        );
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+      }
+    },
+    holderOf: async (role, now) => {
+      const { lease } = await latest(role);
+      return lease !== null && lease.expiresAt > now.toISOString() ? lease : null;
+    },
+  };
+};
