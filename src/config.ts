@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { validate as isValidCron } from 'node-cron';
 import { parseApiTokens, tokenHash, tokenSetProblems, type ApiToken } from './apiTokens.js';
 import { z } from 'zod';
@@ -104,6 +105,10 @@ export const configSchema = z
     PAYREC_STATUS_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(256), '8'),
     PAYREC_STATUS_TIMEOUT_MS: withDefault(z.coerce.number().int().min(100).max(120_000), '10000'),
     PAYREC_RECONCILE_BATCH: withDefault(z.coerce.number().int().min(1).max(1_000_000), '10000'),
+    PAYREC_INSTANCE_ID: optional(
+      z.string().regex(/^[\w.:@-]{1,128}$/, 'must be 1 to 128 letters, digits or . : @ _ -'),
+    ),
+    PAYREC_LEASE_TTL: withDefault(z.coerce.number().int().min(2).max(600), '15'),
   })
   .superRefine((env, context) => {
     if (
@@ -191,6 +196,10 @@ export type Config = Readonly<{
   fulfilment: FulfilmentConfig | null;
   /** Rejected deliveries one address may send to one webhook route per minute. */
   rejectionsPerMinute: number;
+  /** This process among those sharing the store (`PAYREC_INSTANCE_ID`; host and pid by default). */
+  instanceId: string;
+  /** How long a role outlives a silent holder (`PAYREC_LEASE_TTL`, seconds; 15 by default). */
+  leaseTtlMs: number;
   /** Test-only crash points (`PAYREC_FAILPOINTS`); empty in production. */
   failpoints: readonly FailpointName[];
   /** Every provider module, bound to its fragment of the environment, in the list's order. */
@@ -332,6 +341,8 @@ export const loadConfig = (
     fulfilment,
     failpoints: e.PAYREC_FAILPOINTS,
     rejectionsPerMinute: e.PAYREC_REJECTIONS_PER_MINUTE,
+    instanceId: e.PAYREC_INSTANCE_ID ?? `${hostname()}:${process.pid}`,
+    leaseTtlMs: e.PAYREC_LEASE_TTL * 1000,
     providers,
   };
 };

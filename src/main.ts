@@ -10,10 +10,12 @@ import { createFailpoints } from './failpoints.js';
 import { packageVersion } from './packageVersion.js';
 import type { Reconciler } from './processors/index.js';
 import {
+  createRoleKeeper,
   createServiceReconciler,
   createStatusEndpoints,
   openDeliveryLog,
   openStorage,
+  projectionsAsRole,
   readinessChecks,
   registerApiRoutes,
   registerWebhookReceivers,
@@ -23,7 +25,9 @@ import {
   startProjections,
   systemClock,
   type Projections,
+  type RoleKeeper,
 } from './service/index.js';
+import { projectionNames } from './projections/index.js';
 
 /** The wired service: what `payrec serve` runs, and what integration tests start in-process. */
 export type Service = Readonly<{
@@ -32,6 +36,8 @@ export type Service = Readonly<{
   handlePaymentCommand: PaymentCommandHandler;
   projections: Projections;
   reconciler: Reconciler;
+  /** The roles this process holds among those sharing its store. */
+  roles: RoleKeeper;
   logger: Logger;
   /** Stops accepting requests, lets in-flight ones finish, flushes appends, closes the store. */
   close: () => Promise<void>;
@@ -56,7 +62,8 @@ export const createService = async (
   config: Config,
   options: ServiceOptions = {},
 ): Promise<Service> => {
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const logger =
+    options.logger ?? createLogger({ level: config.logLevel, instance: config.instanceId });
   const clock = options.clock ?? systemClock;
   // On the embedded store the projection thread backfills the WALs, so that the event loop's
   // commits seldom stop to checkpoint.
@@ -67,7 +74,11 @@ export const createService = async (
     },
   });
   const { eventStore } = storage;
-  const { deliveryLog, close: closeDeliveryLog } = openDeliveryLog(storage, {
+  const {
+    deliveryLog,
+    repair: deliveryLogRepair,
+    close: closeDeliveryLog,
+  } = openDeliveryLog(storage, {
     clock,
     logger,
     failpoints: createFailpoints(config.failpoints),
@@ -81,9 +92,19 @@ export const createService = async (
       : { retryDelayMs: options.statusRetryDelayMs }),
   });
   const { hasStatusEndpoint } = statusEndpoints;
-  const projections = startProjections(config, { storage, hasStatusEndpoint, logger });
+  const startHere = () => startProjections(config, { storage, hasStatusEndpoint, logger });
+  // On one data directory the read models are shared: one process projects (a role). On
+  // EventStoreDB each process projects into read models of its own.
+  const projectionsRole =
+    config.eventStore.kind === 'sqlite'
+      ? projectionsAsRole({ startHere, readModels: storage.readModels, names: projectionNames })
+      : null;
+  const projections = projectionsRole?.projections ?? startHere();
   const metrics = serviceMetricsFor({ storage, deliveryLog, projections, clock });
-  const handlePaymentCommand = createPaymentCommandHandler({ eventStore });
+  const handlePaymentCommand = createPaymentCommandHandler({
+    eventStore,
+    instance: config.instanceId,
+  });
   const reconciler = createServiceReconciler(config, {
     storage,
     statusEndpoints,
@@ -95,6 +116,39 @@ export const createService = async (
     },
   });
   const cycle = scheduleReconciliation(config, { reconciler, logger });
+  const fulfilments = startFulfilments(config, {
+    storage,
+    handlePaymentCommand,
+    clock,
+    logger,
+    onAttempt: (outcome) => {
+      metrics.recordFulfilmentAttempt(outcome);
+    },
+  });
+  // Work that must run once across every process on the store: each is a role under a lease.
+  const roles = createRoleKeeper({
+    leases: eventStore.leases,
+    instanceId: config.instanceId,
+    ttlMs: config.leaseTtlMs,
+    clock,
+    logger,
+    work: {
+      ...(projectionsRole === null ? {} : { projections: projectionsRole.work }),
+      reconciler: cycle,
+      ...(fulfilments === null
+        ? {}
+        : {
+            fulfilment: {
+              start: () => {
+                fulfilments.start();
+              },
+              stop: () => fulfilments.stop(),
+            },
+          }),
+      'delivery-log-repair': deliveryLogRepair,
+    },
+  });
+  metrics.watchRoles(roles);
   const verifierContext = options.fetch ? { fetch: options.fetch } : {};
   const app = await buildHttpServer({
     logger,
@@ -104,6 +158,11 @@ export const createService = async (
       deliveryLog,
       projections,
     }),
+    roles: () =>
+      roles
+        .status()
+        .filter((role) => role.held)
+        .map((role) => role.role),
     ...config.http,
     version: packageVersion(),
   });
@@ -117,27 +176,20 @@ export const createService = async (
   });
   const parts = { storage, deliveryLog, metrics, hasStatusEndpoint, handlePaymentCommand, clock };
   await registerApiRoutes(app, config, { ...parts, projections, reconciler, verifierContext });
-  const fulfilments = startFulfilments(config, {
-    storage,
-    handlePaymentCommand,
-    clock,
-    logger,
-    onAttempt: (outcome) => {
-      metrics.recordFulfilmentAttempt(outcome);
-    },
-  });
+  await roles.start();
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
       await app.close();
-      await cycle.stop();
+      // Stops every role's work here (the cycle, the dispatcher, the projections, the repair)
+      // and hands the roles over at once.
+      await roles.stop();
       await reconciler.stop();
-      await fulfilments?.stop();
       await projections.stop();
       await closeDeliveryLog();
       await storage.close();
     })();
     return closing;
   };
-  return { app, eventStore, handlePaymentCommand, projections, reconciler, logger, close };
+  return { app, eventStore, handlePaymentCommand, projections, reconciler, roles, logger, close };
 };

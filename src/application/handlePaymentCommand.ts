@@ -33,6 +33,8 @@ export type PaymentCommandHandlerOptions = Readonly<{
   eventStore: EventStore;
   /** Attempts before giving up with `StreamConflict`. Default 20. */
   maxAttempts?: number;
+  /** The process writing (`PAYREC_INSTANCE_ID`), kept in each event's metadata. */
+  instance?: string;
 }>;
 
 /**
@@ -53,6 +55,7 @@ export type PaymentCommandHandlerOptions = Readonly<{
 export const createPaymentCommandHandler = ({
   eventStore,
   maxAttempts = 20,
+  instance,
 }: PaymentCommandHandlerOptions) => {
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new TypeError('createPaymentCommandHandler: "maxAttempts" must be a positive integer');
@@ -79,7 +82,7 @@ export const createPaymentCommandHandler = ({
       const expectedRevision: ExpectedRevision = last === undefined ? 'no_stream' : last.revision;
       const result = await eventStore.appendToStream(
         streamName,
-        decided.map((event) => toNewEvent(event, randomUUID())),
+        decided.map((event) => toNewEvent(event, randomUUID(), instance)),
         { expectedRevision },
       );
       if (result.ok) {

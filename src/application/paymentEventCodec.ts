@@ -7,11 +7,12 @@ import {
 } from '../domain/index.js';
 import type { NewEvent, RecordedEvent } from '../domain/ports/index.js';
 
-export const toNewEvent = (event: PaymentEvent, id: string): NewEvent => ({
+/** The stored form of a payment event; `instance` names the payrec process that wrote it. */
+export const toNewEvent = (event: PaymentEvent, id: string, instance?: string): NewEvent => ({
   id,
   type: event.type,
   data: event.data,
-  metadata: { schemaVersion: 1 },
+  metadata: instance === undefined ? { schemaVersion: 1 } : { schemaVersion: 1, instance },
 });
 
 /**

@@ -1,7 +1,9 @@
 export { openStorage } from './openStorage.js';
 export type { Storage } from './openStorage.js';
 export { systemClock } from './systemClock.js';
-export { startProjections } from './startProjections.js';
+export { projectionsAsRole, startProjections } from './startProjections.js';
+export { createRoleKeeper, roleNames } from './roleKeeper.js';
+export type { RoleKeeper, RoleName, RoleState, RoleWork } from './roleKeeper.js';
 export type { Projections } from './startProjections.js';
 export { createStatusEndpoints } from './statusEndpoints.js';
 export type { StatusEndpoints, StatusEndpointsOptions } from './statusEndpoints.js';

@@ -7,6 +7,7 @@ import {
 import { toPaymentEvent } from '../application/index.js';
 import { paymentKey, paymentStreamPrefix } from '../domain/index.js';
 import type { Failpoints } from '../failpoints.js';
+import type { RoleWork } from './roleKeeper.js';
 import { opening } from './storeOpenFailure.js';
 import type { EventStore } from '../domain/ports/index.js';
 
@@ -182,8 +183,9 @@ export const startDeliveryLogRepair = ({
 };
 
 /**
- * The service's delivery log, in the service database, repaired from the event log at once and
- * then every minute. `close` stops the repairs and writes what is queued.
+ * The service's delivery log, in the service database, and its repair from the event log (at
+ * once and then every minute, by the process that holds the role). `close` stops the repairs and
+ * writes what is queued.
  */
 export const openDeliveryLog = (
   storage: Readonly<{
@@ -204,7 +206,12 @@ export const openDeliveryLog = (
       error: (object: object, message: string) => void;
     }>;
   }>,
-): Readonly<{ deliveryLog: DeliveryLog; close: () => Promise<void> }> => {
+): Readonly<{
+  deliveryLog: DeliveryLog;
+  /** The repair, a role: one process at a time repairs the log its data directory shares. */
+  repair: RoleWork;
+  close: () => Promise<void>;
+}> => {
   const deliveryLog = opening(
     { path: storage.servicePath, role: 'the service database', rebuildable: true },
     () =>
@@ -214,22 +221,33 @@ export const openDeliveryLog = (
         },
       }),
   );
-  const stopRepair = startDeliveryLogRepair({
-    eventStore: storage.eventStore,
-    deliveryLog,
-    clock,
-    onRepaired: ({ repaired }) => {
-      if (repaired > 0)
-        logger.warn({ repaired }, 'delivery log: restored entries from the event log');
+  let stopRepair: (() => Promise<void>) | null = null;
+  const repair: RoleWork = {
+    start: () => {
+      stopRepair ??= startDeliveryLogRepair({
+        eventStore: storage.eventStore,
+        deliveryLog,
+        clock,
+        onRepaired: ({ repaired }) => {
+          if (repaired > 0)
+            logger.warn({ repaired }, 'delivery log: restored entries from the event log');
+        },
+        onError: (err) => {
+          logger.error({ err }, 'delivery log repair failed; it is tried again in a minute');
+        },
+      });
     },
-    onError: (err) => {
-      logger.error({ err }, 'delivery log repair failed; it is tried again in a minute');
+    stop: async () => {
+      const stopping = stopRepair;
+      stopRepair = null;
+      await stopping?.();
     },
-  });
+  };
   return {
     deliveryLog,
+    repair,
     close: async () => {
-      await stopRepair();
+      await repair.stop();
       deliveryLog.flush();
     },
   };

@@ -1,18 +1,19 @@
-import { schedule, type ScheduledTask } from 'node-cron';
+import { createTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Reconciler } from '../processors/index.js';
+import type { RoleWork } from './roleKeeper.js';
 
 /**
  * The node-cron poller: one reconciliation cycle per tick of `PAYREC_RECONCILE_CRON`, never two
  * at once. A cycle that checked something is logged with its summary; one that failed is logged
- * and never ends the process.
+ * and never ends the process. A role: it runs in the process that holds it.
  */
 export const scheduleReconciliation = (
   config: Config,
   { reconciler, logger }: Readonly<{ reconciler: Reconciler; logger: Logger }>,
-): ScheduledTask =>
-  schedule(
+): RoleWork => {
+  const task = createTask(
     config.reconcileCron,
     async () => {
       try {
@@ -27,3 +28,12 @@ export const scheduleReconciliation = (
     },
     { name: 'reconcile', noOverlap: true },
   );
+  return {
+    start: () => {
+      void task.start();
+    },
+    stop: async () => {
+      await task.stop();
+    },
+  };
+};

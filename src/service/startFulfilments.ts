@@ -8,7 +8,10 @@ import { createFulfilmentDispatcher, type FulfilmentDispatcher } from '../proces
 import { fulfilmentsProjection, storedFulfilment } from '../projections/index.js';
 import type { Storage } from './openStorage.js';
 
-/** The fulfilment dispatcher, started when `PAYREC_FULFILMENT_URL` is set; otherwise `null`. */
+/**
+ * The fulfilment dispatcher when `PAYREC_FULFILMENT_URL` is set, otherwise `null`; not started:
+ * it is a role (one process at a time sends, so no notification goes out twice).
+ */
 export const startFulfilments = (
   config: Config,
   {
@@ -44,6 +47,5 @@ export const startFulfilments = (
     failpoints: createFailpoints(config.failpoints),
     onAttempt,
   });
-  dispatcher.start();
   return dispatcher;
 };

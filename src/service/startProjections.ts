@@ -7,7 +7,9 @@ import {
   type HasStatusEndpoint,
   type ProjectionStatus,
 } from '../projections/index.js';
+import type { ReadModelQueries } from '../domain/ports/index.js';
 import type { Storage } from './openStorage.js';
+import type { RoleWork } from './roleKeeper.js';
 
 /** The running projections, wherever they run. */
 export type Projections = Readonly<{
@@ -60,4 +62,50 @@ export const startProjections = (
   runner.start();
   // On EventStoreDB the subscription is pushed every append: nothing to nudge.
   return { status: runner.status, stop: runner.stop, storageErrors: () => [], nudge: () => {} };
+};
+
+/**
+ * The embedded store's projections as a role: processes sharing one data directory share its
+ * read models, which one projection thread writes (two would move each other's checkpoints).
+ * The holder runs the thread; every other process answers from the checkpoints the holder
+ * writes, as running elsewhere. On EventStoreDB each process keeps read models of its own, so
+ * its projections are no role: the caller starts them at once.
+ */
+export const projectionsAsRole = ({
+  startHere,
+  readModels,
+  names,
+}: Readonly<{
+  startHere: () => Projections;
+  readModels: Pick<ReadModelQueries, 'checkpointOf'>;
+  names: readonly string[];
+}>): Readonly<{ projections: Projections; work: RoleWork }> => {
+  let here: Projections | null = null;
+  const projections: Projections = {
+    status: () =>
+      here?.status() ??
+      names.map((name) => ({
+        name,
+        running: true,
+        position: readModels.checkpointOf(name) ?? 0n,
+        appliedAt: 0,
+        error: null,
+      })),
+    storageErrors: () => here?.storageErrors() ?? [],
+    nudge: () => here?.nudge(),
+    stop: async () => {
+      const stopping = here;
+      here = null;
+      await stopping?.stop();
+    },
+  };
+  return {
+    projections,
+    work: {
+      start: () => {
+        here ??= startHere();
+      },
+      stop: projections.stop,
+    },
+  };
 };

@@ -43,14 +43,18 @@ describe('the HTTP server', () => {
     const { app } = await build(true);
     const response = await app.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ status: 'ready', checks: { eventStore: 'ok' } });
+    expect(response.json()).toEqual({ status: 'ready', checks: { eventStore: 'ok' }, roles: [] });
   });
 
   it('answers 503 on /readyz when the store does not answer', async () => {
     const { app } = await build(false);
     const response = await app.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(503);
-    expect(response.json()).toEqual({ status: 'not ready', checks: { eventStore: 'failing' } });
+    expect(response.json()).toEqual({
+      status: 'not ready',
+      checks: { eventStore: 'failing' },
+      roles: [],
+    });
   });
 
   it('answers unknown routes with a code and a reason', async () => {

@@ -178,6 +178,8 @@ describe('the payments read model and its API', () => {
         projections: 'ok',
         checkpoints: 'ok',
       },
+      // A lone process holds every role.
+      roles: ['projections', 'reconciler', 'delivery-log-repair'],
     });
   });
 });

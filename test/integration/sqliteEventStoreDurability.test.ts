@@ -199,7 +199,7 @@ describe('the embedded store on disk', () => {
         const version = check.pragma('user_version', { simple: true });
         check.close();
         expect(indexes).not.toContain('events_by_type');
-        expect(version).toBe(2);
+        expect(version).toBe(3);
         const byType = await reopened.readAll({ maxCount: 10, filter: { eventTypes: ['Old'] } });
         expect(byType.map((event) => event.streamName)).toEqual(['payment-kkiapay/old']);
       } finally {

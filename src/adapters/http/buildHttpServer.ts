@@ -14,6 +14,8 @@ export type HttpServerOptions = Readonly<{
   readiness: readonly ReadinessCheck[];
   /** payrec's version, for the OpenAPI document. */
   version?: string;
+  /** The roles this process holds, listed by `/readyz` (none by default). */
+  roles?: () => readonly string[];
   /** Largest body any route accepts, in bytes. Default 64 KiB. */
   bodyLimit?: number;
   /** Fastify's trust-proxy value; `false` (default) takes the client from the socket. */
@@ -50,6 +52,7 @@ export const maxPathSegmentLength = 3_072;
 export const buildHttpServer = async ({
   logger,
   readiness: checks,
+  roles = () => [],
   version = 'unknown',
   bodyLimit = 64 * 1024,
   trustProxy = false,
@@ -149,6 +152,11 @@ export const buildHttpServer = async ({
   const readiness = z.object({
     status: z.enum(['ready', 'not ready']),
     checks: z.record(z.string(), z.enum(['ok', 'failing'])),
+    roles: z
+      .array(z.string())
+      .describe(
+        'The roles this process holds among those sharing its store (projections, reconciler, fulfilment, delivery-log-repair).',
+      ),
   });
   app.get(
     '/readyz',
@@ -168,6 +176,7 @@ export const buildHttpServer = async ({
       return reply.code(ready ? 200 : 503).send({
         status: ready ? 'ready' : 'not ready',
         checks: Object.fromEntries(results.map(([name, ok]) => [name, ok ? 'ok' : 'failing'])),
+        roles: [...roles()],
       });
     },
   );

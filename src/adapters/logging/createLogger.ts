@@ -25,11 +25,17 @@ export type LoggerOptions = Readonly<{
   level: LevelWithSilent;
   /** Where lines go; standard output by default. Tests pass a stream to read them back. */
   destination?: NodeJS.WritableStream;
+  /** The process among those sharing a store (`PAYREC_INSTANCE_ID`), on every line. */
+  instance?: string;
 }>;
 
 /** The service logger: JSON lines, secrets redacted. */
-export const createLogger = ({ level, destination }: LoggerOptions): Logger =>
+export const createLogger = ({ level, destination, instance }: LoggerOptions): Logger =>
   pino(
-    { level, redact: { paths: redactedPaths, censor: '[redacted]' }, base: { service: 'payrec' } },
+    {
+      level,
+      redact: { paths: redactedPaths, censor: '[redacted]' },
+      base: { service: 'payrec', ...(instance === undefined ? {} : { instance }) },
+    },
     destination ?? process.stdout,
   );

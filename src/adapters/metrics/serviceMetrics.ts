@@ -198,8 +198,24 @@ export const createServiceMetrics = ({
       },
     });
   }
+  let roles: () => ReadonlyArray<Readonly<{ role: string; held: boolean }>> = () => [];
+  new Gauge({
+    name: 'payrec_role_held',
+    help: 'Work that runs once across every process on the store: 1 on the process that holds the role, 0 on the others.',
+    labelNames: ['role'] as const,
+    registers: [registry],
+    collect() {
+      for (const { role, held } of roles()) this.set({ role }, held ? 1 : 0);
+    },
+  });
   return {
     registry,
+    /** Where `payrec_role_held` reads the roles (the role keeper, once it exists). */
+    watchRoles: (
+      source: Readonly<{ status: () => ReadonlyArray<Readonly<{ role: string; held: boolean }>> }>,
+    ) => {
+      roles = source.status;
+    },
     recordStatusCall: (provider: string, outcome: string, seconds: number) => {
       statusCalls.inc({ provider, outcome });
       statusLatency.observe({ provider }, seconds);
