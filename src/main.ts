@@ -10,6 +10,7 @@ import { createFailpoints } from './failpoints.js';
 import { packageVersion } from './packageVersion.js';
 import type { Reconciler } from './processors/index.js';
 import {
+  bothOf,
   createRoleKeeper,
   createServiceReconciler,
   createStatusEndpoints,
@@ -24,6 +25,7 @@ import {
   startFulfilments,
   startProjections,
   systemClock,
+  watchHints,
   type Projections,
   type RoleKeeper,
 } from './service/index.js';
@@ -134,7 +136,7 @@ export const createService = async (
     logger,
     work: {
       ...(projectionsRole === null ? {} : { projections: projectionsRole.work }),
-      reconciler: cycle,
+      reconciler: bothOf(cycle, watchHints({ eventStore, reconciler, logger })),
       ...(fulfilments === null
         ? {}
         : {
@@ -168,7 +170,6 @@ export const createService = async (
   });
   await registerWebhookReceivers(app, config, {
     handlePaymentCommand,
-    reconciler,
     deliveryLog,
     metrics,
     clock,

@@ -13,6 +13,17 @@ export type RoleName = (typeof roleNames)[number];
 /** A role's work: started when this process takes the role, stopped when it loses or leaves it. */
 export type RoleWork = Readonly<{ start: () => void; stop: () => Promise<void> }>;
 
+/** Two pieces of work as one role: started together, stopped together. */
+export const bothOf = (first: RoleWork, second: RoleWork): RoleWork => ({
+  start: () => {
+    first.start();
+    second.start();
+  },
+  stop: async () => {
+    await Promise.all([first.stop(), second.stop()]);
+  },
+});
+
 /** What this process knows of a role: whether it holds it, and who does. */
 export type RoleState = Readonly<{
   role: RoleName;

@@ -3,33 +3,26 @@ import type { DeliveryLog } from '../adapters/deliveryLog/deliveryLog.js';
 import { createRejectionLimiter, registerWebhookRoutes } from '../adapters/http/index.js';
 import type { ServiceMetrics } from '../adapters/metrics/serviceMetrics.js';
 import type { VerifierContext } from '../adapters/providers/index.js';
-import {
-  confirmHintsAtOnce,
-  createDeliveryRecorder,
-  type PaymentCommandHandler,
-} from '../application/index.js';
+import { createDeliveryRecorder, type PaymentCommandHandler } from '../application/index.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/ports/index.js';
-import type { Reconciler } from '../processors/index.js';
 
 /**
  * `POST /webhooks/{name}` for every configured provider module (404 when not configured): each
- * delivery verified its module's way, recorded, a hint confirmed at once against the status
- * endpoint, and logged.
+ * delivery verified its module's way, recorded and logged. A recorded hint is confirmed at once
+ * against the status endpoint by the reconciler role's holder (`watchHints`).
  */
 export const registerWebhookReceivers = (
   app: FastifyInstance,
   config: Config,
   {
     handlePaymentCommand,
-    reconciler,
     deliveryLog,
     metrics,
     clock,
     verifierContext,
   }: Readonly<{
     handlePaymentCommand: PaymentCommandHandler;
-    reconciler: Reconciler;
     deliveryLog: DeliveryLog;
     metrics: ServiceMetrics;
     clock: Clock;
@@ -45,12 +38,9 @@ export const registerWebhookReceivers = (
       documentation: provider.documentation,
       verify: provider.verifier(verifierContext),
     })),
-    recordDelivery: confirmHintsAtOnce(
-      createDeliveryRecorder({ handlePaymentCommand }),
-      (payment) => {
-        reconciler.checkNow(payment);
-      },
-    ),
+    // A hint's immediate status check is the reconciler role's (`watchHints`): one process, one
+    // rate limit, whichever process received it.
+    recordDelivery: createDeliveryRecorder({ handlePaymentCommand }),
     deliveryLog,
     observe: (entry) => {
       metrics.recordDelivery(entry.provider, entry.outcome, entry.code);

@@ -306,6 +306,26 @@ export const eventStoreContract = (
       });
     });
 
+    it('watches from the end of the log: only what is appended after, no history', async () => {
+      const watched = type('Watched');
+      await store.appendToStream(stream('watch'), [anEvent(watched, { n: 1 })], {
+        expectedRevision: 'no_stream',
+      });
+      const subscription = store.subscribeToAll({
+        fromEnd: true,
+        filter: { eventTypes: [watched] },
+      });
+      try {
+        const reading = take(subscription, 1, liveTimeout);
+        await store.appendToStream(stream('watch'), [anEvent(watched, { n: 2 })], {
+          expectedRevision: 0n,
+        });
+        expect((await reading).map((event) => event.data['n'])).toEqual([2]);
+      } finally {
+        await subscription.unsubscribe();
+      }
+    });
+
     describe('leases', () => {
       const role = (label: string) => `contract${run}-${label}`;
       const at = (seconds: number) => new Date(Date.UTC(2026, 11, 6, 10, 0, seconds));

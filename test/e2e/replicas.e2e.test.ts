@@ -13,6 +13,12 @@ import {
   type RunningService,
 } from '../support/runningService.js';
 import { waitFor } from '../support/waitFor.js';
+import {
+  createSimulatorCredentials,
+  kryptogoDelivery,
+  payrecEnvironmentFor,
+  startProviderSimulator,
+} from '../../src/simulator/index.js';
 
 const secret = Buffer.from('replicas-kraken-embed-secret-00').toString('base64');
 const roles = ['delivery-log-repair', 'fulfilment', 'projections', 'reconciler'];
@@ -32,11 +38,11 @@ const roleGauges = async (service: RunningService): Promise<Record<string, numbe
 };
 
 /** Every role held by exactly one of `services`; resolves with who holds what. */
-const oneHolderEach = async (services: readonly RunningService[]) =>
+const oneHolderEach = async (services: readonly RunningService[], expected = roles) =>
   waitFor(async () => {
     const held = await Promise.all(services.map(rolesOf));
     const all = held.flat().sort();
-    return all.join() === roles.join() ? held : undefined;
+    return all.join() === expected.join() ? held : undefined;
   }, 15_000);
 
 describe('several payrec processes on one data directory', () => {
@@ -121,6 +127,66 @@ describe('several payrec processes on one data directory', () => {
     // No two projection threads fought over the shared read models.
     for (const service of started) {
       expect(service.output.filter((line) => line.includes('projection failed'))).toEqual([]);
+    }
+  });
+
+  it('confirms every hint once, through one process, within the provider’s rate limit', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'payrec-replicas-hints-'));
+    receiver = await startFulfilmentReceiver(testFulfilmentSecret);
+    const credentials = await createSimulatorCredentials();
+    const simulator = await startProviderSimulator({ credentials, rateLimitPerSecond: 5 });
+    try {
+      const env = (name: string) => ({
+        ...payrecEnvironmentFor(credentials, simulator.url),
+        PAYREC_DATA_DIR: dataDir,
+        PAYREC_INSTANCE_ID: name,
+        PAYREC_LEASE_TTL: '3',
+        // Five calls a second is the provider's limit for all processes together.
+        KRYPTOGO_API_RATE_LIMIT: '5',
+        PAYREC_RECONCILE_CRON: '0 0 1 1 *',
+      });
+      for (const name of ['a', 'b', 'c']) services.push(await startService(env(name)));
+      // No fulfilment URL here: no dispatcher role.
+      await oneHolderEach(
+        services,
+        roles.filter((role) => role !== 'fulfilment'),
+      );
+      const refs = Array.from({ length: 12 }, (_, index) => `pi_HINT${index}`);
+      for (const [index, ref] of refs.entries()) {
+        simulator.setTruth('kryptogo', ref, {
+          status: 'success',
+          amount: { value: '300.0', currency: 'TWD' },
+        });
+        // An unsigned callback: a hint, whichever process receives it.
+        const hint = kryptogoDelivery(credentials, {
+          ref,
+          status: 'success',
+          at: new Date(),
+          signed: false,
+        });
+        const service = services[index % services.length] as RunningService;
+        const response = await fetch(`${service.baseUrl}${hint.path}`, {
+          method: 'POST',
+          headers: hint.headers,
+          body: hint.body,
+        });
+        expect(response.status).toBe(200);
+      }
+      // Confirmed at once (no cycle runs: the cron is yearly), each by one status call.
+      for (const service of services) {
+        await waitFor(async () => {
+          const page = await fetch(
+            `${service.baseUrl}/payments?provider=kryptogo&status=success&limit=100`,
+          );
+          return ((await page.json()) as { items: unknown[] }).items.length === refs.length
+            ? true
+            : undefined;
+        }, 20_000);
+      }
+      expect(simulator.calls()['kryptogo']).toBe(refs.length);
+      expect(simulator.throttled()['kryptogo'] ?? 0).toBe(0);
+    } finally {
+      await simulator.close();
     }
   });
 });

@@ -56,6 +56,12 @@ export type ReadAllOptions = Readonly<{
 export type SubscribeOptions = Readonly<{
   /** Exclusive checkpoint: deliver events after this position. Absent: from the start. */
   after?: bigint;
+  /**
+   * Only what is appended from now on (a live watch, no history); `after` is then ignored. The
+   * embedded store takes the head when called; EventStoreDB when the server has the request, so
+   * a watcher must tolerate missing what is appended while it starts.
+   */
+  fromEnd?: boolean;
   filter?: EventFilter;
 }>;
 

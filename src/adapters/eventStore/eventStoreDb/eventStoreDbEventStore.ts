@@ -2,6 +2,7 @@ import {
   EventStoreDBClient,
   FORWARDS,
   BACKWARDS,
+  END,
   START,
   StreamNotFoundError,
   WrongExpectedVersionError,
@@ -156,7 +157,12 @@ export class EventStoreDbEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeOptions): Subscription {
     const subscription = this.#client.subscribeToAll({
-      fromPosition: options.after === undefined ? START : unpackPosition(options.after),
+      fromPosition:
+        options.fromEnd === true
+          ? END
+          : options.after === undefined
+            ? START
+            : unpackPosition(options.after),
       filter: toFilter(options.filter),
     });
     async function* events(): AsyncGenerator<RecordedEvent> {

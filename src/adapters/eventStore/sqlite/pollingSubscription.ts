@@ -28,7 +28,7 @@ export const createPollingSubscription = ({
   let stopped = false;
   // A function, not the variable: `unsubscribe` flips it while the generator is suspended.
   const isStopped = () => stopped;
-  let position = options.after ?? 0n;
+  let position = options.fromEnd === true ? headPosition() : (options.after ?? 0n);
 
   async function* events(): AsyncGenerator<RecordedEvent> {
     while (!isStopped()) {
