@@ -11,6 +11,7 @@ import { packageVersion } from './packageVersion.js';
 import type { Reconciler } from './processors/index.js';
 import {
   bothOf,
+  deadLocalProcess,
   createRoleKeeper,
   createServiceReconciler,
   createStatusEndpoints,
@@ -134,6 +135,7 @@ export const createService = async (
     ttlMs: config.leaseTtlMs,
     clock,
     logger,
+    isDead: deadLocalProcess,
     work: {
       ...(projectionsRole === null ? {} : { projections: projectionsRole.work }),
       reconciler: bothOf(cycle, watchHints({ eventStore, reconciler, logger })),

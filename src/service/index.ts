@@ -4,6 +4,7 @@ export { systemClock } from './systemClock.js';
 export { projectionsAsRole, startProjections } from './startProjections.js';
 export { bothOf, createRoleKeeper, roleNames } from './roleKeeper.js';
 export { watchHints } from './watchHints.js';
+export { deadLocalProcess } from './deadLocalProcess.js';
 export type { RoleKeeper, RoleName, RoleState, RoleWork } from './roleKeeper.js';
 export type { Projections } from './startProjections.js';
 export { createStatusEndpoints } from './statusEndpoints.js';

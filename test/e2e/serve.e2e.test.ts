@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../support/waitFor.js';
 import {
   postKrakenEmbedEvent,
   runCli,
@@ -26,12 +27,11 @@ describe('payrec serve, as a process', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
     // Ready once the projection thread has reported that it runs.
-    let ready = await fetch(`${service.baseUrl}/readyz`);
-    for (let attempt = 0; attempt < 50 && ready.status !== 200; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      ready = await fetch(`${service.baseUrl}/readyz`);
-    }
-    expect(ready.status).toBe(200);
+    const running = service;
+    const ready = await waitFor(async () => {
+      const answer = await fetch(`${running.baseUrl}/readyz`);
+      return answer.status === 200 ? answer : undefined;
+    });
     expect(await ready.json()).toEqual({
       status: 'ready',
       checks: {
@@ -41,6 +41,8 @@ describe('payrec serve, as a process', () => {
         projections: 'ok',
         checkpoints: 'ok',
       },
+      // Alone on its data directory, it holds every role (no fulfilment URL: no dispatcher).
+      roles: ['projections', 'reconciler', 'delivery-log-repair'],
     });
     expect(existsSync(join(service.dataDir, 'events.db'))).toBe(true);
     // The start-up line says what is switched on.

@@ -96,4 +96,25 @@ describe('the role keeper', () => {
     expect(second.status()[0]?.token).toBe(2n);
     await second.stop();
   });
+
+  it('takes a role at once from a holder known to be dead, instead of waiting out the TTL', async () => {
+    const a = counted();
+    const b = counted();
+    const first = keeper('host:111', a.work);
+    await first.start();
+    // host:111 dies without a word (kill -9): its lease stays until the TTL runs out.
+    const second = createRoleKeeper({
+      leases: store.leases,
+      instanceId: 'host:222',
+      ttlMs,
+      clock: { now: () => new Date() },
+      logger: createLogger({ level: 'silent' }),
+      work: { fulfilment: b.work },
+      isDead: (holder) => holder === 'host:111',
+    });
+    await second.start();
+    expect(second.status()[0]).toMatchObject({ held: true, token: 2n });
+    expect(b.counts.started).toBe(1);
+    await second.stop();
+  });
 });
