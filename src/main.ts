@@ -178,7 +178,13 @@ export const createService = async (
     verifierContext,
   });
   const parts = { storage, deliveryLog, metrics, hasStatusEndpoint, handlePaymentCommand, clock };
-  await registerApiRoutes(app, config, { ...parts, projections, reconciler, verifierContext });
+  await registerApiRoutes(app, config, {
+    ...parts,
+    projections,
+    reconciler,
+    roles,
+    verifierContext,
+  });
   await roles.start();
   let closing: Promise<void> | null = null;
   const close = () => {

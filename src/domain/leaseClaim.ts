@@ -22,13 +22,17 @@ export const decideClaim = (
   }>,
 ): LeaseClaim => {
   if (current === null) {
-    return { ok: true, taken: true, lease: { role, holder, token: 1n, expiresAt } };
+    return { ok: true, taken: true, lease: { role, holder, token: 1n, since: now, expiresAt } };
   }
   if (current.holder === holder) {
     return { ok: true, taken: false, lease: { ...current, expiresAt } };
   }
   if (current.expiresAt <= now) {
-    return { ok: true, taken: true, lease: { role, holder, token: current.token + 1n, expiresAt } };
+    return {
+      ok: true,
+      taken: true,
+      lease: { role, holder, token: current.token + 1n, since: now, expiresAt },
+    };
   }
   return { ok: false, held: current };
 };

@@ -25,6 +25,7 @@ import type { Config } from '../config.js';
 import type { Clock } from '../domain/ports/index.js';
 import { projectionNames, type HasStatusEndpoint } from '../projections/index.js';
 import type { Storage } from './openStorage.js';
+import type { RoleKeeper } from './roleKeeper.js';
 
 /**
  * The query and admin API (payments, deliveries, fulfilments, discrepancies, metrics), behind
@@ -42,6 +43,7 @@ export const registerApiRoutes = async (
     clock,
     projections,
     reconciler,
+    roles,
     verifierContext,
   }: Readonly<{
     storage: Storage;
@@ -52,6 +54,7 @@ export const registerApiRoutes = async (
     clock: Clock;
     projections: Projections;
     reconciler: Reconciler;
+    roles: RoleKeeper;
     verifierContext: VerifierContext;
   }>,
 ): Promise<void> => {
@@ -150,6 +153,19 @@ export const registerApiRoutes = async (
               results: last.summary.results,
             };
       },
+      // The holders as the store has them (every process's), not only this process's view.
+      roles: () =>
+        Promise.all(
+          roles.status().map(async ({ role }) => {
+            const lease = await eventStore.leases.holderOf(role, clock.now()).catch(() => null);
+            return {
+              role,
+              holder: lease?.holder ?? null,
+              since: lease?.since ?? null,
+              here: lease?.holder === config.instanceId,
+            };
+          }),
+        ),
     },
     now: () => clock.now(),
   });

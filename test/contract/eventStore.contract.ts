@@ -336,11 +336,23 @@ export const eventStoreContract = (
         expect(first).toEqual({
           ok: true,
           taken: true,
-          lease: { role: role('free'), holder: 'a', token: 1n, expiresAt: at(15).toISOString() },
+          lease: {
+            role: role('free'),
+            holder: 'a',
+            token: 1n,
+            since: at(0).toISOString(),
+            expiresAt: at(15).toISOString(),
+          },
         });
         expect(await store.leases.claim(role('free'), 'b', ttl, at(1))).toEqual({
           ok: false,
-          held: { role: role('free'), holder: 'a', token: 1n, expiresAt: at(15).toISOString() },
+          held: {
+            role: role('free'),
+            holder: 'a',
+            token: 1n,
+            since: at(0).toISOString(),
+            expiresAt: at(15).toISOString(),
+          },
         });
         expect(await store.leases.holderOf(role('free'), at(2))).toMatchObject({ holder: 'a' });
       });
@@ -348,7 +360,11 @@ export const eventStoreContract = (
       it('renews for its holder, keeping the token, so no one takes it while the holder lives', async () => {
         await store.leases.claim(role('renew'), 'a', ttl, at(0));
         const renewed = await store.leases.claim(role('renew'), 'a', ttl, at(10));
-        expect(renewed).toMatchObject({ ok: true, taken: false, lease: { token: 1n } });
+        expect(renewed).toMatchObject({
+          ok: true,
+          taken: false,
+          lease: { token: 1n, since: at(0).toISOString(), expiresAt: at(25).toISOString() },
+        });
         expect(await store.leases.claim(role('renew'), 'b', ttl, at(20))).toMatchObject({
           ok: false,
           held: { holder: 'a' },

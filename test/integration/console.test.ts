@@ -116,6 +116,23 @@ describe('the console over HTTP', () => {
     });
   });
 
+  it('shows on the overview who holds each role, and since when', async () => {
+    const session = (await signIn()).cookies.find((cookie) => cookie.name === 'payrec_session');
+    const page = await app().inject({
+      url: '/console',
+      headers: { cookie: `payrec_session=${session?.value ?? ''}` },
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Roles: work that runs in one process at a time');
+    const instance = scenario.service.roles.status()[0];
+    for (const role of ['projections', 'reconciler', 'fulfilment', 'delivery-log-repair']) {
+      expect(page.body).toMatch(
+        new RegExp(`<th scope="row">${role}</th><td>[^<]+ \\(this process\\)</td><td>\\d{4}-`),
+      );
+    }
+    expect(instance?.held).toBe(true);
+  });
+
   it('serves its pages with a strict Content-Security-Policy and no caching', async () => {
     const session = (await signIn()).cookies.find((cookie) => cookie.name === 'payrec_session');
     const page = await app().inject({

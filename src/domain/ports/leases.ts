@@ -10,7 +10,14 @@
  * change of holder (never with a renewal), so work stamped with an older token is recognisably
  * stale once another process has taken over.
  */
-export type Lease = Readonly<{ role: string; holder: string; token: bigint; expiresAt: string }>;
+export type Lease = Readonly<{
+  role: string;
+  holder: string;
+  token: bigint;
+  /** When this holder took the role (renewals keep it). */
+  since: string;
+  expiresAt: string;
+}>;
 
 /** A claim's outcome: the lease (`taken` when this claim made the holder change), or who holds it. */
 export type LeaseClaim =

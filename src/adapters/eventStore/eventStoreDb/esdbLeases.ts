@@ -19,9 +19,12 @@ const keptEvents = 10;
 type Latest = Readonly<{ lease: Lease | null; revision: bigint | null }>;
 
 const leaseOf = (role: string, data: unknown): Lease | null => {
-  const { holder, token, expiresAt } = (data ?? {}) as Record<string, unknown>;
-  return typeof holder === 'string' && typeof token === 'string' && typeof expiresAt === 'string'
-    ? { role, holder, token: BigInt(token), expiresAt }
+  const { holder, token, since, expiresAt } = (data ?? {}) as Record<string, unknown>;
+  return typeof holder === 'string' &&
+    typeof token === 'string' &&
+    typeof since === 'string' &&
+    typeof expiresAt === 'string'
+    ? { role, holder, token: BigInt(token), since, expiresAt }
     : null;
 };
 
@@ -54,7 +57,12 @@ export const createEsdbLeases = (client: EventStoreDBClient): Leases => {
       streamOf(role),
       jsonEvent({
         type,
-        data: { holder: lease.holder, token: lease.token.toString(), expiresAt: lease.expiresAt },
+        data: {
+          holder: lease.holder,
+          token: lease.token.toString(),
+          since: lease.since,
+          expiresAt: lease.expiresAt,
+        },
       }),
       { expectedRevision: revision ?? NO_STREAM },
     );

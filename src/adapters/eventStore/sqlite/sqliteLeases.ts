@@ -2,12 +2,24 @@ import type { Database } from 'better-sqlite3';
 import { decideClaim } from '../../../domain/index.js';
 import type { Lease, Leases } from '../../../domain/ports/index.js';
 
-type LeaseRow = { role: string; holder: string; token: number; expires_at: string };
+type LeaseRow = {
+  role: string;
+  holder: string;
+  token: number;
+  taken_at: string;
+  expires_at: string;
+};
 
 const toLease = (row: LeaseRow | undefined): Lease | null =>
   row === undefined
     ? null
-    : { role: row.role, holder: row.holder, token: BigInt(row.token), expiresAt: row.expires_at };
+    : {
+        role: row.role,
+        holder: row.holder,
+        token: BigInt(row.token),
+        since: row.taken_at,
+        expiresAt: row.expires_at,
+      };
 
 /**
  * The embedded store's leases: the `role_leases` table of the event log's database, read and
@@ -16,10 +28,10 @@ const toLease = (row: LeaseRow | undefined): Lease | null =>
  */
 export const createSqliteLeases = (db: Database): Leases => {
   const read = db.prepare<[string], LeaseRow>('SELECT * FROM role_leases WHERE role = ?');
-  const write = db.prepare<[string, string, number, string]>(
-    `INSERT INTO role_leases (role, holder, token, expires_at) VALUES (?, ?, ?, ?)
+  const write = db.prepare<[string, string, number, string, string]>(
+    `INSERT INTO role_leases (role, holder, token, taken_at, expires_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (role) DO UPDATE SET holder = excluded.holder, token = excluded.token,
-       expires_at = excluded.expires_at`,
+       taken_at = excluded.taken_at, expires_at = excluded.expires_at`,
   );
   // Released: expired at once. The row stays, so that the next holder's token counts on from it.
   const expire = db.prepare<[string, string, string, number]>(
@@ -34,7 +46,7 @@ export const createSqliteLeases = (db: Database): Leases => {
     });
     if (decided.ok) {
       const { lease } = decided;
-      write.run(lease.role, lease.holder, Number(lease.token), lease.expiresAt);
+      write.run(lease.role, lease.holder, Number(lease.token), lease.since, lease.expiresAt);
     }
     return decided;
   });

@@ -40,6 +40,7 @@ const schemaV3 = `
     role       TEXT    PRIMARY KEY,
     holder     TEXT    NOT NULL,
     token      INTEGER NOT NULL,
+    taken_at   TEXT    NOT NULL,
     expires_at TEXT    NOT NULL
   ) WITHOUT ROWID;
 `;

@@ -37,6 +37,16 @@ export type OverviewSources = Readonly<{
   ) => ReadonlyArray<Readonly<{ minute: string; outcome: DeliveryOutcome; count: number }>>;
   projections: () => Promise<readonly ProjectionStanding[]>;
   lastCycle: () => CycleStanding | null;
+  /** Who holds each role among the processes on the store, and since when. */
+  roles: () => Promise<readonly RoleStanding[]>;
+}>;
+
+/** A role, its holder (`null`: none now) and since when; `here` when this process holds it. */
+export type RoleStanding = Readonly<{
+  role: string;
+  holder: string | null;
+  since: string | null;
+  here: boolean;
 }>;
 
 export type OverviewFigures = Readonly<{
@@ -58,6 +68,7 @@ export type OverviewFigures = Readonly<{
   exhaustedFulfilments: number;
   projections: readonly ProjectionStanding[];
   lastCycle: CycleStanding | null;
+  roles: readonly RoleStanding[];
 }>;
 
 const statuses = ['pending', 'success', 'failed', 'expired', 'refunded', 'cancelled'] as const;
@@ -100,7 +111,7 @@ const exhaustedFulfilments: OverviewAggregate = {
  * stand, and the last reconciliation cycle.
  */
 export const overviewFigures = async (
-  { readModels, deliveriesPerMinute, projections, lastCycle }: OverviewSources,
+  { readModels, deliveriesPerMinute, projections, lastCycle, roles }: OverviewSources,
   now: Date,
 ): Promise<OverviewFigures> => {
   const counts: Record<string, Record<string, number>> = {};
@@ -174,6 +185,7 @@ export const overviewFigures = async (
     exhaustedFulfilments: exhausted,
     projections: await projections(),
     lastCycle: lastCycle(),
+    roles: await roles(),
   };
 };
 

@@ -56,6 +56,7 @@ describe("the console's overview figures", () => {
         ],
         projections: () => Promise.resolve([]),
         lastCycle: () => null,
+        roles: () => Promise.resolve([]),
       },
       now,
     );
