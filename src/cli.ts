@@ -145,6 +145,18 @@ const run = async (argv: readonly string[]): Promise<number> => {
   }
 };
 
+/** Commands that run until stopped: a broken stdout there is not a reader that has had enough. */
+const longRunning = new Set(['serve', 'demo', 'simulate']);
+
+// A reader that stops reading (`payrec payments list | head -1`) is a normal end, not a failure:
+// the rest of the output has nowhere to go, so payrec stops quietly with 0, as Unix tools do.
+if (!longRunning.has(process.argv[2] ?? '')) {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
+}
+
 run(process.argv.slice(2)).then(
   (code) => {
     if (code !== 0) process.exitCode = code;
