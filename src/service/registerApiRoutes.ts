@@ -129,6 +129,7 @@ export const registerApiRoutes = async (
     cookieSecret: config.consoleSecret?.reveal() ?? randomBytes(32).toString('hex'),
     consoleKey,
     providers,
+    fulfilmentOn: config.fulfilment !== null,
     stores: { readModels, eventStore, deliveryLog },
     overview: {
       deliveriesPerMinute: (since) => deliveryLog.perMinute(since),

@@ -1,9 +1,13 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenHash } from '../../src/apiTokens.js';
+import { createLogger } from '../../src/adapters/logging/createLogger.js';
+import { loadConfig } from '../../src/config.js';
+import { createService, type Service } from '../../src/main.js';
+import { testFulfilmentSecret } from '../support/fulfilmentReceiver.js';
 import { overviewAggregates } from '../../src/adapters/http/console/overviewFigures.js';
 import { DeliveryLog } from '../../src/adapters/deliveryLog/deliveryLog.js';
 import { createSqliteReadModelStore } from '../../src/adapters/readModels/sqliteReadModelStore.js';
@@ -266,5 +270,53 @@ describe('the console over HTTP', () => {
       payload: {},
     });
     expect(unknown.statusCode).toBe(404);
+  });
+});
+
+describe('the console and whether fulfilment is on', () => {
+  /** A tokenless service (the console serves loopback), with the environment given. */
+  const withService = async (
+    env: Record<string, string>,
+    use: (service: Service) => Promise<void>,
+  ) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'payrec-console-fulfilment-'));
+    const service = await createService(loadConfig({ PAYREC_DATA_DIR: dataDir, ...env }), {
+      logger: createLogger({ level: 'silent' }),
+    });
+    try {
+      await use(service);
+    } finally {
+      await service.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+
+  it('says on the overview and the fulfilments page that it is off, and what the rows mean', async () => {
+    await withService({}, async (service) => {
+      const page = await service.app.inject({ url: '/console/fulfilments' });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('Fulfilment is off');
+      expect(page.body).toMatch(
+        /rows stay (&quot;|&#34;|")requested(&quot;|&#34;|") with 0 attempts/,
+      );
+      const overview = await service.app.inject({ url: '/console' });
+      expect(overview.body).toMatch(/<dt>Fulfilment<\/dt>\s*<dd>off: PAYREC_FULFILMENT_URL/);
+    });
+  });
+
+  it('says nothing of the kind when it is on', async () => {
+    await withService(
+      {
+        PAYREC_FULFILMENT_URL: 'http://127.0.0.1:9/payrec',
+        PAYREC_FULFILMENT_SECRET: testFulfilmentSecret,
+      },
+      async (service) => {
+        const page = await service.app.inject({ url: '/console/fulfilments' });
+        expect(page.statusCode).toBe(200);
+        expect(page.body).not.toContain('Fulfilment is off');
+        const overview = await service.app.inject({ url: '/console' });
+        expect(overview.body).toMatch(/<dt>Fulfilment<\/dt>\s*<dd>on<\/dd>/);
+      },
+    );
   });
 });

@@ -33,6 +33,8 @@ export type ConsoleOptions = Readonly<{
   /** Lets the console call the API in process as the signed-in person (see `apiAuth`). */
   consoleKey: string;
   providers: readonly ProviderName[];
+  /** Whether fulfilment triggers are sent (`PAYREC_FULFILMENT_URL` is set). */
+  fulfilmentOn: boolean;
   stores: ExportStores;
   overview: Omit<OverviewSources, 'readModels'>;
   now: () => Date;
@@ -202,6 +204,7 @@ export const registerConsole = async (
           })),
           notice: notice === undefined ? null : (notices[notice] ?? null),
           providers: options.providers,
+          fulfilmentOff: !options.fulfilmentOn,
         });
       };
 
