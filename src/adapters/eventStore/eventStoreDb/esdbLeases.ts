@@ -8,7 +8,7 @@ import {
   type EventStoreDBClient,
 } from '@eventstore/db-client';
 import { decideClaim } from '../../../domain/index.js';
-import type { Lease, Leases } from '../../../domain/ports/index.js';
+import type { Lease, LeaseClaim, Leases } from '../../../domain/ports/index.js';
 
 /** A role's stream: `payrec-lease-<role>`, outside the payment streams every reader follows. */
 const streamOf = (role: string): string => `payrec-lease-${role}`;
@@ -69,27 +69,39 @@ export const createEsdbLeases = (client: EventStoreDBClient): Leases => {
     if (revision === null) await client.setStreamMetadata(streamOf(role), { maxCount: keptEvents });
   };
 
+  /** One claim at the revision read; `null` when another process wrote in between. */
+  const claimOnce = async (
+    role: string,
+    holder: string,
+    ttlMs: number,
+    now: Date,
+  ): Promise<LeaseClaim | null> => {
+    const { lease, revision } = await latest(role);
+    const decided = decideClaim(lease, {
+      role,
+      holder,
+      now: now.toISOString(),
+      expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
+    });
+    if (!decided.ok) return decided;
+    try {
+      await write(role, decided.taken ? 'LeaseTaken' : 'LeaseRenewed', decided.lease, revision);
+      return decided;
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) return null;
+      throw error;
+    }
+  };
+
   return {
+    // Another process wrote in between: decide again on what it wrote (it most likely holds the
+    // role now), a few times at most.
     claim: async (role, holder, ttlMs, now) => {
-      const { lease, revision } = await latest(role);
-      const decided = decideClaim(lease, {
-        role,
-        holder,
-        now: now.toISOString(),
-        expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
-      });
-      if (!decided.ok) return decided;
-      try {
-        await write(role, decided.taken ? 'LeaseTaken' : 'LeaseRenewed', decided.lease, revision);
-        return decided;
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError)) throw error;
-        // Another process claimed in between: it holds the role now.
-        const now2 = await latest(role);
-        return now2.lease === null
-          ? { ok: false, held: decided.lease }
-          : { ok: false, held: now2.lease };
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const claim = await claimOnce(role, holder, ttlMs, now);
+        if (claim !== null) return claim;
       }
+      throw new Error(`The lease of role "${role}" kept changing under three claims; try again.`);
     },
     release: async (role, holder, token) => {
       const { lease, revision } = await latest(role);
