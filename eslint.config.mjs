@@ -26,7 +26,8 @@ const outerLayers = {
     ...wiring,
   ],
   application: ['**/adapters/**', '**/processors/**', ...wiring],
-  projections: ['**/adapters/**', '**/processors/**', ...wiring],
+  // Read models fold events with the domain's own fold; use cases come after them, never before.
+  projections: ['**/adapters/**', '**/application/**', '**/processors/**', ...wiring],
   processors: ['**/adapters/**', ...wiring],
   // An adapter gets its settings from its own fragment (a provider module) or as options from the
   // service; none reads the configuration module, nor reaches back into the wiring.
@@ -118,8 +119,23 @@ export default tseslint.config(
       'no-restricted-globals': [
         'error',
         { name: 'process', message: 'The domain is pure.' },
-        { name: 'Date', message: 'Time arrives as a command field, not from a clock.' },
         { name: 'setTimeout', message: 'The domain is pure.' },
+      ],
+      // Instants are computed from (domain/instant.ts), never read from a clock.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'TSEnumDeclaration',
+          message: 'Use a string-literal union or an as-const object.',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Time arrives as a command field, not from a clock.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Time arrives as a command field, not from a clock.',
+        },
       ],
     },
   },
@@ -202,6 +218,25 @@ export default tseslint.config(
               message:
                 'A provider module reads its own fragment of the environment (envSchemas), never the configuration module or the wiring.',
             },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Commands reach use cases, as the API's routes and the console's pages do; none reaches
+    // another adapter's HTTP routes, filters or schemas.
+    files: ['src/commands/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/adapters/http/**'],
+              message: 'Commands call use cases (application/), never the HTTP adapter.',
+            },
+            onlyVerifiersMarkVerified,
           ],
         },
       ],

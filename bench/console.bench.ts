@@ -18,13 +18,18 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { DeliveryLog } from '../src/adapters/deliveryLog/deliveryLog.js';
 import { openSqliteEventStore } from '../src/adapters/eventStore/index.js';
-import { overviewAggregates } from '../src/adapters/http/console/overviewFigures.js';
+import { overviewAggregates } from '../src/application/overviewFigures.js';
 import { createLogger } from '../src/adapters/logging/createLogger.js';
 import { openReadModelDatabase } from '../src/adapters/readModels/readModelDatabase.js';
 import { createSqliteReadModelStore } from '../src/adapters/readModels/sqliteReadModelStore.js';
-import { toNewEvent } from '../src/application/index.js';
 import { loadConfig } from '../src/config.js';
-import { decide, evolve, initialState, paymentStreamName } from '../src/domain/index.js';
+import {
+  decide,
+  evolve,
+  initialState,
+  paymentStreamName,
+  toNewEvent,
+} from '../src/domain/index.js';
 import { createService, type Service } from '../src/main.js';
 import { readModelTables } from '../src/projections/index.js';
 import { lifecycle, pick, providers, random } from './paymentLifecycles.js';

@@ -23,7 +23,7 @@ import { registerPaymentRoutes } from '../src/adapters/http/index.js';
 import { plainSerializerCompiler, zodValidatorCompiler } from '../src/adapters/http/zodSchemas.js';
 import { openReadModelDatabase } from '../src/adapters/readModels/readModelDatabase.js';
 import { createSqliteReadModelStore } from '../src/adapters/readModels/sqliteReadModelStore.js';
-import { createPaymentCommandHandler } from '../src/application/index.js';
+import { createUseCases, createPaymentCommandHandler } from '../src/application/index.js';
 import { settlementReport } from '../src/application/settlementReport.js';
 import {
   decide,
@@ -163,15 +163,22 @@ const queryPages = async () => {
   // sets them in buildHttpServer.
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(plainSerializerCompiler);
-  registerPaymentRoutes(app, {
+  const handlePaymentCommand = createPaymentCommandHandler({ eventStore });
+  const useCases = createUseCases({
     eventStore,
     readModels,
+    deliveryLog: { list: () => null, paymentsOf: () => [], perMinute: () => [] },
+    handleAndShow: handlePaymentCommand,
+    handlePaymentCommand,
+    awaitReadable: () => Promise.resolve(),
+    now: () => new Date(end),
     providers: [...providers],
     hasStatusEndpoint,
-    auth: async () => {},
-    handlePaymentCommand: createPaymentCommandHandler({ eventStore }),
-    clock: { now: () => new Date(end) },
+    reverify: () => Promise.reject(new Error('the bench replays nothing')),
+    confirmHint: () => Promise.resolve(),
+    reportTimezone: 'UTC',
   });
+  registerPaymentRoutes(app, { useCases });
   await app.ready();
   console.log(
     `\nfirst page of GET /payments (limit 50), ${rounds} rounds each, on ${payments.toLocaleString('en-US')} payments:`,

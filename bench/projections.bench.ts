@@ -19,7 +19,6 @@ import { performance } from 'node:perf_hooks';
 import { openSqliteEventStore } from '../src/adapters/eventStore/index.js';
 import { openReadModelDatabase } from '../src/adapters/readModels/readModelDatabase.js';
 import { createSqliteReadModelStore } from '../src/adapters/readModels/sqliteReadModelStore.js';
-import { toNewEvent } from '../src/application/index.js';
 import type { PaymentEvent } from '../src/domain/index.js';
 import {
   createProjections,
@@ -31,6 +30,7 @@ import {
 const allProjections = createProjections((provider) => provider !== 'kraken-pay');
 import { loadOrCreateCredentials, startProviderSimulator } from '../src/simulator/index.js';
 import { runLoad, startPayrec } from './benchPayrec.js';
+import { toNewEvent } from '../src/domain/index.js';
 
 const total = Number(process.env['BENCH_PROJECTION_EVENTS'] ?? 1_000_000);
 if (!Number.isInteger(total) || total < 4)

@@ -15,7 +15,6 @@ import { performance } from 'node:perf_hooks';
 import { openSqliteEventStore } from '../src/adapters/eventStore/index.js';
 import { openReadModelDatabase } from '../src/adapters/readModels/readModelDatabase.js';
 import { createSqliteReadModelStore } from '../src/adapters/readModels/sqliteReadModelStore.js';
-import { toNewEvent } from '../src/application/index.js';
 import type { PaymentEvent, ProviderName } from '../src/domain/index.js';
 import {
   createPaymentsProjection,
@@ -27,6 +26,7 @@ import {
   payrecEnvironmentFor,
   startProviderSimulator,
 } from '../src/simulator/index.js';
+import { toNewEvent } from '../src/domain/index.js';
 
 const number = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 
 /** What a token may do: `read` (queries, reports, exports, metrics) or `operate` (also every POST). */
-export type ApiRole = 'read' | 'operate';
+import type { ActorRole } from './application/index.js';
+
+/** A token's role: the actor's role of whoever presents it. */
+export type ApiRole = ActorRole;
 
 /** A named API token, known by the SHA-256 of its value: payrec never holds the token itself. */
 export type ApiToken = Readonly<{ name: string; role: ApiRole; sha256: string }>;

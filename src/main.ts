@@ -3,7 +3,11 @@ import type { FetchImplementation } from 'jose';
 import type { Logger } from 'pino';
 import { buildHttpServer } from './adapters/http/index.js';
 import { createLogger } from './adapters/logging/createLogger.js';
-import { createPaymentCommandHandler, type PaymentCommandHandler } from './application/index.js';
+import {
+  createPaymentCommandHandler,
+  type PaymentCommandHandler,
+  type UseCases,
+} from './application/index.js';
 import type { Config } from './config.js';
 import type { Clock, EventStore } from './domain/ports/index.js';
 import { createFailpoints } from './failpoints.js';
@@ -37,6 +41,8 @@ export type Service = Readonly<{
   app: FastifyInstance;
   eventStore: EventStore;
   handlePaymentCommand: PaymentCommandHandler;
+  /** What the API, the console and the command line call: every action and query. */
+  useCases: UseCases;
   projections: Projections;
   reconciler: Reconciler;
   /** The roles this process holds among those sharing its store. */
@@ -57,7 +63,7 @@ export type ServiceOptions = Readonly<{
 
 /**
  * The composition root: the one place adapters are wired to ports. Builds the service without
- * listening, so tests can drive it with `app.inject()`. The providers are the configuration's
+ * listening, so tests can drive it in process (Fastify's `inject`). The providers are the configuration's
  * (`loadConfig(env, modules)`): their routes, status clients and vocabularies come from there.
  * Throws the adapters' errors (an unreadable data directory, a corrupt database).
  */
@@ -178,7 +184,7 @@ export const createService = async (
     verifierContext,
   });
   const parts = { storage, deliveryLog, metrics, hasStatusEndpoint, handlePaymentCommand, clock };
-  await registerApiRoutes(app, config, {
+  const useCases = await registerApiRoutes(app, config, {
     ...parts,
     projections,
     reconciler,
@@ -200,5 +206,15 @@ export const createService = async (
     })();
     return closing;
   };
-  return { app, eventStore, handlePaymentCommand, projections, reconciler, roles, logger, close };
+  return {
+    app,
+    eventStore,
+    handlePaymentCommand,
+    useCases,
+    projections,
+    reconciler,
+    roles,
+    logger,
+    close,
+  };
 };

@@ -5,9 +5,9 @@ import {
   type PaymentEvent,
   type PaymentState,
   type ReportJudgement,
+  toPaymentEvent,
 } from '../domain/index.js';
 import type { RecordedEvent } from '../domain/ports/index.js';
-import { toPaymentEvent } from './paymentEventCodec.js';
 
 /** One event of a payment's audit trail, with what the decider made of it where it judged. */
 export type ExplainedEvent = Readonly<{

@@ -1,24 +1,10 @@
-import { createHash } from 'node:crypto';
 import {
-  paymentStreamName,
+  fulfilmentMessageId,
   type Fulfilment,
   type Money,
   type PaymentId,
   type PaymentStatus,
 } from '../domain/index.js';
-
-/**
- * The `webhook-id` of a fulfilment notification: the same on every attempt and every replay for
- * one transition, different for any other, so the receiver can drop repeats (the Standard
- * Webhooks idempotency key). `msg_` and the first 128 bits of SHA-256 over the payment's stream
- * and the fulfilment key, base64url.
- */
-export const fulfilmentMessageId = (payment: PaymentId, key: string): string =>
-  `msg_${createHash('sha256')
-    .update(`${paymentStreamName(payment)}\n${key}`)
-    .digest()
-    .subarray(0, 16)
-    .toString('base64url')}`;
 
 /** The notification's `type`: what happened to the payment. */
 export const fulfilmentEventType = (to: PaymentStatus): string =>

@@ -6,10 +6,11 @@ import {
   type PaymentCommand,
   type PaymentEvent,
   type PaymentState,
+  foldRecorded,
+  toNewEvent,
 } from '../domain/index.js';
 import type { EventStore, ExpectedRevision } from '../domain/ports/index.js';
 import { randomUUID } from 'node:crypto';
-import { foldRecorded, toNewEvent } from './paymentEventCodec.js';
 
 export type HandledPaymentCommand = Readonly<{
   /** The state the command was decided on. */

@@ -1,8 +1,13 @@
-import { decide, paymentKey, paymentStreamName, type PaymentEvent } from '../domain/index.js';
+import {
+  decide,
+  paymentKey,
+  paymentStreamName,
+  type PaymentEvent,
+  foldRecorded,
+} from '../domain/index.js';
 import type { EventStore } from '../domain/ports/index.js';
 import { WebhookRejected } from '../errors/index.js';
 import type { PaymentCommandHandler } from './handlePaymentCommand.js';
-import { foldRecorded } from './paymentEventCodec.js';
 import { confirmHintsAtOnce } from './confirmHints.js';
 import { createDeliveryRecorder, reportCommandsOf } from './recordDelivery.js';
 import { findStoredDelivery, type StoredDelivery } from './storedDelivery.js';

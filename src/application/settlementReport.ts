@@ -1,6 +1,17 @@
 import { DateTime } from 'luxon';
-import { decimalAmount, type PaymentStatus } from '../domain/index.js';
+import { z } from 'zod';
+import {
+  currencySchema,
+  decimalAmount,
+  type PaymentStatus,
+  type ProviderName,
+} from '../domain/index.js';
 import type { ColumnFilter, ReadModelQueries } from '../domain/ports/index.js';
+import { RequestRejected } from '../errors/index.js';
+import type { SettlementSnapshot } from '../projections/index.js';
+import { documentPage } from './documentPage.js';
+import { instantDate } from './isoInstant.js';
+import { knownProvider } from './knownProvider.js';
 
 /** One cell of the settlement report: a day × provider × currency × status, counted and summed. */
 export type SettlementRow = Readonly<{
@@ -41,18 +52,35 @@ export type SettlementQuery = Readonly<{
 /** The longest period one report covers, in days. */
 export const maxReportDays = 366;
 
-/** Why a report cannot be made as asked: the caller answers 400 with it. */
-export class SettlementQueryInvalid extends Error {
-  constructor(reason: string) {
-    super(reason);
-    this.name = 'SettlementQueryInvalid';
-  }
-}
+/** Why a report cannot be made as asked: `INVALID_QUERY` (a 400 on HTTP, a usage error on the command line). */
+const invalidQuery = (reason: string) => new RequestRejected('INVALID_QUERY', reason);
+
+/** The settlement report's columns, in the order CSV and NDJSON give them. */
+export const settlementColumns = [
+  'day',
+  'provider',
+  'currency',
+  'status',
+  'count',
+  'amountMinor',
+  'amount',
+] as const;
+
+const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
+const day = z.string().regex(dayPattern);
+
+/** What a settlement report takes: the API's query and the command's options alike. */
+export const settlementQuerySchemaFor = (providers: readonly ProviderName[]) =>
+  z.strictObject({
+    from: day,
+    to: day,
+    asOf: instantDate.optional(),
+    provider: knownProvider(providers).optional(),
+    currency: currencySchema.optional(),
+  });
 
 /** Whether `zone` is an IANA time zone name this runtime knows. */
 export const isTimeZone = (zone: string): boolean => DateTime.local().setZone(zone).isValid;
-
-const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The UTC instants (ISO, as payrec writes them) at which each local day of [from, to] begins and ends. */
 export const localDays = (
@@ -63,13 +91,13 @@ export const localDays = (
   const first = DateTime.fromISO(from, { zone: timezone });
   const last = DateTime.fromISO(to, { zone: timezone });
   if (!first.isValid || !last.isValid || !dayPattern.test(from) || !dayPattern.test(to)) {
-    throw new SettlementQueryInvalid('from and to must be days written YYYY-MM-DD.');
+    throw invalidQuery('from and to must be days written YYYY-MM-DD.');
   }
-  if (last < first) throw new SettlementQueryInvalid('to must not be before from.');
+  if (last < first) throw invalidQuery('to must not be before from.');
   const days: Array<Readonly<{ day: string; start: string; end: string }>> = [];
   for (let day = first.startOf('day'); day <= last; day = day.plus({ days: 1 })) {
     if (days.length >= maxReportDays) {
-      throw new SettlementQueryInvalid(`A report covers at most ${maxReportDays} days.`);
+      throw invalidQuery(`A report covers at most ${maxReportDays} days.`);
     }
     const next = day.plus({ days: 1 });
     days.push({
@@ -163,3 +191,52 @@ export type SettlementChange = Readonly<{
   recordedAt: string;
   eventType: string;
 }>;
+
+/**
+ * A page of the status changes recorded after `since` (and up to `asOf`), oldest first, for
+ * `GET /reports/settlement/changes`.
+ */
+export const settlementChanges = (
+  readModels: ReadModelQueries,
+  projection: string,
+  {
+    since,
+    asOf,
+    limit,
+    cursor,
+  }: Readonly<{ since: Date; asOf?: Date | undefined; limit: number; cursor?: string | undefined }>,
+): Readonly<{ changes: SettlementChange[]; nextCursor: string | null }> => {
+  const page = documentPage(
+    readModels,
+    projection,
+    {
+      limit,
+      cursor,
+      orderBy: 'validFrom',
+      where: [
+        { column: 'fromStatus', op: 'not-null' },
+        { column: 'validFrom', op: '>', value: since.toISOString() },
+        ...(asOf === undefined
+          ? []
+          : [{ column: 'validFrom', op: '<=' as const, value: asOf.toISOString() }]),
+      ],
+    },
+    (row): SettlementChange[] => {
+      const snapshot = row.document as SettlementSnapshot;
+      return snapshot.fromStatus === null
+        ? []
+        : [
+            {
+              provider: snapshot.payment.provider,
+              ref: snapshot.payment.ref,
+              from: snapshot.fromStatus,
+              to: snapshot.status,
+              at: snapshot.statusAt,
+              recordedAt: snapshot.validFrom,
+              eventType: snapshot.eventType,
+            },
+          ];
+    },
+  );
+  return { changes: page.items, nextCursor: page.nextCursor };
+};

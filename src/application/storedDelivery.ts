@@ -6,9 +6,9 @@ import {
   type ProviderName,
   type ProviderReportRecorded,
   type Verification,
+  toPaymentEvent,
 } from '../domain/index.js';
 import type { EventStore, RecordedEvent } from '../domain/ports/index.js';
-import { toPaymentEvent } from './paymentEventCodec.js';
 import type { ReceivedDelivery } from './verifiedDelivery.js';
 
 /** A delivery as the log keeps it: enough to verify it again and run it through the decider. */

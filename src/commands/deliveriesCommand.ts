@@ -1,13 +1,10 @@
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import {
-  createPaymentCommandHandler,
-  describeVerification,
-  replayDelivery,
-} from '../application/index.js';
+import { createDeliveryUseCases, createPaymentCommandHandler } from '../application/index.js';
 import { DeliveryLog } from '../adapters/deliveryLog/deliveryLog.js';
 import { createLogger } from '../adapters/logging/createLogger.js';
 import { loadConfig } from '../config.js';
-import { paymentFromKey } from '../domain/index.js';
+import { RequestRejected } from '../errors/index.js';
 import {
   createServiceReconciler,
   createStatusEndpoints,
@@ -23,7 +20,7 @@ export const deliveriesUsage = `Usage: payrec deliveries replay <deliveryId> [--
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
 /**
- * `payrec deliveries replay <id> [--dry-run]`: `replayDelivery` on the command line (see there):
+ * `payrec deliveries replay <id> [--dry-run]`: the replay use case on the command line:
  * re-verified at its receive time, what the decider makes of it now, applied unless a dry run.
  */
 export const deliveriesCommand = async (args: readonly string[]): Promise<number> => {
@@ -49,10 +46,6 @@ export const deliveriesCommand = async (args: readonly string[]): Promise<number
   const config = loadConfig();
   const storage = openStorage(config);
   try {
-    const candidates = new DeliveryLog(storage.serviceDb).paymentsOf(deliveryId).flatMap((key) => {
-      const payment = paymentFromKey(key);
-      return payment ? [payment] : [];
-    });
     const handlePaymentCommand = createPaymentCommandHandler({ eventStore: storage.eventStore });
     // A replayed hint is confirmed by the provider's status endpoint before the command exits.
     const reconciler = createServiceReconciler(config, {
@@ -62,33 +55,35 @@ export const deliveriesCommand = async (args: readonly string[]): Promise<number
       clock: systemClock,
       logger: createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }),
     });
-    const replayed = await replayDelivery(
-      {
-        eventStore: storage.eventStore,
-        reverify: reverifierOf(config),
-        handlePaymentCommand,
-        confirmHint: reconciler.checkOne,
-      },
-      deliveryId,
-      candidates,
-      { apply: !dryRun },
-    );
-    if (replayed.outcome === 'unknown') {
+    // The same use case as POST /deliveries/{id}/replay; whoever runs payrec here may operate.
+    const deliveries = createDeliveryUseCases({
+      deliveryLog: new DeliveryLog(storage.serviceDb),
+      eventStore: storage.eventStore,
+      reverify: reverifierOf(config),
+      handlePaymentCommand,
+      confirmHint: reconciler.checkOne,
+    });
+    const replayed = await deliveries
+      .replay({ name: `cli:${userInfo().username}`, role: 'operate' }, deliveryId, !dryRun)
+      .catch((error: unknown) => {
+        if (error instanceof RequestRejected && error.code === 'NOT_FOUND') return null;
+        throw error;
+      });
+    if (replayed === null) {
       process.stderr.write(`payrec: no stored delivery ${deliveryId} in the event log.\n`);
       return 1;
     }
-    const { stored } = replayed;
-    out(`delivery ${deliveryId}: ${stored.provider}, received ${stored.receivedAt}`);
-    out(`  verified then: ${describeVerification(stored.verification)}`);
+    out(`delivery ${deliveryId}: ${replayed.provider}, received ${replayed.receivedAt}`);
+    out(`  verified then: ${replayed.verifiedThen}`);
     if (replayed.outcome === 'not-reverifiable') {
-      out(`  cannot be re-verified: ${replayed.reason}`);
+      out(`  cannot be re-verified: ${replayed.reason ?? ''}`);
       return 1;
     }
     if (replayed.outcome === 'verification-failed') {
-      out(`  re-verification FAILED now: ${replayed.code}: ${replayed.reason}`);
+      out(`  re-verification FAILED now: ${replayed.reason ?? ''}`);
       return 1;
     }
-    out(`  re-verified now, at its receive time: ${describeVerification(replayed.verifiedNow)}`);
+    out(`  re-verified now, at its receive time: ${replayed.verifiedNow ?? ''}`);
     out('what the decider makes of it now:');
     for (const decision of replayed.decisions) {
       out(

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../adapters/logging/createLogger.js';
-import { toPaymentEvent } from '../application/index.js';
 import { loadConfig } from '../config.js';
 import {
   evolve,
@@ -12,6 +11,7 @@ import {
   paymentKey,
   paymentStreamPrefix,
   type PaymentState,
+  toPaymentEvent,
 } from '../domain/index.js';
 import { createService } from '../main.js';
 import { projectionsReady } from '../projections/index.js';
@@ -142,14 +142,10 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
       ].filter((note) => note !== '');
       out(`${paymentKey(id).padEnd(34)} ${state.status.padEnd(10)} ${notes.join('; ')}`);
     }
-    const log = await service.app.inject({
-      method: 'GET',
-      url: '/deliveries?outcome=rejected&limit=10',
-    });
-    const rejected = log.json<{ items: Array<{ provider: string; code: string }> }>().items;
+    const rejected = service.useCases.deliveries.list({ outcome: 'rejected', limit: 10 }).items;
     out();
     out(
-      `rejected and written nowhere: ${rejected.map((item) => `${item.provider} ${item.code}`).join(', ')}`,
+      `rejected and written nowhere: ${rejected.map((item) => `${item.provider} ${item.code ?? ''}`).join(', ')}`,
     );
     out(
       '(KKiaPay deliveries and unsigned KryptoGO callbacks are hints: the status endpoint decides. Kraken Pay has none, so its webhooks stand.)',

@@ -1,18 +1,16 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { allRows } from '../application/exports.js';
 import {
+  createDiscrepancyUseCases,
+  createPaymentCommandHandler,
   discrepancyConditions,
   discrepancyFiltersHelp,
   discrepancyFiltersSchemaFor,
-} from '../adapters/http/discrepancyRoutes.js';
-import { allRows } from '../application/exports.js';
-import {
-  createPaymentCommandHandler,
-  workDiscrepancy,
-  type DiscrepancyAction,
 } from '../application/index.js';
 import { loadConfig } from '../config.js';
+import type { Actor } from '../application/index.js';
 import { operatorResolutions } from '../domain/index.js';
 import {
   discrepanciesProjection,
@@ -120,45 +118,35 @@ export const discrepanciesCommand = async (args: readonly string[]): Promise<num
           .regex(/^[\p{L}\p{N}._:@-]{1,100}$/u, 'letters, digits and . _ : @ - only')
           .default(`cli:${userInfo().username}`),
       };
-      const work: DiscrepancyAction =
-        action === 'acknowledge'
-          ? {
-              type: 'acknowledge',
-              ...parseOptions(
-                z.strictObject(person),
-                { note, actor },
-                '--note says why (required); --actor is letters, digits and . _ : @ -.',
-              ),
-            }
-          : {
-              type: 'resolve',
-              ...parseOptions(
-                z.strictObject({ ...person, resolution: z.enum(operatorResolutions) }),
-                { note, actor, resolution },
-                `--note says why (required); --resolution is one of ${operatorResolutions.join(', ')}; --actor is letters, digits and . _ : @ -.`,
-              ),
-            };
+      const acknowledged = parseOptions(
+        z.strictObject(person),
+        { note, actor },
+        '--note says why (required); --actor is letters, digits and . _ : @ -.',
+      );
+      const resolved =
+        action === 'resolve'
+          ? parseOptions(
+              z.strictObject({ ...person, resolution: z.enum(operatorResolutions) }),
+              { note, actor, resolution },
+              `--note says why (required); --resolution is one of ${operatorResolutions.join(', ')}; --actor is letters, digits and . _ : @ -.`,
+            )
+          : null;
       const storage = openStorage(config);
       try {
-        const { eventStore } = storage;
-        const handlePaymentCommand = createPaymentCommandHandler({ eventStore });
-        const worked = await workDiscrepancy(
-          { handlePaymentCommand, eventStore },
-          id,
-          work,
-          new Date(),
-        );
-        if (worked.outcome === 'unknown') {
-          process.stderr.write(`payrec: there is no discrepancy ${id}.\n`);
-          return 1;
-        }
-        if (worked.outcome === 'already-resolved') {
-          process.stderr.write(
-            `payrec: discrepancy ${id} is already resolved (${worked.view.resolution?.resolution ?? 'resolved'}); nothing changed.\n`,
-          );
-          return 1;
-        }
-        process.stdout.write(`${line(worked.view, new Date())}\n`);
+        const { eventStore, readModels } = storage;
+        // The same use case as the API's and the console's; whoever runs payrec here may operate.
+        const discrepancies = createDiscrepancyUseCases({
+          readModels,
+          eventStore,
+          handlePaymentCommand: createPaymentCommandHandler({ eventStore }),
+          now: () => new Date(),
+        });
+        const person: Actor = { name: acknowledged.actor, role: 'operate' };
+        const view =
+          resolved === null
+            ? await discrepancies.acknowledge(person, id, acknowledged)
+            : await discrepancies.resolve(person, id, resolved);
+        process.stdout.write(`${line(view, new Date())}\n`);
         return 0;
       } finally {
         await storage.close();

@@ -8,7 +8,7 @@ import {
   exportKindNames,
   exportKindsFor,
   type ExportKindName,
-} from '../adapters/http/exportKinds.js';
+} from '../application/exportKinds.js';
 import type { RowPage, RowSource } from '../application/exports.js';
 import { loadConfig } from '../config.js';
 import { openStorage } from '../service/index.js';

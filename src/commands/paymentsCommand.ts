@@ -3,24 +3,24 @@ import { userInfo } from 'node:os';
 import { z } from 'zod';
 import {
   createPaymentCommandHandler,
-  fulfilmentMessageId,
+  createPaymentUseCases,
   paymentRegistrationSchema,
   explainTrail,
-  registerPaymentCommand,
 } from '../application/index.js';
+import { RequestRejected } from '../errors/index.js';
 import { loadConfig } from '../config.js';
 import {
-  compareRegistration,
   formatMoney,
   paymentIdSchema,
   paymentKey,
   paymentStreamName,
   type PaymentEvent,
+  fulfilmentMessageId,
 } from '../domain/index.js';
-import { openStorage } from '../service/index.js';
+import { createStatusEndpoints, openStorage } from '../service/index.js';
 import { paymentsListCommand, paymentsListUsage } from './paymentsListCommand.js';
 import { actionOf, noMoreArguments, UsageError } from './commandOptions.js';
-import { isoInstant, isoInstantRule } from '../adapters/common/isoInstant.js';
+import { isoInstant, isoInstantRule } from '../application/isoInstant.js';
 
 export const paymentsUsage = `${paymentsListUsage}
 Usage: payrec payments show <provider> <ref> [--as-of ISO-8601]
@@ -58,33 +58,39 @@ const registerCommand = async (args: readonly string[]): Promise<number> => {
     return 2;
   }
   const config = loadConfig();
-  const providers = config.providers.map((configured) => configured.name);
-  if (!providers.includes(parsed.data.provider)) {
-    process.stderr.write(
-      `payrec: provider must be one of ${providers.join(', ')}.\n${paymentsUsage}\n`,
-    );
-    return 2;
-  }
   const storage = openStorage(config);
   try {
-    const command = registerPaymentCommand(
-      parsed.data,
-      new Date(),
-      'api',
-      `cli:${userInfo().username}`,
-    );
-    const handled = await createPaymentCommandHandler({ eventStore: storage.eventStore })(command);
-    const comparison = compareRegistration(handled.before, command);
+    const { eventStore, readModels } = storage;
+    // The same use case as POST /payments; whoever runs payrec here may operate.
+    const payments = createPaymentUseCases({
+      eventStore,
+      readModels,
+      handlePaymentCommand: createPaymentCommandHandler({ eventStore }),
+      now: () => new Date(),
+      providers: config.providers.map((configured) => configured.name),
+      hasStatusEndpoint: createStatusEndpoints(config).hasStatusEndpoint,
+    });
     const name = paymentKey(parsed.data);
-    if (comparison === 'conflicting') {
-      process.stderr.write(
-        `payrec: a different expectation is already registered for ${name}; nothing changed.\n`,
+    let registered: Awaited<ReturnType<typeof payments.register>>;
+    try {
+      registered = await payments.register(
+        { name: `cli:${userInfo().username}`, role: 'operate' },
+        parsed.data,
       );
-      return 1;
+    } catch (error) {
+      if (!(error instanceof RequestRejected)) throw error;
+      if (error.code === 'PAYMENT_CONFLICT') {
+        process.stderr.write(
+          `payrec: a different expectation is already registered for ${name}; nothing changed.\n`,
+        );
+        return 1;
+      }
+      process.stderr.write(`payrec: ${error.message}\n${paymentsUsage}\n`);
+      return 2;
     }
     process.stdout.write(
-      comparison === 'new'
-        ? `registered ${name} (version ${String(handled.version)})\n`
+      registered.created
+        ? `registered ${name} (version ${String(registered.payment.version)})\n`
         : `${name} was already registered the same way\n`,
     );
     return 0;

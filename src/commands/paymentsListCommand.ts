@@ -4,7 +4,7 @@ import {
   paymentFiltersHelp,
   paymentFiltersSchemaFor,
   paymentQueryOf,
-} from '../adapters/http/paymentFilters.js';
+} from '../application/paymentFilters.js';
 import { paymentExport } from '../application/exports.js';
 import { loadConfig } from '../config.js';
 import { paymentsProjectionName } from '../projections/index.js';

@@ -2,13 +2,16 @@ import { parseArgs } from 'node:util';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { tabularStream } from '../adapters/common/tabular.js';
-import { settlementColumns } from '../adapters/http/reportRoutes.js';
-import { knownProvider, providerList } from '../adapters/http/knownProvider.js';
-import { rowOf } from '../application/exports.js';
-import { SettlementQueryInvalid, settlementReport } from '../application/settlementReport.js';
+import {
+  providerList,
+  rowOf,
+  settlementColumns,
+  settlementQuerySchemaFor,
+  settlementReport,
+} from '../application/index.js';
 import { loadConfig } from '../config.js';
-import { currencySchema } from '../domain/index.js';
 import { settlementProjectionName } from '../projections/index.js';
+import { RequestRejected } from '../errors/index.js';
 import { openStorage } from '../service/index.js';
 import { parseOptions, UsageError } from './commandOptions.js';
 import { freshReadModels } from './freshReadModels.js';
@@ -44,17 +47,8 @@ export const reportCommand = async (args: readonly string[]): Promise<number> =>
   }
   const config = loadConfig();
   const providers = config.providers.map((provider) => provider.name);
-  const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
   const query = parseOptions(
-    z.strictObject({
-      from: day,
-      to: day,
-      asOf: z.iso
-        .datetime({ offset: true })
-        .transform((value) => new Date(value))
-        .optional(),
-      provider: knownProvider(providers).optional(),
-      currency: currencySchema.optional(),
+    settlementQuerySchemaFor(providers).extend({
       format: z.enum(['json', 'csv', 'ndjson']).default('json'),
     }),
     values,
@@ -75,7 +69,10 @@ export const reportCommand = async (args: readonly string[]): Promise<number> =>
         currency: query.currency,
       });
     } catch (error) {
-      if (error instanceof SettlementQueryInvalid) throw new UsageError(error.message);
+      // A query the report cannot answer (a reversed or too long period) is a usage error here.
+      if (error instanceof RequestRejected && error.code === 'INVALID_QUERY') {
+        throw new UsageError(error.message);
+      }
       throw error;
     }
     if (query.format === 'json') {

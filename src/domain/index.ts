@@ -2,6 +2,18 @@ export { paymentDecider } from './paymentDecider.js';
 export type { Decider } from './paymentDecider.js';
 export { decide, compareRegistration } from './decidePayment.js';
 export { decideClaim } from './leaseClaim.js';
+export { toNewEvent, toPaymentEvent, foldRecorded } from './paymentEventCodec.js';
+export {
+  nextCheckAt,
+  checkOffsetsSeconds,
+  laterCheckEverySeconds,
+  refundWatchDays,
+} from './reconciliationSchedule.js';
+export { fulfilmentMessageId } from './fulfilmentMessageId.js';
+export { addSeconds } from './instant.js';
+export { statusMoveOf } from './statusMove.js';
+export { settlementFactsOf, evolveSettlementBasis } from './settlementFacts.js';
+export type { SettlementFacts, SettlementBasis } from './settlementFacts.js';
 export type { RegistrationComparison } from './decidePayment.js';
 export { evolve, initialState, foldPayment } from './paymentState.js';
 export type {

@@ -86,6 +86,12 @@ export type KnownPayment = Readonly<{
   providerStatus: PaymentStatus | null;
   /** The transitions the merchant's backend must hear of, oldest first, and how that went. */
   fulfilments: readonly Fulfilment[];
+  /**
+   * When it reached its status, as the settlement day counts it: the provider's time where
+   * verified evidence gives one, else payrec's (absent: never moved, or folded before payrec kept
+   * it; read it through `settlementFactsOf`).
+   */
+  statusAt?: string;
   createdAt: string;
   updatedAt: string;
 }>;
@@ -242,6 +248,7 @@ export const evolve = (state: PaymentState, event: PaymentEvent): PaymentState =
       return {
         ...current,
         status: to,
+        statusAt: event.data.providerAt ?? at,
         heldBack: null,
         statusOrigin: { deliveryKey, channel, at },
         hintClaim: current.hintClaim?.status === to ? null : current.hintClaim,

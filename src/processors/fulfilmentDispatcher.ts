@@ -8,13 +8,10 @@ import {
   retryDelaySeconds,
   type Fulfilment,
   type FulfilmentRetryPolicy,
+  foldRecorded,
 } from '../domain/index.js';
 import type { Clock, EventStore, FulfilmentSender, SendOutcome } from '../domain/ports/index.js';
-import {
-  fulfilmentPayload,
-  foldRecorded,
-  type PaymentCommandHandler,
-} from '../application/index.js';
+import { fulfilmentPayload, type PaymentCommandHandler } from '../application/index.js';
 import type { FulfilmentView } from '../projections/index.js';
 import type { Failpoints } from '../failpoints.js';
 

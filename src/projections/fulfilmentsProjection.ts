@@ -4,8 +4,8 @@ import {
   type Money,
   type PaymentId,
   type PaymentStatus,
+  fulfilmentMessageId,
 } from '../domain/index.js';
-import { fulfilmentMessageId } from '../application/fulfilmentMessage.js';
 import type { ProjectedEvent, Projection } from './projection.js';
 
 /** One fulfilment as the `fulfilments` read model keeps it: the dispatcher's and operators' view. */

@@ -19,14 +19,12 @@ export type {
   ProjectionRunnerOptions,
   ProjectionStatus,
 } from './projectionRunner.js';
-export { paymentView } from './paymentView.js';
-export type { PaymentView } from './paymentView.js';
 export { rebuildProjection } from './rebuildProjection.js';
 export { fulfilmentsProjection, storedFulfilment } from './fulfilmentsProjection.js';
 export type { FulfilmentView } from './fulfilmentsProjection.js';
 export { createProjections, projectionNames, readModelTables } from './createProjections.js';
 export { settlementProjection, settlementProjectionName } from './settlementProjection.js';
-export type { SettlementFacts, SettlementSnapshot } from './settlementProjection.js';
+export type { SettlementSnapshot } from './settlementProjection.js';
 export {
   discrepanciesProjection,
   discrepancyColumns,

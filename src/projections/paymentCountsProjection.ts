@@ -1,4 +1,9 @@
-import { paymentEventTypes, type PaymentStatus, type ProviderName } from '../domain/index.js';
+import {
+  paymentEventTypes,
+  statusMoveOf,
+  type PaymentStatus,
+  type ProviderName,
+} from '../domain/index.js';
 import type { Projection, ProjectedEvent } from './projection.js';
 
 /** How many payments are in each status, per provider: `counts["success kkiapay"]`. */
@@ -15,26 +20,23 @@ const adding = (counts: Record<string, number>, key: string, by: number) => {
 
 /**
  * Payments by status and provider, kept as they change, so that the console's overview reads
- * one document instead of counting a million rows. It folds exactly as the payment state does:
- * a payment is `pending` from the first event of its stream, whatever that event is, and moves
- * only by `PaymentStatusChanged` and `PaymentStatusCorrected`, from one status to another.
+ * one document instead of counting a million rows. It takes the moves from the domain
+ * (`statusMoveOf`): a payment is `pending` from the first event of its stream, whatever that event
+ * is, and moves only as the domain's fold moves it.
  */
 export const paymentCountsProjection: Projection<PaymentCounts> = {
   name: 'payment_counts',
   version: 1,
   handles: paymentEventTypes,
   documentId: ({ event, revision }: ProjectedEvent) =>
-    revision === 0 ||
-    event.type === 'PaymentStatusChanged' ||
-    event.type === 'PaymentStatusCorrected'
-      ? paymentCountsDocumentId
-      : null,
+    revision === 0 || statusMoveOf(event) !== null ? paymentCountsDocumentId : null,
   evolve: (document, { event, payment, revision }) => {
     const counts = { ...(document?.counts ?? {}) };
     if (revision === 0) adding(counts, cell('pending', payment.provider), 1);
-    if (event.type === 'PaymentStatusChanged' || event.type === 'PaymentStatusCorrected') {
-      adding(counts, cell(event.data.from, payment.provider), -1);
-      adding(counts, cell(event.data.to, payment.provider), 1);
+    const move = statusMoveOf(event);
+    if (move !== null) {
+      adding(counts, cell(move.from, payment.provider), -1);
+      adding(counts, cell(move.to, payment.provider), 1);
     }
     const kept = Object.fromEntries(Object.entries(counts).filter(([, count]) => count !== 0));
     return { id: paymentCountsDocumentId, document: { counts: kept }, columns: {} };

@@ -6,8 +6,8 @@ import {
   type KnownPayment,
   type PaymentState,
   type ProviderName,
+  nextCheckAt,
 } from '../domain/index.js';
-import { nextCheckAt } from '../application/reconciliationSchedule.js';
 import type { ReadModelTable } from '../domain/ports/index.js';
 import type { Projection } from './projection.js';
 

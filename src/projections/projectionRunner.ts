@@ -1,4 +1,4 @@
-import { paymentIdFromStreamName, paymentStreamPrefix } from '../domain/index.js';
+import { paymentIdFromStreamName, paymentStreamPrefix, toPaymentEvent } from '../domain/index.js';
 import type {
   EventFilter,
   EventStore,
@@ -8,7 +8,6 @@ import type {
   RecordedEvent,
   Subscription,
 } from '../domain/ports/index.js';
-import { toPaymentEvent } from '../application/paymentEventCodec.js';
 import type { AnyProjection, ProjectedDocument, ProjectedEvent } from './projection.js';
 
 /** What every projection reads: the payment streams. */

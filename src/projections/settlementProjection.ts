@@ -1,17 +1,13 @@
-import { paymentKey, type Money, type PaymentId, type PaymentStatus } from '../domain/index.js';
+import {
+  evolveSettlementBasis,
+  paymentKey,
+  type PaymentId,
+  type PaymentStatus,
+  type SettlementBasis,
+  type SettlementFacts,
+} from '../domain/index.js';
 import type { ReadModelDocument, ReadModelTable } from '../domain/ports/index.js';
-import type { ProjectedEvent, Projection } from './projection.js';
-
-/**
- * What the settlement report needs of a payment at one instant: its status, when it reached it,
- * and the amount it is for. The same facts the domain's fold gives (`settlementFactsOf`).
- */
-export type SettlementFacts = Readonly<{
-  status: PaymentStatus;
-  /** When the payment reached `status` (its creation, for a payment still `pending`). */
-  statusAt: string;
-  amount: Money | null;
-}>;
+import type { Projection } from './projection.js';
 
 /**
  * One stretch of a payment's history over which its facts held: from the recording of the event
@@ -31,13 +27,8 @@ export type SettlementSnapshot = SettlementFacts &
     revision: number;
   }>;
 
-/** The head document of a payment: its current snapshot and what the next one is derived from. */
-type SettlementHead = SettlementSnapshot &
-  Readonly<{
-    createdAt: string;
-    expectedAmount: Money | null;
-    reportedAmount: Money | null;
-  }>;
+/** The head document of a payment: its current snapshot and the basis the next derives from. */
+type SettlementHead = SettlementSnapshot & SettlementBasis;
 
 export const settlementProjectionName = 'settlement';
 
@@ -92,55 +83,6 @@ const rowOf = (id: string, snapshot: SettlementSnapshot): ReadModelDocument => (
   },
 });
 
-/** The head after one event: the same fields the domain's `evolve` sets, for these events. */
-const nextHead = (
-  head: SettlementHead | null,
-  projected: ProjectedEvent,
-): SettlementHead | null => {
-  const { event, payment, revision, recordedAt } = projected;
-  const started = (at: string): SettlementHead =>
-    head ?? {
-      payment,
-      status: 'pending',
-      statusAt: at,
-      amount: null,
-      validFrom: recordedAt,
-      validTo: null,
-      fromStatus: null,
-      eventType: event.type,
-      revision,
-      createdAt: at,
-      expectedAmount: null,
-      reportedAmount: null,
-    };
-  switch (event.type) {
-    case 'PaymentRegistered': {
-      const current = started(event.data.registeredAt);
-      return { ...current, expectedAmount: event.data.expected.amount ?? null };
-    }
-    case 'ProviderReportRecorded': {
-      const current = started(event.data.evidence.receivedAt);
-      return { ...current, reportedAmount: event.data.report.amount ?? current.reportedAmount };
-    }
-    case 'PaymentStatusChanged':
-    case 'PaymentStatusCorrected': {
-      const at =
-        event.type === 'PaymentStatusChanged' ? event.data.changedAt : event.data.correctedAt;
-      const current = started(at);
-      // The day the provider says it happened, where verified evidence says so; else payrec's.
-      const statusAt = event.data.providerAt ?? at;
-      return { ...current, status: event.data.to, statusAt, fromStatus: current.status };
-    }
-    case 'ProviderAmountAccepted': {
-      // A person accepted the provider's figure: it is the payment's amount from now on.
-      const current = started(event.data.acceptedAt);
-      return { ...current, expectedAmount: event.data.to };
-    }
-    default:
-      return head;
-  }
-};
-
 /**
  * Every payment's settlement facts through time, for `GET /reports/settlement` (as of any
  * instant) and `/reports/settlement/changes`: the head row (id: the payment's key) holds the
@@ -162,12 +104,23 @@ export const settlementProjection: Projection<SettlementHead> = {
   documentId: ({ payment }) => paymentKey(payment),
   evolve: (head, projected) => {
     if (head !== null && projected.revision <= head.revision) return null;
-    const moved = nextHead(head, projected);
-    if (moved === null) return null;
+    // The domain's fold of the facts; the snapshot's own fields stay the head's until it changes.
+    const basis = evolveSettlementBasis(head, projected.event);
+    if (basis === null || basis === head) return null;
+    const moved: SettlementHead = {
+      payment: projected.payment,
+      validFrom: projected.recordedAt,
+      validTo: null,
+      fromStatus: null,
+      eventType: projected.event.type,
+      revision: projected.revision,
+      ...head,
+      ...basis,
+    };
     const facts: SettlementFacts = {
-      status: moved.status,
-      statusAt: moved.statusAt,
-      amount: moved.expectedAmount ?? moved.reportedAmount,
+      status: basis.status,
+      statusAt: basis.statusAt,
+      amount: basis.amount,
     };
     const statusChanged = head !== null && moved.status !== head.status;
     const changed = head === null || statusChanged || !sameFacts(head, facts);

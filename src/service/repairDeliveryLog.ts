@@ -4,8 +4,7 @@ import {
   restoredSource,
   type DeliveryLogEntry,
 } from '../adapters/deliveryLog/deliveryLog.js';
-import { toPaymentEvent } from '../application/index.js';
-import { paymentKey, paymentStreamPrefix } from '../domain/index.js';
+import { paymentKey, paymentStreamPrefix, toPaymentEvent } from '../domain/index.js';
 import type { Failpoints } from '../failpoints.js';
 import type { RoleWork } from './roleKeeper.js';
 import { opening } from './storeOpenFailure.js';

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { toPaymentEvent } from '../application/index.js';
 import type { EventStore } from '../domain/ports/index.js';
 import type { Reconciler } from '../processors/index.js';
 import type { RoleWork } from './roleKeeper.js';
+import { toPaymentEvent } from '../domain/index.js';
 
 /**
  * The hint rule across processes: a hint (an unsigned KryptoGO callback, a KKiaPay delivery) is

@@ -8,7 +8,7 @@ import { createLogger } from '../../src/adapters/logging/createLogger.js';
 import { loadConfig } from '../../src/config.js';
 import { createService, type Service } from '../../src/main.js';
 import { testFulfilmentSecret } from '../support/fulfilmentReceiver.js';
-import { overviewAggregates } from '../../src/adapters/http/console/overviewFigures.js';
+import { overviewAggregates } from '../../src/application/overviewFigures.js';
 import { DeliveryLog } from '../../src/adapters/deliveryLog/deliveryLog.js';
 import { createSqliteReadModelStore } from '../../src/adapters/readModels/sqliteReadModelStore.js';
 import {

@@ -1,7 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Service } from '../../src/main.js';
-import { foldRecorded } from '../../src/application/index.js';
-import { paymentView } from '../../src/projections/index.js';
 import { aKrakenEmbedEvent, signedKrakenEmbedDelivery } from '../support/webhookBuilders.js';
 import {
   deliverKrakenEmbedEvent,
@@ -9,6 +7,8 @@ import {
   testSecrets,
 } from '../support/webhookService.js';
 import { waitFor } from '../support/waitFor.js';
+import { foldRecorded } from '../../src/domain/index.js';
+import { paymentView } from '../../src/application/index.js';
 
 describe('the payments read model and its API', () => {
   let service: Service;

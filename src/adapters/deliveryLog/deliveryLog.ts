@@ -1,36 +1,21 @@
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import type { ProviderName } from '../../domain/index.js';
-import { decodeCursor, encodeCursor } from '../common/cursorCodec.js';
+import type {
+  DeliveryLogEntry,
+  DeliveryLogPage,
+  DeliveryLogQuery,
+  DeliveryLogReader,
+  DeliveryOutcome,
+} from '../../domain/ports/index.js';
+import { decodeCursor, encodeCursor } from '../../application/cursorCodec.js';
 
-export type DeliveryOutcome = 'accepted' | 'repeated' | 'rejected';
-
-/** One line of the delivery log. Rejected deliveries are metadata only: no body, no headers. */
-export type DeliveryLogEntry = Readonly<{
-  provider: ProviderName;
-  receivedAt: string;
-  outcome: DeliveryOutcome;
-  /** The stored delivery, for accepted and repeated ones. */
-  deliveryId: string | null;
-  /** Why it was rejected: an error code (`INVALID_SIGNATURE`, …). */
-  code: string | null;
-  size: number;
-  sourceAddress: string;
-  /** The payments it concerned, as `provider/ref`. */
-  payments: readonly string[];
-}>;
-
-export type DeliveryLogPage = Readonly<{
-  items: readonly DeliveryLogEntry[];
-  nextCursor: string | null;
-}>;
-
-export type DeliveryLogQuery = Readonly<{
-  provider?: ProviderName;
-  outcome?: DeliveryOutcome;
-  limit: number;
-  cursor?: string;
-}>;
+export type {
+  DeliveryOutcome,
+  DeliveryLogEntry,
+  DeliveryLogPage,
+  DeliveryLogQuery,
+} from '../../domain/ports/index.js';
 
 type Row = {
   id: number;
@@ -84,7 +69,7 @@ const maxRetryMs = 5_000;
 /** The source address of an entry a repair restored from the event log (the source is lost). */
 export const restoredSource = '(unknown: restored from the event log)';
 
-export class DeliveryLog {
+export class DeliveryLog implements DeliveryLogReader {
   readonly #db: Database.Database;
   readonly #maxRejected: number;
   readonly #insert: Statement<

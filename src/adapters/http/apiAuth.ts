@@ -1,6 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { tokenHash, type ApiRole, type ApiToken } from '../../apiTokens.js';
+import { tokenHash, type ApiToken } from '../../apiTokens.js';
+import type { Actor, ActorRole } from '../../application/index.js';
 import { RequestRejected } from '../../errors/index.js';
 import type { AuthFailureLimiter } from './authFailureLimiter.js';
 
@@ -32,34 +32,20 @@ export const isLoopbackRequest = (request: FastifyRequest): boolean =>
   isLoopback(request.socket.remoteAddress ?? '') &&
   isLoopbackHost(request.headers.host ?? 'localhost');
 
-const actors = new WeakMap<FastifyRequest, string>();
+const actors = new WeakMap<FastifyRequest, Actor>();
+
+/** Without tokens, the loopback client is the machine's own operator. */
+const loopbackActor: Actor = { name: 'loopback', role: 'operate' };
 
 /**
- * Who made an authorised request, for the events of operator actions: the token's name
- * (`default` for `PAYREC_API_TOKEN`), or `loopback` when no token is configured.
+ * Who made an authorised request, for the use cases: the token's name (`default` for
+ * `PAYREC_API_TOKEN`) and role, or `loopback` (operate) when no token is configured.
  */
-export const actorOf = (request: FastifyRequest): string => actors.get(request) ?? 'loopback';
+export const actorOf = (request: FastifyRequest): Actor => actors.get(request) ?? loopbackActor;
 
 /** The role a request needs: reading (`GET`, `HEAD`) or acting (every other method). */
-export const roleNeeded = (request: FastifyRequest): ApiRole =>
+export const roleNeeded = (request: FastifyRequest): ActorRole =>
   request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'operate';
-
-/**
- * The console's own requests (`app.inject`, in process): they carry the process's console key,
- * which never leaves the process, and speak for the signed-in person's name and role.
- */
-export type ConsoleCaller = Readonly<{ key: string }>;
-
-export const consoleHeaders = {
-  key: 'x-payrec-console-key',
-  actor: 'x-payrec-console-actor',
-  role: 'x-payrec-console-role',
-} as const;
-
-const sameKey = (presented: unknown, key: string): boolean => {
-  if (typeof presented !== 'string' || presented.length !== key.length) return false;
-  return timingSafeEqual(Buffer.from(presented), Buffer.from(key));
-};
 
 const refuseReader = (request: FastifyRequest, name: string): void => {
   if (roleNeeded(request) === 'operate') {
@@ -79,22 +65,14 @@ const refuseReader = (request: FastifyRequest, name: string): void => {
  */
 export const createApiAuth = ({
   tokens,
-  console,
   failures,
 }: Readonly<{
   tokens: readonly ApiToken[];
-  console?: ConsoleCaller;
   /** Throttles wrong tokens per source; without it (tests of roles alone), none is throttled. */
   failures?: AuthFailureLimiter;
 }>) => {
   const byHash = new Map(tokens.map((token) => [token.sha256, token]));
   return async (request: FastifyRequest): Promise<void> => {
-    if (console !== undefined && sameKey(request.headers[consoleHeaders.key], console.key)) {
-      const actor = String(request.headers[consoleHeaders.actor] ?? 'console');
-      if (request.headers[consoleHeaders.role] !== 'operate') refuseReader(request, actor);
-      actors.set(request, actor);
-      return;
-    }
     if (tokens.length === 0) {
       if (!isLoopbackRequest(request)) {
         throw new RequestRejected(
@@ -117,6 +95,6 @@ export const createApiAuth = ({
       );
     }
     if (token.role !== 'operate') refuseReader(request, token.name);
-    actors.set(request, token.name);
+    actors.set(request, { name: token.name, role: token.role });
   };
 };

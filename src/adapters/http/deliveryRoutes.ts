@@ -1,76 +1,31 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { deliveryIdSchema, type UseCases } from '../../application/index.js';
 import { deliveryPageAnswer } from './answerSchemas.js';
-import { paymentFromKey, type PaymentId, type ProviderName } from '../../domain/index.js';
-import type { EventStore } from '../../domain/ports/index.js';
-import {
-  describeVerification,
-  replayDelivery,
-  type DeliveryReverifier,
-  type PaymentCommandHandler,
-} from '../../application/index.js';
-import { RequestRejected } from '../../errors/index.js';
-import type { DeliveryLog } from '../deliveryLog/deliveryLog.js';
-import { knownProvider, providerList } from './knownProvider.js';
+import { actorOf } from './apiAuth.js';
 
-const querySchemaFor = (providers: readonly ProviderName[]) =>
-  z.strictObject({
-    provider: knownProvider(providers).optional(),
-    outcome: z.enum(['accepted', 'repeated', 'rejected']).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: z.string().max(64).optional(),
-  });
-
-/** `GET /deliveries?provider=&outcome=&limit=&cursor=`: the delivery log, newest first. */
+/**
+ * `GET /deliveries?provider=&outcome=&limit=&cursor=`: the delivery log, newest first; and
+ * `POST /deliveries/{id}/replay`: replay a stored delivery, a dry run unless applied.
+ */
 export const registerDeliveryRoutes = (
   app: FastifyInstance,
-  {
-    deliveryLog,
-    providers,
-    auth,
-    eventStore,
-    reverify,
-    handlePaymentCommand,
-    confirmHint,
-  }: Readonly<{
-    deliveryLog: DeliveryLog;
-    providers: readonly ProviderName[];
-    auth: (request: FastifyRequest) => Promise<void>;
-    eventStore: EventStore;
-    reverify: DeliveryReverifier;
-    handlePaymentCommand: PaymentCommandHandler;
-    /** Asks the provider about a payment whose replayed hint was just recorded (the hint rule). */
-    confirmHint: (payment: PaymentId) => Promise<unknown>;
-  }>,
+  { useCases }: Readonly<{ useCases: UseCases }>,
 ): void => {
-  const querySchema = querySchemaFor(providers).describe(
-    `provider is one of ${providerList(providers)}; outcome accepted, repeated or rejected; limit 1 to 500.`,
-  );
+  const { deliveries, lists } = useCases;
   app.withTypeProvider<ZodTypeProvider>().get(
     '/deliveries',
     {
-      onRequest: auth,
       schema: {
         tags: ['deliveries'],
         summary:
           'The delivery log, newest first: accepted, repeated and rejected (with their codes).',
-        querystring: querySchema,
+        querystring: lists.deliveries,
         response: { 200: deliveryPageAnswer },
       },
     },
-    (request) => {
-      const { provider, outcome, limit, cursor } = request.query;
-      const page = deliveryLog.list({
-        limit,
-        ...(provider ? { provider } : {}),
-        ...(outcome ? { outcome } : {}),
-        ...(cursor ? { cursor } : {}),
-      });
-      if (page === null)
-        throw new RequestRejected('INVALID_QUERY', 'The cursor is not one this API issued.');
-      return page;
-    },
+    (request) => deliveries.list(request.query),
   );
 
   const replayAnswer = z.object({
@@ -96,14 +51,13 @@ export const registerDeliveryRoutes = (
   app.withTypeProvider<ZodTypeProvider>().post(
     '/deliveries/:id/replay',
     {
-      onRequest: auth,
       schema: {
         tags: ['deliveries'],
         summary: 'Replay a stored delivery (operate): a dry run unless apply is true.',
         description:
           'Verifies the stored delivery again at its receive time and shows what the decider makes of it now; with {"apply": true} it records that. A delivery already recorded appends nothing.',
         params: z
-          .object({ id: z.string().regex(/^[0-9a-f]{32}$/) })
+          .object({ id: deliveryIdSchema })
           .describe('A delivery id: 32 hex digits, as GET /deliveries lists.'),
         body: z
           .strictObject({ apply: z.boolean().default(false) })
@@ -112,41 +66,6 @@ export const registerDeliveryRoutes = (
         response: { 200: replayAnswer },
       },
     },
-    async (request) => {
-      const { id } = request.params;
-      const candidates = deliveryLog.paymentsOf(id).flatMap((key) => {
-        const payment = paymentFromKey(key);
-        return payment === null ? [] : [payment];
-      });
-      const replayed = await replayDelivery(
-        { eventStore, reverify, handlePaymentCommand, confirmHint },
-        id,
-        candidates,
-        {
-          apply: request.body.apply,
-        },
-      );
-      if (replayed.outcome === 'unknown') {
-        throw new RequestRejected('NOT_FOUND', `No stored delivery ${id} in the event log.`);
-      }
-      const { stored } = replayed;
-      return {
-        outcome: replayed.outcome,
-        deliveryId: id,
-        provider: stored.provider,
-        receivedAt: stored.receivedAt,
-        verifiedThen: describeVerification(stored.verification),
-        verifiedNow:
-          replayed.outcome === 'replayed' ? describeVerification(replayed.verifiedNow) : null,
-        reason:
-          replayed.outcome === 'replayed'
-            ? null
-            : replayed.outcome === 'verification-failed'
-              ? `${replayed.code}: ${replayed.reason}`
-              : replayed.reason,
-        decisions: replayed.outcome === 'replayed' ? replayed.decisions : [],
-        appended: replayed.outcome === 'replayed' ? replayed.appended : null,
-      };
-    },
+    (request) => deliveries.replay(actorOf(request), request.params.id, request.body.apply),
   );
 };

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RowSource } from '../../application/exports.js';
-import type { ProviderName } from '../../domain/index.js';
+import { exportKindNames, type UseCases } from '../../application/index.js';
 import { RequestRejected } from '../../errors/index.js';
 import {
   mediaTypeOf,
@@ -12,12 +12,6 @@ import {
   type TabularFormat,
 } from '../common/tabular.js';
 import { downloadAnswer } from './answerSchemas.js';
-import {
-  alreadyParsed,
-  exportKindNames,
-  exportKindsFor,
-  type ExportStores,
-} from './exportKinds.js';
 
 const mediaTypes = {
   csv: 'text/csv',
@@ -79,19 +73,10 @@ const singular: Readonly<Record<(typeof exportKindNames)[number], string>> = {
  */
 export const registerExportRoutes = (
   app: FastifyInstance,
-  {
-    stores,
-    providers,
-    now,
-    auth,
-  }: Readonly<{
-    stores: ExportStores;
-    providers: readonly ProviderName[];
-    now: () => Date;
-    auth: (request: FastifyRequest) => Promise<void>;
-  }>,
+  { useCases }: Readonly<{ useCases: UseCases }>,
 ): void => {
-  const kinds = exportKindsFor(providers);
+  const { exports, now } = useCases;
+  const { kinds } = exports;
   const api = app.withTypeProvider<ZodTypeProvider>();
   for (const name of exportKindNames) {
     const kind = kinds[name];
@@ -103,7 +88,6 @@ export const registerExportRoutes = (
     api.get(
       `/exports/${name}`,
       {
-        onRequest: auth,
         schema: {
           tags: ['finance'],
           summary: `Export every matching ${singular[name]} as CSV or NDJSON, streamed.`,
@@ -115,7 +99,7 @@ export const registerExportRoutes = (
         const { format, ...filters } = request.query as { format?: TabularFormat };
         sendRows(
           reply,
-          kind.source(filters, alreadyParsed, stores),
+          exports.rows(name, filters),
           formatOf(request, format, tabularFormats),
           name,
           now(),

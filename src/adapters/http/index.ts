@@ -9,7 +9,6 @@ export { createApiAuth } from './apiAuth.js';
 export { createRejectionLimiter } from './rejectionLimiter.js';
 export type { RejectionLimiter, RejectionLimiterOptions } from './rejectionLimiter.js';
 export { registerPaymentRoutes } from './paymentRoutes.js';
-export type { PaymentRoutesOptions } from './paymentRoutes.js';
 export { registerMetricsRoute } from './metricsRoute.js';
 export { registerFulfilmentRoutes } from './fulfilmentRoutes.js';
 export { registerDiscrepancyRoutes } from './discrepancyRoutes.js';

@@ -1,19 +1,15 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 
-/** `GET /metrics`: the registry in Prometheus text format, behind the API guard. */
+/** `GET /metrics`: the registry in Prometheus text format, in the API's scope, behind its guard. */
 export const registerMetricsRoute = (
   app: FastifyInstance,
-  {
-    registry,
-    auth,
-  }: Readonly<{ registry: Registry; auth: (request: FastifyRequest) => Promise<void> }>,
+  { registry }: Readonly<{ registry: Registry }>,
 ): void => {
   app.get(
     '/metrics',
     {
-      onRequest: auth,
       schema: {
         tags: ['service'],
         summary: 'Metrics in the Prometheus text format (read).',

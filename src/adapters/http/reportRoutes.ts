@@ -1,86 +1,39 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { rowOf } from '../../application/exports.js';
 import {
-  SettlementQueryInvalid,
-  settlementReport,
-  type SettlementChange,
-  type SettlementReport,
-} from '../../application/settlementReport.js';
-import { currencySchema, type ProviderName } from '../../domain/index.js';
-import type { ReadModelQueries } from '../../domain/ports/index.js';
-import { RequestRejected } from '../../errors/index.js';
-import { settlementProjectionName, type SettlementSnapshot } from '../../projections/index.js';
+  providerList,
+  rowOf,
+  settlementColumns,
+  settlementQuerySchemaFor,
+  type UseCases,
+} from '../../application/index.js';
+import { instantDate } from '../../application/isoInstant.js';
 import { tabularFormats } from '../common/tabular.js';
-import { documentPage } from './documentPage.js';
-import { formatOf, sendRows } from './exportRoutes.js';
-import { knownProvider, providerList } from './knownProvider.js';
 import { downloadAnswer, settlementAnswer, settlementChangesAnswer } from './answerSchemas.js';
-
-const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-
-export const settlementColumns = [
-  'day',
-  'provider',
-  'currency',
-  'status',
-  'count',
-  'amountMinor',
-  'amount',
-] as const;
-
-/** The report, or the `400` that says why it cannot be made. */
-export const reportOrRejection = (make: () => SettlementReport): SettlementReport => {
-  try {
-    return make();
-  } catch (error) {
-    if (error instanceof SettlementQueryInvalid) {
-      throw new RequestRejected('INVALID_QUERY', error.message);
-    }
-    throw error;
-  }
-};
+import { formatOf, sendRows } from './exportRoutes.js';
 
 /**
  * `GET /reports/settlement?from=&to=[&asOf=][&provider=][&currency=][&format=json|csv]` and
  * `GET /reports/settlement/changes?since=[&asOf=]` (docs/http.md): what settled on each local day
- * of `timezone`, as the log stood at `asOf`, and what changed since an instant.
+ * of the report's time zone, as the log stood at `asOf`, and what changed since an instant.
  */
 export const registerReportRoutes = (
   app: FastifyInstance,
-  {
-    readModels,
-    providers,
-    timezone,
-    now,
-    auth,
-  }: Readonly<{
-    readModels: ReadModelQueries;
-    providers: readonly ProviderName[];
-    timezone: string;
-    now: () => Date;
-    auth: (request: FastifyRequest) => Promise<void>;
-  }>,
+  { useCases }: Readonly<{ useCases: UseCases }>,
 ): void => {
+  const { providers, reports, now } = useCases;
+  const { timezone } = reports;
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const reportSchema = z
-    .strictObject({
-      from: day,
-      to: day,
-      asOf: instant.optional(),
-      provider: knownProvider(providers).optional(),
-      currency: currencySchema.optional(),
-      format: z.enum(['json', ...tabularFormats]).optional(),
-    })
+  const reportSchema = settlementQuerySchemaFor(providers)
+    .extend({ format: z.enum(['json', ...tabularFormats]).optional() })
     .describe(
       `from and to are days (YYYY-MM-DD, in ${timezone}); asOf an ISO-8601 instant with a time zone; provider one of ${providerList(providers)}; currency an ISO 4217 code; format json, csv or ndjson.`,
     );
   const changesSchema = z
     .strictObject({
-      since: instant,
-      asOf: instant.optional(),
+      since: instantDate,
+      asOf: instantDate.optional(),
       limit: z.coerce.number().int().min(1).max(10_000).default(1_000),
       cursor: z.string().max(2000).optional(),
     })
@@ -89,7 +42,6 @@ export const registerReportRoutes = (
   api.get(
     '/reports/settlement',
     {
-      onRequest: auth,
       schema: {
         tags: ['finance'],
         summary: 'Settlement report: payments by the local day they reached their status.',
@@ -107,20 +59,10 @@ export const registerReportRoutes = (
       },
     },
     (request, reply) => {
-      const query = request.query;
+      const { format: asked, ...query } = request.query;
       const taken = now();
-      const report = reportOrRejection(() =>
-        settlementReport(readModels, settlementProjectionName, {
-          from: query.from,
-          to: query.to,
-          asOf: query.asOf ?? null,
-          now: taken,
-          timezone,
-          provider: query.provider,
-          currency: query.currency,
-        }),
-      );
-      const format = formatOf(request, query.format, ['json', ...tabularFormats]);
+      const report = reports.settlement(query, taken);
+      const format = formatOf(request, asked, ['json', ...tabularFormats]);
       if (format === 'json') return report;
       sendRows(
         reply,
@@ -139,7 +81,6 @@ export const registerReportRoutes = (
   api.get(
     '/reports/settlement/changes',
     {
-      onRequest: auth,
       schema: {
         tags: ['finance'],
         summary: 'Status changes recorded after an instant (and up to asOf).',
@@ -147,41 +88,6 @@ export const registerReportRoutes = (
         response: { 200: settlementChangesAnswer },
       },
     },
-    (request) => {
-      const { since, asOf, limit, cursor } = request.query;
-      const page = documentPage(
-        readModels,
-        settlementProjectionName,
-        {
-          limit,
-          cursor,
-          orderBy: 'validFrom',
-          where: [
-            { column: 'fromStatus', op: 'not-null' },
-            { column: 'validFrom', op: '>', value: since.toISOString() },
-            ...(asOf === undefined
-              ? []
-              : [{ column: 'validFrom', op: '<=' as const, value: asOf.toISOString() }]),
-          ],
-        },
-        (row): SettlementChange[] => {
-          const snapshot = row.document as SettlementSnapshot;
-          return snapshot.fromStatus === null
-            ? []
-            : [
-                {
-                  provider: snapshot.payment.provider,
-                  ref: snapshot.payment.ref,
-                  from: snapshot.fromStatus,
-                  to: snapshot.status,
-                  at: snapshot.statusAt,
-                  recordedAt: snapshot.validFrom,
-                  eventType: snapshot.eventType,
-                },
-              ];
-        },
-      );
-      return { changes: page.items, nextCursor: page.nextCursor };
-    },
+    (request) => reports.changes(request.query),
   );
 };

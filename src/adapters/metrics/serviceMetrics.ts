@@ -1,3 +1,4 @@
+import type { DiscrepancyAge } from '../../application/discrepancyAges.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ProjectionStatus } from '../../projections/index.js';
 
@@ -20,8 +21,7 @@ export type ServiceMetricsOptions = Readonly<{
 }>;
 
 /** The age buckets of open discrepancies, as the `age` label names them. */
-export const discrepancyAgeBuckets = ['under_1h', '1h_to_1d', '1d_to_7d', 'over_7d'] as const;
-export type DiscrepancyAgeBucket = (typeof discrepancyAgeBuckets)[number];
+export type DiscrepancyAgeBucket = DiscrepancyAge;
 
 export type FinanceFigures = Readonly<{
   openDiscrepancies: ReadonlyArray<

@@ -40,3 +40,10 @@ export type {
   StatusClient,
 } from './statusClient.js';
 export type { FulfilmentMessage, SendOutcome, FulfilmentSender } from './fulfilmentSender.js';
+export type {
+  DeliveryOutcome,
+  DeliveryLogEntry,
+  DeliveryLogPage,
+  DeliveryLogQuery,
+  DeliveryLogReader,
+} from './deliveryLogReader.js';

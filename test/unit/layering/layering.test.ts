@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
@@ -94,5 +96,53 @@ describe('the layering fences', () => {
       "import { readFileSync } from 'node:fs';",
       "import { WebhookRejected } from '../errors/index.js';",
     ]);
+  });
+  it('keep projections to the domain: read models fold events, use cases come after', async () => {
+    const refused = await refusedImports(
+      'src/projections/probe.ts',
+      [
+        "import { explainTrail } from '../application/index.js';",
+        "import { registerPaymentRoutes } from '../adapters/http/index.js';",
+        "import { fulfilmentMessageId, nextCheckAt } from '../domain/index.js';",
+        'export const probe = [explainTrail, registerPaymentRoutes, fulfilmentMessageId, nextCheckAt];',
+      ].join('\n'),
+    );
+    expect(refused).toEqual([
+      "import { explainTrail } from '../application/index.js';",
+      "import { registerPaymentRoutes } from '../adapters/http/index.js';",
+    ]);
+  });
+
+  it('let the domain compute with instants but never read a clock', async () => {
+    const code = [
+      'export const later = (at: string) => new Date(Date.parse(at) + 1000).toISOString();',
+      'export const now = () => new Date();',
+      'export const ms = () => Date.now();',
+    ].join('\n');
+    const [result] = await eslint.lintText(code, { filePath: 'src/domain/probe.ts' });
+    const refused = (result?.messages ?? [])
+      .filter((message) => message.ruleId === 'no-restricted-syntax')
+      .map((message) => message.line);
+    expect(refused).toEqual([2, 3]);
+  });
+  it('keep commands to use cases: never an HTTP route, filter or schema', async () => {
+    const refused = await refusedImports(
+      'src/commands/probe.ts',
+      [
+        "import { registerReportRoutes } from '../adapters/http/reportRoutes.js';",
+        "import { settlementColumns } from '../application/index.js';",
+        'export const probe = [registerReportRoutes, settlementColumns];',
+      ].join('\n'),
+    );
+    expect(refused).toEqual([
+      "import { registerReportRoutes } from '../adapters/http/reportRoutes.js';",
+    ]);
+  });
+
+  it('leave no adapter calling another through HTTP: nothing in src/ calls inject', () => {
+    const callers = readdirSync('src', { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .filter((file) => /\.inject\(/.test(readFileSync(join('src', file), 'utf8')));
+    expect(callers).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 export type ChartBar = Readonly<{
   x: number;
   minute: string;
-  accepted: Readonly<{ y: number; height: number; count: number }>;
+  verified: Readonly<{ y: number; height: number; count: number }>;
   rejected: Readonly<{ y: number; height: number; count: number }>;
 }>;
 
@@ -13,7 +13,7 @@ export type DeliveryChart = Readonly<{
   bars: readonly ChartBar[];
   /** The largest minute (the scale's top), and the hour's totals. */
   peak: number;
-  accepted: number;
+  verified: number;
   rejected: number;
   first: string;
   last: string;
@@ -24,27 +24,27 @@ const height = 120;
 const slot = width / 60;
 
 /**
- * Accepted and rejected deliveries per minute over the last hour as stacked bars, laid out
+ * Verified (new or repeated) and rejected deliveries per minute over the last hour as stacked bars, laid out
  * here so that the page draws them as plain inline SVG (no script, no chart library).
  */
 export const deliveryChart = (
-  minutes: ReadonlyArray<Readonly<{ minute: string; accepted: number; rejected: number }>>,
+  minutes: ReadonlyArray<Readonly<{ minute: string; verified: number; rejected: number }>>,
 ): DeliveryChart => {
-  const peak = Math.max(1, ...minutes.map((minute) => minute.accepted + minute.rejected));
+  const peak = Math.max(1, ...minutes.map((minute) => minute.verified + minute.rejected));
   const scale = (count: number) => (count / peak) * (height - 4);
   const bars = minutes.map((minute, index) => {
-    const acceptedHeight = scale(minute.accepted);
+    const verifiedHeight = scale(minute.verified);
     const rejectedHeight = scale(minute.rejected);
     return {
       x: index * slot + 1,
       minute: minute.minute,
-      accepted: {
-        y: height - acceptedHeight,
-        height: acceptedHeight,
-        count: minute.accepted,
+      verified: {
+        y: height - verifiedHeight,
+        height: verifiedHeight,
+        count: minute.verified,
       },
       rejected: {
-        y: height - acceptedHeight - rejectedHeight,
+        y: height - verifiedHeight - rejectedHeight,
         height: rejectedHeight,
         count: minute.rejected,
       },
@@ -56,7 +56,7 @@ export const deliveryChart = (
     barWidth: slot - 2,
     bars,
     peak,
-    accepted: minutes.reduce((sum, minute) => sum + minute.accepted, 0),
+    verified: minutes.reduce((sum, minute) => sum + minute.verified, 0),
     rejected: minutes.reduce((sum, minute) => sum + minute.rejected, 0),
     first: minutes[0]?.minute.slice(11) ?? '',
     last: minutes.at(-1)?.minute.slice(11) ?? '',

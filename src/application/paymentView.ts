@@ -5,10 +5,10 @@ import {
   type KnownPayment,
   type Money,
   type PaymentStatus,
+  nextCheckAt,
+  fulfilmentMessageId,
 } from '../domain/index.js';
-import { nextCheckAt } from '../application/reconciliationSchedule.js';
-import { fulfilmentMessageId } from '../application/fulfilmentMessage.js';
-import { paymentAmount } from './paymentsProjection.js';
+import { paymentAmount } from '../projections/index.js';
 
 /** A payment as the query API answers it (docs/http.md `GET /payments/{provider}/{ref}`). */
 export type PaymentView = Readonly<{

@@ -1,12 +1,10 @@
 import { z } from 'zod';
-import { currencySchema, type ProviderName } from '../../domain/index.js';
-import type { ColumnFilter } from '../../domain/ports/index.js';
+import { currencySchema, paymentStatuses, type ProviderName } from '../domain/index.js';
+import type { ColumnFilter } from '../domain/ports/index.js';
 import { equalTo } from './documentPage.js';
+import { utcInstant } from './isoInstant.js';
 import { knownProvider, providerList } from './knownProvider.js';
 
-const instant = z.iso
-  .datetime({ offset: true })
-  .transform((value) => new Date(value).toISOString());
 const minorUnits = z.coerce.number().int().refine(Number.isSafeInteger, 'must be a safe integer');
 
 /**
@@ -16,16 +14,16 @@ const minorUnits = z.coerce.number().int().refine(Number.isSafeInteger, 'must be
  */
 export const paymentFiltersSchemaFor = (providers: readonly ProviderName[]) =>
   z.strictObject({
-    status: z.enum(['pending', 'success', 'failed', 'expired', 'cancelled', 'refunded']).optional(),
+    status: z.enum(paymentStatuses).optional(),
     provider: knownProvider(providers).optional(),
     orderId: z.string().min(1).max(256).optional(),
     currency: currencySchema.optional(),
-    createdFrom: instant.optional(),
-    createdTo: instant.optional(),
-    updatedFrom: instant.optional(),
-    updatedTo: instant.optional(),
+    createdFrom: utcInstant.optional(),
+    createdTo: utcInstant.optional(),
+    updatedFrom: utcInstant.optional(),
+    updatedTo: utcInstant.optional(),
     /** The older name of `updatedFrom`. */
-    updatedSince: instant.optional(),
+    updatedSince: utcInstant.optional(),
     amountMin: minorUnits.optional(),
     amountMax: minorUnits.optional(),
     hasOpenDiscrepancy: z.enum(['true', 'false']).optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ProviderName } from '../../domain/index.js';
+import type { ProviderName } from '../domain/index.js';
 
 /**
  * A provider name the service has a module for; anything else is a `400` naming the list. An

@@ -1,6 +1,6 @@
-import { RequestRejected } from '../../errors/index.js';
-import type { ColumnFilter, ListedDocument, ReadModelQueries } from '../../domain/ports/index.js';
-import { decodeCursor, encodeCursor } from '../common/cursorCodec.js';
+import { RequestRejected } from '../errors/index.js';
+import type { ColumnFilter, ListedDocument, ReadModelQueries } from '../domain/ports/index.js';
+import { decodeCursor, encodeCursor } from './cursorCodec.js';
 
 export type DocumentPageQuery = Readonly<{
   limit: number;

@@ -1,5 +1,5 @@
-import type { ProviderName } from '../../../domain/index.js';
-import type { AggregateQuery, ReadModelQueries } from '../../../domain/ports/index.js';
+import { paymentStatuses, type ProviderName } from '../domain/index.js';
+import type { AggregateQuery, DeliveryOutcome, ReadModelQueries } from '../domain/ports/index.js';
 import {
   discrepanciesProjection,
   fulfilmentsProjection,
@@ -7,8 +7,8 @@ import {
   paymentCountsDocumentId,
   paymentCountsProjection,
   type PaymentCounts,
-} from '../../../projections/index.js';
-import type { DeliveryOutcome } from '../../deliveryLog/deliveryLog.js';
+} from '../projections/index.js';
+import { discrepancyAges, unresolvedByKind, unresolvedByKindAndAge } from './discrepancyAges.js';
 
 /** Where the projections stand: how far behind the log each is, and when it last applied. */
 export type ProjectionStanding = Readonly<{
@@ -58,7 +58,8 @@ export type OverviewFigures = Readonly<{
     total: number;
   }>;
   /** The last 60 minutes, oldest first. */
-  deliveries: ReadonlyArray<Readonly<{ minute: string; accepted: number; rejected: number }>>;
+  /** Verified ones (new or repeats of one recorded) and rejected ones. */
+  deliveries: ReadonlyArray<Readonly<{ minute: string; verified: number; rejected: number }>>;
   discrepancies: Readonly<{
     ages: readonly string[];
     /** `byKind[kind][age]`: open (or acknowledged) ones, by how long they have been open. */
@@ -71,32 +72,8 @@ export type OverviewFigures = Readonly<{
   roles: readonly RoleStanding[];
 }>;
 
-const statuses = ['pending', 'success', 'failed', 'expired', 'refunded', 'cancelled'] as const;
-
-/** Age buckets: open less than an hour, a day, a week, or longer. */
-const ages = [
-  { label: 'under 1 h', seconds: 0 },
-  { label: '1 h – 1 d', seconds: 3_600 },
-  { label: '1 d – 7 d', seconds: 86_400 },
-  { label: 'over 7 d', seconds: 7 * 86_400 },
-] as const;
-
 /** One of the overview's aggregates: the read model and the query. */
 type OverviewAggregate = Readonly<{ projection: string; request: AggregateQuery }>;
-
-/** Unresolved discrepancies by kind: all of them, or those opened after an instant. */
-const unresolvedByKind = (openedAfter?: string): OverviewAggregate => ({
-  projection: discrepanciesProjection.name,
-  request: {
-    groupBy: ['kind'],
-    where: [
-      { column: 'status', op: 'in', values: ['open', 'acknowledged'] },
-      ...(openedAfter === undefined
-        ? []
-        : [{ column: 'openedAt', op: '>' as const, value: openedAfter }]),
-    ],
-  },
-});
 
 const exhaustedFulfilments: OverviewAggregate = {
   projection: fulfilmentsProjection.name,
@@ -129,45 +106,24 @@ export const overviewFigures = async (
 
   const hourAgo = new Date(now.getTime() - 59 * 60_000);
   const firstMinute = hourAgo.toISOString().slice(0, 16);
-  const perMinute = new Map<string, { accepted: number; rejected: number }>();
+  const perMinute = new Map<string, { verified: number; rejected: number }>();
   for (let minute = 0; minute < 60; minute += 1) {
     const at = new Date(hourAgo.getTime() + minute * 60_000).toISOString().slice(0, 16);
-    perMinute.set(at, { accepted: 0, rejected: 0 });
+    perMinute.set(at, { verified: 0, rejected: 0 });
   }
   for (const { minute, outcome, count } of deliveriesPerMinute(firstMinute)) {
     const slot = perMinute.get(minute);
     if (slot === undefined) continue;
     if (outcome === 'rejected') slot.rejected += count;
-    else slot.accepted += count;
+    else slot.verified += count;
   }
 
-  // All unresolved ones by kind once, then only the young ones past each bound (a short range
-  // of the index, where most are old): older than a bound is the total less the younger.
-  const counted = ({ projection, request }: OverviewAggregate) =>
-    new Map(
-      readModels
-        .aggregate(projection, request)
-        .map((group) => [String(group.key['kind']), group.count] as const),
-    );
-  const all = counted(unresolvedByKind());
-  const olderThan = ages.map(({ seconds }) => {
-    if (seconds === 0) return all;
-    const bound = new Date(now.getTime() - seconds * 1000).toISOString();
-    const younger = counted(unresolvedByKind(bound));
-    return new Map([...all].map(([kind, count]) => [kind, count - (younger.get(kind) ?? 0)]));
-  });
-  const kinds = new Set(olderThan.flatMap((byKind) => [...byKind.keys()]));
   const byKind: Record<string, Record<string, number>> = {};
   let discrepancyTotal = 0;
-  for (const kind of kinds) {
-    const row: Record<string, number> = {};
-    ages.forEach(({ label }, index) => {
-      const here = olderThan[index]?.get(kind) ?? 0;
-      const older = olderThan[index + 1]?.get(kind) ?? 0;
-      row[label] = here - older;
-    });
-    byKind[kind] = row;
-    discrepancyTotal += olderThan[0]?.get(kind) ?? 0;
+  for (const { kind, age, count } of unresolvedByKindAndAge(readModels, now)) {
+    const label = discrepancyAges.find(({ key }) => key === age)?.label ?? age;
+    (byKind[kind] ??= {})[label] = count;
+    discrepancyTotal += count;
   }
 
   const exhausted =
@@ -175,10 +131,10 @@ export const overviewFigures = async (
     0;
 
   return {
-    payments: { statuses, providers: [...providers].sort(), counts, total },
+    payments: { statuses: paymentStatuses, providers: [...providers].sort(), counts, total },
     deliveries: [...perMinute].map(([minute, slot]) => ({ minute, ...slot })),
     discrepancies: {
-      ages: ages.map(({ label }) => label),
+      ages: discrepancyAges.map(({ label }) => label),
       byKind,
       total: discrepancyTotal,
     },
@@ -191,7 +147,10 @@ export const overviewFigures = async (
 
 /** The overview's aggregates, as it runs them, for checking their plans (tests, the bench). */
 export const overviewAggregates = (now: Date): readonly OverviewAggregate[] => [
-  unresolvedByKind(),
-  unresolvedByKind(new Date(now.getTime() - 3_600_000).toISOString()),
+  { projection: discrepanciesProjection.name, request: unresolvedByKind() },
+  {
+    projection: discrepanciesProjection.name,
+    request: unresolvedByKind(new Date(now.getTime() - 3_600_000).toISOString()),
+  },
   exhaustedFulfilments,
 ];

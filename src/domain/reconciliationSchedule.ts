@@ -1,4 +1,6 @@
-import { isTerminal, type KnownPayment } from '../domain/index.js';
+import { addSeconds } from './instant.js';
+import { isTerminal } from './paymentStatus.js';
+import type { KnownPayment } from './paymentState.js';
 
 /**
  * When the n-th status check of a payment is due, counted from when payrec first knew of it:
@@ -23,8 +25,7 @@ export const refundWatchDays = [1, 7, 30] as const;
 
 const later = (a: string, b: string) => (a > b ? a : b);
 
-const daysAfter = (at: string, days: number) =>
-  new Date(Date.parse(at) + days * 24 * 60 * 60 * 1000).toISOString();
+const daysAfter = (at: string, days: number) => addSeconds(at, days * 24 * 60 * 60);
 
 /**
  * When the poller should next ask the provider about this payment, or `null` when it need not:
@@ -54,9 +55,7 @@ export const nextCheckAt = (state: KnownPayment, hasStatusEndpoint: boolean): st
     );
   }
   if (state.awaitingConfirmation) return state.updatedAt;
-  const scheduled = new Date(
-    Date.parse(state.createdAt) + offsetSeconds(state.checks) * 1000,
-  ).toISOString();
+  const scheduled = addSeconds(state.createdAt, offsetSeconds(state.checks));
   if (terminal || deadline === undefined) return scheduled;
   if (state.lastCheckedAt !== null && state.lastCheckedAt >= deadline) return null;
   return scheduled > deadline ? later(deadline, state.createdAt) : scheduled;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { overviewFigures } from '../../../../src/adapters/http/console/overviewFigures.js';
-import type { ColumnFilter, ReadModelQueries } from '../../../../src/domain/ports/index.js';
+import { overviewFigures } from '../../../src/application/overviewFigures.js';
+import type { ColumnFilter, ReadModelQueries } from '../../../src/domain/ports/index.js';
 
 const now = new Date('2026-11-20T12:00:00.000Z');
 const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000).toISOString();
@@ -73,14 +73,14 @@ describe("the console's overview figures", () => {
     expect(figures.deliveries).toHaveLength(60);
     expect(figures.deliveries.at(-1)).toEqual({
       minute: '2026-11-20T12:00',
-      accepted: 0,
+      verified: 0,
       rejected: 2,
     });
     expect(figures.deliveries.at(-2)).toEqual({
       minute: '2026-11-20T11:59',
-      accepted: 8,
+      verified: 8,
       rejected: 0,
     });
-    expect(figures.deliveries.reduce((sum, minute) => sum + minute.accepted, 0)).toBe(8);
+    expect(figures.deliveries.reduce((sum, minute) => sum + minute.verified, 0)).toBe(8);
   });
 });

@@ -7,16 +7,21 @@ import {
   type ExportRow,
   type RowPage,
   type RowSource,
-} from '../../application/exports.js';
-import type { ProviderName } from '../../domain/index.js';
-import type { EventStore, ReadModelQueries } from '../../domain/ports/index.js';
-import { discrepanciesProjection, paymentsProjectionName } from '../../projections/index.js';
-import type { DeliveryLog, DeliveryLogEntry } from '../deliveryLog/deliveryLog.js';
+} from './exports.js';
+import type { ProviderName } from '../domain/index.js';
+import type {
+  DeliveryLogEntry,
+  DeliveryLogReader,
+  EventStore,
+  ReadModelQueries,
+} from '../domain/ports/index.js';
+import { discrepanciesProjection, paymentsProjectionName } from '../projections/index.js';
 import {
   discrepancyConditions,
   discrepancyFiltersHelp,
   discrepancyFiltersSchemaFor,
-} from './discrepancyRoutes.js';
+} from './discrepancyFilters.js';
+import { utcInstant } from './isoInstant.js';
 import { knownProvider, providerList } from './knownProvider.js';
 import { paymentFiltersHelp, paymentFiltersSchemaFor, paymentQueryOf } from './paymentFilters.js';
 
@@ -24,7 +29,7 @@ import { paymentFiltersHelp, paymentFiltersSchemaFor, paymentQueryOf } from './p
 export type ExportStores = Readonly<{
   readModels: ReadModelQueries;
   eventStore: EventStore;
-  deliveryLog: DeliveryLog;
+  deliveryLog: DeliveryLogReader;
 }>;
 
 /**
@@ -65,10 +70,6 @@ const defineExport = <T extends z.ZodObject>(
   source: (input, parse, stores) => rows(parse(schema, input, rules), stores),
 });
 
-const instant = z.iso
-  .datetime({ offset: true })
-  .transform((value) => new Date(value).toISOString());
-
 export const deliveryColumns = [
   'receivedAt',
   'provider',
@@ -82,7 +83,7 @@ export const deliveryColumns = [
 
 /** Every delivery of the log that matches, newest first, a page at a time. */
 export function* deliveryPages(
-  deliveryLog: DeliveryLog,
+  deliveryLog: DeliveryLogReader,
   filters: Readonly<{
     provider?: ProviderName | undefined;
     outcome?: DeliveryLogEntry['outcome'] | undefined;
@@ -141,7 +142,7 @@ export const exportKindsFor = (
     (filters, { readModels }) => discrepancyExport(readModels, discrepancyConditions(filters)),
   ),
   events: defineExport(
-    z.strictObject({ from: instant.optional(), to: instant.optional() }),
+    z.strictObject({ from: utcInstant.optional(), to: utcInstant.optional() }),
     'from and to are ISO-8601 instants with a time zone (from inclusive, to exclusive).',
     null,
     ({ from, to }, { eventStore }) => ({

@@ -1,11 +1,6 @@
-import {
-  evolve,
-  initialState,
-  isPaymentEventType,
-  type PaymentEvent,
-  type PaymentState,
-} from '../domain/index.js';
-import type { NewEvent, RecordedEvent } from '../domain/ports/index.js';
+import { isPaymentEventType, type PaymentEvent } from './paymentEvents.js';
+import { evolve, initialState, type PaymentState } from './paymentState.js';
+import type { NewEvent, RecordedEvent } from './ports/index.js';
 
 /** The stored form of a payment event; `instance` names the payrec process that wrote it. */
 export const toNewEvent = (event: PaymentEvent, id: string, instance?: string): NewEvent => ({
