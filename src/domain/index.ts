@@ -1,5 +1,3 @@
-export { paymentDecider } from './paymentDecider.js';
-export type { Decider } from './paymentDecider.js';
 export { decide, compareRegistration } from './decidePayment.js';
 export { decideClaim } from './leaseClaim.js';
 export { toNewEvent, toPaymentEvent, foldRecorded } from './paymentEventCodec.js';

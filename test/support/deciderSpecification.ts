@@ -1,5 +1,11 @@
 import { expect } from 'vitest';
-import type { Decider } from '../../src/domain/index.js';
+
+/** A decider: the three pure functions an event-sourced aggregate is made of (emmett's shape). */
+export type Decider<Command, Event, State> = Readonly<{
+  decide: (command: Command, state: State) => Event[];
+  evolve: (state: State, event: Event) => State;
+  initialState: () => State;
+}>;
 
 /**
  * Given past events, when a command, then the expected events, nothing, or a throw: a small

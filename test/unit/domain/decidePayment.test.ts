@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  decide,
+  evolve,
   foldPayment,
-  paymentDecider,
+  initialState,
   type PaymentEvent,
   type ReportJudgement,
 } from '../../../src/domain/index.js';
@@ -14,7 +16,7 @@ import {
   usd,
 } from '../../support/paymentBuilders.js';
 
-const spec = deciderSpecification(paymentDecider);
+const spec = deciderSpecification({ decide, evolve, initialState });
 const payment = aPaymentId();
 
 /** The report recorded, with what the decider made of it (none for a status it cannot read). */
