@@ -11,6 +11,13 @@ import {
   type ReplayDecision,
 } from './replayDelivery.js';
 
+/** What became of a delivery, as the log lists it. */
+export const deliveryOutcomes = [
+  'accepted',
+  'repeated',
+  'rejected',
+] as const satisfies readonly DeliveryOutcome[];
+
 /** A stored delivery's id: 32 hex digits, as the delivery log lists it. */
 export const deliveryIdSchema = z.string().regex(/^[0-9a-f]{32}$/);
 

@@ -21,6 +21,7 @@ import {
   discrepancyFiltersHelp,
   discrepancyFiltersSchemaFor,
 } from './discrepancyFilters.js';
+import { deliveryOutcomes } from './deliveryUseCases.js';
 import { utcInstant } from './isoInstant.js';
 import { knownProvider, providerList } from './knownProvider.js';
 import { paymentFiltersHelp, paymentFiltersSchemaFor, paymentQueryOf } from './paymentFilters.js';
@@ -153,7 +154,7 @@ export const exportKindsFor = (
   deliveries: defineExport(
     z.strictObject({
       provider: knownProvider(providers).optional(),
-      outcome: z.enum(['accepted', 'repeated', 'rejected']).optional(),
+      outcome: z.enum(deliveryOutcomes).optional(),
     }),
     `provider is one of ${providerList(providers)}; outcome accepted, repeated or rejected.`,
     null,

@@ -55,7 +55,7 @@ export {
   createDiscrepancyUseCases,
   resolutionSchema,
 } from './discrepancyUseCases.js';
-export { createDeliveryUseCases, deliveryIdSchema } from './deliveryUseCases.js';
+export { createDeliveryUseCases, deliveryIdSchema, deliveryOutcomes } from './deliveryUseCases.js';
 export type { ReplayReport } from './deliveryUseCases.js';
 export { listQueriesFor, paymentIdSchemaFor } from './listQueries.js';
 export type { ListQueries } from './listQueries.js';

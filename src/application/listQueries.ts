@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { paymentRefSchema, type ProviderName } from '../domain/index.js';
+import { fulfilmentStatuses, paymentRefSchema, type ProviderName } from '../domain/index.js';
+import { deliveryOutcomes } from './deliveryUseCases.js';
 import { discrepancyFiltersHelp, discrepancyFiltersSchemaFor } from './discrepancyFilters.js';
 import { knownProvider, providerList } from './knownProvider.js';
 import { paymentFiltersHelp, paymentFiltersSchemaFor } from './paymentFilters.js';
@@ -24,7 +25,7 @@ export const listQueriesFor = (providers: readonly ProviderName[]) => ({
     .describe(`${discrepancyFiltersHelp(providers)} limit is 1 to 500.`),
   fulfilments: z
     .strictObject({
-      status: z.enum(['requested', 'delivered', 'exhausted']).optional(),
+      status: z.enum(fulfilmentStatuses).optional(),
       provider: knownProvider(providers).optional(),
       ...pageOf(400),
     })
@@ -34,7 +35,7 @@ export const listQueriesFor = (providers: readonly ProviderName[]) => ({
   deliveries: z
     .strictObject({
       provider: knownProvider(providers).optional(),
-      outcome: z.enum(['accepted', 'repeated', 'rejected']).optional(),
+      outcome: z.enum(deliveryOutcomes).optional(),
       ...pageOf(64),
     })
     .describe(

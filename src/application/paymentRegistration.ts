@@ -6,6 +6,7 @@ import {
   type Channel,
   type RegisterPayment,
 } from '../domain/index.js';
+import { isoInstant } from './isoInstant.js';
 
 /** An expected payment as `POST /payments` and `payrec payments register` take it. */
 export const paymentRegistrationSchema = z
@@ -19,7 +20,7 @@ export const paymentRegistrationSchema = z
       .refine((code) => currencyExponent(code) !== null, 'must be an ISO 4217 currency')
       .optional(),
     orderId: z.string().min(1).max(256).optional(),
-    expiresAt: z.iso.datetime({ offset: true }).optional(),
+    expiresAt: isoInstant.optional(),
   })
   .refine((body) => (body.amount === undefined) === (body.currency === undefined), {
     message: 'amount and currency go together',

@@ -79,9 +79,6 @@ export const settlementQuerySchemaFor = (providers: readonly ProviderName[]) =>
     currency: currencySchema.optional(),
   });
 
-/** Whether `zone` is an IANA time zone name this runtime knows. */
-export const isTimeZone = (zone: string): boolean => DateTime.local().setZone(zone).isValid;
-
 /** The UTC instants (ISO, as payrec writes them) at which each local day of [from, to] begins and ends. */
 export const localDays = (
   from: string,

@@ -9,7 +9,7 @@ import {
   discrepancyFiltersHelp,
   discrepancyFiltersSchemaFor,
 } from '../application/index.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
 import type { Actor } from '../application/index.js';
 import { operatorResolutions } from '../domain/index.js';
 import {
@@ -42,6 +42,110 @@ const line = (view: DiscrepancyView, now: Date): string => {
   ].join('  ');
 };
 
+type Options = Readonly<Record<string, string | undefined>>;
+
+/** `payrec discrepancies list`: unresolved ones unless --state says, oldest first. */
+const listDiscrepancies = async (
+  config: Config,
+  id: string | undefined,
+  values: Options,
+): Promise<number> => {
+  const providers = config.providers.map((provider) => provider.name);
+  const { note, resolution, actor, limit, ...filters } = values;
+  if (id !== undefined) throw new UsageError(`list takes no argument ("${id}").`);
+  if (note !== undefined || resolution !== undefined || actor !== undefined) {
+    throw new UsageError('list takes no --note, --resolution or --actor.');
+  }
+  const parsed = parseOptions(
+    discrepancyFiltersSchemaFor(providers).extend({
+      limit: z.coerce.number().int().min(1).max(100_000).default(100),
+    }),
+    { ...filters, limit },
+    `${discrepancyFiltersHelp(providers)} --limit 1 to 100000.`,
+  );
+  const storage = openStorage(config);
+  try {
+    await freshReadModels(config, storage, [discrepanciesProjection.name]);
+    const chosen = parsed.state === undefined ? { ...parsed, status: 'open' as const } : parsed;
+    const now = new Date();
+    let shown = 0;
+    for (const row of allRows(storage.readModels, discrepanciesProjection.name, {
+      where: discrepancyConditions(chosen),
+      orderBy: 'openedAt',
+      withDocuments: true,
+    })) {
+      const view = storedDiscrepancy(row.document);
+      if (view === null) continue;
+      process.stdout.write(`${line(view, now)}\n`);
+      shown += 1;
+      if (shown >= parsed.limit) break;
+    }
+    if (shown === 0) process.stderr.write('no discrepancies match.\n');
+    return 0;
+  } finally {
+    await storage.close();
+  }
+};
+
+/** `payrec discrepancies acknowledge|resolve <id>`: the use case, as the person running payrec. */
+const workDiscrepancy = async (
+  config: Config,
+  action: 'acknowledge' | 'resolve',
+  id: string | undefined,
+  values: Options,
+): Promise<number> => {
+  const { note, resolution, actor, limit, ...filters } = values;
+  if (id === undefined) throw new UsageError(`${action} needs the discrepancy's id.`);
+  if (Object.keys(filters).length > 0 || limit !== undefined) {
+    throw new UsageError(
+      `${action} takes only --note${action === 'resolve' ? ', --resolution' : ''} and --actor.`,
+    );
+  }
+  if (action === 'acknowledge' && resolution !== undefined) {
+    throw new UsageError('acknowledge takes no --resolution: it leaves the discrepancy open.');
+  }
+  const person = {
+    note: z.string().trim().min(1).max(2000),
+    actor: z
+      .string()
+      .regex(/^[\p{L}\p{N}._:@-]{1,100}$/u, 'letters, digits and . _ : @ - only')
+      .default(`cli:${userInfo().username}`),
+  };
+  const acknowledged = parseOptions(
+    z.strictObject(person),
+    { note, actor },
+    '--note says why (required); --actor is letters, digits and . _ : @ -.',
+  );
+  const resolved =
+    action === 'resolve'
+      ? parseOptions(
+          z.strictObject({ ...person, resolution: z.enum(operatorResolutions) }),
+          { note, actor, resolution },
+          `--note says why (required); --resolution is one of ${operatorResolutions.join(', ')}; --actor is letters, digits and . _ : @ -.`,
+        )
+      : null;
+  const storage = openStorage(config);
+  try {
+    const { eventStore, readModels } = storage;
+    // The same use case as the API's and the console's; whoever runs payrec here may operate.
+    const discrepancies = createDiscrepancyUseCases({
+      readModels,
+      eventStore,
+      handlePaymentCommand: createPaymentCommandHandler({ eventStore }),
+      now: () => new Date(),
+    });
+    const person: Actor = { name: acknowledged.actor, role: 'operate' };
+    const view =
+      resolved === null
+        ? await discrepancies.acknowledge(person, id, acknowledged)
+        : await discrepancies.resolve(person, id, resolved);
+    process.stdout.write(`${line(view, new Date())}\n`);
+    return 0;
+  } finally {
+    await storage.close();
+  }
+};
+
 /** `payrec discrepancies list|acknowledge|resolve` (docs/cli.md). */
 export const discrepanciesCommand = async (args: readonly string[]): Promise<number> => {
   const { positionals, values } = parseArgs({
@@ -62,96 +166,12 @@ export const discrepanciesCommand = async (args: readonly string[]): Promise<num
   const [action, id, ...extra] = positionals;
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra.join(' ')}".`);
   const config = loadConfig();
-  const providers = config.providers.map((provider) => provider.name);
-  const { note, resolution, actor, limit, ...filters } = values;
   switch (action) {
-    case 'list': {
-      if (id !== undefined) throw new UsageError(`list takes no argument ("${id}").`);
-      if (note !== undefined || resolution !== undefined || actor !== undefined) {
-        throw new UsageError('list takes no --note, --resolution or --actor.');
-      }
-      const parsed = parseOptions(
-        discrepancyFiltersSchemaFor(providers).extend({
-          limit: z.coerce.number().int().min(1).max(100_000).default(100),
-        }),
-        { ...filters, limit },
-        `${discrepancyFiltersHelp(providers)} --limit 1 to 100000.`,
-      );
-      const storage = openStorage(config);
-      try {
-        await freshReadModels(config, storage, [discrepanciesProjection.name]);
-        const chosen = parsed.state === undefined ? { ...parsed, status: 'open' as const } : parsed;
-        const now = new Date();
-        let shown = 0;
-        for (const row of allRows(storage.readModels, discrepanciesProjection.name, {
-          where: discrepancyConditions(chosen),
-          orderBy: 'openedAt',
-          withDocuments: true,
-        })) {
-          const view = storedDiscrepancy(row.document);
-          if (view === null) continue;
-          process.stdout.write(`${line(view, now)}\n`);
-          shown += 1;
-          if (shown >= parsed.limit) break;
-        }
-        if (shown === 0) process.stderr.write('no discrepancies match.\n');
-        return 0;
-      } finally {
-        await storage.close();
-      }
-    }
+    case 'list':
+      return listDiscrepancies(config, id, values);
     case 'acknowledge':
-    case 'resolve': {
-      if (id === undefined) throw new UsageError(`${action} needs the discrepancy's id.`);
-      if (Object.keys(filters).length > 0 || limit !== undefined) {
-        throw new UsageError(
-          `${action} takes only --note${action === 'resolve' ? ', --resolution' : ''} and --actor.`,
-        );
-      }
-      if (action === 'acknowledge' && resolution !== undefined) {
-        throw new UsageError('acknowledge takes no --resolution: it leaves the discrepancy open.');
-      }
-      const person = {
-        note: z.string().trim().min(1).max(2000),
-        actor: z
-          .string()
-          .regex(/^[\p{L}\p{N}._:@-]{1,100}$/u, 'letters, digits and . _ : @ - only')
-          .default(`cli:${userInfo().username}`),
-      };
-      const acknowledged = parseOptions(
-        z.strictObject(person),
-        { note, actor },
-        '--note says why (required); --actor is letters, digits and . _ : @ -.',
-      );
-      const resolved =
-        action === 'resolve'
-          ? parseOptions(
-              z.strictObject({ ...person, resolution: z.enum(operatorResolutions) }),
-              { note, actor, resolution },
-              `--note says why (required); --resolution is one of ${operatorResolutions.join(', ')}; --actor is letters, digits and . _ : @ -.`,
-            )
-          : null;
-      const storage = openStorage(config);
-      try {
-        const { eventStore, readModels } = storage;
-        // The same use case as the API's and the console's; whoever runs payrec here may operate.
-        const discrepancies = createDiscrepancyUseCases({
-          readModels,
-          eventStore,
-          handlePaymentCommand: createPaymentCommandHandler({ eventStore }),
-          now: () => new Date(),
-        });
-        const person: Actor = { name: acknowledged.actor, role: 'operate' };
-        const view =
-          resolved === null
-            ? await discrepancies.acknowledge(person, id, acknowledged)
-            : await discrepancies.resolve(person, id, resolved);
-        process.stdout.write(`${line(view, new Date())}\n`);
-        return 0;
-      } finally {
-        await storage.close();
-      }
-    }
+    case 'resolve':
+      return workDiscrepancy(config, action, id, values);
     default:
       throw new UsageError(
         action === undefined

@@ -6,7 +6,8 @@ import type { PaymentStatus } from './paymentStatus.js';
  * - `delivered`: the receiver answered 2xx;
  * - `exhausted`: the retry budget ran out; an operator may re-drive it.
  */
-export type FulfilmentStatus = 'requested' | 'delivered' | 'exhausted';
+export const fulfilmentStatuses = ['requested', 'delivered', 'exhausted'] as const;
+export type FulfilmentStatus = (typeof fulfilmentStatuses)[number];
 
 /** One transition that the merchant's backend is told about, and how telling it went. */
 export type Fulfilment = Readonly<{

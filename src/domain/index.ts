@@ -28,6 +28,7 @@ export type {
   PaymentRegistered,
   ProviderReportRecorded,
   PaymentStatusChanged,
+  StatusMove,
   PaymentStatusCorrected,
   DiscrepancyDetected,
   DiscrepancyAcknowledged,
@@ -54,6 +55,7 @@ export type {
 } from './paymentCommands.js';
 export type { Fulfilment, FulfilmentStatus, FulfilmentRetryPolicy } from './fulfilment.js';
 export {
+  fulfilmentStatuses,
   needsFulfilment,
   fulfilmentKey,
   defaultFulfilmentRetryPolicy,
@@ -83,27 +85,18 @@ export { reportEffects } from './reportJudgement.js';
 export type { ReportEffect, ReportJudgement } from './reportJudgement.js';
 export type { Money, MoneyParseResult } from './money.js';
 export {
-  moneySchema,
   currencySchema,
   currencyExponent,
   moneyFromDecimal,
   moneyFromMinorUnits,
-  sameMoney,
   formatMoney,
   decimalAmount,
 } from './money.js';
 export type { PaymentStatus, TerminalStatus } from './paymentStatus.js';
-export {
-  paymentStatuses,
-  isPaymentStatus,
-  isTerminal,
-  canTransition,
-  precedes,
-} from './paymentStatus.js';
+export { paymentStatuses, isTerminal, canTransition, precedes } from './paymentStatus.js';
 export type { PaymentId, ProviderName } from './paymentId.js';
 export {
   providerNameSchema,
-  isProviderName,
   paymentKey,
   paymentFromKey,
   paymentRefSchema,

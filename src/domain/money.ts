@@ -10,11 +10,6 @@ export const currencySchema = z
   .string()
   .regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code');
 
-export const moneySchema = z.object({
-  minor: z.number().int().refine(Number.isSafeInteger, 'must be a safe integer'),
-  currency: currencySchema,
-});
-
 /**
  * ISO 4217 minor-unit exponents that are not 2. Every other code that the runtime's ICU data
  * knows as a currency has exponent 2. (CLDR's display digits differ from ISO 4217 for a few
@@ -93,9 +88,6 @@ export const moneyFromMinorUnits = (minor: number, currency: string): MoneyParse
   if (!Number.isSafeInteger(minor)) return { ok: false, reason: 'OUT_OF_RANGE' };
   return { ok: true, money: { minor, currency } };
 };
-
-export const sameMoney = (a: Money, b: Money): boolean =>
-  a.minor === b.minor && a.currency === b.currency;
 
 /**
  * An exact amount in minor units as a decimal string with the currency's exponent:

@@ -31,23 +31,25 @@ export type ProviderReportRecorded = Readonly<{
   }>;
 }>;
 
+/** What every move of a payment's status records: from, to, and the delivery behind it. */
+export type StatusMove = Readonly<{
+  payment: PaymentId;
+  from: PaymentStatus;
+  to: PaymentStatus;
+  deliveryKey: string;
+  channel: Channel;
+  /**
+   * When the provider says the status was reached, where verified evidence says so (Kraken
+   * Embed's `timestamp`, a status API's time), never later than payrec received it: the
+   * settlement day. Absent when the provider gave no time (then payrec's instant is that day).
+   */
+  providerAt?: string;
+}>;
+
 /** A report moved the payment forward. */
 export type PaymentStatusChanged = Readonly<{
   type: 'PaymentStatusChanged';
-  data: Readonly<{
-    payment: PaymentId;
-    from: PaymentStatus;
-    to: PaymentStatus;
-    deliveryKey: string;
-    channel: Channel;
-    changedAt: string;
-    /**
-     * When the provider says the transition happened, where verified evidence says so (Kraken
-     * Embed's `timestamp`, a status API's time), never later than payrec received it: the
-     * settlement day. Absent when the provider gave no time (then `changedAt` is that day).
-     */
-    providerAt?: string;
-  }>;
+  data: StatusMove & Readonly<{ changedAt: string }>;
 }>;
 
 /**
@@ -56,17 +58,7 @@ export type PaymentStatusChanged = Readonly<{
  */
 export type PaymentStatusCorrected = Readonly<{
   type: 'PaymentStatusCorrected';
-  data: Readonly<{
-    payment: PaymentId;
-    from: PaymentStatus;
-    to: PaymentStatus;
-    deliveryKey: string;
-    channel: Channel;
-    correctsDeliveryKey: string | null;
-    correctedAt: string;
-    /** When the provider says the corrected status was reached (see `PaymentStatusChanged`). */
-    providerAt?: string;
-  }>;
+  data: StatusMove & Readonly<{ correctsDeliveryKey: string | null; correctedAt: string }>;
 }>;
 
 /**

@@ -13,8 +13,6 @@ const providerNamePattern = /^[a-z][a-z0-9-]{0,31}$/;
 export const providerNameSchema = z
   .string()
   .regex(providerNamePattern, 'must be a provider name such as kraken-embed');
-export const isProviderName = (value: string): value is ProviderName =>
-  providerNameSchema.safeParse(value).success;
 
 /** A payment is identified by its provider and the provider's own reference for it. */
 export type PaymentId = Readonly<{ provider: ProviderName; ref: string }>;

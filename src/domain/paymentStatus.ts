@@ -20,9 +20,6 @@ export type PaymentStatus = (typeof paymentStatuses)[number];
 /** A status from which no webhook can move the payment any more. */
 export type TerminalStatus = Exclude<PaymentStatus, 'pending'>;
 
-export const isPaymentStatus = (value: string): value is PaymentStatus =>
-  (paymentStatuses as readonly string[]).includes(value);
-
 export const isTerminal = (status: PaymentStatus): status is TerminalStatus => status !== 'pending';
 
 /**

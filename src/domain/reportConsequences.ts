@@ -7,13 +7,34 @@ import {
 } from './discrepancyDetection.js';
 import { claimVerdict } from './hintClaim.js';
 import type { RecordProviderReport } from './paymentCommands.js';
-import type { PaymentEvent } from './paymentEvents.js';
+import type { PaymentEvent, StatusMove } from './paymentEvents.js';
 import { providerTimeOf, type KnownPayment } from './paymentState.js';
 import { canTransition, precedes, type PaymentStatus } from './paymentStatus.js';
 import type { ReportJudgement } from './reportJudgement.js';
 
 /** What a report changes beyond being recorded, and what the decider made of it. */
 export type Consequences = Readonly<{ events: PaymentEvent[]; judgement: ReportJudgement | null }>;
+
+/**
+ * The move a report makes from one status to another: its delivery, and the provider's time,
+ * where verified evidence gives one (the settlement day is the provider's).
+ */
+const statusMove = (
+  command: RecordProviderReport,
+  from: PaymentStatus,
+  to: PaymentStatus,
+): StatusMove => {
+  const { payment, report, evidence } = command.data;
+  const providerAt = providerTimeOf(report.occurredAt, evidence.receivedAt);
+  return {
+    payment,
+    from,
+    to,
+    deliveryKey: evidence.deliveryKey,
+    channel: evidence.channel,
+    ...(providerAt === undefined ? {} : { providerAt }),
+  };
+};
 
 /** The report's amount against the registration, and the hint it may deny. */
 const amountChecks = (current: KnownPayment | null, command: RecordProviderReport) => {
@@ -59,13 +80,11 @@ const againstTerminal = (
     contradicted,
     from,
     to,
-    atProvider,
   }: Readonly<{
     amountEvents: readonly PaymentEvent[];
     contradicted: (id?: string) => ReportJudgement;
     from: PaymentStatus;
     to: PaymentStatus;
-    atProvider: Readonly<{ providerAt?: string }>;
   }>,
 ): Consequences => {
   const { payment, evidence } = command.data;
@@ -77,14 +96,9 @@ const againstTerminal = (
         {
           type: 'PaymentStatusCorrected',
           data: {
-            payment,
-            from,
-            to,
-            deliveryKey: evidence.deliveryKey,
-            channel: evidence.channel,
+            ...statusMove(command, from, to),
             correctsDeliveryKey: current.statusOrigin?.deliveryKey ?? null,
             correctedAt: evidence.receivedAt,
-            ...atProvider,
           },
         },
         ...resolveStatusContradictions(current, evidence, 'corrected'),
@@ -116,7 +130,7 @@ export const consequences = (
   current: KnownPayment | null,
   command: RecordProviderReport,
 ): Consequences => {
-  const { payment, report, evidence } = command.data;
+  const { report, evidence } = command.data;
   const { amountEvents, disagreement, contradicted, unlessContradicted } = amountChecks(
     current,
     command,
@@ -156,24 +170,13 @@ export const consequences = (
     return { events: amountEvents, judgement: contradicted() };
   }
 
-  // The settlement day is the provider's, where verified evidence gives its time.
-  const providerAt = providerTimeOf(report.occurredAt, evidence.receivedAt);
-  const atProvider = providerAt === undefined ? {} : { providerAt };
   if (canTransition(from, to)) {
     return {
       events: [
         ...amountEvents,
         {
           type: 'PaymentStatusChanged',
-          data: {
-            payment,
-            from,
-            to,
-            deliveryKey: evidence.deliveryKey,
-            channel: evidence.channel,
-            changedAt: evidence.receivedAt,
-            ...atProvider,
-          },
+          data: { ...statusMove(command, from, to), changedAt: evidence.receivedAt },
         },
       ],
       judgement: unlessContradicted({ effect: confirmsClaim ? 'confirmed' : 'moved' }),
@@ -181,5 +184,5 @@ export const consequences = (
   }
   // `to` contradicts a terminal state (canTransition is false, and it is not late).
   if (current === null) return { events: amountEvents, judgement: unlessContradicted(null) };
-  return againstTerminal(current, command, { amountEvents, contradicted, from, to, atProvider });
+  return againstTerminal(current, command, { amountEvents, contradicted, from, to });
 };

@@ -37,10 +37,11 @@ export type FulfilmentDispatcherOptions = Readonly<{
 /**
  * Sends what the `fulfilments` read model says is due, and records each outcome on the payment's
  * stream through the decider. Before each call it re-reads the payment's stream, the truth, so a
- * read model that lags behind never causes a second send of a delivered notification. The
- * effect is exactly once: every attempt for one transition carries the same `webhook-id`, and
- * `FulfilmentDelivered` is appended only after a 2xx; a crash between the 2xx and that append
- * means one more attempt with the same `webhook-id`, which the receiver drops as a repeat.
+ * read model that lags behind never causes a second send of a delivered notification. Delivery
+ * is at least once, with one `webhook-id` per transition: `FulfilmentDelivered` is appended only
+ * after a 2xx, so a crash between the 2xx and that append means one more attempt with the same
+ * `webhook-id`, which a receiver that keeps the ids it has seen (Standard Webhooks) drops. The
+ * effect at such a receiver is once per transition; the sending is not.
  */
 export const createFulfilmentDispatcher = ({
   dueIds,

@@ -1,33 +1,26 @@
 import {
-  paymentKey,
-  type FulfilmentStatus,
-  type Money,
-  type PaymentId,
-  type PaymentStatus,
   fulfilmentMessageId,
+  paymentKey,
+  type FulfilmentRequested,
+  type FulfilmentStatus,
+  type PaymentId,
 } from '../domain/index.js';
 import type { ProjectedEvent, Projection } from './projection.js';
 
 /** One fulfilment as the `fulfilments` read model keeps it: the dispatcher's and operators' view. */
-export type FulfilmentView = Readonly<{
-  /** The `webhook-id` every attempt carries. */
-  id: string;
-  payment: PaymentId;
-  key: string;
-  from: PaymentStatus;
-  to: PaymentStatus;
-  amount: Money | null;
-  orderId: string | null;
-  status: FulfilmentStatus;
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastError: string | null;
-  requestedAt: string;
-  deliveredAt: string | null;
-  updatedAt: string;
-  /** The payment stream revision of the last event applied. */
-  revision: number;
-}>;
+export type FulfilmentView = FulfilmentRequested['data'] &
+  Readonly<{
+    /** The `webhook-id` every attempt carries. */
+    id: string;
+    status: FulfilmentStatus;
+    attempts: number;
+    nextAttemptAt: string | null;
+    lastError: string | null;
+    deliveredAt: string | null;
+    updatedAt: string;
+    /** The payment stream revision of the last event applied. */
+    revision: number;
+  }>;
 
 /**
  * Documents are keyed by payment and transition, not by `webhook-id`: a hash would put every

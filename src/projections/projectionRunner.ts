@@ -175,15 +175,13 @@ export const createProjectionRunner = ({
   restartDelayMs = 1000,
 }: ProjectionRunnerOptions) => {
   const statuses = new Map<string, ProjectionStatus>();
-  const subscriptions = new Map<string, Subscription>();
-  const failuresInARow = new Map<string, number>();
-  /** Per group, where its subscription has scanned to while nothing waits to be applied. */
-  const idleAt = new Map<string, () => bigint | undefined>();
-  let stopped = false;
-
   // Every projection reads the payment streams: they share one subscription and one
   // transaction per batch.
-  const groups = new Map<string, readonly AnyProjection[]>([['payments', projections]]);
+  let subscription: Subscription | undefined;
+  let failuresInARow = 0;
+  /** Where the subscription has scanned to while nothing waits to be applied. */
+  let idleAt: () => bigint | undefined = () => undefined;
+  let stopped = false;
 
   const setStatus = (
     group: readonly AnyProjection[],
@@ -222,18 +220,20 @@ export const createProjectionRunner = ({
     return { committed, subscription };
   };
 
-  const run = async (key: string, group: readonly AnyProjection[]): Promise<void> => {
+  const run = async (): Promise<void> => {
+    const group = projections;
     let started: ReturnType<typeof subscribe>;
     try {
       started = subscribe(group);
     } catch (error) {
       // Even reading the checkpoints can fail (a full disk refuses the write lock): that is a
       // failure like any other, restarted with backoff, never a stopped projection.
-      fail(key, group, error);
+      fail(error);
       return;
     }
-    const { committed, subscription } = started;
-    subscriptions.set(key, subscription);
+    const { committed } = started;
+    const current = started.subscription;
+    subscription = current;
     // A restarted projection keeps its last error until a batch applies: running is not yet
     // working (a full disk fails again at the first write).
     const lastError = group
@@ -258,13 +258,12 @@ export const createProjectionRunner = ({
     let batch: RecordedEvent[] = [];
     let flushScheduled = false;
     let failed = false;
-    idleAt.set(key, () =>
-      batch.length === 0 && !flushScheduled && !failed ? subscription.scannedTo?.() : undefined,
-    );
+    idleAt = () =>
+      batch.length === 0 && !flushScheduled && !failed ? current.scannedTo?.() : undefined;
     const failOnce = (error: unknown) => {
       if (failed) return;
       failed = true;
-      fail(key, group, error);
+      fail(error);
     };
     const flush = () => {
       flushScheduled = false;
@@ -275,7 +274,7 @@ export const createProjectionRunner = ({
       for (const [name, position] of applyBatchToAll(readModels, group, events, committed)) {
         committed.set(name, position);
       }
-      failuresInARow.set(key, 0);
+      failuresInARow = 0;
       setStatus(
         group,
         { running: true, appliedAt: Date.now(), error: null },
@@ -283,7 +282,7 @@ export const createProjectionRunner = ({
       );
     };
     try {
-      for await (const event of subscription) {
+      for await (const event of current) {
         batch.push(event);
         if (batch.length >= batchSize) flush();
         else if (!flushScheduled) {
@@ -304,8 +303,8 @@ export const createProjectionRunner = ({
     }
   };
 
-  const fail = (key: string, group: readonly AnyProjection[], error: unknown) => {
-    for (const projection of group) {
+  const fail = (error: unknown) => {
+    for (const projection of projections) {
       const previous = statuses.get(projection.name);
       statuses.set(projection.name, {
         name: projection.name,
@@ -315,30 +314,27 @@ export const createProjectionRunner = ({
         error: error instanceof Error ? error.message : String(error),
       });
     }
-    onError?.(group.map((projection) => projection.name).join(', '), error);
-    void subscriptions.get(key)?.unsubscribe();
-    const failures = (failuresInARow.get(key) ?? 0) + 1;
-    failuresInARow.set(key, failures);
+    onError?.(projections.map((projection) => projection.name).join(', '), error);
+    void subscription?.unsubscribe();
+    failuresInARow += 1;
     if (!stopped) {
       setTimeout(
         () => {
-          if (!stopped) void run(key, group);
+          if (!stopped) void run();
         },
-        Math.min(restartDelayMs * 2 ** (failures - 1), maxRestartDelayMs),
+        Math.min(restartDelayMs * 2 ** (failuresInARow - 1), maxRestartDelayMs),
       ).unref();
     }
   };
 
   return {
     start: () => {
-      for (const [key, group] of groups) void run(key, group);
+      void run();
     },
     /** Stops every subscription and lets batches already read reach the read model. */
     stop: async () => {
       stopped = true;
-      await Promise.all(
-        [...subscriptions.values()].map((subscription) => subscription.unsubscribe()),
-      );
+      await subscription?.unsubscribe();
       await new Promise<void>((resolve) => setImmediate(resolve));
     },
     /**
@@ -355,8 +351,7 @@ export const createProjectionRunner = ({
           appliedAt: 0,
           error: null,
         };
-        const key = [...groups].find(([, group]) => group.includes(projection))?.[0];
-        const scanned = key === undefined || !status.running ? undefined : idleAt.get(key)?.();
+        const scanned = status.running ? idleAt() : undefined;
         return scanned !== undefined && scanned > status.position
           ? { ...status, position: scanned }
           : status;

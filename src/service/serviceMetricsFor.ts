@@ -3,7 +3,7 @@ import { createServiceMetrics, type ServiceMetrics } from '../adapters/metrics/s
 import type { Clock } from '../domain/ports/index.js';
 import { paymentsDue } from '../processors/index.js';
 import { paymentsProjectionName } from '../projections/index.js';
-import { financeFigures } from './financeFigures.js';
+import { financeFigures } from '../application/financeFigures.js';
 import type { Storage } from './openStorage.js';
 import type { Projections } from './startProjections.js';
 

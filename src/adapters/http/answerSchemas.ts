@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { paymentStatuses, reportEffects } from '../../domain/index.js';
+import { fulfilmentStatuses, paymentStatuses, reportEffects } from '../../domain/index.js';
+import { deliveryOutcomes } from '../../application/index.js';
 import { discrepancyKinds, discrepancyStates } from '../../projections/index.js';
 
 /**
@@ -81,7 +82,7 @@ export const deliveryPageAnswer = z.object({
     z.object({
       provider: z.string(),
       receivedAt: instant,
-      outcome: z.enum(['accepted', 'repeated', 'rejected']),
+      outcome: z.enum(deliveryOutcomes),
       deliveryId: z.string().nullable(),
       code: z.string().nullable().describe('Why it was rejected.'),
       size: z.number().int(),
@@ -101,7 +102,7 @@ export const fulfilmentAnswer = z
     to: z.enum(paymentStatuses),
     amount: money.nullable(),
     orderId: z.string().nullable(),
-    status: z.enum(['requested', 'delivered', 'exhausted']),
+    status: z.enum(fulfilmentStatuses),
     attempts: z.number().int(),
     nextAttemptAt: instant.nullable(),
     lastError: z.string().nullable(),

@@ -1,4 +1,4 @@
-import type { DiscrepancyAge } from '../../application/discrepancyAges.js';
+import type { FinanceFigures } from '../../application/financeFigures.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ProjectionStatus } from '../../projections/index.js';
 
@@ -18,20 +18,6 @@ export type ServiceMetricsOptions = Readonly<{
     failing: Readonly<Record<'event_log' | 'delivery_log' | 'checkpoints', boolean>>;
     deliveryLogQueued: number;
   }>;
-}>;
-
-/** The age buckets of open discrepancies, as the `age` label names them. */
-export type DiscrepancyAgeBucket = DiscrepancyAge;
-
-export type FinanceFigures = Readonly<{
-  openDiscrepancies: ReadonlyArray<
-    Readonly<{ kind: string; age: DiscrepancyAgeBucket; count: number }>
-  >;
-  exhaustedFulfilments: number;
-  /** How long the longest-waiting due status check has been due, in seconds (0: none). */
-  oldestOverdueCheckSeconds: number;
-  /** Hints the status endpoint has denied, ever (each a `contradicted-hint` discrepancy). */
-  contradictedHints: number;
 }>;
 
 /**

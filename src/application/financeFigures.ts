@@ -1,15 +1,26 @@
-import type { FinanceFigures } from '../adapters/metrics/serviceMetrics.js';
-import { unresolvedByKindAndAge } from '../application/discrepancyAges.js';
 import type { ReadModelQueries } from '../domain/ports/index.js';
 import {
   discrepanciesProjection,
   fulfilmentsProjection,
   paymentsProjectionName,
 } from '../projections/index.js';
+import { unresolvedByKindAndAge, type DiscrepancyAge } from './discrepancyAges.js';
+
+/** What finance and operators alert on (the metrics `payrec_open_discrepancies` and others). */
+export type FinanceFigures = Readonly<{
+  /** Unresolved (open or acknowledged) discrepancies by kind and age. */
+  openDiscrepancies: ReadonlyArray<Readonly<{ kind: string; age: DiscrepancyAge; count: number }>>;
+  exhaustedFulfilments: number;
+  /** How long the longest-waiting due status check has been due, in seconds (0: none). */
+  oldestOverdueCheckSeconds: number;
+  /** Hints the status endpoint has denied, ever (each a `contradicted-hint` discrepancy). */
+  contradictedHints: number;
+}>;
 
 /**
- * The figures finance and operators alert on, each one index range of a read model: open
- * discrepancies by kind and age, exhausted fulfilments, the oldest due check, denied hints.
+ * The figures finance and operators alert on, each read from an index: unresolved
+ * discrepancies by kind and age (as the console's overview counts them), exhausted
+ * fulfilments, the oldest due check, denied hints.
  */
 export const financeFigures = (readModels: ReadModelQueries, now: Date): FinanceFigures => {
   const openDiscrepancies = unresolvedByKindAndAge(readModels, now);
