@@ -149,8 +149,8 @@ export const createService = async (
         ? {}
         : {
             fulfilment: {
-              start: () => {
-                fulfilments.start();
+              start: (fence) => {
+                fulfilments.start(fence);
               },
               stop: () => fulfilments.stop(),
             },

@@ -9,7 +9,7 @@ import {
   foldRecorded,
   toNewEvent,
 } from '../domain/index.js';
-import type { EventStore, ExpectedRevision } from '../domain/ports/index.js';
+import type { EventStore, ExpectedRevision, Fence } from '../domain/ports/index.js';
 import { randomUUID } from 'node:crypto';
 
 export type HandledPaymentCommand = Readonly<{
@@ -61,7 +61,11 @@ export const createPaymentCommandHandler = ({
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new TypeError('createPaymentCommandHandler: "maxAttempts" must be a positive integer');
   }
-  return async (command: PaymentCommand): Promise<HandledPaymentCommand> => {
+  return async (
+    command: PaymentCommand,
+    /** `fence`: the role and token the work runs under; a stale one rejects with `RoleLost`. */
+    options: Readonly<{ fence?: Fence | undefined }> = {},
+  ): Promise<HandledPaymentCommand> => {
     const streamName = paymentStreamName(command.data.payment);
     for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
       const recorded = await eventStore.readStream(streamName);
@@ -84,7 +88,9 @@ export const createPaymentCommandHandler = ({
       const result = await eventStore.appendToStream(
         streamName,
         decided.map((event) => toNewEvent(event, randomUUID(), instance)),
-        { expectedRevision },
+        options.fence === undefined
+          ? { expectedRevision }
+          : { expectedRevision, fence: options.fence },
       );
       if (result.ok) {
         return {

@@ -39,6 +39,14 @@ export class StreamConflict extends PayrecError {
   readonly code = 'STREAM_CONFLICT';
 }
 
+/**
+ * Work done under a role's lease tried to write after another process took the role (its fence's
+ * token is no longer the lease's): nothing was written. The work stops; the new holder does it.
+ */
+export class RoleLost extends PayrecError {
+  readonly code = 'ROLE_LOST';
+}
+
 /** The store is closing or closed; the caller should retry against a running instance. */
 export class EventStoreClosed extends PayrecError {
   readonly code = 'EVENT_STORE_CLOSED';
@@ -58,6 +66,7 @@ export type DomainError =
   | StoreFull
   | StoreCorrupt
   | StreamConflict
+  | RoleLost
   | EventStoreClosed
   | ProviderUnavailable;
 

@@ -112,6 +112,7 @@ export {
   EventStoreFailed,
   StoreFull,
   StoreCorrupt,
+  RoleLost,
   StreamConflict,
   EventStoreClosed,
   ProviderUnavailable,

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import {
   EventStoreFailed,
   StoreCorrupt,
+  RoleLost,
   StoreFull,
   paymentKey,
   paymentStreamName,
@@ -10,7 +11,13 @@ import {
   type FulfilmentRetryPolicy,
   foldRecorded,
 } from '../domain/index.js';
-import type { Clock, EventStore, FulfilmentSender, SendOutcome } from '../domain/ports/index.js';
+import type {
+  Clock,
+  EventStore,
+  Fence,
+  FulfilmentSender,
+  SendOutcome,
+} from '../domain/ports/index.js';
 import { fulfilmentPayload, type PaymentCommandHandler } from '../application/index.js';
 import type { FulfilmentView } from '../projections/index.js';
 import type { Failpoints } from '../failpoints.js';
@@ -72,8 +79,12 @@ export const createFulfilmentDispatcher = ({
     return dueAt <= now.getTime() ? fulfilment : null;
   };
 
+  /** The fence of the lease the dispatcher was started under: every outcome it records carries it. */
+  let fence: Fence | undefined;
+
   const dispatch = async (view: FulfilmentView): Promise<void> => {
     const now = clock.now();
+    const fenced = { fence };
     const fulfilment = await dueOnStream(view, now);
     if (fulfilment === null) return;
     failpoints.hit('fulfilment-before-call');
@@ -83,25 +94,28 @@ export const createFulfilmentDispatcher = ({
     if (outcome.kind === 'delivered') failpoints.hit('fulfilment-after-call');
     const at = clock.now();
     const attempt = fulfilment.attempts + 1;
-    const { appended } = await handlePaymentCommand({
-      type: 'RecordFulfilmentAttempt',
-      data: {
-        payment: view.payment,
-        key: view.key,
-        at: at.toISOString(),
-        outcome:
-          outcome.kind === 'delivered'
-            ? outcome
-            : {
-                kind: 'failed',
-                reason: outcome.reason,
-                nextAttemptAt: new Date(
-                  at.getTime() + retryDelaySeconds(retry, attempt) * 1000,
-                ).toISOString(),
-                maxAttempts: retry.maxAttempts,
-              },
+    const { appended } = await handlePaymentCommand(
+      {
+        type: 'RecordFulfilmentAttempt',
+        data: {
+          payment: view.payment,
+          key: view.key,
+          at: at.toISOString(),
+          outcome:
+            outcome.kind === 'delivered'
+              ? outcome
+              : {
+                  kind: 'failed',
+                  reason: outcome.reason,
+                  nextAttemptAt: new Date(
+                    at.getTime() + retryDelaySeconds(retry, attempt) * 1000,
+                  ).toISOString(),
+                  maxAttempts: retry.maxAttempts,
+                },
+        },
       },
-    });
+      fenced,
+    );
     const log = { webhookId: view.id, payment: paymentKey(view.payment) };
     for (const event of appended) {
       if (event.type === 'FulfilmentDelivered') logger.info(log, 'fulfilment delivered');
@@ -168,6 +182,15 @@ export const createFulfilmentDispatcher = ({
             );
             return;
           }
+          if (err instanceof RoleLost) {
+            // Another process took the dispatcher: this outcome is not recorded here; the new
+            // holder re-reads the stream and sends it again under the same webhook-id if due.
+            logger.warn(
+              { webhookId: view.id, reason: err.message },
+              'role lost: outcome not recorded',
+            );
+            return;
+          }
           logger.error({ err, webhookId: view.id }, 'fulfilment dispatch failed; it stays due');
         })
         .finally(() => {
@@ -180,7 +203,8 @@ export const createFulfilmentDispatcher = ({
   };
 
   return {
-    start: () => {
+    start: (taken?: Fence) => {
+      fence = taken;
       timer ??= setInterval(tick, pollIntervalMs);
       timer.unref();
       tick();

@@ -3,12 +3,13 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import {
   ProviderUnavailable,
+  RoleLost,
   paymentKey,
   type PaymentEvent,
   type PaymentId,
   type ProviderName,
 } from '../domain/index.js';
-import type { Clock, StatusClient } from '../domain/ports/index.js';
+import type { Clock, Fence, StatusClient } from '../domain/ports/index.js';
 import type { PaymentCommandHandler } from '../application/index.js';
 
 /** What one check did to a payment. */
@@ -53,6 +54,8 @@ export type ReconcilerOptions = Readonly<{
   logger: Logger;
   /** One cycle at a time across processes. */
   lock: Readonly<{ tryAcquire: () => boolean; release: () => void }>;
+  /** How often a running cycle renews its lock (well inside the lock's TTL); 10 s by default. */
+  lockRenewMs?: number;
   /** Payments checked per cycle at most. */
   batch: number;
   onCheck?: (provider: ProviderName, result: CheckResult) => void;
@@ -93,6 +96,7 @@ export const createReconciler = ({
   lock,
   batch,
   onCheck,
+  lockRenewMs = 10_000,
 }: ReconcilerOptions) => {
   let stopping = false;
   let cycleRunning = false;
@@ -101,15 +105,19 @@ export const createReconciler = ({
   const checking = new Set<string>();
   const immediateChecks = new Map<ProviderName, number>();
 
-  const check = async ({ payment }: DuePayment): Promise<CheckResult> => {
+  const check = async ({ payment }: DuePayment, fence?: Fence): Promise<CheckResult> => {
+    const fenced = { fence };
     if (stopping) return 'stopped';
     const at = clock.now().toISOString();
     const client = statusCheckOf(payment.provider);
     if (client === 'no-endpoint') {
-      const { appended } = await handlePaymentCommand({
-        type: 'FlagIfOverdue',
-        data: { payment, at },
-      });
+      const { appended } = await handlePaymentCommand(
+        {
+          type: 'FlagIfOverdue',
+          data: { payment, at },
+        },
+        fenced,
+      );
       return appended.length > 0 ? 'flagged-overdue' : 'unchanged';
     }
     if (client === 'not-configured') return 'not-configured';
@@ -126,46 +134,58 @@ export const createReconciler = ({
     }
     const checkedAt = clock.now().toISOString();
     if (outcome.kind === 'unreadable') {
-      await handlePaymentCommand({
-        type: 'RecordStatusCheckFailure',
-        data: {
-          payment,
-          code: outcome.code,
-          reason: outcome.reason,
-          response: outcome.response,
-          checkedAt,
+      await handlePaymentCommand(
+        {
+          type: 'RecordStatusCheckFailure',
+          data: {
+            payment,
+            code: outcome.code,
+            reason: outcome.reason,
+            response: outcome.response,
+            checkedAt,
+          },
         },
-      });
+        fenced,
+      );
       return 'unreadable';
     }
-    const { appended } = await handlePaymentCommand({
-      type: 'RecordProviderReport',
-      data: {
-        payment,
-        report: outcome.report,
-        evidence: {
-          deliveryKey: `poll:${checkedAt}:${randomUUID()}`,
-          channel: 'poll',
-          receivedAt: checkedAt,
-          verification: {
-            method: 'status-api',
-            trust: 'authoritative',
-            detail: `HTTP ${outcome.response.status} from the status endpoint`,
+    const { appended } = await handlePaymentCommand(
+      {
+        type: 'RecordProviderReport',
+        data: {
+          payment,
+          report: outcome.report,
+          evidence: {
+            deliveryKey: `poll:${checkedAt}:${randomUUID()}`,
+            channel: 'poll',
+            receivedAt: checkedAt,
+            verification: {
+              method: 'status-api',
+              trust: 'authoritative',
+              detail: `HTTP ${outcome.response.status} from the status endpoint`,
+            },
+            received: { body: outcome.response.body, headers: {} },
           },
-          received: { body: outcome.response.body, headers: {} },
         },
       },
-    });
+      fenced,
+    );
     return resultOf(appended);
   };
 
   /** Checks one payment, at most once at a time; never throws (failures are logged). */
-  const checkTracked = async (due: DuePayment): Promise<CheckResult> => {
+  const checkTracked = async (due: DuePayment, fence?: Fence): Promise<CheckResult> => {
     const key = paymentKey(due.payment);
     if (checking.has(key)) return 'unchanged';
     checking.add(key);
-    const running = check(due)
+    const running = check(due, fence)
       .catch((error: unknown) => {
+        if (error instanceof RoleLost) {
+          // Another process took the reconciler while this check was under way: its answer is
+          // not recorded here (it may be stale); the new holder asks again.
+          logger.warn({ payment: key, reason: error.message }, 'role lost: check not recorded');
+          return 'stopped' as const;
+        }
         logger.error(
           { err: error, payment: key },
           'status check could not be recorded; the payment stays due',
@@ -188,7 +208,7 @@ export const createReconciler = ({
     /** The last cycle that ran here, or `null` before the first. */
     lastCycle: (): LastCycle | null => lastCycle,
     /** One cycle over what is due now (of one provider, if given). */
-    runCycle: async (provider?: ProviderName): Promise<CycleSummary> => {
+    runCycle: async (provider?: ProviderName, fence?: Fence): Promise<CycleSummary> => {
       const started = performance.now();
       // One at a time here (a flag) and across processes (the lease).
       if (cycleRunning || !lock.tryAcquire()) {
@@ -208,7 +228,7 @@ export const createReconciler = ({
             // process takes the lease when it expires and checks some payments twice.
             logger.warn({ err }, 'could not renew the reconciliation lease');
           }
-        }, 10_000);
+        }, lockRenewMs);
         renew.unref();
         try {
           // A lane per provider, each with a bounded number of checks under way: providers
@@ -226,7 +246,7 @@ export const createReconciler = ({
               lane(payment.payment.provider)(async () => {
                 byProvider[payment.payment.provider] =
                   (byProvider[payment.payment.provider] ?? 0) + 1;
-                const result = await checkTracked(payment);
+                const result = await checkTracked(payment, fence);
                 results[result] = (results[result] ?? 0) + 1;
               }),
             ),
@@ -257,7 +277,7 @@ export const createReconciler = ({
      * Asks the provider now, outside the cycle (a hint just arrived): the hint is confirmed or
      * contradicted at once, not at the next tick.
      */
-    checkNow: (payment: PaymentId): void => {
+    checkNow: (payment: PaymentId, fence?: Fence): void => {
       if (stopping || statusCheckOf(payment.provider) === 'no-endpoint') return;
       // Hints can arrive faster than a provider's rate limit lets payrec ask: past a bounded
       // number waiting per provider, a hint is left to the next cycle (it is due at once in the
@@ -265,7 +285,7 @@ export const createReconciler = ({
       const waiting = immediateChecks.get(payment.provider) ?? 0;
       if (waiting >= immediateChecksPerProvider) return;
       immediateChecks.set(payment.provider, waiting + 1);
-      void checkTracked({ payment }).finally(() => {
+      void checkTracked({ payment }, fence).finally(() => {
         immediateChecks.set(payment.provider, (immediateChecks.get(payment.provider) ?? 1) - 1);
       });
     },

@@ -63,8 +63,8 @@ export const readYourWrites = ({
     /** The command handler, resolving only once its effect is readable. */
     wrap:
       (handle: PaymentCommandHandler): PaymentCommandHandler =>
-      async (command) => {
-        const handled = await handle(command);
+      async (command, options) => {
+        const handled = await handle(command, options);
         await awaitReadable(handled.position);
         return handled;
       },

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Clock, Lease, Leases } from '../domain/ports/index.js';
+import type { Clock, Fence, Lease, Leases } from '../domain/ports/index.js';
 
 /** The work that must run in one process at a time over one store. */
 export const roleNames = [
@@ -10,14 +10,17 @@ export const roleNames = [
 ] as const;
 export type RoleName = (typeof roleNames)[number];
 
-/** A role's work: started when this process takes the role, stopped when it loses or leaves it. */
-export type RoleWork = Readonly<{ start: () => void; stop: () => Promise<void> }>;
+/**
+ * A role's work: started when this process takes the role, with the fence its writes carry (the
+ * role and the token of the lease taken), stopped when it loses or leaves it.
+ */
+export type RoleWork = Readonly<{ start: (fence: Fence) => void; stop: () => Promise<void> }>;
 
 /** Two pieces of work as one role: started together, stopped together. */
 export const bothOf = (first: RoleWork, second: RoleWork): RoleWork => ({
-  start: () => {
-    first.start();
-    second.start();
+  start: (fence) => {
+    first.start(fence);
+    second.start(fence);
   },
   stop: async () => {
     await Promise.all([first.stop(), second.stop()]);
@@ -98,7 +101,7 @@ export const createRoleKeeper = ({
     expiries.set(role, lease.expiresAt);
     if (state?.held === true) return;
     logger.info({ role, token: lease.token.toString() }, 'role taken: starting its work here');
-    work[role]?.start();
+    work[role]?.start({ role, token: lease.token });
   };
 
   const claimAll = async () => {

@@ -1,6 +1,7 @@
 import { createTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { Fence } from '../domain/ports/index.js';
 import type { Reconciler } from '../processors/index.js';
 import type { RoleWork } from './roleKeeper.js';
 
@@ -13,11 +14,13 @@ export const scheduleReconciliation = (
   config: Config,
   { reconciler, logger }: Readonly<{ reconciler: Reconciler; logger: Logger }>,
 ): RoleWork => {
+  // The fence of the lease this process took: every write of a cycle carries it.
+  let fence: Fence | undefined;
   const task = createTask(
     config.reconcileCron,
     async () => {
       try {
-        const summary = await reconciler.runCycle();
+        const summary = await reconciler.runCycle(undefined, fence);
         if (summary.ran && summary.due > 0)
           logger.info({ ...summary }, 'reconciliation cycle done');
       } catch (err) {
@@ -29,7 +32,8 @@ export const scheduleReconciliation = (
     { name: 'reconcile', noOverlap: true },
   );
   return {
-    start: () => {
+    start: (taken) => {
+      fence = taken;
       void task.start();
     },
     stop: async () => {

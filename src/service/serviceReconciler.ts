@@ -49,8 +49,11 @@ export const createServiceReconciler = (
     lock: createSqliteLease(storage.serviceDb, {
       name: 'reconcile-cycle',
       holder: `${hostname()}:${process.pid}:${randomUUID()}`,
-      ttlMs: 60_000,
+      // As long as a role's lease: a holder paused mid-cycle holds up the next one no longer
+      // than it holds up the role itself.
+      ttlMs: config.leaseTtlMs,
     }),
+    lockRenewMs: Math.max(500, Math.floor(config.leaseTtlMs / 3)),
     batch: config.reconciliation.batch,
     ...(onCheck ? { onCheck } : {}),
   });

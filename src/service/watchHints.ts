@@ -19,7 +19,7 @@ export const watchHints = ({
 }: Readonly<{ eventStore: EventStore; reconciler: Reconciler; logger: Logger }>): RoleWork => {
   let stopWatching: (() => Promise<void>) | null = null;
   return {
-    start: () => {
+    start: (fence) => {
       if (stopWatching !== null) return;
       const subscription = eventStore.subscribeToAll({
         fromEnd: true,
@@ -33,7 +33,7 @@ export const watchHints = ({
               event?.type === 'ProviderReportRecorded' &&
               event.data.evidence.verification.trust === 'hint'
             ) {
-              reconciler.checkNow(event.data.payment);
+              reconciler.checkNow(event.data.payment, fence);
             }
           }
         } catch (err) {

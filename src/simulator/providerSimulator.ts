@@ -47,6 +47,15 @@ export type ProviderSimulator = Readonly<{
   /** Answers the provider's next `count` status calls with `status` (503, 500, 200 with junk…). */
   failNext: (provider: SimulatedProvider, count: number, status: number, body?: string) => void;
   webhookRegistrations: () => readonly SimulatedWebhookRegistration[];
+  /**
+   * Holds the provider's next status answer, made as the truth stands when the call arrives, until
+   * `release` is called: `arrived` resolves when the call is in (for tests of a caller paused
+   * between asking and recording, whose answer is stale by the time it reads it).
+   */
+  holdNext: (provider: SimulatedProvider) => Readonly<{
+    arrived: Promise<void>;
+    release: () => void;
+  }>;
   close: () => Promise<void>;
 }>;
 
@@ -76,6 +85,15 @@ export const startProviderSimulator = async ({
   const windows = new Map<string, { second: number; calls: number }>();
   const failures = new Map<string, { count: number; status: number; body: string }>();
   const registrations: SimulatedWebhookRegistration[] = [];
+  const holds = new Map<string, { arrive: () => void; released: Promise<void> }>();
+  /** Waits, if a test holds this provider's next answer, until the test releases it. */
+  const held = async (provider: string): Promise<void> => {
+    const hold = holds.get(provider);
+    if (hold === undefined) return;
+    holds.delete(provider);
+    hold.arrive();
+    await hold.released;
+  };
   const count = (name: string) => (callCounts[name] = (callCounts[name] ?? 0) + 1);
   const app = Fastify({ logger: false });
 
@@ -218,31 +236,36 @@ export const startProviderSimulator = async ({
     };
   });
 
-  app.get<{ Params: { id: string } }>('/v1/studio/api/payment/intent/:id', (request, reply) => {
-    if (!gate('kryptogo', reply)) return reply;
-    if (!constantTimeEqual(header(request, 'x-client-id'), credentials.kryptogo.clientId)) {
-      return reply.code(401).send({ code: 4001, message: 'invalid client_id' });
-    }
-    if (!constantTimeEqual(header(request, 'x-studio-api-key'), credentials.kryptogo.apiKey)) {
-      return reply.code(401).send({ code: 4002, message: 'invalid API key' });
-    }
-    const truth = truths.get(`kryptogo/${request.params.id}`);
-    if (!truth) return reply.code(404).send({ code: 4006, message: 'invalid payment_intent_id' });
-    return {
-      code: 0,
-      data: {
-        payment_intent_id: request.params.id,
-        payment_chain_id: 'arb',
-        symbol: 'USDT',
-        fiat_amount: truth.amount?.value ?? '300.0',
-        fiat_currency: truth.amount?.currency ?? 'TWD',
-        status: truth.status,
-        ...(truth.at === undefined
-          ? {}
-          : { payment_tx_timestamp: Math.floor(Date.parse(truth.at) / 1000) }),
-      },
-    };
-  });
+  app.get<{ Params: { id: string } }>(
+    '/v1/studio/api/payment/intent/:id',
+    async (request, reply) => {
+      if (!gate('kryptogo', reply)) return reply;
+      if (!constantTimeEqual(header(request, 'x-client-id'), credentials.kryptogo.clientId)) {
+        return reply.code(401).send({ code: 4001, message: 'invalid client_id' });
+      }
+      if (!constantTimeEqual(header(request, 'x-studio-api-key'), credentials.kryptogo.apiKey)) {
+        return reply.code(401).send({ code: 4002, message: 'invalid API key' });
+      }
+      const truth = truths.get(`kryptogo/${request.params.id}`);
+      if (!truth) return reply.code(404).send({ code: 4006, message: 'invalid payment_intent_id' });
+      const answer = {
+        code: 0,
+        data: {
+          payment_intent_id: request.params.id,
+          payment_chain_id: 'arb',
+          symbol: 'USDT',
+          fiat_amount: truth.amount?.value ?? '300.0',
+          fiat_currency: truth.amount?.currency ?? 'TWD',
+          status: truth.status,
+          ...(truth.at === undefined
+            ? {}
+            : { payment_tx_timestamp: Math.floor(Date.parse(truth.at) / 1000) }),
+        },
+      };
+      await held('kryptogo');
+      return answer;
+    },
+  );
 
   app.post<{ Body: { transactionId?: unknown } }>(
     '/api/v1/transactions/status',
@@ -301,6 +324,14 @@ export const startProviderSimulator = async ({
     url: address,
     setTruth,
     calls: () => ({ ...callCounts }),
+    holdNext: (provider) => {
+      let arrive = () => {};
+      let release = () => {};
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      holds.set(provider, { arrive, released });
+      return { arrived, release };
+    },
     throttled: () => ({ ...throttledCounts }),
     failNext: (provider, failCount, status, body = '{}') => {
       failures.set(provider, { count: failCount, status, body });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RoleLost } from '../../src/domain/index.js';
 import type {
   EventStore,
   NewEvent,
@@ -408,6 +409,44 @@ export const eventStoreContract = (
         for (const claim of claims) {
           if (!claim.ok) expect(claim.held.holder).toBe(holder);
         }
+      });
+
+      it('refuses an append fenced by a token another holder has since replaced, writing nothing', async () => {
+        const fenced = role('fence');
+        const first = await store.leases.claim(fenced, 'a', ttl, at(0));
+        if (!first.ok) throw new Error('a free role is taken');
+        const aFence = { role: fenced, token: first.lease.token };
+        const written = await store.appendToStream(stream('fenced'), [anEvent(type('ByA'))], {
+          expectedRevision: 'no_stream',
+          fence: aFence,
+        });
+        expect(written.ok).toBe(true);
+        // a paused past its lease: b takes the role.
+        const second = await store.leases.claim(fenced, 'b', ttl, at(20));
+        if (!second.ok) throw new Error('an expired role is taken');
+        const stale = store.appendToStream(stream('fenced'), [anEvent(type('StaleByA'))], {
+          expectedRevision: 0n,
+          fence: aFence,
+        });
+        await expect(stale).rejects.toBeInstanceOf(RoleLost);
+        await expect(stale).rejects.toMatchObject({ code: 'ROLE_LOST' });
+        expect(
+          await store.appendToStream(stream('fenced'), [anEvent(type('ByB'))], {
+            expectedRevision: 0n,
+            fence: { role: fenced, token: second.lease.token },
+          }),
+        ).toMatchObject({ ok: true, nextRevision: 1n });
+        expect((await store.readStream(stream('fenced'))).map((event) => event.type)).toEqual([
+          type('ByA'),
+          type('ByB'),
+        ]);
+        // A role nobody ever held fences nothing in: there is no token to match.
+        await expect(
+          store.appendToStream(stream('unheld'), [anEvent(type('X'))], {
+            expectedRevision: 'no_stream',
+            fence: { role: role('never-held'), token: 1n },
+          }),
+        ).rejects.toBeInstanceOf(RoleLost);
       });
 
       it('keeps leases out of the payment log readers follow', async () => {

@@ -80,16 +80,24 @@ export type Subscription = AsyncIterable<RecordedEvent> & {
   scannedTo?: () => bigint;
 };
 
+/**
+ * Work done under a role's lease names it and the token it was started with: an append that
+ * carries it is refused once another process has taken the role (a newer token), so a holder
+ * that was paused past its lease writes nothing stale.
+ */
+export type Fence = Readonly<{ role: string; token: bigint }>;
+
 export type EventStore = Readonly<{
   /**
-   * Appends atomically, if the stream is at `expectedRevision`. Resolves once the events are
-   * durable. A concurrency conflict is an expected outcome and is returned, not thrown; I/O
-   * failures reject.
+   * Appends atomically, if the stream is at `expectedRevision` and, with a `fence`, if the role's
+   * lease still has the fence's token. Resolves once the events are durable. A concurrency
+   * conflict is an expected outcome and is returned, not thrown; a stale fence rejects with
+   * `RoleLost` (nothing is written), I/O failures with the store's errors.
    */
   appendToStream: (
     streamName: string,
     events: readonly NewEvent[],
-    options: Readonly<{ expectedRevision: ExpectedRevision }>,
+    options: Readonly<{ expectedRevision: ExpectedRevision; fence?: Fence }>,
   ) => Promise<AppendResult>;
   /** A stream's events in order; an empty array for a stream that does not exist. */
   readStream: (streamName: string) => Promise<RecordedEvent[]>;

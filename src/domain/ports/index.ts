@@ -10,6 +10,7 @@ export type {
   SubscribeOptions,
   Subscription,
   EventStore,
+  Fence,
 } from './eventStore.js';
 export type { Clock } from './clock.js';
 export type { Lease, LeaseClaim, Leases } from './leases.js';

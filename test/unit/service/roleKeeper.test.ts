@@ -4,23 +4,26 @@ import {
   type SqliteEventStore,
 } from '../../../src/adapters/eventStore/index.js';
 import { createLogger } from '../../../src/adapters/logging/createLogger.js';
+import type { Fence } from '../../../src/domain/ports/index.js';
 import { createRoleKeeper, type RoleWork } from '../../../src/service/index.js';
 
 const ttlMs = 3_000;
 
-/** Work that counts how often it was started and stopped. */
+/** Work that counts how often it was started and stopped, and keeps the fences it was given. */
 const counted = () => {
   const counts = { started: 0, stopped: 0 };
+  const fences: Fence[] = [];
   const work: RoleWork = {
-    start: () => {
+    start: (fence) => {
       counts.started += 1;
+      fences.push(fence);
     },
     stop: () => {
       counts.stopped += 1;
       return Promise.resolve();
     },
   };
-  return { counts, work };
+  return { counts, work, fences };
 };
 
 describe('the role keeper', () => {
@@ -69,6 +72,11 @@ describe('the role keeper', () => {
     await vi.advanceTimersByTimeAsync(ttlMs + ttlMs / 3 + 100);
     expect(second.held('fulfilment')).toBe(true);
     expect(b.counts.started).toBe(1);
+    // Each start carries the lease's fence: the new holder's token is the next one.
+    expect([...a.fences, ...b.fences]).toEqual([
+      { role: 'fulfilment', token: 1n },
+      { role: 'fulfilment', token: 2n },
+    ]);
     // a stops its work once its lease has expired unrenewed.
     expect(first.held('fulfilment')).toBe(false);
     expect(a.counts.stopped).toBe(1);

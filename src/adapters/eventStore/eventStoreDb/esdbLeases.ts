@@ -34,7 +34,10 @@ const leaseOf = (role: string, data: unknown): Lease | null => {
  * and capped with `$maxCount` so that renewals every few seconds do not pile up. Type-checked
  * against the real client; its contract tests run when `EVENTSTORE_CONNECTION_STRING` is set.
  */
-export const createEsdbLeases = (client: EventStoreDBClient): Leases => {
+/** The leases, and the token a role's lease has now (for fenced appends). */
+export type EsdbLeases = Leases & Readonly<{ tokenOf: (role: string) => Promise<bigint | null> }>;
+
+export const createEsdbLeases = (client: EventStoreDBClient): EsdbLeases => {
   const latest = async (role: string): Promise<Latest> => {
     try {
       for await (const resolved of client.readStream(streamOf(role), {
@@ -117,6 +120,7 @@ export const createEsdbLeases = (client: EventStoreDBClient): Leases => {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
       }
     },
+    tokenOf: async (role) => (await latest(role)).lease?.token ?? null,
     holderOf: async (role, now) => {
       const { lease } = await latest(role);
       return lease !== null && lease.expiresAt > now.toISOString() ? lease : null;

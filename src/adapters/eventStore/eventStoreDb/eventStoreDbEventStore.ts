@@ -15,11 +15,13 @@ import {
   type RecordedEvent as EsdbRecordedEvent,
   type Filter,
 } from '@eventstore/db-client';
+import { RoleLost } from '../../../domain/index.js';
 import type {
   AppendResult,
   EventFilter,
   EventStore,
   ExpectedRevision,
+  Fence,
   JsonObject,
   Leases,
   NewEvent,
@@ -28,7 +30,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../../../domain/ports/index.js';
-import { createEsdbLeases } from './esdbLeases.js';
+import { createEsdbLeases, type EsdbLeases } from './esdbLeases.js';
 import { packPosition, unpackPosition } from './esdbPosition.js';
 
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -75,17 +77,30 @@ const toRecorded = (event: EsdbRecordedEvent): RecordedEvent => ({
 export class EventStoreDbEventStore implements EventStore {
   readonly #client: EventStoreDBClient;
   readonly leases: Leases;
+  readonly #leases: EsdbLeases;
 
   constructor(client: EventStoreDBClient) {
     this.#client = client;
-    this.leases = createEsdbLeases(client);
+    this.#leases = createEsdbLeases(client);
+    this.leases = this.#leases;
   }
 
   async appendToStream(
     streamName: string,
     events: readonly NewEvent[],
-    options: Readonly<{ expectedRevision: ExpectedRevision }>,
+    options: Readonly<{ expectedRevision: ExpectedRevision; fence?: Fence }>,
   ): Promise<AppendResult> {
+    const { fence } = options;
+    if (fence !== undefined) {
+      // EventStoreDB appends to one stream at a time, so the check and the append cannot be one
+      // transaction: a takeover in the round trip between them is not seen (docs/operations.md).
+      const token = await this.#leases.tokenOf(fence.role);
+      if (token !== fence.token) {
+        throw new RoleLost(
+          `Nothing was written: role ${fence.role} is held under token ${String(token ?? 'none')} now, not ${fence.token.toString()}.`,
+        );
+      }
+    }
     try {
       const result = await this.#client.appendToStream(
         streamName,

@@ -13,7 +13,12 @@ export type AppendRequest = Readonly<{
   streamName: string;
   events: readonly SerializedEvent[];
   expectedRevision: ExpectedRevision;
+  /** The role and token the append is made under (the token as a decimal string). */
+  fence?: Readonly<{ role: string; token: string }>;
 }>;
+
+/** The name a fenced append's refusal crosses threads with. */
+export const roleLostError = 'RoleLost';
 
 /** What became of one append in a batch; an error is reported for that append alone. */
 export type AppendOutcome =
@@ -48,6 +53,9 @@ export const createAppendBatch = (db: Database): AppendBatch => {
     { event_id: string; global_position: number }
   > = db.prepare(
     'SELECT event_id, global_position FROM events WHERE stream_name = ? AND stream_revision >= ? ORDER BY stream_revision LIMIT ?',
+  );
+  const leaseToken: Statement<[string], { token: number }> = db.prepare(
+    'SELECT token FROM role_leases WHERE role = ?',
   );
   const insert: Statement<[string, string, number, string, string, string | null, string]> =
     db.prepare(
@@ -86,7 +94,20 @@ export const createAppendBatch = (db: Database): AppendBatch => {
   };
 
   const applyOne = (request: AppendRequest, recordedAt: string): AppendResult => {
-    const { streamName, events, expectedRevision } = request;
+    const { streamName, events, expectedRevision, fence } = request;
+    // Read in the append's own transaction: a takeover either committed before it (refused
+    // here) or waits for its write lock (and the old holder's append went first, in time).
+    if (fence !== undefined) {
+      const token = leaseToken.get(fence.role)?.token;
+      if (token === undefined || String(token) !== fence.token) {
+        throw Object.assign(
+          new Error(
+            `role ${fence.role} is held under token ${String(token ?? 'none')} now, not ${fence.token}: another process took it`,
+          ),
+          { name: roleLostError },
+        );
+      }
+    }
     const current = streamRevision.get(streamName)?.revision ?? null;
     const retried = alreadyAppended(request, current);
     if (retried !== null) return retried;

@@ -3,6 +3,7 @@ import Database, { type Statement } from 'better-sqlite3';
 import {
   EventStoreClosed,
   EventStoreFailed,
+  RoleLost,
   StoreCorrupt,
   StoreFull,
 } from '../../../domain/index.js';
@@ -11,6 +12,7 @@ import type {
   Clock,
   EventStore,
   ExpectedRevision,
+  Fence,
   JsonObject,
   Leases,
   NewEvent,
@@ -22,7 +24,7 @@ import type {
 import { prepareDatabase } from './sqliteSchema.js';
 import { toSqlFilter } from './sqliteEventFilter.js';
 import { createPollingSubscription } from './pollingSubscription.js';
-import type { AppendRequest } from './sqliteAppendBatch.js';
+import { roleLostError, type AppendRequest } from './sqliteAppendBatch.js';
 import { createInlineWriter, createWorkerWriter, type SqliteWriter } from './sqliteWriter.js';
 import { leaveCheckpointsToBackfill, startWalBackfill } from '../../common/sqliteWalBackfill.js';
 
@@ -86,9 +88,11 @@ const serialize = (
   streamName: string,
   events: readonly NewEvent[],
   expectedRevision: ExpectedRevision,
+  fence: Fence | undefined,
 ): AppendRequest => ({
   streamName,
   expectedRevision,
+  ...(fence === undefined ? {} : { fence: { role: fence.role, token: fence.token.toString() } }),
   events: events.map((event) => ({
     id: event.id,
     type: event.type,
@@ -186,12 +190,12 @@ export class SqliteEventStore implements EventStore {
   appendToStream(
     streamName: string,
     events: readonly NewEvent[],
-    options: Readonly<{ expectedRevision: ExpectedRevision }>,
+    options: Readonly<{ expectedRevision: ExpectedRevision; fence?: Fence }>,
   ): Promise<AppendResult> {
     if (this.#closed) return Promise.reject(new EventStoreClosed('The event store is closed.'));
     let request: AppendRequest;
     try {
-      request = serialize(streamName, events, options.expectedRevision);
+      request = serialize(streamName, events, options.expectedRevision, options.fence);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
@@ -325,6 +329,8 @@ export class SqliteEventStore implements EventStore {
           batch.forEach((append, index) => {
             const outcome = outcomes[index];
             if (outcome?.ok) append.resolve(outcome.result);
+            else if (outcome?.error.name === roleLostError)
+              append.reject(new RoleLost(`Nothing was written: ${outcome.error.message}.`));
             else
               append.reject(
                 storeFailure(
