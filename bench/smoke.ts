@@ -31,6 +31,10 @@ const benchmarks: readonly Smoke[] = [
     },
   },
   {
+    name: 'replicas',
+    env: { BENCH_REPLICAS_DELIVERIES: '400', BENCH_REPLICAS_ROUNDS: '1' },
+  },
+  {
     name: 'projections',
     env: { BENCH_PROJECTION_EVENTS: '2000', BENCH_LAG_DELIVERIES: '200' },
   },
