@@ -19,7 +19,9 @@ export const deliveryOutcomes = [
 ] as const satisfies readonly DeliveryOutcome[];
 
 /** A stored delivery's id: 32 hex digits, as the delivery log lists it. */
-export const deliveryIdSchema = z.string().regex(/^[0-9a-f]{32}$/);
+export const deliveryIdSchema = z
+  .string()
+  .regex(/^[0-9a-f]{32}$/, 'must be 32 hex digits, as the delivery log lists it');
 
 /** What a replay found and did, as the API and the console show it. */
 export type ReplayReport = Readonly<{

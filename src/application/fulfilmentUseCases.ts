@@ -49,7 +49,9 @@ export type BulkRedriveAnswer = Readonly<{
 }>;
 
 /** A fulfilment's name: its payment and its `webhook-id`. */
-export const webhookIdSchema = z.string().regex(/^msg_[A-Za-z0-9_-]{22}$/);
+export const webhookIdSchema = z
+  .string()
+  .regex(/^msg_[A-Za-z0-9_-]{22}$/, 'must be msg_ and 22 base64url characters');
 
 export type FulfilmentUseCases = ReturnType<typeof createFulfilmentUseCases>;
 

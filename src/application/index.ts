@@ -59,7 +59,9 @@ export { createDeliveryUseCases, deliveryIdSchema, deliveryOutcomes } from './de
 export type { ReplayReport } from './deliveryUseCases.js';
 export { listQueriesFor, paymentIdSchemaFor } from './listQueries.js';
 export type { ListQueries } from './listQueries.js';
-export { parseInput } from './parseInput.js';
+export { invalidInput, parseInput } from './parseInput.js';
+export { inputProblems } from './inputProblems.js';
+export type { FieldNamer } from './inputProblems.js';
 export { overviewFigures, overviewAggregates } from './overviewFigures.js';
 export type { OverviewFigures, OverviewSources } from './overviewFigures.js';
 export { createPaymentUseCases } from './paymentUseCases.js';

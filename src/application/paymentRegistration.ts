@@ -16,7 +16,7 @@ export const paymentRegistrationSchema = z
     amount: z.number().int().min(0).refine(Number.isSafeInteger).optional(),
     currency: z
       .string()
-      .regex(/^[A-Z]{3}$/)
+      .regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code')
       .refine((code) => currencyExponent(code) !== null, 'must be an ISO 4217 currency')
       .optional(),
     orderId: z.string().min(1).max(256).optional(),

@@ -67,7 +67,7 @@ export const settlementColumns = [
 ] as const;
 
 const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
-const day = z.string().regex(dayPattern);
+const day = z.string().regex(dayPattern, 'must be a day written YYYY-MM-DD');
 
 /** What a settlement report takes: the API's query and the command's options alike. */
 export const settlementQuerySchemaFor = (providers: readonly ProviderName[]) =>

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { failingFields } from '../adapters/common/failingFields.js';
+import { inputProblems } from '../application/index.js';
 
 /** A command-line value that failed its schema: the message names it; exit 2. */
 export class UsageError extends Error {
@@ -19,12 +19,14 @@ export const optionName = (field: string): string =>
 
 /**
  * Parses command-line option values with the HTTP route's own schema, so that a filter means the
- * same in both; throws `UsageError` naming the options that failed and what they accept.
+ * same in both; throws `UsageError` naming each option that failed, the value it had and what it
+ * takes, as the API says it. (`_rules`, the whole list of what every option takes, is for the
+ * parsers that export kinds accept; a refusal names only what failed.)
  */
 export const parseOptions = <T extends z.ZodType>(
   schema: T,
   values: Readonly<Record<string, unknown>>,
-  rules: string,
+  _rules: string,
 ): z.infer<T> => {
   const input = Object.fromEntries(
     Object.entries(values)
@@ -33,11 +35,10 @@ export const parseOptions = <T extends z.ZodType>(
   );
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const named = failingFields(parsed.error, 'options')
-    .split(', ')
-    .map((field) => (/^[a-z][A-Za-z]*$/.test(field) ? optionName(field) : field))
-    .join(', ');
-  throw new UsageError(`check ${named}: ${rules}`);
+  const problems = inputProblems(parsed.error, input, (field) =>
+    /^[a-z][A-Za-z]*$/.test(field) ? optionName(field) : field,
+  );
+  throw new UsageError(`check ${problems.join('; ')}.`);
 };
 
 /** `parseArgs` options for fields that each take one value (`createdFrom` → `--created-from`). */

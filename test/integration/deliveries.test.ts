@@ -123,7 +123,7 @@ describe('the delivery log and its API', () => {
     expect(response.json()).toEqual({
       code: 'INVALID_QUERY',
       reason:
-        'Check outcome, limit: provider is one of kraken-pay, kraken-embed, kryptogo, kkiapay; outcome accepted, repeated or rejected; limit 1 to 500.',
+        'Check outcome "lost" is not one of accepted, repeated, rejected; limit "0" is below 1.',
     });
   });
 

@@ -64,7 +64,7 @@ describe('the payments read model and its API', () => {
     expect(badAsOf.json()).toEqual({
       code: 'INVALID_QUERY',
       reason:
-        'Check asOf: an ISO-8601 instant with a time zone, e.g. 2026-11-24T10:00:00Z or 2026-11-24T11:00:00+01:00.',
+        'Check asOf "yesterday" is not an ISO-8601 instant with a time zone (e.g. 2026-11-24T10:00:00Z).',
     });
   });
 
