@@ -1,12 +1,6 @@
 import { createSqliteLeases } from './sqliteLeases.js';
 import Database, { type Statement } from 'better-sqlite3';
-import {
-  EventStoreClosed,
-  EventStoreFailed,
-  RoleLost,
-  StoreCorrupt,
-  StoreFull,
-} from '../../../domain/index.js';
+import { EventStoreClosed, RoleLost } from '../../../domain/index.js';
 import type {
   AppendResult,
   Clock,
@@ -22,6 +16,7 @@ import type {
   Subscription,
 } from '../../../domain/ports/index.js';
 import { prepareDatabase } from './sqliteSchema.js';
+import { reading, storeFailure } from './sqliteStoreFailure.js';
 import { toSqlFilter } from './sqliteEventFilter.js';
 import { createPollingSubscription } from './pollingSubscription.js';
 import { roleLostError, type AppendRequest } from './sqliteAppendBatch.js';
@@ -355,49 +350,6 @@ export class SqliteEventStore implements EventStore {
       });
   }
 }
-
-/** Whether SQLite said the disk is full (`SQLITE_FULL`, or a write that hit ENOSPC). */
-export const isStoreFull = (error: unknown): boolean => {
-  const code = (error as { code?: unknown } | null | undefined)?.code;
-  const message = error instanceof Error ? error.message : '';
-  return (
-    (typeof code === 'string' && code.startsWith('SQLITE_FULL')) ||
-    /database or disk is full|ENOSPC/.test(message)
-  );
-};
-
-/** Whether SQLite found the file damaged (`SQLITE_CORRUPT`, `SQLITE_NOTADB`). */
-export const isStoreCorrupt = (error: unknown): boolean => {
-  const code = (error as { code?: unknown } | null | undefined)?.code;
-  const message = error instanceof Error ? error.message : '';
-  return (
-    (typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code)) ||
-    /malformed|file is not a database/.test(message)
-  );
-};
-
-/**
- * The port's error for a failed read or write: `StoreFull` for a full disk, `StoreCorrupt` for a
- * damaged file, else `EventStoreFailed`.
- */
-const storeFailure = (
-  message: string,
-  cause: unknown,
-): EventStoreFailed | StoreFull | StoreCorrupt =>
-  isStoreFull(cause)
-    ? new StoreFull(`${message} The disk is full.`, { cause })
-    : isStoreCorrupt(cause)
-      ? new StoreCorrupt(`${message} The event log is damaged; run payrec check.`, { cause })
-      : new EventStoreFailed(message, { cause });
-
-/** Runs a read, turning SQLite's failures into the port's errors. */
-const reading = <T>(what: string, read: () => T): Promise<T> => {
-  try {
-    return Promise.resolve(read());
-  } catch (error) {
-    return Promise.reject(storeFailure(`Reading ${what} failed.`, error));
-  }
-};
 
 /** Opens (creating if needed) an embedded event store. Throws `TypeError` for bad options. */
 export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEventStore =>
