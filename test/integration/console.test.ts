@@ -243,6 +243,46 @@ describe('the console over HTTP', () => {
     expect((await scenario.service.eventStore.eventsAfter(0n)) ?? 0).toBe(before);
   });
 
+  it('says on a reopened discrepancy how it was resolved before', async () => {
+    const signedIn = await signIn();
+    const session = signedIn.cookies.find((cookie) => cookie.name === 'payrec_session')?.value;
+    const cookie = `payrec_session=${session ?? ''}`;
+    // B-2 settled for 90.00 against 100.00: finance writes it off…
+    const open = (
+      await app().inject({
+        url: '/discrepancies?provider=kraken-embed&kind=amount-mismatch',
+        headers: scenario.headers,
+      })
+    ).json<{ items: Array<{ id: string; payment: { ref: string } }> }>();
+    const b2 = open.items.find((item) => item.payment.ref === 'B-2');
+    expect(b2).toBeDefined();
+    const resolved = await app().inject({
+      method: 'POST',
+      url: `/discrepancies/${encodeURIComponent(b2?.id ?? '')}/resolve`,
+      headers: scenario.headers,
+      payload: { resolution: 'written-off', note: 'ten dollars, not worth chasing' },
+    });
+    expect(resolved.statusCode).toBe(200);
+    // …and then the provider says 80.00: a new figure opens it again.
+    scenario.simulator.setTruth('kraken-embed', 'B-2', {
+      status: 'executed',
+      amount: { value: '80.00', currency: 'USD' },
+    });
+    await scenario.service.reconciler.checkOne({ provider: 'kraken-embed', ref: 'B-2' });
+    await waitFor(async () => {
+      const page = await app().inject({
+        url: '/console/payments/kraken-embed/B-2',
+        headers: { cookie },
+      });
+      return page.body.includes('Resolved before as written-off') ? page.body : undefined;
+    });
+    const list = await app().inject({
+      url: '/console/discrepancies?provider=kraken-embed&kind=amount-mismatch',
+      headers: { cookie },
+    });
+    expect(list.body).toMatch(/open \(resolved before as written-off by [^)]+\)/);
+  });
+
   it('replays a stored delivery through the API: a dry run, then applied on request', async () => {
     const { items } = (
       await app().inject({
