@@ -7,6 +7,15 @@ import { createInterface } from 'node:readline';
 import type { SimulatorCredentials } from '../src/simulator/index.js';
 import { payrecEnvironmentFor } from '../src/simulator/index.js';
 
+/** An integer setting of a benchmark from the environment, its default, and its least value. */
+export const integerFrom = (name: string, fallback: number, least: number) => {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value < least)
+    throw new Error(`${name} must be an integer of at least ${least}`);
+  return value;
+};
+
 export type LoadResult = {
   scenario: string;
   requests: number;

@@ -28,15 +28,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadOrCreateCredentials, startProviderSimulator } from '../src/simulator/index.js';
-import { processCpu, runLoad, startPayrec, type LoadResult } from './benchPayrec.js';
-
-const integerFrom = (name: string, fallback: number, least: number) => {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < least)
-    throw new Error(`${name} must be an integer of at least ${least}`);
-  return value;
-};
+import { integerFrom, processCpu, runLoad, startPayrec, type LoadResult } from './benchPayrec.js';
 
 const sizes = {
   noop: integerFrom('BENCH_INGEST_NOOP', 200_000, 100),

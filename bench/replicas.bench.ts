@@ -12,15 +12,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadOrCreateCredentials, startProviderSimulator } from '../src/simulator/index.js';
-import { runLoad, startPayrec, type PayrecProcess } from './benchPayrec.js';
-
-const integerFrom = (name: string, fallback: number, least: number) => {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < least)
-    throw new Error(`${name} must be an integer of at least ${least}`);
-  return value;
-};
+import { integerFrom, runLoad, startPayrec, type PayrecProcess } from './benchPayrec.js';
 
 const deliveries = integerFrom('BENCH_REPLICAS_DELIVERIES', 40_000, 200);
 const rounds = integerFrom('BENCH_REPLICAS_ROUNDS', 3, 1);

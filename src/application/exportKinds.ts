@@ -34,14 +34,10 @@ export type ExportStores = Readonly<{
 }>;
 
 /**
- * How the caller parses filters: Fastify with the route schema on HTTP, `parseOptions` on the command line. Each
- * throws its own error naming what failed, followed by `rules`.
+ * How the caller parses filters: Fastify with the route schema on HTTP, `parseOptions` on the
+ * command line. Each throws its own error naming what failed and what it takes.
  */
-export type FilterParser = <T extends z.ZodType>(
-  schema: T,
-  input: unknown,
-  rules: string,
-) => z.infer<T>;
+export type FilterParser = <T extends z.ZodType>(schema: T, input: unknown) => z.infer<T>;
 
 /** For input already validated against the kind's schema (by Fastify). */
 export const alreadyParsed: FilterParser = <T extends z.ZodType>(_schema: T, input: unknown) =>
@@ -68,7 +64,7 @@ const defineExport = <T extends z.ZodObject>(
   schema,
   rules,
   readModel,
-  source: (input, parse, stores) => rows(parse(schema, input, rules), stores),
+  source: (input, parse, stores) => rows(parse(schema, input), stores),
 });
 
 export const deliveryColumns = [

@@ -20,13 +20,11 @@ export const optionName = (field: string): string =>
 /**
  * Parses command-line option values with the HTTP route's own schema, so that a filter means the
  * same in both; throws `UsageError` naming each option that failed, the value it had and what it
- * takes, as the API says it. (`_rules`, the whole list of what every option takes, is for the
- * parsers that export kinds accept; a refusal names only what failed.)
+ * takes, as the API says it.
  */
 export const parseOptions = <T extends z.ZodType>(
   schema: T,
   values: Readonly<Record<string, unknown>>,
-  _rules: string,
 ): z.infer<T> => {
   const input = Object.fromEntries(
     Object.entries(values)

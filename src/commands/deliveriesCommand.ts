@@ -4,7 +4,6 @@ import { createDeliveryUseCases, createPaymentCommandHandler } from '../applicat
 import { DeliveryLog } from '../adapters/deliveryLog/deliveryLog.js';
 import { createLogger } from '../adapters/logging/createLogger.js';
 import { loadConfig } from '../config.js';
-import { RequestRejected } from '../errors/index.js';
 import {
   createServiceReconciler,
   createStatusEndpoints,
@@ -63,16 +62,12 @@ export const deliveriesCommand = async (args: readonly string[]): Promise<number
       handlePaymentCommand,
       confirmHint: reconciler.checkOne,
     });
-    const replayed = await deliveries
-      .replay({ name: `cli:${userInfo().username}`, role: 'operate' }, deliveryId, !dryRun)
-      .catch((error: unknown) => {
-        if (error instanceof RequestRejected && error.code === 'NOT_FOUND') return null;
-        throw error;
-      });
-    if (replayed === null) {
-      process.stderr.write(`payrec: no stored delivery ${deliveryId} in the event log.\n`);
-      return 1;
-    }
+    // An unknown id is the use case's NOT_FOUND, which the CLI prints with exit 1.
+    const replayed = await deliveries.replay(
+      { name: `cli:${userInfo().username}`, role: 'operate' },
+      deliveryId,
+      !dryRun,
+    );
     out(`delivery ${deliveryId}: ${replayed.provider}, received ${replayed.receivedAt}`);
     out(`  verified then: ${replayed.verifiedThen}`);
     if (replayed.outcome === 'not-reverifiable') {

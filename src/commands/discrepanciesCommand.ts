@@ -6,7 +6,6 @@ import {
   createDiscrepancyUseCases,
   createPaymentCommandHandler,
   discrepancyConditions,
-  discrepancyFiltersHelp,
   discrepancyFiltersSchemaFor,
 } from '../application/index.js';
 import { loadConfig, type Config } from '../config.js';
@@ -61,7 +60,6 @@ const listDiscrepancies = async (
       limit: z.coerce.number().int().min(1).max(100_000).default(100),
     }),
     { ...filters, limit },
-    `${discrepancyFiltersHelp(providers)} --limit 1 to 100000.`,
   );
   const storage = openStorage(config);
   try {
@@ -111,18 +109,14 @@ const workDiscrepancy = async (
       .regex(/^[\p{L}\p{N}._:@-]{1,100}$/u, 'letters, digits and . _ : @ - only')
       .default(`cli:${userInfo().username}`),
   };
-  const acknowledged = parseOptions(
-    z.strictObject(person),
-    { note, actor },
-    '--note says why (required); --actor is letters, digits and . _ : @ -.',
-  );
+  const acknowledged = parseOptions(z.strictObject(person), { note, actor });
   const resolved =
     action === 'resolve'
-      ? parseOptions(
-          z.strictObject({ ...person, resolution: z.enum(operatorResolutions) }),
-          { note, actor, resolution },
-          `--note says why (required); --resolution is one of ${operatorResolutions.join(', ')}; --actor is letters, digits and . _ : @ -.`,
-        )
+      ? parseOptions(z.strictObject({ ...person, resolution: z.enum(operatorResolutions) }), {
+          note,
+          actor,
+          resolution,
+        })
       : null;
   const storage = openStorage(config);
   try {

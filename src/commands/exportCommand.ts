@@ -100,7 +100,7 @@ export const exportCommand = async (args: readonly string[]): Promise<number> =>
     if (kind.readModel !== null) await freshReadModels(config, storage, [kind.readModel]);
     const source = kind.source(
       filters,
-      (schema, input, rules) => parseOptions(schema, input as Record<string, unknown>, rules),
+      (schema, input) => parseOptions(schema, input as Record<string, unknown>),
       {
         readModels: storage.readModels,
         eventStore: storage.eventStore,

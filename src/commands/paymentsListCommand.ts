@@ -1,10 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import {
-  paymentFiltersHelp,
-  paymentFiltersSchemaFor,
-  paymentQueryOf,
-} from '../application/paymentFilters.js';
+import { paymentFiltersSchemaFor, paymentQueryOf } from '../application/paymentFilters.js';
 import { paymentExport } from '../application/exports.js';
 import { loadConfig } from '../config.js';
 import { paymentsProjectionName } from '../projections/index.js';
@@ -39,7 +35,6 @@ export const paymentsListCommand = async (args: readonly string[]): Promise<numb
       limit: z.coerce.number().int().min(1).max(100_000).default(50),
     }),
     values,
-    `${paymentFiltersHelp(providers)} --limit 1 to 100000.`,
   );
   const storage = openStorage(config);
   try {

@@ -3,7 +3,6 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { tabularStream } from '../adapters/common/tabular.js';
 import {
-  providerList,
   rowOf,
   settlementColumns,
   settlementQuerySchemaFor,
@@ -52,7 +51,6 @@ export const reportCommand = async (args: readonly string[]): Promise<number> =>
       format: z.enum(['json', 'csv', 'ndjson']).default('json'),
     }),
     values,
-    `--from and --to are days (YYYY-MM-DD); --as-of an ISO-8601 instant with a time zone (e.g. 2026-11-24T18:00:00Z); --provider one of ${providerList(providers)}; --currency an ISO 4217 code; --format json, csv or ndjson.`,
   );
   const storage = openStorage(config);
   try {

@@ -272,6 +272,6 @@ describe('payrec serve, as a process', () => {
       PAYREC_DATA_DIR: dataDir,
     });
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('no stored delivery');
+    expect(unknown.stderr).toContain('No stored delivery');
   });
 });
