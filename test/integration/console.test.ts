@@ -276,11 +276,15 @@ describe('the console over HTTP', () => {
       });
       return page.body.includes('Resolved before as written-off') ? page.body : undefined;
     });
-    const list = await app().inject({
-      url: '/console/discrepancies?provider=kraken-embed&kind=amount-mismatch',
-      headers: { cookie },
+    // The list reads the discrepancies read model, which may lag the payment's own stream.
+    const list = await waitFor(async () => {
+      const page = await app().inject({
+        url: '/console/discrepancies?provider=kraken-embed&kind=amount-mismatch',
+        headers: { cookie },
+      });
+      return page.body.includes('resolved before') ? page.body : undefined;
     });
-    expect(list.body).toMatch(/open \(resolved before as written-off by [^)]+\)/);
+    expect(list).toMatch(/open \(resolved before as written-off by [^)]+\)/);
   });
 
   it('replays a stored delivery through the API: a dry run, then applied on request', async () => {
