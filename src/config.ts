@@ -167,6 +167,9 @@ export type StoragePaths = Readonly<{
   readModels: string;
 }>;
 
+/** Whether the processes on one store share its data directory; see `Config['topology']`. */
+export type Topology = 'shared-data-dir' | 'own-data-dir';
+
 /** payrec's configuration, parsed once at start-up. */
 export type Config = Readonly<{
   http: HttpConfig;
@@ -200,6 +203,13 @@ export type Config = Readonly<{
   instanceId: string;
   /** How long a role outlives a silent holder (`PAYREC_LEASE_TTL`, seconds; 15 by default). */
   leaseTtlMs: number;
+  /**
+   * What the processes on one store share. On the embedded store they share the data directory
+   * (`shared-data-dir`): one projects the read models and repairs the delivery log for all. On
+   * EventStoreDB each keeps a data directory of its own (`own-data-dir`): each projects its read
+   * models and keeps its delivery log, which the others' deliveries reach through the event store.
+   */
+  topology: Topology;
   /** Test-only crash points (`PAYREC_FAILPOINTS`); empty in production. */
   failpoints: readonly FailpointName[];
   /** Every provider module, bound to its fragment of the environment, in the list's order. */
@@ -343,6 +353,7 @@ export const loadConfig = (
     rejectionsPerMinute: e.PAYREC_REJECTIONS_PER_MINUTE,
     instanceId: e.PAYREC_INSTANCE_ID ?? `${hostname()}:${process.pid}`,
     leaseTtlMs: e.PAYREC_LEASE_TTL * 1000,
+    topology: e.EVENTSTORE_CONNECTION_STRING === undefined ? 'shared-data-dir' : 'own-data-dir',
     providers,
   };
 };

@@ -91,8 +91,10 @@ export const createService = async (
     clock,
     logger,
     failpoints: createFailpoints(config.failpoints),
+    ...(config.topology === 'own-data-dir' ? { sharing: { instance: config.instanceId } } : {}),
   });
   const statusEndpoints = createStatusEndpoints(config, {
+    sharedSlots: storage.statusSlots,
     onAttempt: (provider, outcome, seconds) => {
       metrics.recordStatusCall(provider, outcome, seconds);
     },
@@ -102,12 +104,13 @@ export const createService = async (
   });
   const { hasStatusEndpoint } = statusEndpoints;
   const startHere = () => startProjections(config, { storage, hasStatusEndpoint, logger });
-  // On one data directory the read models are shared: one process projects (a role). On
-  // EventStoreDB each process projects into read models of its own.
-  const projectionsRole =
-    config.eventStore.kind === 'sqlite'
-      ? projectionsAsRole({ startHere, readModels: storage.readModels, names: projectionNames })
-      : null;
+  // On one data directory the read models and the delivery log are shared: one process projects
+  // and one repairs (roles). With a data directory each (EventStoreDB), every process projects
+  // into read models of its own and keeps its own delivery log.
+  const dataDirShared = config.topology === 'shared-data-dir';
+  const projectionsRole = dataDirShared
+    ? projectionsAsRole({ startHere, readModels: storage.readModels, names: projectionNames })
+    : null;
   const projections = projectionsRole?.projections ?? startHere();
   const metrics = serviceMetricsFor({ storage, deliveryLog, projections, clock });
   const handlePaymentCommand = createPaymentCommandHandler({
@@ -155,9 +158,10 @@ export const createService = async (
               stop: () => fulfilments.stop(),
             },
           }),
-      'delivery-log-repair': deliveryLogRepair,
+      ...(dataDirShared ? { 'delivery-log-repair': deliveryLogRepair } : {}),
     },
   });
+  if (!dataDirShared) deliveryLogRepair.start();
   metrics.watchRoles(roles);
   const verifierContext = options.fetch ? { fetch: options.fetch } : {};
   const app = await buildHttpServer({

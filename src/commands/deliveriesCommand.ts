@@ -49,7 +49,7 @@ export const deliveriesCommand = async (args: readonly string[]): Promise<number
     // A replayed hint is confirmed by the provider's status endpoint before the command exits.
     const reconciler = createServiceReconciler(config, {
       storage,
-      statusEndpoints: createStatusEndpoints(config),
+      statusEndpoints: createStatusEndpoints(config, { sharedSlots: storage.statusSlots }),
       handlePaymentCommand,
       clock: systemClock,
       logger: createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }),

@@ -39,7 +39,7 @@ export const reconcileCommand = async (args: readonly string[]): Promise<number>
   const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
   const storage = openStorage(config);
   try {
-    const statusEndpoints = createStatusEndpoints(config);
+    const statusEndpoints = createStatusEndpoints(config, { sharedSlots: storage.statusSlots });
     await catchUpProjection({
       eventStore: storage.eventStore,
       readModels: storage.readModels,

@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { connectEventStoreDb, openSqliteEventStore } from '../adapters/eventStore/index.js';
+import type { SharedSlots } from '../adapters/providers/index.js';
 import { openReadModelDatabase } from '../adapters/readModels/readModelDatabase.js';
+import { createSqliteRateSlots } from '../adapters/readModels/sqliteRateSlots.js';
 import {
   createSqliteReadModelStore,
   type SqliteReadModelStore,
@@ -30,6 +32,8 @@ export type Storage = Readonly<{
   readModels: SqliteReadModelStore;
   /** The service database: the delivery log and the leases. */
   serviceDb: Database.Database;
+  /** The status APIs' call slots, shared by every process on the data directory. */
+  statusSlots: SharedSlots;
   servicePath: string;
   /** Whether the projection thread backfills the WALs (the embedded store, in `serve`). */
   backfilledElsewhere: boolean;
@@ -79,11 +83,16 @@ export const openStorage = (
     { path: storage.readModels, role: 'the read models', rebuildable: true },
     () => createSqliteReadModelStore(readModelDb, readModelTables),
   );
+  const statusSlots = opening(
+    { path: storage.service, role: 'the service database', rebuildable: true },
+    () => createSqliteRateSlots(serviceDb),
+  );
   return {
     eventStore,
     writes,
     readModels,
     serviceDb,
+    statusSlots,
     servicePath: storage.service,
     backfilledElsewhere,
     close: async () => {

@@ -6,19 +6,46 @@ import {
 } from '../adapters/deliveryLog/deliveryLog.js';
 import { paymentKey, paymentStreamPrefix, toPaymentEvent } from '../domain/index.js';
 import type { Failpoints } from '../failpoints.js';
-import type { RoleWork } from './roleKeeper.js';
 import { opening } from './storeOpenFailure.js';
-import type { EventStore } from '../domain/ports/index.js';
+import type { EventStore, RecordedEvent } from '../domain/ports/index.js';
+import {
+  createRejectionSharing,
+  rejectedDeliveriesStream,
+  rejectionsSharedBy,
+} from './sharedRejections.js';
 
-/** What a repair found and wrote. */
-export type DeliveryLogRepair = Readonly<{ scanned: number; repaired: number; upTo: bigint }>;
+/**
+ * For a process that keeps a delivery log of its own (`own-data-dir`): which one it is, so that
+ * the repair also copies in what the others accepted and rejected.
+ */
+export type LogSharing = Readonly<{ instance: string }>;
+
+/**
+ * What a repair found and wrote: `repaired` entries this log had lost, `copied` entries of
+ * deliveries other processes received (with `sharing` only).
+ */
+export type DeliveryLogRepair = Readonly<{
+  scanned: number;
+  repaired: number;
+  copied: number;
+  upTo: bigint;
+}>;
 
 type Found = {
   provider: string;
   receivedAt: string;
   deliveryId: string;
   size: number;
+  sourceAddress: string;
   payments: string[];
+};
+
+/** Where an entry the repair writes came from: another process, or this one's lost entry. */
+const sourceOf = (recorded: RecordedEvent, sharing: LogSharing | undefined): string => {
+  const instance = recorded.metadata?.['instance'];
+  return sharing !== undefined && typeof instance === 'string' && instance !== sharing.instance
+    ? `(received by ${instance})`
+    : restoredSource;
 };
 
 /**
@@ -35,15 +62,18 @@ export const repairDeliveryLog = async ({
   settledBefore,
   pageSize = 5_000,
   maxDeliveriesPerPass = 100_000,
+  sharing,
 }: Readonly<{
   eventStore: EventStore;
   deliveryLog: DeliveryLog;
   settledBefore?: string;
+  /** A log of this process's own: copy in the other processes' deliveries too. */
+  sharing?: LogSharing;
   pageSize?: number;
   /** Deliveries held in memory at once; a longer stretch of the log is repaired in passes. */
   maxDeliveriesPerPass?: number;
 }>): Promise<DeliveryLogRepair> => {
-  let total = { scanned: 0, repaired: 0, upTo: deliveryLog.repairedUpTo() };
+  let total = { scanned: 0, repaired: 0, copied: 0, upTo: deliveryLog.repairedUpTo() };
   for (;;) {
     const pass = await repairPass({
       eventStore,
@@ -52,10 +82,12 @@ export const repairDeliveryLog = async ({
       pageSize,
       maxDeliveries: maxDeliveriesPerPass,
       ...(settledBefore === undefined ? {} : { settledBefore }),
+      ...(sharing === undefined ? {} : { sharing }),
     });
     total = {
       scanned: total.scanned + pass.scanned,
       repaired: total.repaired + pass.repaired,
+      copied: total.copied + pass.copied,
       upTo: pass.upTo,
     };
     if (pass.complete) return total;
@@ -70,24 +102,29 @@ const repairPass = async ({
   settledBefore,
   pageSize,
   maxDeliveries,
+  sharing,
 }: Readonly<{
   eventStore: EventStore;
   deliveryLog: DeliveryLog;
   after: bigint;
   settledBefore?: string;
+  sharing?: LogSharing;
   pageSize: number;
   maxDeliveries: number;
 }>): Promise<DeliveryLogRepair & Readonly<{ complete: boolean }>> => {
   const found = new Map<string, Found>();
+  const rejectedElsewhere: DeliveryLogEntry[] = [];
+  const streamPrefixes =
+    sharing === undefined ? [paymentStreamPrefix] : [paymentStreamPrefix, rejectedDeliveriesStream];
   let after = from;
   let scanned = 0;
   let complete = false;
   scan: for (;;) {
-    if (found.size >= maxDeliveries) break;
+    if (found.size + rejectedElsewhere.length >= maxDeliveries) break;
     const page = await eventStore.readAll({
       after,
       maxCount: pageSize,
-      filter: { streamPrefixes: [paymentStreamPrefix] },
+      filter: { streamPrefixes },
     });
     if (page.length === 0) {
       complete = true;
@@ -100,6 +137,11 @@ const repairPass = async ({
       }
       scanned += 1;
       after = recorded.globalPosition;
+      const shared = sharing === undefined ? null : rejectionsSharedBy(recorded);
+      if (shared !== null) {
+        if (shared.instance !== sharing?.instance) rejectedElsewhere.push(...shared.entries);
+        continue;
+      }
       const event = toPaymentEvent(recorded);
       if (event?.type !== 'ProviderReportRecorded') continue;
       const { evidence, payment } = event.data;
@@ -114,6 +156,7 @@ const repairPass = async ({
         receivedAt: evidence.receivedAt,
         deliveryId: evidence.deliveryId,
         size: Buffer.byteLength(evidence.received?.body ?? ''),
+        sourceAddress: sourceOf(recorded, sharing),
         payments: [paymentKey(payment)],
       });
     }
@@ -124,17 +167,15 @@ const repairPass = async ({
     null,
   );
   const logged = oldest === null ? new Set<string>() : deliveryLog.loggedSince(oldest);
-  const missing: DeliveryLogEntry[] = [...found.values()]
-    .filter((entry) => !logged.has(entry.deliveryId))
-    .sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : 1))
-    .map((entry) => ({
-      ...entry,
-      outcome: 'accepted',
-      code: null,
-      sourceAddress: restoredSource,
-    }));
+  const missing: DeliveryLogEntry[] = [
+    ...[...found.values()]
+      .filter((entry) => !logged.has(entry.deliveryId))
+      .map((entry): DeliveryLogEntry => ({ ...entry, outcome: 'accepted', code: null })),
+    ...rejectedElsewhere,
+  ].sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : 1));
   deliveryLog.recordRepaired(missing, after);
-  return { scanned, repaired: missing.length, upTo: after, complete };
+  const repaired = missing.filter((entry) => entry.sourceAddress === restoredSource).length;
+  return { scanned, repaired, copied: missing.length - repaired, upTo: after, complete };
 };
 
 /**
@@ -151,6 +192,7 @@ export const startDeliveryLogRepair = ({
   onRepaired,
   onError,
   everyMs = 60_000,
+  sharing,
 }: Readonly<{
   eventStore: EventStore;
   deliveryLog: DeliveryLog;
@@ -158,10 +200,16 @@ export const startDeliveryLogRepair = ({
   onRepaired: (repair: DeliveryLogRepair) => void;
   onError: (error: unknown) => void;
   everyMs?: number;
+  sharing?: LogSharing;
 }>): (() => Promise<void>) => {
   let running: Promise<void> | null = null;
   const repair = (settledBefore: string) => {
-    running = repairDeliveryLog({ eventStore, deliveryLog, settledBefore })
+    running = repairDeliveryLog({
+      eventStore,
+      deliveryLog,
+      settledBefore,
+      ...(sharing === undefined ? {} : { sharing }),
+    })
       // A log that cannot be read (damaged) must not stop the service answering what it can.
       .then(onRepaired, onError)
       .finally(() => {
@@ -181,10 +229,18 @@ export const startDeliveryLogRepair = ({
   };
 };
 
+/** Work that writes nothing to the event store: a role's work needing no fence, or a process's own. */
+type LocalWork = Readonly<{ start: () => void; stop: () => Promise<void> }>;
+
+/** How often a log of a process's own copies in the others' deliveries. */
+const sharedRepairEveryMs = 5_000;
+
 /**
- * The service's delivery log, in the service database, and its repair from the event log (at
- * once and then every minute, by the process that holds the role). `close` stops the repairs and
- * writes what is queued.
+ * The service's delivery log, in the service database, and its repair from the event log. On a
+ * shared data directory the repair runs at once and then every minute, by the process that holds
+ * its role. With `sharing` (a data directory of the process's own), every process runs it for its
+ * own log, every 5 seconds, copying in what the others accepted and rejected, and shares what it
+ * rejects itself through the event store. `close` stops the repairs and writes what is queued.
  */
 export const openDeliveryLog = (
   storage: Readonly<{
@@ -196,8 +252,10 @@ export const openDeliveryLog = (
     clock,
     logger,
     failpoints,
+    sharing,
   }: Readonly<{
     clock: Readonly<{ now: () => Date }>;
+    sharing?: LogSharing;
     /** For the crash tests: `delivery-log-before-write` kills the process before each write. */
     failpoints: Failpoints;
     logger: Readonly<{
@@ -207,10 +265,26 @@ export const openDeliveryLog = (
   }>,
 ): Readonly<{
   deliveryLog: DeliveryLog;
-  /** The repair, a role: one process at a time repairs the log its data directory shares. */
-  repair: RoleWork;
+  /**
+   * The repair: a role on a shared data directory (one process at a time repairs the log it
+   * shares); with `sharing`, every process's own work.
+   */
+  repair: LocalWork;
   close: () => Promise<void>;
 }> => {
+  const rejections =
+    sharing === undefined
+      ? null
+      : createRejectionSharing({
+          eventStore: storage.eventStore,
+          instance: sharing.instance,
+          onError: (err) => {
+            logger.warn(
+              { err },
+              'delivery log: rejected deliveries could not be shared; they are kept for the next try',
+            );
+          },
+        });
   const deliveryLog = opening(
     { path: storage.servicePath, role: 'the service database', rebuildable: true },
     () =>
@@ -218,10 +292,11 @@ export const openDeliveryLog = (
         beforeWrite: () => {
           failpoints.hit('delivery-log-before-write');
         },
+        ...(rejections === null ? {} : { onFlushed: rejections.share }),
       }),
   );
   let stopRepair: (() => Promise<void>) | null = null;
-  const repair: RoleWork = {
+  const repair: LocalWork = {
     start: () => {
       stopRepair ??= startDeliveryLogRepair({
         eventStore: storage.eventStore,
@@ -232,8 +307,9 @@ export const openDeliveryLog = (
             logger.warn({ repaired }, 'delivery log: restored entries from the event log');
         },
         onError: (err) => {
-          logger.error({ err }, 'delivery log repair failed; it is tried again in a minute');
+          logger.error({ err }, 'delivery log repair failed; it is tried again at its next tick');
         },
+        ...(sharing === undefined ? {} : { sharing, everyMs: sharedRepairEveryMs }),
       });
     },
     stop: async () => {
@@ -248,6 +324,7 @@ export const openDeliveryLog = (
     close: async () => {
       await repair.stop();
       deliveryLog.flush();
+      await rejections?.flush();
     },
   };
 };

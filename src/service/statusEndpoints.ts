@@ -1,4 +1,8 @@
-import { createStatusHttp, type ConfiguredProvider } from '../adapters/providers/index.js';
+import {
+  createStatusHttp,
+  type ConfiguredProvider,
+  type SharedSlots,
+} from '../adapters/providers/index.js';
 import type { Config } from '../config.js';
 import type { ProviderName } from '../domain/index.js';
 import type { StatusClient } from '../domain/ports/index.js';
@@ -14,6 +18,8 @@ export type StatusEndpointsOptions = Readonly<{
   ) => void;
   /** For tests: the first retry's delay. */
   retryDelayMs?: number;
+  /** The call slots of every process on the data directory (`createSqliteRateSlots`). */
+  sharedSlots?: SharedSlots;
 }>;
 
 export type StatusEndpoints = Readonly<{
@@ -48,6 +54,7 @@ export const createStatusEndpoints = (
           timeoutMs: config.reconciliation.timeoutMs,
           ...(options.fetch ? { fetch: options.fetch } : {}),
           ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
+          ...(options.sharedSlots === undefined ? {} : { sharedSlots: options.sharedSlots }),
           onAttempt: (outcome, seconds) => options.onAttempt?.(provider.name, outcome, seconds),
         }),
       ),

@@ -91,6 +91,7 @@ export class DeliveryLog implements DeliveryLogReader {
   #retryMs = baseRetryMs;
 
   readonly #beforeWrite: () => void;
+  readonly #onFlushed: (entries: readonly DeliveryLogEntry[]) => void;
 
   constructor(
     db: Database.Database,
@@ -98,9 +99,15 @@ export class DeliveryLog implements DeliveryLogReader {
       maxRejected?: number;
       /** For the crash tests: called before each write (a fail point). */
       beforeWrite?: () => void;
+      /**
+       * Called with the entries `record` queued once they are written (never with those a repair
+       * writes back): how a process that keeps a log of its own shares them with the others.
+       */
+      onFlushed?: (entries: readonly DeliveryLogEntry[]) => void;
     }> = {},
   ) {
     this.#beforeWrite = options.beforeWrite ?? (() => undefined);
+    this.#onFlushed = options.onFlushed ?? (() => undefined);
     const maxRejected = options.maxRejected ?? 10_000;
     if (!Number.isInteger(maxRejected) || maxRejected < 1) {
       throw new TypeError('DeliveryLog: "maxRejected" must be a positive integer');
@@ -218,6 +225,7 @@ export class DeliveryLog implements DeliveryLogReader {
     this.#failingSince = null;
     this.#lastError = null;
     this.#retryMs = baseRetryMs;
+    this.#onFlushed(entries);
     return true;
   }
 

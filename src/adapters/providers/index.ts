@@ -30,7 +30,12 @@ export type {
   CommandOutput,
 } from './providerModule.js';
 export { createStatusHttp } from './common/statusHttp.js';
-export type { StatusHttp, StatusHttpOptions, StatusHttpRequest } from './common/statusHttp.js';
+export type {
+  SharedSlots,
+  StatusHttp,
+  StatusHttpOptions,
+  StatusHttpRequest,
+} from './common/statusHttp.js';
 export type { WebhookRequest } from './common/webhookRequest.js';
 export { headerValue } from './common/webhookRequest.js';
 export { signaturesEqual, constantTimeEqual } from './common/constantTimeEqual.js';

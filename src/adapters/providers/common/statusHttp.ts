@@ -17,6 +17,14 @@ export type StatusHttpRequest = Readonly<{
   body?: string;
 }>;
 
+/**
+ * A schedule of call slots shared with other processes: `reserve` takes the next free slot of
+ * `key`, at least `intervalMs` after the one before, and says when it starts (epoch ms).
+ */
+export type SharedSlots = Readonly<{
+  reserve: (key: string, intervalMs: number, now?: number) => number;
+}>;
+
 export type StatusHttpOptions = Readonly<{
   provider: string;
   baseUrl: string;
@@ -32,6 +40,11 @@ export type StatusHttpOptions = Readonly<{
   fetch?: typeof fetch;
   /** Told of every attempt's outcome and latency (metrics). */
   onAttempt?: (outcome: 'ok' | 'retryable' | 'transport', seconds: number) => void;
+  /**
+   * The slots of every process that shares the rate limit; absent, this process keeps its own.
+   * Should a reservation fail (the database busy or full), the call takes a slot of its own.
+   */
+  sharedSlots?: SharedSlots;
 }>;
 
 const retryable = (status: number) => status === 408 || status === 429 || status >= 500;
@@ -49,7 +62,7 @@ const excerpt = (body: string) => (body.length > 2_000 ? `${body.slice(0, 2_000)
 
 /**
  * The HTTP side of a provider's status API: a rate limit (callers wait for an evenly spaced
- * slot; p-throttle), a concurrency cap (p-limit), a timeout per attempt, and
+ * slot: p-throttle's, or one of a schedule shared with other processes), a concurrency cap (p-limit), a timeout per attempt, and
  * retries with exponential backoff on 408/429/5xx and transport failures (p-retry). Any other
  * answer is returned as it is for the client to read. Throws `ProviderUnavailable` when every
  * attempt failed.
@@ -64,15 +77,36 @@ export const createStatusHttp = ({
   retryDelayMs = 250,
   fetch: fetchImplementation = fetch,
   onAttempt,
+  sharedSlots,
 }: StatusHttpOptions) => {
   // Evenly spaced slots, one every 1/rate seconds on an absolute schedule (p-throttle's windowed
   // mode, which does not round the spacing to whole milliseconds as its strict mode does): no
   // burst, so neither a fixed-window nor a sliding-window limit on the provider's side is hit.
   // Scheduled 2 % under the limit, so that the event loop's timing jitter, which can push a
   // call into the next second, never takes a second over it.
-  const slot = pThrottle({ limit: 1, interval: 1_000 / (ratePerSecond * 0.98) })(async () => {
+  const intervalMs = 1_000 / (ratePerSecond * 0.98);
+  const ownSlot = pThrottle({ limit: 1, interval: intervalMs })(async () => {
     // The slot is the wait itself.
   });
+  // With shared slots, this process's callers queue here and reserve one at a time, so that a
+  // process never holds more than the next slot, whatever its queue.
+  let turn: Promise<void> = Promise.resolve();
+  const sharedSlot = (slots: SharedSlots): Promise<void> => {
+    const mine = turn.then(async () => {
+      let startsAt: number;
+      try {
+        startsAt = slots.reserve(provider, intervalMs);
+      } catch {
+        await ownSlot();
+        return;
+      }
+      const wait = startsAt - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    });
+    turn = mine;
+    return mine;
+  };
+  const slot = () => (sharedSlots === undefined ? ownSlot() : sharedSlot(sharedSlots));
   const limit = pLimit(concurrency);
   const base = baseUrl.replace(/\/+$/, '');
 
