@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { packageVersion } from './packageVersion.js';
+import { backupCommand, backupUsage } from './commands/backupCommand.js';
 import { checkCommand, checkUsage } from './commands/checkCommand.js';
+import { restoreCommand, restoreUsage } from './commands/restoreCommand.js';
 import { deliveriesCommand, deliveriesUsage } from './commands/deliveriesCommand.js';
 import { demoCommand } from './commands/demoCommand.js';
 import { reconcileCommand, reconcileUsage } from './commands/reconcileCommand.js';
@@ -51,6 +53,10 @@ ${reconcileUsage}
 
 ${checkUsage}
 
+${backupUsage}
+
+${restoreUsage}
+
 ${exportUsage}
 
 ${reportUsage}
@@ -77,6 +83,8 @@ const usageOf: Readonly<Record<string, string>> = {
   deliveries: deliveriesUsage,
   reconcile: reconcileUsage,
   check: checkUsage,
+  backup: backupUsage,
+  restore: restoreUsage,
   export: exportUsage,
   report: reportUsage,
   discrepancies: discrepanciesUsage,
@@ -120,6 +128,10 @@ const run = async (argv: readonly string[]): Promise<number> => {
       return deliveriesCommand(rest);
     case 'reconcile':
       return reconcileCommand(rest);
+    case 'backup':
+      return backupCommand(rest);
+    case 'restore':
+      return restoreCommand(rest);
     case 'check':
       return checkCommand(rest);
     case 'export':

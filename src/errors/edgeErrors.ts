@@ -93,3 +93,12 @@ export class ReadModelsBehind extends PayrecError {
 export class ConfigInvalid extends PayrecError {
   readonly code = 'CONFIG_INVALID';
 }
+
+/**
+ * A backup, a restore or a migration that did not happen, or stopped: the message says why (the
+ * target exists, the disk is full, a checksum differs, the data directory holds a store) and what
+ * was left behind (nothing, unless it says so).
+ */
+export class BackupFailed extends PayrecError {
+  readonly code = 'BACKUP_FAILED';
+}

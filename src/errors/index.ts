@@ -3,6 +3,7 @@ export {
   RequestRejected,
   ConfigInvalid,
   StoreUnavailable,
+  BackupFailed,
   ReadModelsBehind,
 } from './edgeErrors.js';
 export type { WebhookRejectionCode, RequestRejectionCode } from './edgeErrors.js';

@@ -21,3 +21,4 @@ export type { DeliveryLogRepair } from './repairDeliveryLog.js';
 export { observeWrites, writeFailureStaleMs } from './observedEventStore.js';
 export type { WriteHealth } from './observedEventStore.js';
 export { reverifierOf } from './reverifierOf.js';
+export { backupSourcesOf, backupStoreOf, restoreTargetsOf } from './backupFiles.js';
