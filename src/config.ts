@@ -109,6 +109,21 @@ export const configSchema = z
       z.string().regex(/^[\w.:@-]{1,128}$/, 'must be 1 to 128 letters, digits or . : @ _ -'),
     ),
     PAYREC_LEASE_TTL: withDefault(z.coerce.number().int().min(2).max(600), '15'),
+    PAYREC_BACKUP_DIR: optional(z.string().min(1)),
+    PAYREC_BACKUP_CRON: withDefault(
+      z
+        .string()
+        .refine(
+          (value) => isValidCron(value),
+          'must be a valid node-cron schedule, e.g. "0 3 * * *"',
+        ),
+      '0 3 * * *',
+    ),
+    PAYREC_BACKUP_KEEP: withDefault(z.coerce.number().int().min(1).max(10_000), '7'),
+    PAYREC_DELIVERY_LOG_RETENTION_DAYS: withDefault(
+      z.coerce.number().int().min(1).max(36_500),
+      '90',
+    ),
   })
   .superRefine((env, context) => {
     if (
@@ -167,6 +182,9 @@ export type StoragePaths = Readonly<{
   readModels: string;
 }>;
 
+/** Where scheduled backups go, when, and how many are kept. */
+export type BackupScheduleConfig = Readonly<{ dir: string; cron: string; keep: number }>;
+
 /** Whether the processes on one store share its data directory; see `Config['topology']`. */
 export type Topology = 'shared-data-dir' | 'own-data-dir';
 
@@ -210,6 +228,13 @@ export type Config = Readonly<{
    * models and keeps its delivery log, which the others' deliveries reach through the event store.
    */
   topology: Topology;
+  /**
+   * Scheduled backups inside `payrec serve` (`PAYREC_BACKUP_DIR`, `PAYREC_BACKUP_CRON`,
+   * `PAYREC_BACKUP_KEEP`), or `null` when `PAYREC_BACKUP_DIR` is unset.
+   */
+  backups: BackupScheduleConfig | null;
+  /** Rejected deliveries older than this leave the delivery log (`PAYREC_DELIVERY_LOG_RETENTION_DAYS`). */
+  deliveryLogRetentionDays: number;
   /** Test-only crash points (`PAYREC_FAILPOINTS`); empty in production. */
   failpoints: readonly FailpointName[];
   /** Every provider module, bound to its fragment of the environment, in the list's order. */
@@ -354,6 +379,11 @@ export const loadConfig = (
     instanceId: e.PAYREC_INSTANCE_ID ?? `${hostname()}:${process.pid}`,
     leaseTtlMs: e.PAYREC_LEASE_TTL * 1000,
     topology: e.EVENTSTORE_CONNECTION_STRING === undefined ? 'shared-data-dir' : 'own-data-dir',
+    backups:
+      e.PAYREC_BACKUP_DIR === undefined
+        ? null
+        : { dir: e.PAYREC_BACKUP_DIR, cron: e.PAYREC_BACKUP_CRON, keep: e.PAYREC_BACKUP_KEEP },
+    deliveryLogRetentionDays: e.PAYREC_DELIVERY_LOG_RETENTION_DAYS,
     providers,
   };
 };

@@ -32,7 +32,9 @@ import {
   systemClock,
   watchHints,
   type Projections,
+  scheduleBackups,
   type RoleKeeper,
+  type ScheduledBackups,
 } from './service/index.js';
 import { projectionNames } from './projections/index.js';
 
@@ -47,6 +49,8 @@ export type Service = Readonly<{
   reconciler: Reconciler;
   /** The roles this process holds among those sharing its store. */
   roles: RoleKeeper;
+  /** The scheduled backups (`PAYREC_BACKUP_DIR`), or `null` when off. */
+  backups: ScheduledBackups | null;
   logger: Logger;
   /** Stops accepting requests, lets in-flight ones finish, flushes appends, closes the store. */
   close: () => Promise<void>;
@@ -91,6 +95,7 @@ export const createService = async (
     clock,
     logger,
     failpoints: createFailpoints(config.failpoints),
+    retentionDays: config.deliveryLogRetentionDays,
     ...(config.topology === 'own-data-dir' ? { sharing: { instance: config.instanceId } } : {}),
   });
   const statusEndpoints = createStatusEndpoints(config, {
@@ -137,6 +142,28 @@ export const createService = async (
       metrics.recordFulfilmentAttempt(outcome);
     },
   });
+  const backups =
+    config.backups === null
+      ? null
+      : scheduleBackups(config, config.backups, {
+          logger,
+          clock,
+          onFailure: () => {
+            metrics.recordBackupFailure();
+          },
+        });
+  if (backups !== null) {
+    metrics.watchBackups(() => {
+      const status = backups.status();
+      return {
+        lastSuccessSeconds: status.last === null ? null : Date.parse(status.last.finishedAt) / 1000,
+        lastDurationSeconds: status.last === null ? null : status.last.tookMs / 1000,
+        lastBytes: status.last?.bytes ?? null,
+        kept: status.kept,
+        running: status.running,
+      };
+    });
+  }
   // Work that must run once across every process on the store: each is a role under a lease.
   const roles = createRoleKeeper({
     leases: eventStore.leases,
@@ -159,6 +186,7 @@ export const createService = async (
             },
           }),
       ...(dataDirShared ? { 'delivery-log-repair': deliveryLogRepair } : {}),
+      ...(backups === null ? {} : { backup: backups }),
     },
   });
   if (!dataDirShared) deliveryLogRepair.start();
@@ -193,6 +221,7 @@ export const createService = async (
     projections,
     reconciler,
     roles,
+    backups,
     verifierContext,
   });
   await roles.start();
@@ -218,6 +247,7 @@ export const createService = async (
     projections,
     reconciler,
     roles,
+    backups,
     logger,
     close,
   };

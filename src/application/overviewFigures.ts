@@ -39,6 +39,24 @@ export type OverviewSources = Readonly<{
   lastCycle: () => CycleStanding | null;
   /** Who holds each role among the processes on the store, and since when. */
   roles: () => Promise<readonly RoleStanding[]>;
+  /** The scheduled backups; `null` when they are off. */
+  backups: () => BackupStanding | null;
+}>;
+
+/** The scheduled backups: the newest whole one, how many are kept, this process's failures. */
+export type BackupStanding = Readonly<{
+  dir: string;
+  keep: number;
+  kept: number;
+  last: Readonly<{
+    finishedAt: string;
+    tookMs: number;
+    bytes: number;
+    events: number | null;
+  }> | null;
+  failures: number;
+  lastFailure: Readonly<{ at: string; reason: string }> | null;
+  running: boolean;
 }>;
 
 /** A role, its holder (`null`: none now) and since when; `here` when this process holds it. */
@@ -70,6 +88,7 @@ export type OverviewFigures = Readonly<{
   projections: readonly ProjectionStanding[];
   lastCycle: CycleStanding | null;
   roles: readonly RoleStanding[];
+  backups: BackupStanding | null;
 }>;
 
 /** One of the overview's aggregates: the read model and the query. */
@@ -88,7 +107,7 @@ const exhaustedFulfilments: OverviewAggregate = {
  * stand, and the last reconciliation cycle.
  */
 export const overviewFigures = async (
-  { readModels, deliveriesPerMinute, projections, lastCycle, roles }: OverviewSources,
+  { readModels, deliveriesPerMinute, projections, lastCycle, roles, backups }: OverviewSources,
   now: Date,
 ): Promise<OverviewFigures> => {
   const counts: Record<string, Record<string, number>> = {};
@@ -142,6 +161,7 @@ export const overviewFigures = async (
     projections: await projections(),
     lastCycle: lastCycle(),
     roles: await roles(),
+    backups: backups(),
   };
 };
 

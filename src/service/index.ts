@@ -22,3 +22,5 @@ export { observeWrites, writeFailureStaleMs } from './observedEventStore.js';
 export type { WriteHealth } from './observedEventStore.js';
 export { reverifierOf } from './reverifierOf.js';
 export { backupSourcesOf, backupStoreOf, restoreTargetsOf } from './backupFiles.js';
+export { scheduleBackups } from './scheduleBackups.js';
+export type { BackupStatus, ScheduledBackups } from './scheduleBackups.js';

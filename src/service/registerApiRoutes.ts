@@ -31,6 +31,7 @@ import type { Config } from '../config.js';
 import type { Clock } from '../domain/ports/index.js';
 import { projectionNames, type HasStatusEndpoint } from '../projections/index.js';
 import type { Storage } from './openStorage.js';
+import type { ScheduledBackups } from './scheduleBackups.js';
 import type { RoleKeeper } from './roleKeeper.js';
 
 /**
@@ -51,6 +52,7 @@ export const registerApiRoutes = async (
     projections,
     reconciler,
     roles,
+    backups,
     verifierContext,
   }: Readonly<{
     storage: Storage;
@@ -62,6 +64,8 @@ export const registerApiRoutes = async (
     projections: Projections;
     reconciler: Reconciler;
     roles: RoleKeeper;
+    /** The scheduled backups, when configured. */
+    backups: ScheduledBackups | null;
     verifierContext: VerifierContext;
   }>,
 ): Promise<UseCases> => {
@@ -137,6 +141,7 @@ export const registerApiRoutes = async (
           };
         }),
       ),
+    backups: () => backups?.status() ?? null,
   };
   await registerConsole(app, {
     tokens: config.apiTokens,

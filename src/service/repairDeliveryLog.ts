@@ -193,6 +193,7 @@ export const startDeliveryLogRepair = ({
   onError,
   everyMs = 60_000,
   sharing,
+  retentionDays,
 }: Readonly<{
   eventStore: EventStore;
   deliveryLog: DeliveryLog;
@@ -201,6 +202,8 @@ export const startDeliveryLogRepair = ({
   onError: (error: unknown) => void;
   everyMs?: number;
   sharing?: LogSharing;
+  /** Rejected entries older than this many days leave the log, a batch per turn of the loop. */
+  retentionDays?: number;
 }>): (() => Promise<void>) => {
   let running: Promise<void> | null = null;
   const repair = (settledBefore: string) => {
@@ -221,12 +224,30 @@ export const startDeliveryLogRepair = ({
     // While the log's own writes fail, its queue holds entries the repair would write twice.
     if (running !== null || deliveryLog.health().failingSince !== null) return;
     repair(new Date(clock.now().getTime() - everyMs).toISOString());
+    if (retentionDays !== undefined) {
+      pruneRejected(deliveryLog, new Date(clock.now().getTime() - retentionDays * 86_400_000));
+    }
   }, everyMs);
   timer.unref();
   return async () => {
     clearInterval(timer);
     await running;
   };
+};
+
+/**
+ * Prunes the rejected entries received before `before`, 1,000 at a time with a turn of the event
+ * loop between batches, so that a first prune of a large log never holds the service database.
+ */
+const pruneRejected = (deliveryLog: DeliveryLog, before: Date): void => {
+  const step = () => {
+    try {
+      if (deliveryLog.pruneRejectedBefore(before.toISOString()) === 1_000) setImmediate(step);
+    } catch {
+      // A log that cannot be written now (a full disk) is pruned at a later tick.
+    }
+  };
+  step();
 };
 
 /** Work that writes nothing to the event store: a role's work needing no fence, or a process's own. */
@@ -253,9 +274,12 @@ export const openDeliveryLog = (
     logger,
     failpoints,
     sharing,
+    retentionDays,
   }: Readonly<{
     clock: Readonly<{ now: () => Date }>;
     sharing?: LogSharing;
+    /** `PAYREC_DELIVERY_LOG_RETENTION_DAYS`: how long rejected entries stay. */
+    retentionDays?: number;
     /** For the crash tests: `delivery-log-before-write` kills the process before each write. */
     failpoints: Failpoints;
     logger: Readonly<{
@@ -310,6 +334,7 @@ export const openDeliveryLog = (
           logger.error({ err }, 'delivery log repair failed; it is tried again at its next tick');
         },
         ...(sharing === undefined ? {} : { sharing, everyMs: sharedRepairEveryMs }),
+        ...(retentionDays === undefined ? {} : { retentionDays }),
       });
     },
     stop: async () => {

@@ -7,6 +7,7 @@ export const roleNames = [
   'reconciler',
   'fulfilment',
   'delivery-log-repair',
+  'backup',
 ] as const;
 export type RoleName = (typeof roleNames)[number];
 

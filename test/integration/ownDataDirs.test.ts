@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createService, type Service } from '../../src/main.js';
 import { aKrakenEmbedEvent, signedKrakenEmbedDelivery } from '../support/webhookBuilders.js';
 import { deliverKrakenEmbedEvent, testSecrets } from '../support/webhookService.js';
+import { consoleCookie } from '../support/consoleSignIn.js';
 import { waitFor } from '../support/waitFor.js';
 
 const apiToken = 'own-data-dirs-token-0123456789abcdef';
@@ -120,23 +121,10 @@ describe('several hosts over one event store, each with its own data directory',
     ).toBe(404);
 
     // A console session signed in on one host is valid on the other.
-    const form = await hostA.app.inject({ url: '/console/sign-in' });
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
-    const csrfCookie = form.cookies.find((cookie) => cookie.name === 'payrec_csrf')?.value ?? '';
-    const signedIn = await hostA.app.inject({
-      method: 'POST',
-      url: '/console/sign-in',
-      headers: {
-        cookie: `payrec_csrf=${csrfCookie}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      payload: new URLSearchParams({ _csrf: csrf, token: apiToken }).toString(),
-    });
-    expect(signedIn.statusCode).toBe(303);
-    const session = signedIn.cookies.find((cookie) => cookie.name === 'payrec_session')?.value;
+    const cookie = await consoleCookie(hostA.app, apiToken);
     const page = await hostB.app.inject({
       url: '/console/payments/kraken-embed/HOSTS-1',
-      headers: { cookie: `payrec_session=${session ?? ''}` },
+      headers: { cookie },
     });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('HOSTS-1');

@@ -307,6 +307,21 @@ export class DeliveryLog implements DeliveryLogReader {
     return row ? (JSON.parse(row.payments) as string[]) : [];
   }
 
+  /**
+   * Removes up to `batch` rejected entries received before `receivedAt` (the oldest first), in one
+   * short transaction; returns how many went. Accepted and repeated entries are never pruned: they
+   * point at evidence, and the event log keeps that for ever anyway.
+   */
+  pruneRejectedBefore(receivedAt: string, batch = 1_000): number {
+    return this.#db
+      .prepare<[string, number]>(
+        `DELETE FROM delivery_log WHERE id IN (
+           SELECT id FROM delivery_log WHERE outcome = 'rejected' AND received_at < ?
+           ORDER BY id LIMIT ?)`,
+      )
+      .run(receivedAt, batch).changes;
+  }
+
   /** The event-log position up to which every accepted delivery is known to be in the log. */
   repairedUpTo(): bigint {
     const row = this.#db

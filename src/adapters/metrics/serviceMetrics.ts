@@ -2,6 +2,15 @@ import type { FinanceFigures } from '../../application/financeFigures.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ProjectionStatus } from '../../projections/index.js';
 
+/** The scheduled backups as the metrics show them; `null` where there is nothing to say yet. */
+export type BackupFigures = Readonly<{
+  lastSuccessSeconds: number | null;
+  lastDurationSeconds: number | null;
+  lastBytes: number | null;
+  kept: number;
+  running: boolean;
+}>;
+
 export type ServiceMetricsOptions = Readonly<{
   /** The projections' last reported status, read on every scrape. */
   projections: () => readonly ProjectionStatus[];
@@ -194,8 +203,63 @@ export const createServiceMetrics = ({
       for (const { role, held } of roles()) this.set({ role }, held ? 1 : 0);
     },
   });
+  let backups: (() => BackupFigures) | null = null;
+  const backupGauge = (
+    name: string,
+    help: string,
+    read: (figures: BackupFigures) => number | null,
+  ) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        const figures = backups?.();
+        const value = figures === undefined ? null : read(figures);
+        if (value !== null) this.set(value);
+      },
+    });
+  backupGauge(
+    'payrec_backup_last_success_timestamp_seconds',
+    'When the newest whole backup in PAYREC_BACKUP_DIR finished (Unix seconds); 0 before the first, so that an alert on its age fires.',
+    (figures) => figures.lastSuccessSeconds,
+  );
+  backupGauge(
+    'payrec_backup_last_duration_seconds',
+    'How long the newest whole backup took.',
+    (figures) => figures.lastDurationSeconds,
+  );
+  backupGauge(
+    'payrec_backup_last_size_bytes',
+    'The size of the newest whole backup, every file together.',
+    (figures) => figures.lastBytes,
+  );
+  backupGauge(
+    'payrec_backups_kept',
+    'Whole backups in PAYREC_BACKUP_DIR.',
+    (figures) => figures.kept,
+  );
+  backupGauge(
+    'payrec_backup_running',
+    '1 while this process takes a scheduled backup.',
+    (figures) => (figures.running ? 1 : 0),
+  );
+  const backupFailures = new Counter({
+    name: 'payrec_backup_failures_total',
+    help: 'Scheduled backups of this process that failed (the log says why; the next tick tries again).',
+    registers: [registry],
+  });
   return {
     registry,
+    /** Where the backup metrics read the scheduled backups (when they are configured). */
+    watchBackups: (source: () => BackupFigures) => {
+      backups = source;
+      backupFailures.inc(0);
+    },
+    recordBackupFailure: () => {
+      backupFailures.inc();
+    },
     /** Where `payrec_role_held` reads the roles (the role keeper, once it exists). */
     watchRoles: (
       source: Readonly<{ status: () => ReadonlyArray<Readonly<{ role: string; held: boolean }>> }>,

@@ -57,6 +57,7 @@ describe("the console's overview figures", () => {
         projections: () => Promise.resolve([]),
         lastCycle: () => null,
         roles: () => Promise.resolve([]),
+        backups: () => null,
       },
       now,
     );
