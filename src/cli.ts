@@ -3,6 +3,7 @@ import { packageVersion } from './packageVersion.js';
 import { backupCommand, backupUsage } from './commands/backupCommand.js';
 import { checkCommand, checkUsage } from './commands/checkCommand.js';
 import { restoreCommand, restoreUsage } from './commands/restoreCommand.js';
+import { migrateCommand, migrateUsage } from './commands/migrateCommand.js';
 import { deliveriesCommand, deliveriesUsage } from './commands/deliveriesCommand.js';
 import { demoCommand } from './commands/demoCommand.js';
 import { reconcileCommand, reconcileUsage } from './commands/reconcileCommand.js';
@@ -57,6 +58,8 @@ ${backupUsage}
 
 ${restoreUsage}
 
+${migrateUsage}
+
 ${exportUsage}
 
 ${reportUsage}
@@ -85,6 +88,7 @@ const usageOf: Readonly<Record<string, string>> = {
   check: checkUsage,
   backup: backupUsage,
   restore: restoreUsage,
+  migrate: migrateUsage,
   export: exportUsage,
   report: reportUsage,
   discrepancies: discrepanciesUsage,
@@ -132,6 +136,8 @@ const run = async (argv: readonly string[]): Promise<number> => {
       return backupCommand(rest);
     case 'restore':
       return restoreCommand(rest);
+    case 'migrate':
+      return migrateCommand(rest);
     case 'check':
       return checkCommand(rest);
     case 'export':

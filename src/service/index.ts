@@ -24,3 +24,5 @@ export { reverifierOf } from './reverifierOf.js';
 export { backupSourcesOf, backupStoreOf, restoreTargetsOf } from './backupFiles.js';
 export { scheduleBackups } from './scheduleBackups.js';
 export type { BackupStatus, ScheduledBackups } from './scheduleBackups.js';
+export { digestOfLog, migrateEvents } from './migrateEvents.js';
+export type { LogDigest, MigrationCheckpoint, MigrationProgress } from './migrateEvents.js';

@@ -201,6 +201,21 @@ export const eventStoreContract = (
         expect(Number.isNaN(Date.parse(event?.recordedAt ?? ''))).toBe(false);
       });
 
+      it("keeps a migrated event's original time, and its metadata as given", async () => {
+        const recordedAt = '2025-03-04T05:06:07.089Z';
+        const metadata = { schemaVersion: 1, instance: 'elsewhere' };
+        await store.appendToStream(
+          stream('migrated'),
+          [{ ...anEvent(type('A'), { moved: true }, metadata), recordedAt }, anEvent(type('B'))],
+          { expectedRevision: 'no_stream' },
+        );
+        const [moved, fresh] = await store.readStream(stream('migrated'));
+        expect(moved?.recordedAt).toBe(recordedAt);
+        expect(moved?.metadata).toEqual(metadata);
+        // Without one, the store records the time of the append.
+        expect(Date.parse(fresh?.recordedAt ?? '')).toBeGreaterThan(Date.parse(recordedAt));
+      });
+
       it('keeps one global order across streams, and reads after a position exclusively', async () => {
         const prefix = stream('order-');
         for (const label of ['x', 'y', 'x', 'z', 'y']) {

@@ -18,6 +18,11 @@ export type NewEvent = Readonly<{
   type: string;
   data: JsonObject;
   metadata?: JsonObject;
+  /**
+   * For a migration only: when the event was first recorded, in the store it comes from, kept
+   * as its `recordedAt` here. Absent: the store records the time of the append.
+   */
+  recordedAt?: string;
 }>;
 
 /** An event as stored. Revisions count from 0 within a stream; positions grow across the log. */

@@ -55,17 +55,47 @@ const toObject = (value: unknown): JsonObject | null =>
     ? (JSON.parse(Buffer.from(value).toString('utf8')) as JsonObject)
     : ((value ?? null) as JsonObject | null);
 
+/**
+ * The metadata key that keeps a migrated event's original time: EventStoreDB sets `created`
+ * itself, so an event moved from another store carries the time it was first recorded here.
+ */
+const migratedRecordedAt = 'payrecRecordedAt';
+
+/** The event's metadata as it was appended, and its original time when it was migrated. */
+const unpackMetadata = (
+  event: EsdbRecordedEvent,
+): Readonly<{ metadata: JsonObject | null; recordedAt: string }> => {
+  const stored = toObject(event.metadata);
+  const original = stored?.[migratedRecordedAt];
+  if (stored === null || typeof original !== 'string') {
+    return { metadata: stored, recordedAt: event.created.toISOString() };
+  }
+  const { [migratedRecordedAt]: _kept, ...metadata } = stored;
+  return {
+    metadata: Object.keys(metadata).length === 0 ? null : metadata,
+    recordedAt: original,
+  };
+};
+
 /** Stream reads carry a position on every server since 20.6; a missing one reads as 0. */
-const toRecorded = (event: EsdbRecordedEvent): RecordedEvent => ({
-  id: event.id,
-  type: event.type,
-  data: toObject(event.data) ?? {},
-  metadata: toObject(event.metadata),
-  streamName: event.streamId,
-  revision: event.revision,
-  globalPosition: event.position ? packPosition(event.position) : 0n,
-  recordedAt: event.created.toISOString(),
-});
+const toRecorded = (event: EsdbRecordedEvent): RecordedEvent => {
+  const { metadata, recordedAt } = unpackMetadata(event);
+  return {
+    id: event.id,
+    type: event.type,
+    data: toObject(event.data) ?? {},
+    metadata,
+    streamName: event.streamId,
+    revision: event.revision,
+    globalPosition: event.position ? packPosition(event.position) : 0n,
+    recordedAt,
+  };
+};
+
+const metadataOf = (event: NewEvent): JsonObject | undefined =>
+  event.recordedAt === undefined
+    ? event.metadata
+    : { ...event.metadata, [migratedRecordedAt]: event.recordedAt };
 
 /**
  * The production event store: a thin mapping of the port onto `@eventstore/db-client`.
@@ -104,14 +134,15 @@ export class EventStoreDbEventStore implements EventStore {
     try {
       const result = await this.#client.appendToStream(
         streamName,
-        events.map((event) =>
-          jsonEvent({
+        events.map((event) => {
+          const metadata = metadataOf(event);
+          return jsonEvent({
             id: event.id,
             type: event.type,
             data: event.data,
-            ...(event.metadata ? { metadata: event.metadata } : {}),
-          }),
-        ),
+            ...(metadata ? { metadata } : {}),
+          });
+        }),
         { expectedRevision: options.expectedRevision },
       );
       return {

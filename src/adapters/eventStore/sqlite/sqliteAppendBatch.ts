@@ -7,6 +7,8 @@ export type SerializedEvent = Readonly<{
   type: string;
   data: string;
   metadata: string | null;
+  /** A migrated event's original time; absent: the batch's. */
+  recordedAt?: string;
 }>;
 
 export type AppendRequest = Readonly<{
@@ -134,7 +136,7 @@ export const createAppendBatch = (db: Database): AppendBatch => {
         event.type,
         event.data,
         event.metadata,
-        recordedAt,
+        event.recordedAt ?? recordedAt,
       );
       position = Number(info.lastInsertRowid);
     }

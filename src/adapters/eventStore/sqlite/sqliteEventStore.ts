@@ -93,6 +93,7 @@ const serialize = (
     type: event.type,
     data: JSON.stringify(event.data),
     metadata: event.metadata === undefined ? null : JSON.stringify(event.metadata),
+    ...(event.recordedAt === undefined ? {} : { recordedAt: event.recordedAt }),
   })),
 });
 
