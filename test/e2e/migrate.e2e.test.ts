@@ -14,7 +14,7 @@ const secret = Buffer.from('migrate-kraken-embed-secret-0123').toString('base64'
 const apiToken = 'migrate-api-token-0123456789abcdef';
 
 describe('payrec migrate: moving the event log to another store', () => {
-  const cleanups: Array<() => Promise<unknown> | void> = [];
+  const cleanups: Array<() => unknown> = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
