@@ -31,6 +31,10 @@ const benchmarks: readonly Smoke[] = [
     },
   },
   {
+    name: 'backup',
+    env: { BENCH_BACKUP_PAYMENTS: '2000', BENCH_BACKUP_ROUNDS: '1', BENCH_BACKUP_RATE: '50' },
+  },
+  {
     name: 'replicas',
     env: { BENCH_REPLICAS_DELIVERIES: '400', BENCH_REPLICAS_ROUNDS: '1' },
   },

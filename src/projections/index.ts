@@ -11,6 +11,7 @@ export type { StoredPayment, HasStatusEndpoint } from './paymentsProjection.js';
 export {
   createProjectionRunner,
   applyBatch,
+  applyBatchToAll,
   decodeForProjection,
   projectionFilter,
 } from './projectionRunner.js';

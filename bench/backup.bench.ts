@@ -1,0 +1,287 @@
+/**
+ * `npm run bench:backup`: backups and restores of a store of BENCH_BACKUP_PAYMENTS (default
+ * 1,000,000) payments, and what a backup costs the webhooks that arrive meanwhile.
+ *
+ * 1. Builds the store, unless `.bench/backup-<N>/data/` already holds one: each payment's
+ *    lifecycle decided by the domain (as `bench:finance` does), appended through the embedded
+ *    event store with its original times, and every projection applied with its checkpoint, so
+ *    that `payrec serve` starts on it at the head. Prints each file's size: the disk a store of N
+ *    payments takes.
+ * 2. Starts the built payrec on it and sends signed Kraken Embed deliveries at BENCH_BACKUP_RATE
+ *    (default 300) a second, with random refs. In each of BENCH_BACKUP_ROUNDS (default 3) rounds,
+ *    interleaved (the order alternates): a window with `payrec backup` running as its own process,
+ *    and a window of the same length without; the deliveries' p50/p99 in each, the backup's time
+ *    and peak RSS (VmHWM). Target: ingest p99 during a backup within 1.5× of without.
+ * 3. `payrec restore` of the last backup into an empty directory, BENCH_BACKUP_ROUNDS times:
+ *    time and peak RSS.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { openSqliteEventStore } from '../src/adapters/eventStore/index.js';
+import { openReadModelDatabase } from '../src/adapters/readModels/readModelDatabase.js';
+import { createSqliteReadModelStore } from '../src/adapters/readModels/sqliteReadModelStore.js';
+import {
+  decide,
+  evolve,
+  initialState,
+  paymentStreamName,
+  toNewEvent,
+  type PaymentState,
+} from '../src/domain/index.js';
+import type { NewEvent, RecordedEvent } from '../src/domain/ports/index.js';
+import { applyBatchToAll, createProjections, readModelTables } from '../src/projections/index.js';
+import {
+  createSimulatorCredentials,
+  krakenEmbedDelivery,
+  startProviderSimulator,
+  type SimulatedDelivery,
+} from '../src/simulator/index.js';
+import { integerFrom, startPayrec } from './benchPayrec.js';
+import { hasStatusEndpoint, lifecycle } from './paymentLifecycles.js';
+
+const payments = integerFrom('BENCH_BACKUP_PAYMENTS', 1_000_000, 10);
+const rounds = integerFrom('BENCH_BACKUP_ROUNDS', 3, 1);
+const rate = integerFrom('BENCH_BACKUP_RATE', 300, 1);
+const root = join(process.cwd(), '.bench', `backup-${payments}`);
+const dataDir = join(root, 'data');
+const builtMarker = join(dataDir, 'built');
+const cli = resolve('dist/cli.js');
+
+const build = async (): Promise<void> => {
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const eventStore = openSqliteEventStore({ path: join(dataDir, 'events.db') });
+  const db = openReadModelDatabase(join(dataDir, 'readmodels.db'));
+  const readModels = createSqliteReadModelStore(db, readModelTables);
+  const projections = createProjections(hasStatusEndpoint);
+  let checkpoints = new Map<string, bigint>();
+  const began = performance.now();
+  let events = 0;
+  const chunk = 2_000;
+  for (let first = 0; first < payments; first += chunk) {
+    const streams: Array<{ stream: string; events: Array<NewEvent & { recordedAt: string }> }> = [];
+    for (let index = first; index < Math.min(first + chunk, payments); index += 1) {
+      let state: PaymentState = initialState();
+      const stream = { stream: '', events: [] as Array<NewEvent & { recordedAt: string }> };
+      for (const { at, command } of lifecycle(index, payments)) {
+        stream.stream = paymentStreamName(command.data.payment);
+        for (const event of decide(command, state)) {
+          state = evolve(state, event);
+          stream.events.push({
+            ...toNewEvent(event, randomUUID(), 'bench'),
+            recordedAt: new Date(at).toISOString(),
+          });
+        }
+      }
+      if (stream.events.length > 0) streams.push(stream);
+    }
+    // One append per payment, all queued at once: the store commits them together, in order.
+    const results = await Promise.all(
+      streams.map(({ stream, events: appended }) =>
+        eventStore.appendToStream(stream, appended, { expectedRevision: 'no_stream' }),
+      ),
+    );
+    const batch: RecordedEvent[] = [];
+    streams.forEach(({ stream, events: appended }, index) => {
+      const result = results[index];
+      if (!result?.ok) throw new Error(`could not append ${stream}`);
+      const firstPosition = result.lastPosition - BigInt(appended.length - 1);
+      appended.forEach((event, revision) => {
+        batch.push({
+          id: event.id,
+          type: event.type,
+          data: event.data,
+          metadata: event.metadata ?? null,
+          streamName: stream,
+          revision: BigInt(revision),
+          globalPosition: firstPosition + BigInt(revision),
+          recordedAt: event.recordedAt,
+        });
+      });
+    });
+    checkpoints = applyBatchToAll(readModels, projections, batch, checkpoints);
+    events += batch.length;
+    if ((first / chunk) % 50 === 0) {
+      process.stderr.write(
+        `  built ${(first + chunk).toLocaleString('en-US')} payments, ${events.toLocaleString('en-US')} events, ${((performance.now() - began) / 1000).toFixed(0)} s\n`,
+      );
+    }
+  }
+  readModels.optimize();
+  db.close();
+  await eventStore.close();
+  writeFileSync(builtMarker, `${events}\n`);
+  console.log(
+    `built ${payments.toLocaleString('en-US')} payments (${events.toLocaleString('en-US')} events) in ${((performance.now() - began) / 1000).toFixed(0)} s`,
+  );
+};
+
+const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+const fileSize = (path: string) => (existsSync(path) ? statSync(path).size : 0);
+
+const percentile = (values: readonly number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0
+    ? 0
+    : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0);
+};
+
+/** Runs the built CLI; resolves with its exit code, wall time and peak RSS (VmHWM). */
+const timedCli = async (
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; seconds: number; peakMb: number; output: string }> => {
+  const began = performance.now();
+  const child = spawn(process.execPath, [cli, ...args], {
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  let peakKb = 0;
+  const watch = setInterval(() => {
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+    } catch {
+      /* gone */
+    }
+  }, 20);
+  const code = await new Promise<number | null>((done) => child.on('exit', done));
+  clearInterval(watch);
+  return { code, seconds: (performance.now() - began) / 1000, peakMb: peakKb / 1024, output };
+};
+
+if (!existsSync(builtMarker)) await build();
+const sizes = ['events.db', 'readmodels.db', 'payrec.db'].map(
+  (name) => [name, fileSize(join(dataDir, name)) + fileSize(join(dataDir, `${name}-wal`))] as const,
+);
+console.log(
+  `store of ${payments.toLocaleString('en-US')} payments: ${sizes.map(([name, bytes]) => `${name} ${megabytes(bytes)}`).join(', ')}; ${megabytes(sizes.reduce((sum, [, bytes]) => sum + bytes, 0))} in all`,
+);
+
+const credentials = await createSimulatorCredentials();
+const simulator = await startProviderSimulator({ credentials });
+const payrec = await startPayrec({
+  credentials,
+  simulatorUrl: simulator.url,
+  dataDir,
+  writer: 'inline',
+});
+
+/** Sends signed deliveries at `rate` a second until `until` resolves; their latencies in ms. */
+const steadyLoad = async (
+  until: Promise<unknown>,
+): Promise<{ latencies: number[]; failed: number }> => {
+  const latencies: number[] = [];
+  let failed = 0;
+  const state = { done: false };
+  void until.then(() => {
+    state.done = true;
+  });
+  const started = performance.now();
+  let sent = 0;
+  const inFlight = new Set<Promise<void>>();
+  while (!state.done) {
+    const due = Math.floor(((performance.now() - started) / 1000) * rate) - sent;
+    for (let index = 0; index < due && inFlight.size < 64; index += 1) {
+      sent += 1;
+      const delivery: SimulatedDelivery = krakenEmbedDelivery(credentials, {
+        ref: `BK-${randomUUID()}`,
+        eventType: 'quote.executed',
+        at: new Date(),
+      });
+      const began = performance.now();
+      const request = fetch(`${payrec.url}${delivery.path}`, {
+        method: 'POST',
+        headers: delivery.headers,
+        body: delivery.body,
+      })
+        .then(async (response) => {
+          await response.arrayBuffer();
+          if (response.status === 200) latencies.push(performance.now() - began);
+          else failed += 1;
+        })
+        .catch(() => {
+          failed += 1;
+        })
+        .finally(() => inFlight.delete(request));
+      inFlight.add(request);
+    }
+    await new Promise((wait) => setTimeout(wait, 5));
+  }
+  await Promise.all(inFlight);
+  return { latencies, failed };
+};
+
+const env = { PAYREC_DATA_DIR: dataDir, PAYREC_LOG_LEVEL: 'warn' };
+const backupsDir = join(root, 'backups');
+rmSync(backupsDir, { recursive: true, force: true });
+mkdirSync(backupsDir, { recursive: true });
+// A first window without measuring: caches warm, the projection thread settled.
+await steadyLoad(new Promise((wait) => setTimeout(wait, 3_000)));
+
+console.log(
+  `\ningest at ${rate} deliveries/s (Kraken Embed, random refs) with and without a backup running, ${rounds} interleaved rounds:`,
+);
+const ratios: number[] = [];
+let lastBackup = '';
+// The length of a window without a backup, when it comes first: the last backup's.
+let lastBackupSeconds = 10;
+for (let round = 1; round <= rounds; round += 1) {
+  const target = join(backupsDir, `round-${round}`);
+  const withBackup = async () => {
+    const backup = timedCli(['backup', '--to', target], env);
+    const load = await steadyLoad(backup);
+    const result = await backup;
+    if (result.code !== 0) throw new Error(`payrec backup failed:\n${result.output}`);
+    return { ...load, backup: result };
+  };
+  const without = (seconds: number) =>
+    steadyLoad(new Promise((wait) => setTimeout(wait, Math.max(2, seconds) * 1000)));
+  let during: Awaited<ReturnType<typeof withBackup>>;
+  let quiet: Awaited<ReturnType<typeof without>>;
+  if (round % 2 === 1) {
+    during = await withBackup();
+    quiet = await without(during.backup.seconds);
+  } else {
+    quiet = await without(lastBackupSeconds);
+    during = await withBackup();
+  }
+  lastBackupSeconds = during.backup.seconds;
+  const [p99During, p99Quiet] = [
+    percentile(during.latencies, 0.99),
+    percentile(quiet.latencies, 0.99),
+  ];
+  const ratio = p99During / Math.max(p99Quiet, 0.001);
+  ratios.push(ratio);
+  console.log(
+    `  round ${round}: backup ${during.backup.seconds.toFixed(1)} s, peak RSS ${during.backup.peakMb.toFixed(0)} MB; ingest p50/p99 ${percentile(during.latencies, 0.5).toFixed(1)}/${p99During.toFixed(1)} ms during (${during.latencies.length} ok, ${during.failed} failed) vs ${percentile(quiet.latencies, 0.5).toFixed(1)}/${p99Quiet.toFixed(1)} ms without (${quiet.latencies.length} ok, ${quiet.failed} failed): ×${ratio.toFixed(2)}`,
+  );
+  if (lastBackup !== '') rmSync(lastBackup, { recursive: true, force: true });
+  lastBackup = target;
+}
+const medianRatio = percentile(ratios, 0.5);
+console.log(
+  `  median p99 ratio ×${medianRatio.toFixed(2)} (target ≤ 1.5×): ${medianRatio <= 1.5 ? 'met' : 'NOT met'}`,
+);
+payrec.child.kill('SIGTERM');
+await new Promise((done) => payrec.child.once('exit', done));
+await simulator.close();
+
+console.log(`\npayrec restore of ${lastBackup}, ${rounds} times, each into an empty directory:`);
+for (let round = 1; round <= rounds; round += 1) {
+  const restored = join(root, `restored-${round}`);
+  rmSync(restored, { recursive: true, force: true });
+  const result = await timedCli(['restore', '--from', lastBackup], { PAYREC_DATA_DIR: restored });
+  if (result.code !== 0) throw new Error(`payrec restore failed:\n${result.output}`);
+  console.log(
+    `  round ${round}: ${result.seconds.toFixed(1)} s, peak RSS ${result.peakMb.toFixed(0)} MB`,
+  );
+  rmSync(restored, { recursive: true, force: true });
+}
+rmSync(backupsDir, { recursive: true, force: true });
