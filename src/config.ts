@@ -120,6 +120,7 @@ export const configSchema = z
       '0 3 * * *',
     ),
     PAYREC_BACKUP_KEEP: withDefault(z.coerce.number().int().min(1).max(10_000), '7'),
+    PAYREC_BACKUP_RATE_MB: withDefault(z.coerce.number().min(0).max(100_000), '50'),
     PAYREC_DELIVERY_LOG_RETENTION_DAYS: withDefault(
       z.coerce.number().int().min(1).max(36_500),
       '90',
@@ -233,6 +234,11 @@ export type Config = Readonly<{
    * `PAYREC_BACKUP_KEEP`), or `null` when `PAYREC_BACKUP_DIR` is unset.
    */
   backups: BackupScheduleConfig | null;
+  /**
+   * How fast a backup reads, in bytes per second (`PAYREC_BACKUP_RATE_MB`, megabytes; 0: as fast
+   * as the disk goes, `null` here), so that it leaves the disk to the service's commits.
+   */
+  backupBytesPerSecond: number | null;
   /** Rejected deliveries older than this leave the delivery log (`PAYREC_DELIVERY_LOG_RETENTION_DAYS`). */
   deliveryLogRetentionDays: number;
   /** Test-only crash points (`PAYREC_FAILPOINTS`); empty in production. */
@@ -384,6 +390,8 @@ export const loadConfig = (
         ? null
         : { dir: e.PAYREC_BACKUP_DIR, cron: e.PAYREC_BACKUP_CRON, keep: e.PAYREC_BACKUP_KEEP },
     deliveryLogRetentionDays: e.PAYREC_DELIVERY_LOG_RETENTION_DAYS,
+    backupBytesPerSecond:
+      e.PAYREC_BACKUP_RATE_MB === 0 ? null : Math.round(e.PAYREC_BACKUP_RATE_MB * 1_000_000),
     providers,
   };
 };

@@ -70,6 +70,7 @@ export const scheduleBackups = (
         store: backupStoreOf(config),
         payrecVersion: packageVersion(),
         now: () => clock.now(),
+        maxBytesPerSecond: config.backupBytesPerSecond,
       });
       const removed = pruneBackups(schedule.dir, schedule.keep);
       logger.info(

@@ -5,43 +5,63 @@
  * webhooks while its scheduled backup runs).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { BackupFile, BackupFileName } from './backupManifest.js';
 
 export type BackupWorkerData = Readonly<{
   files: ReadonlyArray<Readonly<{ name: BackupFileName; source: string; target: string }>>;
+  /** Bytes copied per second at most, every file together; `null`: as fast as the disk goes. */
+  maxBytesPerSecond: number | null;
 }>;
 
 /** From the worker: a file begun, a file copied, or why it failed. */
 export type BackupMessage =
   | Readonly<{ type: 'copying'; name: BackupFileName; bytes: number }>
+  | Readonly<{ type: 'progress'; name: BackupFileName; fraction: number }>
   | Readonly<{ type: 'copied'; file: BackupFile; ms: number }>
   | Readonly<{ type: 'failed'; error: string; code: string | null }>
   | Readonly<{ type: 'done' }>;
 
 const port = parentPort;
 if (port === null) throw new Error('backupWorker runs as a worker thread');
-const { files } = workerData as BackupWorkerData;
+const { files, maxBytesPerSecond } = workerData as BackupWorkerData;
+
+/** Pages copied per step: 1 MiB of 4 KiB pages. */
+const pagesPerStep = 256;
+
+/** Blocks this thread (a worker's own) for `ms`: the pause between two paced steps. */
+const pause = (ms: number): void => {
+  if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+};
 
 const post = (message: BackupMessage) => {
   port.postMessage(message);
 };
 
-const sha256Of = (path: string): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => {
-        resolve(hash.digest('hex'));
-      });
-  });
-
-/** The largest step SQLite's backup takes: all that remains, at once. */
-const everyPage = 0x7fffffff;
+/** A file's SHA-256, read 1 MiB at a time at the paced rate, on this thread. */
+const sha256Of = (path: string): string => {
+  const hash = createHash('sha256');
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(path, 'r');
+  const started = performance.now();
+  let read = 0;
+  try {
+    for (;;) {
+      const bytes = readSync(fd, chunk, 0, chunk.length, null);
+      if (bytes === 0) break;
+      hash.update(chunk.subarray(0, bytes));
+      read += bytes;
+      if (maxBytesPerSecond !== null) {
+        pause((read / maxBytesPerSecond) * 1000 - (performance.now() - started));
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+};
 
 void (async () => {
   try {
@@ -50,10 +70,32 @@ void (async () => {
       const started = performance.now();
       const db = new Database(source, { readonly: true, fileMustExist: true });
       try {
-        // One step for the whole file: a copy in steps starts again whenever another process
-        // writes between two of them, which under steady ingest is always. One step holds one
-        // read transaction, which in WAL mode never blocks a writer.
-        await db.backup(target, { progress: () => everyPage });
+        // The copy is made in small steps, paced, from a read transaction held open on the
+        // source connection: every step reads the same snapshot, so a write by another process
+        // between two steps neither restarts the copy nor reaches it (without it, SQLite starts a
+        // stepped backup again after any such write, which under steady ingest is always). In WAL
+        // mode a reader never blocks a writer; the WAL grows while it is held.
+        db.prepare('BEGIN').run();
+        db.prepare('SELECT count(*) FROM sqlite_master').get();
+        const pageSize = Number(db.pragma('page_size', { simple: true }));
+        let copiedPages = 0;
+        let lastReported = 0;
+        await db.backup(target, {
+          progress: ({ totalPages, remainingPages }) => {
+            copiedPages += pagesPerStep;
+            if (maxBytesPerSecond !== null) {
+              const due = ((copiedPages * pageSize) / maxBytesPerSecond) * 1000;
+              pause(due - (performance.now() - started));
+            }
+            const fraction = totalPages === 0 ? 1 : 1 - remainingPages / totalPages;
+            if (fraction - lastReported >= 0.01) {
+              lastReported = fraction;
+              post({ type: 'progress', name, fraction });
+            }
+            return pagesPerStep;
+          },
+        });
+        db.prepare('COMMIT').run();
       } finally {
         db.close();
       }
@@ -68,7 +110,7 @@ void (async () => {
       const file: BackupFile = {
         name,
         bytes: statSync(target).size,
-        sha256: await sha256Of(target),
+        sha256: sha256Of(target),
       };
       post({ type: 'copied', file, ms: performance.now() - started });
     }

@@ -28,6 +28,7 @@ export type BackupSource = Readonly<{ name: BackupFileName; path: string }>;
 /** What a backup reports as it goes. */
 export type BackupProgress =
   | Readonly<{ type: 'copying'; name: BackupFileName; bytes: number }>
+  | Readonly<{ type: 'progress'; name: BackupFileName; fraction: number }>
   | Readonly<{ type: 'copied'; file: BackupFile; ms: number }>;
 
 /** Whether `path` may receive a backup: absent, or an empty directory. Throws why not. */
@@ -92,6 +93,7 @@ export const takeBackup = async ({
   now = () => new Date(),
   onProgress = () => undefined,
   signal,
+  maxBytesPerSecond = null,
 }: Readonly<{
   sources: readonly BackupSource[];
   to: string;
@@ -101,6 +103,11 @@ export const takeBackup = async ({
   onProgress?: (progress: BackupProgress) => void;
   /** Stops the backup (Ctrl-C): the thread ends, the staging directory goes, nothing is kept. */
   signal?: AbortSignal;
+  /**
+   * Bytes read per second at most (the copy, then the checksums), so that a backup does not take
+   * the disk from the service's commits; `null`: as fast as the disk goes.
+   */
+  maxBytesPerSecond?: number | null;
 }>): Promise<BackupManifest> => {
   const target = resolve(to);
   refuseExisting(target);
@@ -131,6 +138,7 @@ export const takeBackup = async ({
       onProgress,
       parent,
       signal,
+      maxBytesPerSecond,
     );
     const events = sources.some((source) => source.name === 'events.db')
       ? eventLogSummary(join(staging, 'events.db'))
@@ -177,10 +185,11 @@ const copyInThread = (
   onProgress: (progress: BackupProgress) => void,
   where: string,
   signal: AbortSignal | undefined,
+  maxBytesPerSecond: number | null,
 ): Promise<BackupFile[]> =>
   new Promise((resolvePromise, reject) => {
     const copied: BackupFile[] = [];
-    const data: BackupWorkerData = { files };
+    const data: BackupWorkerData = { files, maxBytesPerSecond };
     const worker = startWorker(new URL('./backupWorker', import.meta.url), data);
     let settled = false;
     // Settled once the thread has ended, so that nothing writes into the staging directory
@@ -193,6 +202,7 @@ const copyInThread = (
     worker.on('message', (message: BackupMessage) => {
       switch (message.type) {
         case 'copying':
+        case 'progress':
           onProgress(message);
           break;
         case 'copied':
