@@ -67,3 +67,4 @@ export type { OverviewFigures, OverviewSources } from './overviewFigures.js';
 export { createPaymentUseCases } from './paymentUseCases.js';
 export type { TrailEntry } from './paymentUseCases.js';
 export { isoInstant, isoInstantRule, utcInstant, instantDate } from './isoInstant.js';
+export { differenceInWords } from './discrepancyWords.js';

@@ -5,8 +5,11 @@ import {
   type KnownPayment,
   type Money,
   type PaymentStatus,
+  type PublicDiscrepancyKind,
+  differingFieldOf,
   nextCheckAt,
   fulfilmentMessageId,
+  publicKindOf,
 } from '../domain/index.js';
 import { paymentAmount } from '../projections/index.js';
 
@@ -39,7 +42,14 @@ export type PaymentView = Readonly<{
   /** Status-endpoint checks made, and when the poller next asks (`null`: it need not). */
   checks: number;
   nextCheckAt: string | null;
-  discrepancies: KnownPayment['openDiscrepancies'];
+  /**
+   * Its open discrepancies, each with the kind finance sees in every list (a currency mismatch is
+   * an `amount-mismatch` on the `currency` field) and the field that differs.
+   */
+  discrepancies: ReadonlyArray<
+    Omit<KnownPayment['openDiscrepancies'][number], 'kind'> &
+      Readonly<{ kind: PublicDiscrepancyKind; field: string }>
+  >;
   /** The notifications to the merchant's backend, each with the `webhook-id` it carries. */
   fulfilments: ReadonlyArray<Fulfilment & Readonly<{ webhookId: string }>>;
 }>;
@@ -82,7 +92,11 @@ export const paymentView = (
     lastEvidence: state.lastEvidence,
     checks: state.checks,
     nextCheckAt: nextCheckAt(state, hasStatusEndpoint),
-    discrepancies: state.openDiscrepancies,
+    discrepancies: state.openDiscrepancies.map((discrepancy) => ({
+      ...discrepancy,
+      kind: publicKindOf(discrepancy.kind),
+      field: differingFieldOf[discrepancy.kind],
+    })),
     fulfilments: state.fulfilments.map((fulfilment) => ({
       ...fulfilment,
       webhookId: fulfilmentMessageId(state.payment, fulfilment.key),

@@ -1,3 +1,4 @@
+import { differenceInWords } from '../application/discrepancyWords.js';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -35,9 +36,7 @@ const line = (view: DiscrepancyView, now: Date): string => {
     view.state,
     `${view.payment.provider}/${view.payment.ref}`,
     `opened ${view.openedAt} (${hours} h ago)`,
-    difference === undefined
-      ? ''
-      : `${difference.field}: payrec ${difference.payrec}, provider ${difference.provider}`,
+    difference === undefined ? '' : differenceInWords(view.kind, difference),
   ].join('  ');
 };
 

@@ -15,6 +15,28 @@ export type DiscrepancyKind =
   | 'overdue'
   | 'contradicted-hint';
 
+/** The kinds finance sees: a currency mismatch is an amount mismatch on the `currency` field. */
+export const publicDiscrepancyKinds = [
+  'status-contradiction',
+  'amount-mismatch',
+  'overdue',
+  'contradicted-hint',
+] as const;
+export type PublicDiscrepancyKind = (typeof publicDiscrepancyKinds)[number];
+
+/** A kind as finance sees it, in every list and on every page alike. */
+export const publicKindOf = (kind: DiscrepancyKind): PublicDiscrepancyKind =>
+  kind === 'currency-mismatch' ? 'amount-mismatch' : kind;
+
+/** The field on which payrec and the provider disagree, for each kind. */
+export const differingFieldOf: Readonly<Record<DiscrepancyKind, string>> = {
+  'status-contradiction': 'status',
+  'amount-mismatch': 'amount',
+  'currency-mismatch': 'currency',
+  overdue: 'status',
+  'contradicted-hint': 'status',
+};
+
 /** How a person closes a discrepancy (`POST /discrepancies/{id}/resolve`). */
 export const operatorResolutions = [
   'accepted-provider',

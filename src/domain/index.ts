@@ -80,7 +80,15 @@ export type {
   OperatorResolution,
   PreviousResolution,
 } from './discrepancy.js';
-export { discrepancyId, amountDisagreement, operatorResolutions } from './discrepancy.js';
+export {
+  discrepancyId,
+  amountDisagreement,
+  operatorResolutions,
+  publicDiscrepancyKinds,
+  publicKindOf,
+  differingFieldOf,
+} from './discrepancy.js';
+export type { PublicDiscrepancyKind } from './discrepancy.js';
 export { reportEffects } from './reportJudgement.js';
 export type { ReportEffect, ReportJudgement } from './reportJudgement.js';
 export type { Money, MoneyParseResult } from './money.js';

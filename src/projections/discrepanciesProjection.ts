@@ -1,22 +1,20 @@
 import {
+  differingFieldOf,
   paymentKey,
+  publicDiscrepancyKinds,
+  publicKindOf,
   type Acknowledgement,
   type Discrepancy,
-  type DiscrepancyKind,
   type PaymentId,
+  type PublicDiscrepancyKind,
 } from '../domain/index.js';
 import type { ReadModelTable, RecordedEvent } from '../domain/ports/index.js';
 import { decodeForProjection } from './projectionRunner.js';
 import type { ProjectedEvent, Projection } from './projection.js';
 
-/** The kinds finance sees: a currency mismatch is an amount mismatch on the `currency` field. */
-export const discrepancyKinds = [
-  'status-contradiction',
-  'amount-mismatch',
-  'overdue',
-  'contradicted-hint',
-] as const;
-export type PublicDiscrepancyKind = (typeof discrepancyKinds)[number];
+/** The kinds finance sees (the domain's public kinds). */
+export const discrepancyKinds = publicDiscrepancyKinds;
+export type { PublicDiscrepancyKind };
 
 export const discrepancyStates = ['open', 'acknowledged', 'resolved'] as const;
 export type DiscrepancyState = (typeof discrepancyStates)[number];
@@ -97,20 +95,13 @@ export const discrepancyOfPublicId = (
   return { paymentKey: decoded.slice(0, separator), discrepancyId: decoded.slice(separator + 1) };
 };
 
-const publicKind = (kind: DiscrepancyKind): PublicDiscrepancyKind =>
-  kind === 'currency-mismatch' ? 'amount-mismatch' : kind;
-
-const fieldOf: Readonly<Record<DiscrepancyKind, string>> = {
-  'status-contradiction': 'status',
-  'amount-mismatch': 'amount',
-  'currency-mismatch': 'currency',
-  overdue: 'status',
-  'contradicted-hint': 'status',
-};
-
 /** The field-by-field statement of what differs. */
 export const differencesOf = (discrepancy: Discrepancy): Difference[] => [
-  { field: fieldOf[discrepancy.kind], payrec: discrepancy.ours, provider: discrepancy.theirs },
+  {
+    field: differingFieldOf[discrepancy.kind],
+    payrec: discrepancy.ours,
+    provider: discrepancy.theirs,
+  },
 ];
 
 export const discrepanciesTable: ReadModelTable = {
@@ -149,7 +140,7 @@ const next = (
       return {
         id: publicDiscrepancyId(payment, discrepancy.id),
         discrepancyId: discrepancy.id,
-        kind: publicKind(discrepancy.kind),
+        kind: publicKindOf(discrepancy.kind),
         state: 'open',
         payment,
         openedAt: detectedAt,

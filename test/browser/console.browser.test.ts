@@ -132,11 +132,18 @@ describe.skipIf(missing !== null)('the console, in a real browser', () => {
     await expect
       .poll(() => page.getByRole('heading', { level: 1 }).textContent())
       .toBe('kraken-embed/B-2');
-    expect(await page.getByText('payrec says USD 100.00, the provider USD 90.00').count()).toBe(1);
+    // Named as the lists name it, in the words every page uses.
+    expect(
+      await page
+        .getByRole('heading', {
+          name: 'amount-mismatch: amount: payrec USD 100.00, provider USD 90.00',
+        })
+        .count(),
+    ).toBe(1);
     await checkPage(page, 'payment');
     await page.getByRole('link', { name: 'state after this' }).first().click();
     await expect.poll(() => page.locator('.asof').textContent()).toMatch(/As the log stood at/);
-    expect(await page.getByRole('heading', { name: /payrec says/ }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: /^amount-mismatch:/ }).count()).toBe(0);
     expect(await page.getByLabel('As of (UTC)').inputValue()).not.toBe('');
     await page.getByLabel('As of (UTC)').fill('2020-01-01T00:00:00');
     await page.getByRole('button', { name: 'Show' }).click();
@@ -152,7 +159,7 @@ describe.skipIf(missing !== null)('the console, in a real browser', () => {
     await expect
       .poll(() => page.getByRole('status').first().textContent())
       .toMatch(/Discrepancy resolved/);
-    expect(await page.getByRole('heading', { name: /payrec says/ }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: /^amount-mismatch:/ }).count()).toBe(0);
     // Accepting the provider's figure lets the success it held back through, at 90.00.
     expect(await page.locator('dd .status').first().textContent()).toBe('success');
     expect(await page.locator('main').textContent()).toContain('90.00 USD');

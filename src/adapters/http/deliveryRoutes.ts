@@ -6,7 +6,7 @@ import { deliveryPageAnswer } from './answerSchemas.js';
 import { actorOf } from './apiAuth.js';
 
 /**
- * `GET /deliveries?provider=&outcome=&limit=&cursor=`: the delivery log, newest first; and
+ * `GET /deliveries?provider=&outcome=&limit=&cursor=`: the delivery log, the most recently logged first; and
  * `POST /deliveries/{id}/replay`: replay a stored delivery, a dry run unless applied.
  */
 export const registerDeliveryRoutes = (
@@ -20,7 +20,7 @@ export const registerDeliveryRoutes = (
       schema: {
         tags: ['deliveries'],
         summary:
-          'The delivery log, newest first: accepted, repeated and rejected (with their codes).',
+          'The delivery log, the most recently logged first (an entry restored from the event log, or copied from another host, is logged when it arrives): accepted, repeated and rejected (with their codes).',
         querystring: lists.deliveries,
         response: { 200: deliveryPageAnswer },
       },

@@ -1,3 +1,4 @@
+import { differenceInWords } from '../../../application/discrepancyWords.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OverviewFigures, UseCases } from '../../../application/index.js';
 import { PayrecError } from '../../../domain/index.js';
@@ -113,6 +114,7 @@ export const renderPage = (
     notice: notice === undefined ? null : (notices[notice] ?? null),
     providers: context.useCases.providers,
     fulfilmentOff: !context.fulfilmentOn,
+    differenceInWords,
   });
 };
 
