@@ -191,6 +191,9 @@ const payrec = await startPayrec({
   simulatorUrl: simulator.url,
   dataDir,
   writer: 'inline',
+  // No reconciliation cycles: on this store each takes minutes of status calls, which would land
+  // in one window and not the other.
+  env: { PAYREC_RECONCILE_CRON: '0 0 1 1 *' },
 });
 
 /** Sends signed deliveries at `rate` a second until `until` resolves; their latencies in ms. */

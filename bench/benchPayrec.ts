@@ -41,11 +41,14 @@ export const startPayrec = async ({
   simulatorUrl,
   dataDir,
   writer,
+  env = {},
 }: Readonly<{
   credentials: SimulatorCredentials;
   simulatorUrl: string;
   dataDir: string;
   writer: 'inline' | 'thread';
+  /** More of payrec's environment (a benchmark's own settings). */
+  env?: Record<string, string>;
 }>): Promise<PayrecProcess> => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/benchServer.ts'], {
     env: {
@@ -56,6 +59,7 @@ export const startPayrec = async ({
       PAYREC_DATA_DIR: dataDir,
       PAYREC_LOG_LEVEL: 'warn',
       PAYREC_SQLITE_WRITER: writer,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

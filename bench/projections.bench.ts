@@ -199,7 +199,8 @@ try {
   const readModels = createSqliteReadModelStore(db, readModelTables);
   for (const projection of allProjections) {
     const started = performance.now();
-    const applied = await rebuildProjection({ eventStore: store, readModels, projection });
+    // Never interrupted here (no signal): always a count.
+    const applied = (await rebuildProjection({ eventStore: store, readModels, projection })) ?? 0;
     const seconds = (performance.now() - started) / 1000;
     process.stdout.write(
       `rebuild of "${projection.name}": ${applied.toLocaleString('en-US')} events in ${seconds.toFixed(2)} s = ${Math.round(applied / seconds).toLocaleString('en-US')} events/s (into a fresh table, swapped in)\n`,

@@ -50,6 +50,7 @@ export const configSchema = z
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
       'info',
     ),
+    PAYREC_LOG_FORMAT: withDefault(z.enum(['auto', 'json', 'pretty']), 'auto'),
     PAYREC_SQLITE_WRITER: withDefault(z.enum(['inline', 'thread']), 'inline'),
     EVENTSTORE_CONNECTION_STRING: optional(
       z
@@ -120,7 +121,7 @@ export const configSchema = z
       '0 3 * * *',
     ),
     PAYREC_BACKUP_KEEP: withDefault(z.coerce.number().int().min(1).max(10_000), '7'),
-    PAYREC_BACKUP_RATE_MB: withDefault(z.coerce.number().min(0).max(100_000), '50'),
+    PAYREC_BACKUP_RATE_MB: withDefault(z.coerce.number().min(0).max(100_000), '20'),
     PAYREC_DELIVERY_LOG_RETENTION_DAYS: withDefault(
       z.coerce.number().int().min(1).max(36_500),
       '90',
@@ -194,6 +195,8 @@ export type Config = Readonly<{
   http: HttpConfig;
   storage: StoragePaths;
   logLevel: z.infer<typeof configSchema>['PAYREC_LOG_LEVEL'];
+  /** `PAYREC_LOG_FORMAT`: pretty lines on a terminal and JSON otherwise (`auto`), or either always. */
+  logFormat: z.infer<typeof configSchema>['PAYREC_LOG_FORMAT'];
   eventStore: EventStoreConfig;
   /**
    * The named API tokens, from `PAYREC_API_TOKENS_FILE` and `PAYREC_API_TOKEN` (an `operate`
@@ -366,6 +369,7 @@ export const loadConfig = (
     },
     storage,
     logLevel: e.PAYREC_LOG_LEVEL,
+    logFormat: e.PAYREC_LOG_FORMAT,
     eventStore:
       e.EVENTSTORE_CONNECTION_STRING === undefined
         ? { kind: 'sqlite', path: storage.events, writer: e.PAYREC_SQLITE_WRITER }

@@ -76,7 +76,8 @@ export const createService = async (
   options: ServiceOptions = {},
 ): Promise<Service> => {
   const logger =
-    options.logger ?? createLogger({ level: config.logLevel, instance: config.instanceId });
+    options.logger ??
+    createLogger({ level: config.logLevel, instance: config.instanceId, format: config.logFormat });
   const clock = options.clock ?? systemClock;
   // On the embedded store the projection thread backfills the WALs, so that the event loop's
   // commits seldom stop to checkpoint.

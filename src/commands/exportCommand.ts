@@ -1,6 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
+import { exitOnInterrupt } from './interruption.js';
 import { z } from 'zod';
 import { tabularFormats, tabularStream } from '../adapters/common/tabular.js';
 import { DeliveryLog } from '../adapters/deliveryLog/deliveryLog.js';
@@ -38,14 +39,23 @@ async function* counted(pages: RowSource['pages'], kind: string): AsyncGenerator
     : null;
   bar?.start(0, 0);
   let count = 0;
+  const stopListening = exitOnInterrupt(
+    () =>
+      `export of ${kind} interrupted after ${count.toLocaleString('en-US')} rows: what was written is incomplete.`,
+    () => bar?.stop(),
+  );
   try {
     for await (const page of pages) {
       count += page.length;
       bar?.update(count);
       yield page;
+      // A turn of the event loop per page: some sources read without waiting on I/O, and a
+      // Ctrl-C is only handled between turns.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     bar?.update(count);
   } finally {
+    stopListening();
     bar?.stop();
   }
 }

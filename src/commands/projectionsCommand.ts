@@ -30,6 +30,14 @@ export const projectionsCommand = async (args: readonly string[]): Promise<numbe
   const { eventStore, readModels } = storage;
   const projections = createProjections(createStatusEndpoints(config).hasStatusEndpoint);
   const chosen = projections.filter((projection) => name === undefined || projection.name === name);
+  // Ctrl-C stops the rebuild between two pages: the bar gives the terminal back, the staging
+  // table goes, the live read model stays as it was.
+  const interrupted = new AbortController();
+  const interrupt = () => {
+    interrupted.abort();
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
   try {
     for (const projection of chosen) {
       // Where the store can tell how many events the log holds (the embedded store), that is the
@@ -46,21 +54,33 @@ export const projectionsCommand = async (args: readonly string[]): Promise<numbe
       );
       bar.start(Math.max(head, 1), 0, { events: 0 });
       const started = performance.now();
-      let applied: number;
+      let applied: number | null;
+      let read = 0;
       try {
         applied = await rebuildProjection({
           eventStore,
           readModels,
           projection,
+          signal: interrupted.signal,
           onProgress: (events, position) => {
+            read = events;
             bar.update(Number(position), { events: events.toLocaleString('en-US') });
           },
         });
-        bar.update(Math.max(head, 1), { events: applied.toLocaleString('en-US') });
+        if (applied !== null) {
+          bar.update(Math.max(head, 1), { events: applied.toLocaleString('en-US') });
+        }
       } finally {
         // On success or failure alike: a bar left running hides the cursor and keeps the
         // process alive on its timer.
         bar.stop();
+      }
+      if (applied === null) {
+        const left = chosen.slice(chosen.indexOf(projection) + 1).map((next) => next.name);
+        process.stderr.write(
+          `payrec: rebuild of ${projection.name} interrupted after ${read.toLocaleString('en-US')} of ${head.toLocaleString('en-US')} events; its live read model is unchanged and the partial copy was removed${left.length === 0 ? '' : `; not rebuilt: ${left.join(', ')}`}.\n`,
+        );
+        return 130;
       }
       const seconds = (performance.now() - started) / 1000;
       process.stdout.write(
@@ -69,6 +89,8 @@ export const projectionsCommand = async (args: readonly string[]): Promise<numbe
     }
     return 0;
   } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
     await storage.close();
   }
 };

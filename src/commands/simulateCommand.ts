@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
+import { exitOnInterrupt } from './interruption.js';
 import { actionOf, noMoreArguments } from './commandOptions.js';
 import {
   loadOrCreateCredentials,
@@ -126,11 +127,19 @@ export const simulateCommand = async (args: readonly string[]): Promise<number> 
           )
         : null;
       bar?.start(plan.sends.length, 0);
+      let sent = 0;
+      const stopListening = exitOnInterrupt(
+        () =>
+          `simulate send interrupted after ${sent} of ${plan.sends.length} deliveries; the rest were not sent.`,
+        () => bar?.stop(),
+      );
       const results = await sendDeliveries(values.target, plan.sends, {
         onSent: (done) => {
+          sent = done;
           bar?.update(done);
         },
       }).finally(() => {
+        stopListening();
         bar?.stop();
       });
       const byStatus = new Map<string, number>();

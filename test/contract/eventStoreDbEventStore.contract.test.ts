@@ -7,7 +7,7 @@ const connectionString = process.env['EVENTSTORE_CONNECTION_STRING'];
 if (connectionString === undefined || connectionString === '') {
   const reason =
     'EVENTSTORE_CONNECTION_STRING is not set, so the EventStoreDB contract run is skipped. ' +
-    'Start one with `docker compose up eventstore` and run ' +
+    'Start one with `PAYREC_API_TOKEN=unused-for-this-0123 docker compose up eventstore` (compose reads the whole file, and payrec there requires a token) and run ' +
     '`EVENTSTORE_CONNECTION_STRING=esdb://localhost:2113?tls=false npm run test:contract`.';
   console.warn(`[payrec] ${reason}`);
   describe.skip(`EventStoreDB event store contract (${reason})`, () => {

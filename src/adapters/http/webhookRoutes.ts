@@ -98,6 +98,9 @@ export const registerWebhookRoutes = async (
           );
         }
         log(entry);
+        if (status < 500) {
+          request.log.info({ provider, code, sourceAddress: request.ip }, 'delivery rejected');
+        }
         throw error;
       });
       scope.removeAllContentTypeParsers();

@@ -1,4 +1,5 @@
 import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { PinoPretty } from 'pino-pretty';
 
 /**
  * Header and field paths that can carry a secret or a signature. pino replaces them with
@@ -27,15 +28,37 @@ export type LoggerOptions = Readonly<{
   destination?: NodeJS.WritableStream;
   /** The process among those sharing a store (`PAYREC_INSTANCE_ID`), on every line. */
   instance?: string;
+  /**
+   * `json`: a JSON line per entry, for a collector. `pretty`: coloured lines a person reads
+   * (pino-pretty, in process). `auto` (the default): pretty on a terminal, JSON otherwise.
+   */
+  format?: 'auto' | 'json' | 'pretty';
 }>;
 
-/** The service logger: JSON lines, secrets redacted. */
-export const createLogger = ({ level, destination, instance }: LoggerOptions): Logger =>
-  pino(
+/** The service logger: JSON lines (or pretty ones on a terminal), secrets redacted either way. */
+export const createLogger = ({
+  level,
+  destination,
+  instance,
+  format = 'auto',
+}: LoggerOptions): Logger => {
+  const out = destination ?? process.stdout;
+  const pretty =
+    format === 'pretty' || (format === 'auto' && destination === undefined && process.stdout.isTTY);
+  return pino(
     {
       level,
       redact: { paths: redactedPaths, censor: '[redacted]' },
       base: { service: 'payrec', ...(instance === undefined ? {} : { instance }) },
     },
-    destination ?? process.stdout,
+    pretty
+      ? PinoPretty({
+          destination: out,
+          colorize: out === process.stdout && process.stdout.isTTY,
+          translateTime: 'SYS:HH:MM:ss.l',
+          ignore: 'pid,hostname,service',
+          sync: true,
+        })
+      : out,
   );
+};
