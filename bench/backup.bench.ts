@@ -17,7 +17,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DeliveryLog } from '../src/adapters/deliveryLog/deliveryLog.js';
@@ -41,7 +41,7 @@ import {
   startProviderSimulator,
   type SimulatedDelivery,
 } from '../src/simulator/index.js';
-import { integerFrom, startPayrec } from './benchPayrec.js';
+import { integerFrom, startPayrec, watchPeakRss } from './benchPayrec.js';
 import { hasStatusEndpoint, lifecycle } from './paymentLifecycles.js';
 
 const payments = integerFrom('BENCH_BACKUP_PAYMENTS', 1_000_000, 10);
@@ -146,18 +146,9 @@ const timedCli = async (
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  let peakKb = 0;
-  const watch = setInterval(() => {
-    try {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
-    } catch {
-      /* gone */
-    }
-  }, 20);
+  const peakRss = watchPeakRss(child.pid);
   const code = await new Promise<number | null>((done) => child.on('exit', done));
-  clearInterval(watch);
-  return { code, seconds: (performance.now() - began) / 1000, peakMb: peakKb / 1024, output };
+  return { code, seconds: (performance.now() - began) / 1000, peakMb: peakRss.stop(), output };
 };
 
 if (!existsSync(builtMarker)) await build();

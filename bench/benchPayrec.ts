@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 import type { SimulatorCredentials } from '../src/simulator/index.js';
 import { payrecEnvironmentFor } from '../src/simulator/index.js';
 
@@ -156,3 +157,25 @@ export const runLoad = (
       else resolve(JSON.parse(line) as LoadResult);
     });
   });
+
+/**
+ * Watches a process's peak resident set (VmHWM, read every 20 ms while it runs); `stop` ends the
+ * watch and says the peak in MB.
+ */
+export const watchPeakRss = (pid: number | undefined): Readonly<{ stop: () => number }> => {
+  let peakKb = 0;
+  const watch = setInterval(() => {
+    try {
+      const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
+      peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+    } catch {
+      /* gone */
+    }
+  }, 20);
+  return {
+    stop: () => {
+      clearInterval(watch);
+      return peakKb / 1024;
+    },
+  };
+};

@@ -14,7 +14,7 @@
  * 4. The settlement report over 30 days, now and as of a day before the end (median of 5 each).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
@@ -43,6 +43,7 @@ import {
   random,
   start,
 } from './paymentLifecycles.js';
+import { watchPeakRss } from './benchPayrec.js';
 import {
   applyBatch,
   createPaymentsProjection,
@@ -258,20 +259,11 @@ const exportAll = async () => {
     for (let index = chunk.indexOf(10); index !== -1; index = chunk.indexOf(10, index + 1))
       rows += 1;
   });
-  let peakKb = 0;
-  const watch = setInterval(() => {
-    try {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
-    } catch {
-      /* gone */
-    }
-  }, 20);
+  const peakRss = watchPeakRss(child.pid);
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  clearInterval(watch);
+  const peakMb = peakRss.stop();
   const seconds = (performance.now() - began) / 1000;
   const rate = rows / seconds;
-  const peakMb = peakKb / 1024;
   console.log(
     `\npayrec export payments --format csv: ${rows.toLocaleString('en-US')} rows in ${seconds.toFixed(1)} s (exit ${code}), process start included`,
   );

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
-import { takeBackup, type BackupProgress } from '../adapters/backup/index.js';
+import type { BackupProgress } from '../adapters/backup/index.js';
 import { loadConfig } from '../config.js';
-import { packageVersion } from '../packageVersion.js';
-import { backupSourcesOf, backupStoreOf } from '../service/index.js';
+import { backUpStore } from '../service/index.js';
 import { byteSize } from './byteSize.js';
 import { noMoreArguments, UsageError } from './commandOptions.js';
+import { interruptionSignal } from './interruption.js';
 
 export const backupUsage = `Usage: payrec backup --to <new directory> [--rate MB]
   A consistent copy of every database payrec keeps under PAYREC_DATA_DIR (the event log, the read
@@ -78,21 +78,11 @@ export const backupCommand = async (args: readonly string[]): Promise<number> =>
     );
   }
   const terminal = process.stderr.isTTY ? terminalProgress() : null;
-  const interrupted = new AbortController();
-  const interrupt = () => {
-    interrupted.abort();
-  };
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
+  const interrupted = interruptionSignal();
   try {
-    const manifest = await takeBackup({
-      sources: backupSourcesOf(config),
-      to,
-      store: backupStoreOf(config),
-      payrecVersion: packageVersion(),
+    const manifest = await backUpStore(config, to, {
       signal: interrupted.signal,
-      maxBytesPerSecond:
-        rate === undefined ? config.backupBytesPerSecond : rate === 0 ? null : rate * 1_000_000,
+      ...(rate === undefined ? {} : { maxBytesPerSecond: rate === 0 ? null : rate * 1_000_000 }),
       onProgress: (progress) => {
         terminal?.show(progress);
       },
@@ -112,7 +102,6 @@ export const backupCommand = async (args: readonly string[]): Promise<number> =>
     return 130;
   } finally {
     terminal?.stop();
-    process.off('SIGINT', interrupt);
-    process.off('SIGTERM', interrupt);
+    interrupted.stopListening();
   }
 };

@@ -20,3 +20,27 @@ export const exitOnInterrupt = (
     process.off('SIGTERM', interrupted);
   };
 };
+
+/**
+ * Ctrl-C (or SIGTERM) during a command that must stop at a safe point (between two pages, after
+ * removing what it half made): `signal` aborts, and the command says what remains and returns 130.
+ * `stopListening` when it ends.
+ */
+export const interruptionSignal = (): Readonly<{
+  signal: AbortSignal;
+  stopListening: () => void;
+}> => {
+  const controller = new AbortController();
+  const interrupt = () => {
+    controller.abort();
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  return {
+    signal: controller.signal,
+    stopListening: () => {
+      process.off('SIGINT', interrupt);
+      process.off('SIGTERM', interrupt);
+    },
+  };
+};

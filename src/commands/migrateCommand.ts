@@ -9,6 +9,7 @@ import type { EventStore } from '../domain/ports/index.js';
 import { BackupFailed } from '../errors/index.js';
 import { digestOfLog, migrateEvents, openStorage } from '../service/index.js';
 import { noMoreArguments, UsageError } from './commandOptions.js';
+import { interruptionSignal } from './interruption.js';
 
 export const migrateUsage = `Usage: payrec migrate --to <EventStoreDB connection string | directory>
   Copies every event of the configured store (PAYREC_DATA_DIR's event log, or EventStoreDB) to
@@ -66,12 +67,7 @@ export const migrateCommand = async (args: readonly string[]): Promise<number> =
   const storage = openStorage(config);
   const target = openTarget(to, config);
   const checkpoint = migrationCheckpointFile(config.storage.dataDir, to);
-  const interrupted = new AbortController();
-  const interrupt = () => {
-    interrupted.abort();
-  };
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
+  const interrupted = interruptionSignal();
   const total = await storage.eventStore.eventsAfter(0n);
   const bar =
     process.stderr.isTTY && total !== null
@@ -126,8 +122,7 @@ export const migrateCommand = async (args: readonly string[]): Promise<number> =
     return 0;
   } finally {
     bar?.stop();
-    process.off('SIGINT', interrupt);
-    process.off('SIGTERM', interrupt);
+    interrupted.stopListening();
     await target.store.close();
     await storage.close();
   }

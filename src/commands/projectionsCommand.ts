@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { actionOf, noMoreArguments, UsageError } from './commandOptions.js';
+import { interruptionSignal } from './interruption.js';
 import { Presets, SingleBar } from 'cli-progress';
 import { loadConfig } from '../config.js';
 import { createProjections, projectionNames, rebuildProjection } from '../projections/index.js';
@@ -32,12 +33,7 @@ export const projectionsCommand = async (args: readonly string[]): Promise<numbe
   const chosen = projections.filter((projection) => name === undefined || projection.name === name);
   // Ctrl-C stops the rebuild between two pages: the bar gives the terminal back, the staging
   // table goes, the live read model stays as it was.
-  const interrupted = new AbortController();
-  const interrupt = () => {
-    interrupted.abort();
-  };
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
+  const interrupted = interruptionSignal();
   try {
     for (const projection of chosen) {
       // Where the store can tell how many events the log holds (the embedded store), that is the
@@ -89,8 +85,7 @@ export const projectionsCommand = async (args: readonly string[]): Promise<numbe
     }
     return 0;
   } finally {
-    process.off('SIGINT', interrupt);
-    process.off('SIGTERM', interrupt);
+    interrupted.stopListening();
     await storage.close();
   }
 };

@@ -1,6 +1,7 @@
-import type { BackupManifest } from '../adapters/backup/index.js';
+import { takeBackup, type BackupManifest } from '../adapters/backup/index.js';
 import type { BackupSource, RestoreTargets } from '../adapters/backup/index.js';
 import type { Config } from '../config.js';
+import { packageVersion } from '../packageVersion.js';
 
 /** Which store a backup of this configuration is of. */
 export const backupStoreOf = (config: Config): BackupManifest['store'] => config.eventStore.kind;
@@ -28,3 +29,25 @@ export const restoreTargetsOf = (config: Config): RestoreTargets => ({
       config.eventStore.kind === 'sqlite' ? config.eventStore.path : config.storage.events,
   },
 });
+
+/**
+ * A backup of every database this configuration names into `to`, at its pace
+ * (`PAYREC_BACKUP_RATE_MB`) unless `options` say otherwise: what `payrec backup` and the scheduled
+ * backups both take.
+ */
+export const backUpStore = (
+  config: Config,
+  to: string,
+  options: Omit<
+    Parameters<typeof takeBackup>[0],
+    'sources' | 'to' | 'store' | 'payrecVersion'
+  > = {},
+): Promise<BackupManifest> =>
+  takeBackup({
+    sources: backupSourcesOf(config),
+    to,
+    store: backupStoreOf(config),
+    payrecVersion: packageVersion(),
+    maxBytesPerSecond: config.backupBytesPerSecond,
+    ...options,
+  });

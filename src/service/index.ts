@@ -21,7 +21,7 @@ export type { DeliveryLogRepair } from './repairDeliveryLog.js';
 export { observeWrites, writeFailureStaleMs } from './observedEventStore.js';
 export type { WriteHealth } from './observedEventStore.js';
 export { reverifierOf } from './reverifierOf.js';
-export { backupSourcesOf, backupStoreOf, restoreTargetsOf } from './backupFiles.js';
+export { backUpStore, backupSourcesOf, backupStoreOf, restoreTargetsOf } from './backupFiles.js';
 export { scheduleBackups } from './scheduleBackups.js';
 export type { BackupStatus, ScheduledBackups } from './scheduleBackups.js';
 export { digestOfLog, migrateEvents } from './migrateEvents.js';

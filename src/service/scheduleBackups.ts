@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import { createTask } from 'node-cron';
 import type { Logger } from 'pino';
-import { backupNameAt, newestBackup, pruneBackups, takeBackup } from '../adapters/backup/index.js';
+import { backupNameAt, newestBackup, pruneBackups } from '../adapters/backup/index.js';
 import type { BackupScheduleConfig, Config } from '../config.js';
 import type { Clock } from '../domain/ports/index.js';
-import { packageVersion } from '../packageVersion.js';
-import { backupSourcesOf, backupStoreOf } from './backupFiles.js';
+import { backUpStore } from './backupFiles.js';
 import type { RoleWork } from './roleKeeper.js';
 
 /** What the scheduled backups look like, for `/metrics` and the console's overview. */
@@ -64,14 +63,7 @@ export const scheduleBackups = (
     const started = clock.now();
     const to = join(schedule.dir, backupNameAt(started));
     try {
-      const manifest = await takeBackup({
-        sources: backupSourcesOf(config),
-        to,
-        store: backupStoreOf(config),
-        payrecVersion: packageVersion(),
-        now: () => clock.now(),
-        maxBytesPerSecond: config.backupBytesPerSecond,
-      });
+      const manifest = await backUpStore(config, to, { now: () => clock.now() });
       const removed = pruneBackups(schedule.dir, schedule.keep);
       logger.info(
         {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { syncToDisk } from '../common/syncToDisk.js';
 
 const checkpointSchema = z.object({
   target: z.string(),
@@ -42,12 +43,7 @@ export const migrationCheckpointFile = (dataDir: string, target: string) => {
           at: new Date().toISOString(),
         }),
       );
-      const fd = openSync(staging, 'r');
-      try {
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
+      syncToDisk(staging);
       renameSync(staging, path);
     },
   };

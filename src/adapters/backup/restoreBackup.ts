@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
 import {
   createReadStream,
-  closeSync,
   copyFileSync,
   existsSync,
-  fsyncSync,
   mkdirSync,
-  openSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -15,6 +12,7 @@ import {
 import { join, resolve } from 'node:path';
 import { BackupFailed } from '../../errors/index.js';
 import { checkSqliteFile } from '../common/sqliteIntegrity.js';
+import { syncToDisk } from '../common/syncToDisk.js';
 import { eventLogSummary, expireRoleLeases } from '../eventStore/sqlite/sqliteEventLogFile.js';
 import {
   backupManifestSchema,
@@ -107,12 +105,7 @@ const storeFilesIn = (targets: RestoreTargets): string[] =>
 const copyDurably = (source: string, target: string): void => {
   const staging = `${target}.restoring`;
   copyFileSync(source, staging);
-  const fd = openSync(staging, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  syncToDisk(staging);
   renameSync(staging, target);
 };
 
@@ -169,12 +162,7 @@ export const restoreBackup = async ({
       copyDurably(join(source, file.name), target);
       restored.push(target);
     }
-    const directory = openSync(targets.dataDir, 'r');
-    try {
-      fsyncSync(directory);
-    } finally {
-      closeSync(directory);
-    }
+    syncToDisk(targets.dataDir);
     for (const path of restored) {
       const report = checkSqliteFile(path);
       if (report.state !== 'ok') {

@@ -1,9 +1,6 @@
 import {
-  closeSync,
-  fsyncSync,
   mkdirSync,
   mkdtempSync,
-  openSync,
   readdirSync,
   renameSync,
   rmSync,
@@ -13,6 +10,7 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { BackupFailed } from '../../errors/index.js';
 import { startWorker } from '../common/startWorker.js';
+import { syncToDisk } from '../common/syncToDisk.js';
 import { eventLogSummary } from '../eventStore/sqlite/sqliteEventLogFile.js';
 import {
   manifestFileName,
@@ -54,21 +52,7 @@ const refuseExisting = (path: string): void => {
 /** Writes a file and makes it durable before it is renamed into place. */
 const writeDurably = (path: string, text: string): void => {
   writeFileSync(path, text);
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-};
-
-const syncDirectory = (path: string): void => {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  syncToDisk(path);
 };
 
 const reasonOf = (message: Extract<BackupMessage, { type: 'failed' }>, where: string): string =>
@@ -157,7 +141,7 @@ export const takeBackup = async ({
       files,
     };
     writeDurably(join(staging, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`);
-    syncDirectory(staging);
+    syncToDisk(staging);
     try {
       renameSync(staging, target);
     } catch (error) {
@@ -165,7 +149,7 @@ export const takeBackup = async ({
         `cannot put the backup at ${target}: ${(error as Error).message} (a backup never overwrites).`,
       );
     }
-    syncDirectory(parent);
+    syncToDisk(parent);
     return manifest;
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
