@@ -14,7 +14,7 @@ import { projectionsCommand, projectionsUsage } from './commands/projectionsComm
 import { serveCommand } from './commands/serveCommand.js';
 import { simulateCommand, simulateUsage } from './commands/simulateCommand.js';
 import { PayrecError } from './domain/index.js';
-import { UsageError } from './commands/commandOptions.js';
+import { argumentProblem, UsageError } from './commands/commandOptions.js';
 import { discrepanciesCommand, discrepanciesUsage } from './commands/discrepanciesCommand.js';
 import { exportCommand, exportUsage } from './commands/exportCommand.js';
 import { reportCommand, reportUsage } from './commands/reportCommand.js';
@@ -180,13 +180,14 @@ run(process.argv.slice(2)).then(
     if (code !== 0) process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof UsageError) {
+    const usageProblem = error instanceof UsageError ? error.message : argumentProblem(error);
+    if (usageProblem !== null) {
       const command = process.argv[2];
       const help =
         command !== undefined && Object.hasOwn(usageOf, command)
           ? `payrec ${command} --help`
           : 'payrec --help';
-      process.stderr.write(`payrec: ${error.message}\nSee "${help}" for usage.\n`);
+      process.stderr.write(`payrec: ${usageProblem}\nSee "${help}" for usage.\n`);
       process.exitCode = 2;
       return;
     }

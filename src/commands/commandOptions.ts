@@ -66,3 +66,26 @@ export const actionOf = <Action extends string>(
     `${given === undefined ? `name what "payrec ${command}" should do` : `"payrec ${command}" has no action ${JSON.stringify(given)}`}: one of ${actions.join(', ')}`,
   );
 };
+
+/**
+ * What Node's argument parser refused, in payrec's words: the option or argument by name, never
+ * the parser's advice about `--` (`'-- "--bogus"'`). `null` for any other error.
+ */
+export const argumentProblem = (error: unknown): string | null => {
+  if (!(error instanceof TypeError) || !('code' in error) || typeof error.code !== 'string') {
+    return null;
+  }
+  const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? '';
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${quoted}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /argument missing/.test(error.message)
+        ? `${quoted.split(' ')[0] ?? quoted} needs a value`
+        : `${quoted.split(' ')[0] ?? quoted} takes no value`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument ${JSON.stringify(quoted)}`;
+    default:
+      return null;
+  }
+};

@@ -22,4 +22,26 @@ describe('the command line’s refusals', () => {
         '--limit "0" is below 1.',
     );
   });
+
+  it("say in payrec's words what the argument parser refused, never Node's advice", async () => {
+    const cases: ReadonlyArray<readonly [readonly string[], string]> = [
+      [
+        ['backup', '--bogus'],
+        'payrec: unknown option --bogus\nSee "payrec backup --help" for usage.\n',
+      ],
+      [
+        ['payments', 'list', '--limit'],
+        'payrec: --limit needs a value\nSee "payrec payments --help" for usage.\n',
+      ],
+      [
+        ['reconcile', '--once=3'],
+        'payrec: --once takes no value\nSee "payrec reconcile --help" for usage.\n',
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const refused = await runCli(args, { PAYREC_DATA_DIR: dataDir });
+      expect(refused.code, args.join(' ')).toBe(2);
+      expect(refused.stderr, args.join(' ')).toBe(message);
+    }
+  });
 });
