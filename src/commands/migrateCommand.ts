@@ -6,6 +6,7 @@ import { migrationCheckpointFile } from '../adapters/backup/index.js';
 import { connectEventStoreDb, openSqliteEventStore } from '../adapters/eventStore/index.js';
 import { loadConfig, type Config } from '../config.js';
 import type { EventStore } from '../domain/ports/index.js';
+import { PayrecError } from '../domain/index.js';
 import { BackupFailed } from '../errors/index.js';
 import { digestOfLog, migrateEvents, openStorage } from '../service/index.js';
 import { noMoreArguments, UsageError } from './commandOptions.js';
@@ -120,6 +121,17 @@ export const migrateCommand = async (args: readonly string[]): Promise<number> =
     }
     process.stdout.write('payrec: the two logs are the same, event for event.\n');
     return 0;
+  } catch (error) {
+    if (error instanceof PayrecError) throw error;
+    // A client's error may quote the connection string, credentials and all: never print it
+    // whole, and keep no cause that carries it.
+    const message = (error instanceof Error ? error.message : String(error)).replaceAll(
+      to,
+      target.name,
+    );
+    throw new BackupFailed(
+      `the migration to ${target.name} stopped: ${message}. What was copied stays; run the same command again to resume.`,
+    );
   } finally {
     bar?.stop();
     interrupted.stopListening();

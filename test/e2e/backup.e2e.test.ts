@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   cliPath,
   postKrakenEmbedEvent,
@@ -20,6 +20,7 @@ import {
   startService,
   type RunningService,
 } from '../support/runningService.js';
+import { cleanedUpAfterEach } from '../support/testCleanups.js';
 import { waitFor } from '../support/waitFor.js';
 
 const secret = Buffer.from('backup-drill-kraken-embed-secret').toString('base64');
@@ -59,17 +60,7 @@ const sendUntilStopped = (service: RunningService, prefix: string) => {
 };
 
 describe('backup and restore, with payrec serving under load', () => {
-  const cleanups: Array<() => Promise<void> | void> = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  const directory = (name: string) => {
-    const path = mkdtempSync(join(tmpdir(), `payrec-${name}-`));
-    cleanups.push(() => {
-      rmSync(path, { recursive: true, force: true });
-    });
-    return path;
-  };
+  const { add: cleanUp, directory } = cleanedUpAfterEach();
 
   it('the drill: back up under load, kill -9, restore elsewhere, serve it with every delivery acknowledged before', async () => {
     const dataDir = directory('drill-data');
@@ -79,7 +70,7 @@ describe('backup and restore, with payrec serving under load', () => {
       PAYREC_API_TOKEN: apiToken,
     };
     const service = await startService(env);
-    cleanups.push(async () => {
+    cleanUp(async () => {
       await service.stop('SIGKILL');
     });
     const load = sendUntilStopped(service, 'BK');
@@ -129,7 +120,7 @@ describe('backup and restore, with payrec serving under load', () => {
     expect(check.stdout.match(/^ok /gm)).toHaveLength(3);
 
     const restored = await startService(restoredEnv);
-    cleanups.push(async () => {
+    cleanUp(async () => {
       await restored.stop('SIGKILL');
     });
     const headers = { authorization: `Bearer ${apiToken}` };
@@ -232,14 +223,14 @@ describe('backup and restore, with payrec serving under load', () => {
       );
       return;
     }
-    cleanups.push(() => {
+    cleanUp(() => {
       execFileSync('umount', ['-l', mountPoint], { stdio: 'pipe' });
       rmSync(mountPoint, { recursive: true, force: true });
     });
     const dataDir = directory('full-data');
     const env = { PAYREC_DATA_DIR: dataDir, KRAKEN_EMBED_WEBHOOK_SECRET: secret };
     const service = await startService(env);
-    cleanups.push(async () => {
+    cleanUp(async () => {
       await service.stop('SIGKILL');
     });
     // A store larger than the 1 MB disk.

@@ -1,33 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   postKrakenEmbedEvent,
   runCli,
   startService,
   type RunningService,
 } from '../support/runningService.js';
+import { cleanedUpAfterEach } from '../support/testCleanups.js';
 import { waitFor } from '../support/waitFor.js';
 
 const secret = Buffer.from('migrate-kraken-embed-secret-0123').toString('base64');
 const apiToken = 'migrate-api-token-0123456789abcdef';
 
 describe('payrec migrate: moving the event log to another store', () => {
-  const cleanups: Array<() => unknown> = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  const directory = (name: string) => {
-    const path = mkdtempSync(join(tmpdir(), `payrec-${name}-`));
-    cleanups.push(() => {
-      rmSync(path, { recursive: true, force: true });
-    });
-    return path;
-  };
+  const { add: cleanUp, directory } = cleanedUpAfterEach();
   const serve = async (env: Record<string, string>): Promise<RunningService> => {
     const service = await startService(env);
-    cleanups.push(() => service.stop('SIGKILL'));
+    cleanUp(() => service.stop('SIGKILL'));
     return service;
   };
 
@@ -107,4 +96,17 @@ describe('payrec migrate: moving the event log to another store', () => {
     expect(itself.code).toBe(2);
     expect(itself.stderr).toContain('is the configured store itself');
   }, 90_000);
+
+  it("never prints an EventStoreDB connection string's credentials, even in a client's error", async () => {
+    const env = { PAYREC_DATA_DIR: directory('unreachable-source') };
+    const refused = await runCli(
+      ['migrate', '--to', 'esdb://payrec:s3cret-password@127.0.0.1:9?tls=false'],
+      env,
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^payrec: the migration to esdb:\/\/127\.0\.0\.1:9\?tls=false stopped: .+ run the same command again to resume\.\n$/,
+    );
+    expect(refused.stdout + refused.stderr).not.toContain('s3cret-password');
+  }, 30_000);
 });

@@ -1,11 +1,12 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DeliveryLog, type DeliveryLogEntry } from '../../src/adapters/deliveryLog/deliveryLog.js';
 import { openReadModelDatabase } from '../../src/adapters/readModels/readModelDatabase.js';
 import { deliverKrakenEmbedEvent, startWebhookService } from '../support/webhookService.js';
 import { consoleCookie } from '../support/consoleSignIn.js';
+import { cleanedUpAfterEach } from '../support/testCleanups.js';
 import { waitFor } from '../support/waitFor.js';
 
 const apiToken = 'scheduled-backups-token-0123456789abcdef';
@@ -16,17 +17,8 @@ const metricValue = (metrics: string, name: string): number | undefined => {
 };
 
 describe('scheduled backups inside payrec serve', () => {
-  const cleanups: Array<() => Promise<void> | void> = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  const directory = () => {
-    const path = mkdtempSync(join(tmpdir(), 'payrec-scheduled-'));
-    cleanups.push(() => {
-      rmSync(path, { recursive: true, force: true });
-    });
-    return path;
-  };
+  const made = cleanedUpAfterEach();
+  const directory = () => made.directory('scheduled');
 
   it('takes one per tick as the backup role, keeps the newest PAYREC_BACKUP_KEEP, and says so on /metrics and the overview', async () => {
     const backupDir = directory();
@@ -40,7 +32,7 @@ describe('scheduled backups inside payrec serve', () => {
         PAYREC_API_TOKEN: apiToken,
       },
     });
-    cleanups.push(cleanup);
+    made.add(cleanup);
     expect(await deliverKrakenEmbedEvent(service, { id: 'SB-1' })).toBe(200);
     const ready = (await service.app.inject({ url: '/readyz' })).json<{ roles: string[] }>();
     expect(ready.roles).toContain('backup');
@@ -99,7 +91,7 @@ describe('scheduled backups inside payrec serve', () => {
         PAYREC_API_TOKEN: apiToken,
       },
     });
-    cleanups.push(cleanup);
+    made.add(cleanup);
     await service.backups?.runOnce();
     await service.backups?.runOnce();
     expect(service.backups?.status()).toMatchObject({ failures: 2, kept: 0, last: null });
@@ -124,7 +116,8 @@ describe('scheduled backups inside payrec serve', () => {
 
 describe('the retention of rejected deliveries', () => {
   it('prunes rejected entries past the retention in bounded batches, and never an accepted one', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'payrec-retention-')), 'payrec.db');
+    const directory = mkdtempSync(join(tmpdir(), 'payrec-retention-'));
+    const path = join(directory, 'payrec.db');
     const db = openReadModelDatabase(path);
     try {
       const log = new DeliveryLog(db);
@@ -161,6 +154,7 @@ describe('the retention of rejected deliveries', () => {
       ]);
     } finally {
       db.close();
+      rmSync(directory, { recursive: true, force: true });
     }
   });
 });
