@@ -67,37 +67,42 @@ export const firstDetected = (events: readonly PaymentEvent[]): string | undefin
   events.find((event) => event.type === 'DiscrepancyDetected')?.data.discrepancy.id;
 
 /**
- * A hint's claim that the status endpoint denies (`claimVerdict`). The discrepancy names the
- * hint's delivery.
+ * Every hint claim the status endpoint denies (`claimVerdict`): the last hint's, and those of
+ * earlier hints a later one displaced before any check. Each discrepancy names its hint.
  */
 export const deniedHint = (
   current: KnownPayment | null,
   command: RecordProviderReport,
 ): DiscrepancyDetected[] => {
   const { payment, report, evidence } = command.data;
-  const claim = current?.hintClaim;
   if (
     current === null ||
-    claim === null ||
-    claim === undefined ||
     evidence.verification.trust !== 'authoritative' ||
-    report.status === null ||
-    claimVerdict(claim.status, report.status) !== 'denied'
+    report.status === null
   ) {
     return [];
   }
-  return detected(
-    current,
-    {
-      kind: 'contradicted-hint',
-      ours: claim.status,
-      theirs: report.status,
-      deliveryKey: evidence.deliveryKey,
-      ourDeliveryKey: claim.deliveryKey,
-    },
-    payment,
-    evidence.receivedAt,
-  );
+  const answered = report.status;
+  const claims = [
+    ...(current.earlierHintClaims ?? []),
+    ...(current.hintClaim ? [current.hintClaim] : []),
+  ];
+  return claims
+    .filter((claim) => claimVerdict(claim.status, answered) === 'denied')
+    .flatMap((claim) =>
+      detected(
+        current,
+        {
+          kind: 'contradicted-hint',
+          ours: claim.status,
+          theirs: answered,
+          deliveryKey: evidence.deliveryKey,
+          ourDeliveryKey: claim.deliveryKey,
+        },
+        payment,
+        evidence.receivedAt,
+      ),
+    );
 };
 
 /** The overdue discrepancy of a payment still open at `at`, past its deadline; none otherwise. */

@@ -74,6 +74,12 @@ export type KnownPayment = Readonly<{
    * status endpoint still says `pending` it is neither confirmed nor denied.
    */
   hintClaim: HintClaim | null;
+  /**
+   * Claims of earlier hints that a later hint of another move displaced before the status
+   * endpoint judged them (a lying success, then the genuine failure): each is still judged, and
+   * flagged if denied. One per claimed status; absent in payments stored before payrec kept them.
+   */
+  earlierHintClaims?: readonly HintClaim[];
   /** Status-endpoint checks made (answered, readable or not). */
   checks: number;
   lastCheckedAt: string | null;
@@ -209,6 +215,26 @@ export const evolve = (state: PaymentState, event: PaymentEvent): PaymentState =
               providerAt: providerTimeOf(report.occurredAt, evidence.receivedAt) ?? null,
             }
           : (current.heldBack ?? null);
+      const earlier = current.earlierHintClaims ?? [];
+      const displaced =
+        hintOfAMove && current.hintClaim !== null && current.hintClaim.status !== report.status
+          ? [current.hintClaim]
+          : [];
+      const earlierHintClaims = [
+        ...earlier.filter(
+          (claim) =>
+            !displaced.some((other) => other.status === claim.status) &&
+            claim.status !== report.status,
+        ),
+        ...displaced,
+      ].filter(
+        (claim) =>
+          !(
+            evidence.verification.trust === 'authoritative' &&
+            report.status !== null &&
+            claimVerdict(claim.status, report.status) !== 'undecided'
+          ),
+      );
       return {
         ...current,
         heldBack,
@@ -217,6 +243,7 @@ export const evolve = (state: PaymentState, event: PaymentEvent): PaymentState =
           : settlesClaim
             ? null
             : current.hintClaim,
+        ...(earlierHintClaims.length > 0 || earlier.length > 0 ? { earlierHintClaims } : {}),
         seenDeliveryKeys,
         reportedAmount:
           report.amount === undefined
@@ -252,6 +279,11 @@ export const evolve = (state: PaymentState, event: PaymentEvent): PaymentState =
         heldBack: null,
         statusOrigin: { deliveryKey, channel, at },
         hintClaim: current.hintClaim?.status === to ? null : current.hintClaim,
+        ...(current.earlierHintClaims === undefined
+          ? {}
+          : {
+              earlierHintClaims: current.earlierHintClaims.filter((claim) => claim.status !== to),
+            }),
         updatedAt: at,
       };
     }

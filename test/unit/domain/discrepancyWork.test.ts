@@ -250,6 +250,49 @@ describe('a hint the status endpoint denies', () => {
     expect(known([...history, ...confirmed]).hintClaim).toBeNull();
   });
 
+  // Found by the simulation (seed 977734): a lying KKiaPay success and the genuine failure both
+  // arrived before the check; the check confirmed the failure and the lie went unflagged.
+  it('judges every hint still unconfirmed, not only the last: a denied earlier one is flagged', () => {
+    const lie = aReportCommand('success', { key: 'lying-hint', trust: 'hint' });
+    const genuine = aReportCommand('failed', { key: 'genuine-hint', trust: 'hint' });
+    const history = historyOf(aRegistration(), lie, genuine);
+    const events = decided(
+      history,
+      aReportCommand('failed', { key: 'poll-1', trust: 'authoritative' }),
+    );
+    expect(
+      events.filter((event) => event.type === 'DiscrepancyDetected').map((event) => event.data),
+    ).toMatchObject([
+      {
+        discrepancy: {
+          kind: 'contradicted-hint',
+          ours: 'success',
+          theirs: 'failed',
+          deliveryKey: 'poll-1',
+          ourDeliveryKey: 'lying-hint',
+        },
+      },
+    ]);
+    const after = known([...history, ...events]);
+    expect(after.status).toBe('failed');
+    expect(after.hintClaim).toBeNull();
+    expect(after.earlierHintClaims ?? []).toEqual([]);
+  });
+
+  it('keeps an earlier claim the check cannot judge yet beside the later one', () => {
+    const refund = aReportCommand('refunded', { key: 'refund-hint', trust: 'hint' });
+    const failure = aReportCommand('failed', { key: 'failure-hint', trust: 'hint' });
+    const history = historyOf(aRegistration(), refund, failure);
+    // `pending` judges neither: both stand.
+    const stillPending = decided(
+      history,
+      aReportCommand('pending', { key: 'poll-1', trust: 'authoritative' }),
+    );
+    const state = known([...history, ...stillPending]);
+    expect(state.hintClaim).toMatchObject({ status: 'failed' });
+    expect(state.earlierHintClaims).toMatchObject([{ status: 'refunded' }]);
+  });
+
   it('takes a status past the claimed one as confirming it, and one before it as undecided', () => {
     const refundClaim = aReportCommand('refunded', { key: 'refund-hint', trust: 'hint' });
     const history = historyOf(aRegistration(), refundClaim);
