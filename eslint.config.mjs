@@ -73,7 +73,7 @@ export default tseslint.config(
   {
     // Only verifiers may brand a delivery as verified (STYLE.md §5): nothing else can hand the
     // ingest handler input that did not pass a signature, token or secret check.
-    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'sim/**/*.ts'],
     ignores: [
       'src/adapters/providers/**',
       'src/application/**',
@@ -243,7 +243,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    files: ['src/config.ts', 'test/**/*.ts', 'bench/**/*.ts', 'sim/**/*.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

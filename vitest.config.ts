@@ -32,6 +32,17 @@ export default defineConfig({
       },
       {
         test: {
+          // Runs on its own after the others (`npm test`), so that its real processes and
+          // timings do not compete with theirs for two cores.
+          name: 'simulation',
+          include: ['test/simulation/**/*.test.ts'],
+          testTimeout: 600_000,
+          fileParallelism: false,
+          sequence: { concurrent: false },
+        },
+      },
+      {
+        test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           // Every answer from a service is checked against the OpenAPI document.

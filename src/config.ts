@@ -21,7 +21,7 @@ import {
   type TrustProxy,
 } from './envSchemas.js';
 import { Secret } from './secret.js';
-import { failpointNames, type FailpointName } from './failpoints.js';
+import { failpointNames, plantNames, type FailpointName, type PlantName } from './failpoints.js';
 
 /**
  * The environment payrec reads (docs/configuration.md), with its defaults. Every other
@@ -100,7 +100,7 @@ export const configSchema = z
       z
         .string()
         .transform((value) => value.split(',').filter((name) => name !== ''))
-        .pipe(z.array(z.enum(failpointNames))),
+        .pipe(z.array(z.enum([...failpointNames, ...plantNames]))),
       '',
     ),
     PAYREC_STATUS_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(256), '8'),
@@ -245,7 +245,7 @@ export type Config = Readonly<{
   /** Rejected deliveries older than this leave the delivery log (`PAYREC_DELIVERY_LOG_RETENTION_DAYS`). */
   deliveryLogRetentionDays: number;
   /** Test-only crash points (`PAYREC_FAILPOINTS`); empty in production. */
-  failpoints: readonly FailpointName[];
+  failpoints: readonly (FailpointName | PlantName)[];
   /** Every provider module, bound to its fragment of the environment, in the list's order. */
   providers: readonly ConfiguredProvider[];
 }>;

@@ -15,16 +15,41 @@ export const failpointNames = [
   'delivery-log-before-write',
 ] as const;
 
+/**
+ * Planted bugs for the whole-system simulation (`npm run sim -- --plant NAME`): each breaks one
+ * promise on purpose, so a run that does not fail on it proves its checker blind. Inert unless
+ * `PAYREC_FAILPOINTS` names one; never set in production.
+ */
+export const plantNames = [
+  /** One delivery in sixteen is answered 200 and never recorded. */
+  'lose-ack',
+  /** A fulfilment's retry goes out under a new `webhook-id`. */
+  'double-fulfil',
+  /** The reconciler records nothing the status endpoints answer: payrec's state stands. */
+  'ignore-provider-truth',
+  /** The settlement projection skips refunds: a refunded payment stays a success in the report. */
+  'drop-refund-from-report',
+] as const;
+
 export type FailpointName = (typeof failpointNames)[number];
+export type PlantName = (typeof plantNames)[number];
 
-export type Failpoints = Readonly<{ hit: (name: FailpointName) => void }>;
+export type Failpoints = Readonly<{
+  hit: (name: FailpointName) => void;
+  /** Whether a planted bug is switched on. */
+  planted: (name: PlantName) => boolean;
+}>;
 
-/** Fail points that crash the process at the named places, and nowhere else. */
-export const createFailpoints = (enabled: readonly FailpointName[]): Failpoints => {
-  const armed = new Set(enabled);
+/** Fail points that crash the process at the named places, and plants that are on when named. */
+export const createFailpoints = (enabled: readonly (FailpointName | PlantName)[]): Failpoints => {
+  const armed = new Set<string>(enabled);
   return {
     hit: (name) => {
       if (armed.has(name)) process.kill(process.pid, 'SIGKILL');
     },
+    planted: (name) => armed.has(name),
   };
 };
+
+/** No fail point armed, no plant on: what every caller outside the tests has. */
+export const noFailpoints: Failpoints = createFailpoints([]);

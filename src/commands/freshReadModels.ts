@@ -11,7 +11,9 @@ export const freshReadModels = async (
   storage: Storage,
   names: readonly string[],
 ): Promise<void> => {
-  const projections = createProjections(createStatusEndpoints(config).hasStatusEndpoint);
+  const projections = createProjections(createStatusEndpoints(config).hasStatusEndpoint, {
+    plantRefundsDropped: config.failpoints.includes('drop-refund-from-report'),
+  });
   for (const projection of projections.filter((candidate) => names.includes(candidate.name))) {
     await catchUpProjection({
       eventStore: storage.eventStore,

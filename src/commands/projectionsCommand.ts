@@ -29,7 +29,9 @@ export const projectionsCommand = async (args: readonly string[]): Promise<numbe
   const config = loadConfig();
   const storage = openStorage(config);
   const { eventStore, readModels } = storage;
-  const projections = createProjections(createStatusEndpoints(config).hasStatusEndpoint);
+  const projections = createProjections(createStatusEndpoints(config).hasStatusEndpoint, {
+    plantRefundsDropped: config.failpoints.includes('drop-refund-from-report'),
+  });
   const chosen = projections.filter((projection) => name === undefined || projection.name === name);
   // Ctrl-C stops the rebuild between two pages: the bar gives the terminal back, the staging
   // table goes, the live read model stays as it was.

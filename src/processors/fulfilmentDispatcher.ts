@@ -89,7 +89,12 @@ export const createFulfilmentDispatcher = ({
     if (fulfilment === null) return;
     failpoints.hit('fulfilment-before-call');
     const body = JSON.stringify(fulfilmentPayload(view.payment, view, view));
-    const outcome = await send({ id: view.id, body }, now);
+    // The `double-fulfil` plant: a retry under a new id, which a receiver cannot drop.
+    const id =
+      failpoints.planted('double-fulfil') && fulfilment.attempts > 0
+        ? `${view.id}-retry-${fulfilment.attempts}`
+        : view.id;
+    const outcome = await send({ id, body }, now);
     onAttempt?.(outcome.kind);
     if (outcome.kind === 'delivered') failpoints.hit('fulfilment-after-call');
     const at = clock.now();

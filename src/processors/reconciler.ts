@@ -10,6 +10,7 @@ import {
   type ProviderName,
 } from '../domain/index.js';
 import type { Clock, Fence, StatusClient } from '../domain/ports/index.js';
+import { noFailpoints, type Failpoints } from '../failpoints.js';
 import type { PaymentCommandHandler } from '../application/index.js';
 
 /** What one check did to a payment. */
@@ -59,6 +60,8 @@ export type ReconcilerOptions = Readonly<{
   /** Payments checked per cycle at most. */
   batch: number;
   onCheck?: (provider: ProviderName, result: CheckResult) => void;
+  /** The simulation's plants (`ignore-provider-truth`); none by default. */
+  failpoints?: Failpoints;
 }>;
 
 /** Checks started and not yet recorded, per provider, at most. */
@@ -97,6 +100,7 @@ export const createReconciler = ({
   batch,
   onCheck,
   lockRenewMs = 10_000,
+  failpoints = noFailpoints,
 }: ReconcilerOptions) => {
   let stopping = false;
   let cycleRunning = false;
@@ -132,6 +136,8 @@ export const createReconciler = ({
       );
       return 'unavailable';
     }
+    // The `ignore-provider-truth` plant: the answer is dropped and payrec's state stands.
+    if (failpoints.planted('ignore-provider-truth')) return 'unchanged';
     const checkedAt = clock.now().toISOString();
     if (outcome.kind === 'unreadable') {
       await handlePaymentCommand(

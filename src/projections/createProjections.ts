@@ -8,7 +8,10 @@ import {
 } from './paymentsProjection.js';
 import { paymentCountsProjection } from './paymentCountsProjection.js';
 import type { AnyProjection } from './projection.js';
-import { settlementProjection } from './settlementProjection.js';
+import {
+  settlementProjection,
+  settlementProjectionSkippingRefunds,
+} from './settlementProjection.js';
 import type { ReadModelTable } from '../domain/ports/index.js';
 
 /**
@@ -18,11 +21,17 @@ import type { ReadModelTable } from '../domain/ports/index.js';
  */
 export const createProjections = (
   hasStatusEndpoint: HasStatusEndpoint,
+  {
+    plantRefundsDropped = false,
+  }: Readonly<{
+    /** The simulation's `drop-refund-from-report` plant: the settlement projection skips refunds. */
+    plantRefundsDropped?: boolean;
+  }> = {},
 ): readonly AnyProjection[] => [
   createPaymentsProjection(hasStatusEndpoint),
   fulfilmentsProjection,
   discrepanciesProjection,
-  settlementProjection,
+  plantRefundsDropped ? settlementProjectionSkippingRefunds : settlementProjection,
   paymentCountsProjection,
 ];
 

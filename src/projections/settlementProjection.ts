@@ -157,3 +157,19 @@ const closedSnapshot = (head: SettlementHead, validTo: string): SettlementSnapsh
   eventType: head.eventType,
   revision: head.revision,
 });
+
+/**
+ * A planted bug for the whole-system simulation (`drop-refund-from-report`): the settlement
+ * projection as above, except that a refund changes nothing, so a refunded payment stays a
+ * success in the report. Never used unless the plant is named.
+ */
+export const settlementProjectionSkippingRefunds: Projection<SettlementHead> = {
+  ...settlementProjection,
+  evolve: (head, projected) => {
+    const event = projected.event;
+    const refund =
+      (event.type === 'PaymentStatusChanged' || event.type === 'PaymentStatusCorrected') &&
+      event.data.to === 'refunded';
+    return refund ? null : settlementProjection.evolve(head, projected);
+  },
+};

@@ -13,6 +13,7 @@ import {
 } from '../processors/index.js';
 import type { ProviderName } from '../domain/index.js';
 import type { Storage } from './openStorage.js';
+import { createFailpoints } from '../failpoints.js';
 import type { StatusEndpoints } from './statusEndpoints.js';
 
 /**
@@ -55,6 +56,7 @@ export const createServiceReconciler = (
     }),
     lockRenewMs: Math.max(500, Math.floor(config.leaseTtlMs / 3)),
     batch: config.reconciliation.batch,
+    failpoints: createFailpoints(config.failpoints),
     ...(onCheck ? { onCheck } : {}),
   });
 };

@@ -43,6 +43,7 @@ export const startProjections = (
       providersWithoutStatusEndpoint: config.providers
         .map((provider) => provider.name)
         .filter((provider) => !hasStatusEndpoint(provider)),
+      plantRefundsDropped: config.failpoints.includes('drop-refund-from-report'),
       onProjectionError: (projection, reason) => {
         logger.warn({ projection, reason }, 'projection failed; restarting it from its checkpoint');
       },
@@ -54,7 +55,9 @@ export const startProjections = (
   const runner = createProjectionRunner({
     eventStore: storage.eventStore,
     readModels: storage.readModels,
-    projections: createProjections(hasStatusEndpoint),
+    projections: createProjections(hasStatusEndpoint, {
+      plantRefundsDropped: config.failpoints.includes('drop-refund-from-report'),
+    }),
     onError: (name, err) => {
       logger.error({ err, projection: name }, 'projection failed; restarting from its checkpoint');
     },

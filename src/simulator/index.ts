@@ -7,9 +7,10 @@ export {
   kkiapayDelivery,
   forgedDelivery,
 } from './simulatedDeliveries.js';
-export type { SimulatedDelivery } from './simulatedDeliveries.js';
+export { simulatedProviders } from './simulatedDeliveries.js';
+export type { SimulatedDelivery, SimulatedProvider } from './simulatedDeliveries.js';
 export { startProviderSimulator } from './providerSimulator.js';
-export type { ProviderSimulator, ProviderTruth } from './providerSimulator.js';
+export type { ProviderSimulator, ProviderTruth, StatusEndpointFault } from './providerSimulator.js';
 export { planDeliveries, sendDeliveries } from './deliveryPlan.js';
 export type {
   DeliveryPlan,

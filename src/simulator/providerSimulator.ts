@@ -30,6 +30,20 @@ const truthSchema = z.strictObject({
   at: z.iso.datetime().optional(),
 });
 
+/** How a status endpoint misbehaves: an error status for every call, or every answer late. */
+export type StatusEndpointFault =
+  Readonly<{ kind: 'status'; status: number }> | Readonly<{ kind: 'slow'; delayMs: number }>;
+
+/** Which provider's status endpoint a request path belongs to, if any. */
+const statusProviderOf = (path: string): SimulatedProvider | null =>
+  path.startsWith('/b2b/quotes/') || path.startsWith('/b2b/funds/')
+    ? 'kraken-embed'
+    : path.startsWith('/v1/studio/api/payment/intent/')
+      ? 'kryptogo'
+      : path.startsWith('/api/v1/transactions/status')
+        ? 'kkiapay'
+        : null;
+
 /** A registered Kraken Embed webhook, as `POST /b2b/webhooks` answered it. */
 export type SimulatedWebhookRegistration = Readonly<{
   url: string;
@@ -47,6 +61,14 @@ export type ProviderSimulator = Readonly<{
   /** Answers the provider's next `count` status calls with `status` (503, 500, 200 with junk…). */
   failNext: (provider: SimulatedProvider, count: number, status: number, body?: string) => void;
   webhookRegistrations: () => readonly SimulatedWebhookRegistration[];
+  /**
+   * Makes the provider's status endpoint misbehave until it is set again (`null`: behave):
+   * answer every call with an HTTP status (`500`, `429`, …), or answer late (`slow`, which a
+   * short enough caller timeout turns into a timeout). For the whole-system simulation.
+   */
+  setFault: (provider: SimulatedProvider, fault: StatusEndpointFault | null) => void;
+  /** When each status call arrived (ms since the epoch), per provider, faulted ones included. */
+  callTimes: () => Readonly<Record<string, readonly number[]>>;
   /**
    * Holds the provider's next status answer, made as the truth stands when the call arrives, until
    * `release` is called: `arrived` resolves when the call is in (for tests of a caller paused
@@ -96,6 +118,19 @@ export const startProviderSimulator = async ({
   };
   const count = (name: string) => (callCounts[name] = (callCounts[name] ?? 0) + 1);
   const app = Fastify({ logger: false });
+  const faults = new Map<SimulatedProvider, StatusEndpointFault>();
+  const arrivals: Record<string, number[]> = {};
+  app.addHook('onRequest', async (request, reply) => {
+    const provider = statusProviderOf(request.url);
+    if (provider === null) return;
+    (arrivals[provider] ??= []).push(Date.now());
+    const fault = faults.get(provider);
+    if (fault?.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault?.kind === 'status') {
+      if (fault.status === 429) void reply.header('retry-after', '1');
+      await reply.code(fault.status).type('application/json').send('{"error":["simulated"]}');
+    }
+  });
 
   /** Counts a status call; answers it (429, or an injected failure) when it should not pass. */
   const gate = (provider: string, reply: FastifyReply): boolean => {
@@ -337,6 +372,12 @@ export const startProviderSimulator = async ({
       failures.set(provider, { count: failCount, status, body });
     },
     webhookRegistrations: () => [...registrations],
+    setFault: (provider, fault) => {
+      if (fault === null) faults.delete(provider);
+      else faults.set(provider, fault);
+    },
+    callTimes: () =>
+      Object.fromEntries(Object.entries(arrivals).map(([key, at]) => [key, [...at]])),
     close: () => app.close(),
   };
 };

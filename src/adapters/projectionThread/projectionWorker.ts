@@ -31,6 +31,8 @@ export type ProjectionWorkerData = Readonly<{
    * payments' one check at the deadline. Every other provider has one.
    */
   providersWithoutStatusEndpoint: readonly string[];
+  /** The simulation's `drop-refund-from-report` plant (off unless named). */
+  plantRefundsDropped?: boolean;
 }>;
 export type ProjectionWorkerMessage =
   | Readonly<{
@@ -58,6 +60,7 @@ const {
   pollIntervalMs,
   serviceDatabasePath,
   providersWithoutStatusEndpoint,
+  plantRefundsDropped = false,
 } = workerData as ProjectionWorkerData;
 
 /** How often this thread copies the WALs of the event log and of the service database. */
@@ -104,7 +107,9 @@ optimizing.unref();
 const runner = createProjectionRunner({
   eventStore,
   readModels,
-  projections: createProjections((provider) => !providersWithoutStatusEndpoint.includes(provider)),
+  projections: createProjections((provider) => !providersWithoutStatusEndpoint.includes(provider), {
+    plantRefundsDropped,
+  }),
   onError: (projections, error) => {
     const message: ProjectionWorkerMessage = {
       type: 'projectionFailed',

@@ -4,6 +4,7 @@ import { createFulfilmentDispatcher } from '../../../src/processors/index.js';
 import { defaultFulfilmentRetryPolicy } from '../../../src/domain/index.js';
 import type { EventStore } from '../../../src/domain/ports/index.js';
 import type { FulfilmentView } from '../../../src/projections/index.js';
+import { noFailpoints } from '../../../src/failpoints.js';
 
 describe('the fulfilment dispatcher', () => {
   it('runs no pass after it is stopped, not even one scheduled just before', async () => {
@@ -23,7 +24,7 @@ describe('the fulfilment dispatcher', () => {
       retry: defaultFulfilmentRetryPolicy,
       clock: { now: () => new Date('2026-12-01T00:00:00.000Z') },
       logger: pino({ level: 'silent' }),
-      failpoints: { hit: () => undefined },
+      failpoints: noFailpoints,
       pollIntervalMs: 60_000,
     });
     dispatcher.start();
