@@ -31,7 +31,9 @@ const daysAfter = (at: string, days: number) => addSeconds(at, days * 24 * 60 * 
  * When the poller should next ask the provider about this payment, or `null` when it need not:
  * - a payment whose final status the status endpoint has confirmed is done, except that a success
  *   is asked again 1, 7 and 30 days on, for a refund or reversal no webhook reported;
- * - a hint awaiting confirmation is due at once;
+ * - a hint awaiting confirmation is due at once, and so is a verified webhook that contradicts a
+ *   final state: the endpoint's answer settles the contradiction (it confirms or corrects); an
+ *   answer that settles neither is asked again on the schedule above, never every cycle;
  * - otherwise the schedule above, but never past the deadline: a payment still open at its
  *   deadline gets one final check there, and after it is left to the overdue discrepancy the
  *   decider raises;
@@ -44,6 +46,15 @@ export const nextCheckAt = (state: KnownPayment, hasStatusEndpoint: boolean): st
   const overdueFlagged = state.openDiscrepancies.some((open) => open.kind === 'overdue');
   if (!hasStatusEndpoint) {
     return terminal || deadline === undefined || overdueFlagged ? null : deadline;
+  }
+  const contradiction = state.openDiscrepancies.find(
+    (open) => open.kind === 'status-contradiction',
+  );
+  if (contradiction !== undefined) {
+    // Asked since it opened and still open: again after the schedule's next step, from then.
+    return state.lastCheckedAt !== null && state.lastCheckedAt >= contradiction.openedAt
+      ? addSeconds(state.lastCheckedAt, offsetSeconds(state.checks))
+      : contradiction.openedAt;
   }
   if (terminal && state.providerStatus === state.status && !state.awaitingConfirmation) {
     if (state.status !== 'success') return null;

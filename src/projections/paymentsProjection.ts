@@ -93,8 +93,9 @@ export const createPaymentsProjection = (
   table: paymentsTable,
   // 2: documents gained `fulfilments`; read models moved to a table per projection.
   // 3: status checks and `dueAt`, the poller's next check. 4: first and last evidence.
-  // 5: rowid tables. 6: columns for finance's filters.
-  version: 6,
+  // 5: rowid tables. 6: columns for finance's filters. 7: an open status contradiction makes a
+  // payment due (`dueAt`), so that the status endpoint settles it.
+  version: 7,
   // Every payment event: the payment's state is the fold of all of them.
   handles: paymentEventTypes,
   documentId: ({ payment }) => paymentKey(payment),
