@@ -166,6 +166,7 @@ const repairPass = async ({
       earliest === null || entry.receivedAt < earliest ? entry.receivedAt : earliest,
     null,
   );
+  const lookedUpTo = deliveryLog.lastId();
   const logged = oldest === null ? new Set<string>() : deliveryLog.loggedSince(oldest);
   const missing: DeliveryLogEntry[] = [
     ...[...found.values()]
@@ -173,7 +174,7 @@ const repairPass = async ({
       .map((entry): DeliveryLogEntry => ({ ...entry, outcome: 'accepted', code: null })),
     ...rejectedElsewhere,
   ].sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : 1));
-  deliveryLog.recordRepaired(missing, after);
+  deliveryLog.recordRepaired(missing, after, lookedUpTo);
   const repaired = missing.filter((entry) => entry.sourceAddress === restoredSource).length;
   return { scanned, repaired, copied: missing.length - repaired, upTo: after, complete };
 };

@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DeliveryLog, type DeliveryLogEntry } from '../../src/adapters/deliveryLog/deliveryLog.js';
+import {
+  DeliveryLog,
+  restoredSource,
+  type DeliveryLogEntry,
+} from '../../src/adapters/deliveryLog/deliveryLog.js';
 import { openReadModelDatabase } from '../../src/adapters/readModels/readModelDatabase.js';
 import { repairDeliveryLog } from '../../src/service/index.js';
 import { aKryptogoCallback, signedKryptogoCallback } from '../support/webhookBuilders.js';
@@ -156,6 +160,68 @@ describe('repairing the delivery log after kills, pass after pass', () => {
       );
     } finally {
       await cleanup();
+    }
+  });
+});
+
+// Found by the simulation (seed 21): on a shared data directory the repair ran on one process
+// while another still held an accepted delivery's entry in its queue (its disk had been full);
+// both wrote it, and the log showed the delivery accepted twice.
+describe('a repair beside another process that is still writing its own entries', () => {
+  const accepted = (sourceAddress: string): DeliveryLogEntry => ({
+    provider: 'kraken-embed',
+    receivedAt: '2026-11-24T10:00:00.000Z',
+    outcome: 'accepted',
+    deliveryId: 'd0000000000000000000000000000001',
+    code: null,
+    size: 120,
+    sourceAddress,
+    payments: ['kraken-embed/Q-1'],
+  });
+
+  const twoProcesses = () => {
+    const directory = mkdtempSync(join(tmpdir(), 'payrec-repair-race-'));
+    const first = openReadModelDatabase(join(directory, 'payrec.db'));
+    const second = openReadModelDatabase(join(directory, 'payrec.db'));
+    return {
+      live: new DeliveryLog(first),
+      repairing: new DeliveryLog(second),
+      close: () => {
+        first.close();
+        second.close();
+        rmSync(directory, { recursive: true, force: true });
+      },
+    };
+  };
+
+  it('keeps one entry, the live one, when the live entry lands after the restored one', () => {
+    const { live, repairing, close } = twoProcesses();
+    try {
+      repairing.recordRepaired([accepted(restoredSource)], 10n, repairing.lastId());
+      live.record(accepted('203.0.113.9'));
+      expect(live.flush()).toBe(true);
+      const items = live.list({ limit: 10 })?.items ?? [];
+      expect(items.map((item) => item.sourceAddress)).toEqual(['203.0.113.9']);
+      expect(live.perMinute('2026-11-24T09:00')).toEqual([
+        { minute: '2026-11-24T10:00', outcome: 'accepted', count: 1 },
+      ]);
+    } finally {
+      close();
+    }
+  });
+
+  it('writes no restored entry for a delivery logged since the repair looked', () => {
+    const { live, repairing, close } = twoProcesses();
+    try {
+      const looked = repairing.lastId();
+      live.record(accepted('203.0.113.9'));
+      expect(live.flush()).toBe(true);
+      repairing.recordRepaired([accepted(restoredSource)], 10n, looked);
+      const items = repairing.list({ limit: 10 })?.items ?? [];
+      expect(items.map((item) => item.sourceAddress)).toEqual(['203.0.113.9']);
+      expect(repairing.repairedUpTo()).toBe(10n);
+    } finally {
+      close();
     }
   });
 });
