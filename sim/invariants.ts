@@ -266,7 +266,8 @@ export const invariants: readonly Invariant[] = [
         const caused =
           plan !== undefined &&
           ((kind === 'contradicted-hint' && lied.has(plan.index)) ||
-            (kind === 'overdue' && plan.registration?.deadlineMs != null));
+            (kind === 'overdue' && plan.registration?.deadlineMs != null) ||
+            (kind === 'status-contradiction' && plan.flipped));
         if (!caused)
           problems.push(
             `${payment ? paymentKey(payment) : event.streamName}: ${kind} with no cause in the schedule`,

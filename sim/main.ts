@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -111,13 +111,20 @@ const snapshot = async (world: World, fromMs: number): Promise<ReadModelSnapshot
   };
 };
 
+/** Every line the run printed, for the log kept beside a failing run's data. */
+const printed: string[] = [];
+const say = (line: string) => {
+  printed.push(line);
+  console.log(line);
+};
+
 const main = async () => {
   const options = optionsFrom(process.argv.slice(2));
   const schedule = planSchedule(options);
   const replay = `npm run sim -- --seed ${options.seed} --payments ${options.payments} --minutes ${options.minutes}${options.plant === null ? '' : ` --plant ${options.plant}`}${options.settleSeconds === 120 ? '' : ` --settle ${options.settleSeconds}`}`;
-  console.log(`sim: schedule ${scheduleDigest(schedule)}`);
+  say(`sim: schedule ${scheduleDigest(schedule)}`);
   const counts = faultCounts(schedule);
-  console.log(
+  say(
     `sim: ${schedule.payments.length} payments, ${schedule.deliveries.length} deliveries over ${options.minutes} min; ${Object.entries(
       counts,
     )
@@ -126,6 +133,7 @@ const main = async () => {
   );
   const started = Date.now();
   const world = await startWorld(schedule);
+  if (world.noFullDisk !== null) say(`sim: no full disk in this run: ${world.noFullDisk}`);
   let observations: Observations;
   try {
     const record = await playSchedule(
@@ -146,12 +154,12 @@ const main = async () => {
       },
       {
         onProgress: (line) => {
-          console.log(line);
+          say(line);
         },
         settleSeconds: options.settleSeconds,
       },
     );
-    console.log(
+    say(
       `sim: ${record.converged ? 'converged' : 'did not converge'} ${(record.convergenceMs / 1000).toFixed(1)} s after the schedule; ${record.sent.length} deliveries sent, ${record.sent.reduce((sum, sent) => sum + sent.answers.length, 0)} requests, ${record.kills} kills, ${record.acknowledgements} acknowledged and ${record.resolutions.length} resolved by people`,
     );
     // Settle: one more round of projections, then what the live services answer.
@@ -188,35 +196,37 @@ const main = async () => {
       rebuilt,
       deliveryLog,
     };
-  } finally {
-    await world.close();
+  } catch (error) {
+    const kept = await world.close(true);
+    say(`sim: data directory kept at ${String(kept)}`);
+    throw error;
   }
   let violated = 0;
   for (const invariant of invariants) {
     const problems = invariant.check(observations);
     if (problems.length === 0) {
-      console.log(`sim: held      ${invariant.name}`);
+      say(`sim: held      ${invariant.name}`);
     } else {
       violated += 1;
-      console.log(
+      say(
         `sim: VIOLATED  ${invariant.name}: ${problems.length} ${problems.length === 1 ? 'case' : 'cases'}`,
       );
-      for (const problem of problems.slice(0, 5)) console.log(`sim:             ${problem}`);
-      if (problems.length > 5) console.log(`sim:             … and ${problems.length - 5} more`);
+      for (const problem of problems.slice(0, 5)) say(`sim:             ${problem}`);
+      if (problems.length > 5) say(`sim:             … and ${problems.length - 5} more`);
     }
   }
-  console.log(
+  say(
     `sim: ${observations.events.length} events, ${observations.receipts.length} notifications received, ${((Date.now() - started) / 1000).toFixed(0)} s in all`,
   );
-  if (violated === 0 && !options.keep) rmSync(world.dataDir, { recursive: true, force: true });
-  else console.log(`sim: data directory kept at ${world.dataDir}`);
+  const kept = await world.close(violated > 0 || options.keep);
+  if (kept !== null) say(`sim: data directory kept at ${kept} (with this output in sim.log)`);
   if (violated === 0) {
-    console.log(`sim: ${invariants.length} invariants held`);
+    say(`sim: ${invariants.length} invariants held`);
+    if (kept !== null) writeFileSync(join(kept, 'sim.log'), `${printed.join('\n')}\n`);
     return 0;
   }
-  console.log(
-    `sim: ${violated} of ${invariants.length} invariants violated; replay with: ${replay}`,
-  );
+  say(`sim: ${violated} of ${invariants.length} invariants violated; replay with: ${replay}`);
+  if (kept !== null) writeFileSync(join(kept, 'sim.log'), `${printed.join('\n')}\n`);
   return 1;
 };
 

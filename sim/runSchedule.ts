@@ -1,5 +1,7 @@
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -52,7 +54,10 @@ export type World = Readonly<{
   rateLimit: number;
   /** payrec's environment, for a process started apart from the cluster. */
   environment: Readonly<Record<string, string>>;
-  close: () => Promise<void>;
+  /** Why the disk cannot be filled here (no small file system can be mounted); `null`: it can. */
+  noFullDisk: string | null;
+  /** Stops everything; returns where the data directory was kept (`keep`), or `null`. */
+  close: (keep: boolean) => Promise<string | null>;
 }>;
 
 const rateLimit = 10;
@@ -65,6 +70,16 @@ export const startWorld = async (
   const simulator = await startProviderSimulator({ credentials });
   const receiver = await startFulfilmentReceiver();
   const dataDir = mkdtempSync(join(tmpdir(), `payrec-sim-${schedule.options.seed}-`));
+  // The data directory on a small file system of its own, so that the schedule can fill it.
+  let noFullDisk: string | null = null;
+  try {
+    const megabytes = 128 + Math.ceil(schedule.options.payments / 50);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${megabytes}m`, 'tmpfs', dataDir], {
+      stdio: 'pipe',
+    });
+  } catch (error) {
+    noFullDisk = `cannot mount a small file system here (${String(error).split('\n')[0] ?? ''})`;
+  }
   const token = randomBytes(24).toString('base64url');
   const plant = schedule.options.plant;
   const environment: Record<string, string> = {
@@ -97,10 +112,24 @@ export const startWorld = async (
     rateLimit,
     environment,
     credentials,
-    close: async () => {
+    noFullDisk,
+    close: async (keep) => {
       await cluster.stopAll();
       await simulator.close();
       await receiver.close();
+      if (noFullDisk !== null) {
+        if (keep) return dataDir;
+        rmSync(dataDir, { recursive: true, force: true });
+        return null;
+      }
+      let kept: string | null = null;
+      if (keep) {
+        kept = mkdtempSync(join(tmpdir(), `payrec-sim-${schedule.options.seed}-kept-`));
+        cpSync(dataDir, kept, { recursive: true });
+      }
+      execFileSync('umount', ['-l', dataDir], { stdio: 'pipe' });
+      rmSync(dataDir, { recursive: true, force: true });
+      return kept;
     },
   };
 };
@@ -177,6 +206,21 @@ const replacedRef = (delivery: SimulatedDelivery, from: string, to: string): Sim
     ...delivery,
     body: `${header}.${Buffer.from(claims).toString('base64url')}.${signature}`,
   };
+};
+
+const run = promisify(execFile);
+
+/** Starts a killed process again, for as long as it takes (a full disk can hold it back). */
+const restart = async (world: World, index: number) => {
+  for (let attempt = 0; attempt < 60; attempt += 1) {
+    try {
+      await world.cluster.start(index);
+      return;
+    } catch {
+      await sleep(1_000);
+    }
+  }
+  throw new Error(`payrec ${index} would not start again for a minute`);
 };
 
 /** Whether a provider would send again: no answer, or a 5xx or 429. */
@@ -402,7 +446,7 @@ export const playSchedule = async (
             `sim: kill -9 payrec ${kill.process} at ${(sinceStart() / 1000).toFixed(1)} s`,
           );
           await sleep(kill.downMs);
-          await world.cluster.start(kill.process).catch(() => world.cluster.start(kill.process));
+          await restart(world, kill.process);
         }
       }
     })(),
@@ -414,6 +458,20 @@ export const playSchedule = async (
       onProgress?.(`sim: projections rebuilt beside the services (exit ${String(rebuild.code)})`);
     })(),
   );
+  const filler = join(world.dataDir, 'sim-disk-filler');
+  for (const window of world.noFullDisk === null ? schedule.diskFull : []) {
+    tasks.push(
+      (async () => {
+        await at(window.fromMs);
+        // dd ends with "No space left on device": the file system is full to its last byte.
+        await run('dd', ['if=/dev/zero', `of=${filler}`, 'bs=1M']).catch(() => undefined);
+        onProgress?.(`sim: disk full at ${(sinceStart() / 1000).toFixed(1)} s`);
+        await at(window.toMs);
+        rmSync(filler, { force: true });
+        onProgress?.(`sim: disk space back at ${(sinceStart() / 1000).toFixed(1)} s`);
+      })(),
+    );
+  }
   for (const action of schedule.operatorActions) {
     tasks.push(
       (async () => {
@@ -457,7 +515,8 @@ export const playSchedule = async (
   for (const provider of ['kraken-embed', 'kryptogo', 'kkiapay'] as const)
     world.simulator.setFault(provider, null);
   world.receiver.setMode('up');
-  for (let index = 0; index < payrecProcesses; index += 1) await world.cluster.start(index);
+  rmSync(filler, { force: true });
+  for (let index = 0; index < payrecProcesses; index += 1) await restart(world, index);
   const convergenceStarted = Date.now();
   const limitMs = settleSeconds * 1000 + schedule.options.payments * 20;
   let converged = false;

@@ -29,6 +29,11 @@ export type PaymentPlan = Readonly<{
   truths: ReadonlyArray<Readonly<{ atMs: number; word: string }>>;
   /** Where the provider's story ends, normalised: the last truth, or Kraken Pay's callback. */
   final: PaymentStatus;
+  /**
+   * The status endpoint first answers a failure, then changes its mind: the success it ends with
+   * arrives by a webhook that contradicts what payrec holds, and the endpoint is asked again.
+   */
+  flipped: boolean;
 }>;
 
 /**
@@ -79,6 +84,8 @@ export type Schedule = Readonly<{
   kills: ReadonlyArray<Readonly<{ atMs: number; process: number; downMs: number }>>;
   /** `payrec projections rebuild` beside the running services. */
   rebuildAtMs: number;
+  /** The data directory's file system full to its last byte (where a small one can be mounted). */
+  diskFull: ReadonlyArray<Readonly<{ fromMs: number; toMs: number }>>;
   /** A person acknowledges or resolves whichever open discrepancy `pick` lands on. */
   operatorActions: ReadonlyArray<
     Readonly<{ atMs: number; action: 'acknowledge' | 'resolve'; pick: number }>
@@ -163,9 +170,13 @@ export const planSchedule = (options: SimOptions): Schedule => {
     kind: DeliveryKind,
     word: string,
     atMs: number,
-    { signed = true, faults = true }: { signed?: boolean; faults?: boolean } = {},
+    {
+      signed = true,
+      faults = true,
+      droppable = true,
+    }: { signed?: boolean; faults?: boolean; droppable?: boolean } = {},
   ) => {
-    const dropped = faults && kind === 'genuine' && chance(5);
+    const dropped = faults && droppable && kind === 'genuine' && chance(5);
     // Delayed past later deliveries: up to 20 s late (reordering the payment's story).
     const first = atMs + (faults && chance(15) ? int(2_000, 20_000) : int(1, 500));
     const repeats = faults && chance(20) ? int(1, 3) : 0;
@@ -199,7 +210,12 @@ export const planSchedule = (options: SimOptions): Schedule => {
     // An expiry only the status endpoint tells (Kraken Embed sends no webhook for it) is found
     // at the registration's deadline; Kraken Pay's deadline makes a missing callback overdue.
     const silentExpiry = provider === 'kraken-embed' && outcome === 'expired';
-    const registered = silentExpiry || chance(30);
+    const flipped =
+      (provider === 'kraken-embed' || provider === 'kryptogo') &&
+      outcome === 'success' &&
+      !refunded &&
+      chance(10);
+    const registered = silentExpiry || flipped || chance(30);
     const deadlineMs = silentExpiry
       ? endMs + 2_000
       : provider === 'kraken-pay' && chance(50)
@@ -210,7 +226,13 @@ export const planSchedule = (options: SimOptions): Schedule => {
     if (provider !== 'kraken-pay') {
       truths.push({
         atMs: startMs,
-        word: provider === 'kraken-embed' ? 'new' : provider === 'kkiapay' ? 'PENDING' : 'pending',
+        word: flipped
+          ? wordFor(provider, 'failed')
+          : provider === 'kraken-embed'
+            ? 'new'
+            : provider === 'kkiapay'
+              ? 'PENDING'
+              : 'pending',
       });
       truths.push({ atMs: endMs, word });
       if (refunded) truths.push({ atMs: endMs + int(2_000, 10_000), word: 'refunded' });
@@ -220,9 +242,13 @@ export const planSchedule = (options: SimOptions): Schedule => {
       provider,
       ref,
       amount,
-      registration: registered ? { atMs: Math.max(0, startMs - 500), deadlineMs } : null,
+      // A flipped payment is registered once its endpoint lies, so that payrec asks it then.
+      registration: registered
+        ? { atMs: flipped ? startMs + 100 : Math.max(0, startMs - 500), deadlineMs }
+        : null,
       truths,
       final: refunded ? 'refunded' : outcome,
+      flipped,
     });
 
     switch (provider) {
@@ -230,11 +256,11 @@ export const planSchedule = (options: SimOptions): Schedule => {
         send(index, 'genuine', word, endMs);
         break;
       case 'kraken-embed':
-        if (!silentExpiry) send(index, 'genuine', `quote.${word}`, endMs);
+        if (!silentExpiry) send(index, 'genuine', `quote.${word}`, endMs, { droppable: !flipped });
         break;
       case 'kryptogo': {
         if (chance(70)) send(index, 'genuine', 'pending', startMs);
-        send(index, 'genuine', word, endMs, { signed: chance(80) });
+        send(index, 'genuine', word, endMs, { signed: chance(80), droppable: !flipped });
         const refund = truths[2];
         if (refund) send(index, 'genuine', 'refunded', refund.atMs);
         if (outcome !== 'success' && chance(25)) {
@@ -310,7 +336,13 @@ export const planSchedule = (options: SimOptions): Schedule => {
     statusFaults,
     receiverFaults,
     kills,
-    rebuildAtMs: int(Math.floor(runMs / 4), Math.floor((runMs * 3) / 4)),
+    // The rebuild in the first half, full disks in the second: a rebuild on a full disk fails,
+    // rightly, and is not what this run checks.
+    rebuildAtMs: int(Math.floor(runMs * 0.15), Math.floor(runMs * 0.45)),
+    diskFull: Array.from({ length: Math.max(1, Math.round(options.minutes / 5)) }, () => {
+      const fromMs = int(Math.floor(runMs * 0.55), Math.floor(runMs * 0.9));
+      return { fromMs, toMs: fromMs + int(3_000, 8_000) };
+    }),
     operatorActions,
   };
 };
@@ -343,5 +375,10 @@ export const faultCounts = (schedule: Schedule): Readonly<Record<string, number>
   add('kill -9', schedule.kills.length);
   add('operator action', schedule.operatorActions.length);
   add('projection rebuild');
+  add('disk full', schedule.diskFull.length);
+  add(
+    'status endpoint changed its mind',
+    schedule.payments.filter((payment) => payment.flipped).length,
+  );
   return counts;
 };
