@@ -9,36 +9,57 @@ import { demoCommand } from './commands/demoCommand.js';
 import { reconcileCommand, reconcileUsage } from './commands/reconcileCommand.js';
 import { providerModules } from './adapters/providers/index.js';
 import { providerCommand, providerCommandsUsage } from './commands/providerCommand.js';
-import { paymentsCommand, paymentsUsage } from './commands/paymentsCommand.js';
+import {
+  paymentsActionUsages,
+  paymentsCommand,
+  paymentsUsage,
+} from './commands/paymentsCommand.js';
 import { projectionsCommand, projectionsUsage } from './commands/projectionsCommand.js';
 import { serveCommand } from './commands/serveCommand.js';
 import { simulateCommand, simulateUsage } from './commands/simulateCommand.js';
 import { PayrecError } from './domain/index.js';
 import { argumentProblem, UsageError } from './commands/commandOptions.js';
-import { discrepanciesCommand, discrepanciesUsage } from './commands/discrepanciesCommand.js';
+import {
+  discrepanciesActionUsages,
+  discrepanciesCommand,
+  discrepanciesUsage,
+} from './commands/discrepanciesCommand.js';
 import { exportCommand, exportUsage } from './commands/exportCommand.js';
 import { reportCommand, reportUsage } from './commands/reportCommand.js';
+
+/** Every command, for the summary: the name as typed, and what it does. */
+const commandSummaries: ReadonlyArray<readonly [string, string]> = [
+  ['serve', 'Run the service: webhooks, API, console, poller, notifications.'],
+  ['simulate serve|send', 'The provider simulator (see "payrec simulate --help").'],
+  ['demo', 'payrec and the simulator together, with a realistic mix of deliveries.'],
+  ['payments list', 'Payments by status, provider, order, dates, currency, amount.'],
+  ['payments show', "A payment's state and audit trail, from the event log."],
+  ['payments register', 'Register an expected payment (amount, order, deadline).'],
+  ['projections rebuild', 'Rebuild read models from the event log.'],
+  ['deliveries replay', 'Re-verify a stored delivery and re-run it through the decider.'],
+  ['reconcile --once', "One reconciliation cycle against the providers' status endpoints."],
+  ['check', "Check the integrity of payrec's databases (exit 1 when one fails)."],
+  ['backup --to DIR', 'An online backup of every database, with a manifest.'],
+  ['restore --from DIR', 'Restore a backup into an empty data directory.'],
+  ['migrate --to TARGET', 'Copy every event to EventStoreDB or another embedded store.'],
+  ['export <kind>', 'Every matching payment, event, discrepancy or delivery (CSV, NDJSON).'],
+  ['report settlement', 'Per day, provider, currency and status: counts and exact sums.'],
+  ['discrepancies list', 'The discrepancies finance must look at.'],
+  ['discrepancies acknowledge', 'Say a person has seen one, with a note.'],
+  ['discrepancies resolve', 'Close one, with a resolution and a note.'],
+  ...providerModules.flatMap((module) =>
+    module.commands.map((command) => [`${module.name} ${command.name}`, command.summary] as const),
+  ),
+  ['--version', "payrec's version."],
+  ['<command> --help', "A command's own usage (payments show --help: show alone)."],
+];
+
+const nameWidth = Math.max(...commandSummaries.map(([name]) => name.length));
 
 const usage = `Usage: payrec <command>
 
 Commands:
-  serve              Run the service (webhooks, delivery log, health).
-  simulate serve|send  The provider simulator (see "payrec simulate").
-  demo               payrec and the simulator together, with a realistic mix of deliveries.
-  payments list      Payments found by status, provider, order, dates, currency, amount, discrepancy.
-  payments show      A payment's state and audit trail, from the event log.
-  projections rebuild  Rebuild read models from the event log.
-  deliveries replay  Re-verify a stored delivery and re-run it through the decider.
-  reconcile --once   One reconciliation cycle against the providers' status endpoints.
-  check              Check the integrity of payrec's databases (exit 1 when one fails).
-  export <kind>      Every matching payment, event, discrepancy or delivery as CSV or NDJSON.
-  report settlement  Per day, provider, currency and status: counts and exact sums, as of any instant.
-  discrepancies list|acknowledge|resolve  Work the discrepancies finance must look at.
-${providerModules
-  .flatMap((module) =>
-    module.commands.map((command) => `  ${module.name} ${command.name}  ${command.summary}`),
-  )
-  .join('\n')}
+${commandSummaries.map(([name, summary]) => `  ${name.padEnd(nameWidth)}  ${summary}`).join('\n')}
 
 Configuration comes from the environment; see docs/configuration.md.
 
@@ -99,6 +120,12 @@ const usageOf: Readonly<Record<string, string>> = {
   ),
 };
 
+/** The commands whose actions have a usage of their own (`payrec payments show --help`). */
+const actionUsageOf: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  payments: paymentsActionUsages,
+  discrepancies: discrepanciesActionUsages,
+};
+
 const run = async (argv: readonly string[]): Promise<number> => {
   const [command, ...rest] = argv;
   if (command === '--version' || command === '-V' || command === 'version') {
@@ -111,7 +138,9 @@ const run = async (argv: readonly string[]): Promise<number> => {
     command !== undefined &&
     (beforeSeparator.includes('--help') || beforeSeparator.includes('-h'))
   ) {
-    const commandUsage = usageOf[command];
+    const action = rest[0];
+    const commandUsage =
+      (action === undefined ? undefined : actionUsageOf[command]?.[action]) ?? usageOf[command];
     if (commandUsage !== undefined) {
       process.stdout.write(`${commandUsage}\n`);
       return 0;

@@ -21,11 +21,23 @@ import { openStorage } from '../service/index.js';
 import { parseOptions, UsageError } from './commandOptions.js';
 import { freshReadModels } from './freshReadModels.js';
 
-export const discrepanciesUsage = `Usage: payrec discrepancies list [--state open|acknowledged|resolved] [--kind K] [--provider P] [--older-than ISO-8601] [--limit N]
-  Discrepancies (unresolved ones unless --state says), oldest first, one per line.
-Usage: payrec discrepancies acknowledge <id> --note TEXT [--actor NAME]
-Usage: payrec discrepancies resolve <id> --resolution ${operatorResolutions.join('|')} --note TEXT [--actor NAME]
-  Record that a person looked at one, or closed it; the event names the actor (default: cli:<user>).`;
+const discrepanciesListUsage = `Usage: payrec discrepancies list [--state open|acknowledged|resolved] [--kind K] [--provider P] [--older-than ISO-8601] [--limit N]
+  Discrepancies (unresolved ones unless --state says), oldest first, one per line.`;
+const discrepanciesAcknowledgeUsage = `Usage: payrec discrepancies acknowledge <id> --note TEXT [--actor NAME]
+  Record that a person looked at one; it stays open. The event names the actor (default: cli:<user>).`;
+const discrepanciesResolveUsage = `Usage: payrec discrepancies resolve <id> --resolution ${operatorResolutions.join('|')} --note TEXT [--actor NAME]
+  Close one; the event names the actor (default: cli:<user>).`;
+
+export const discrepanciesUsage = `${discrepanciesListUsage}
+${discrepanciesAcknowledgeUsage}
+${discrepanciesResolveUsage}`;
+
+/** Each \`payrec discrepancies\` action's own usage, for \`… <action> --help\`. */
+export const discrepanciesActionUsages: Readonly<Record<string, string>> = {
+  list: discrepanciesListUsage,
+  acknowledge: discrepanciesAcknowledgeUsage,
+  resolve: discrepanciesResolveUsage,
+};
 
 const line = (view: DiscrepancyView, now: Date): string => {
   const [difference] = view.differences;

@@ -22,11 +22,22 @@ import { paymentsListCommand, paymentsListUsage } from './paymentsListCommand.js
 import { actionOf, noMoreArguments, UsageError } from './commandOptions.js';
 import { isoInstant, isoInstantRule } from '../application/isoInstant.js';
 
-export const paymentsUsage = `${paymentsListUsage}
-Usage: payrec payments show <provider> <ref> [--as-of ISO-8601]
-  The payment's state (as of an instant, if given) and its audit trail, read from the event log.
-Usage: payrec payments register <provider> <ref> [--amount MINOR --currency CODE] [--order-id ID] [--expires-at ISO-8601]
+export const paymentsShowUsage = `Usage: payrec payments show <provider> <ref> [--as-of ISO-8601]
+  The payment's state (as of an instant, if given) and its audit trail, read from the event log.`;
+
+export const paymentsRegisterUsage = `Usage: payrec payments register <provider> <ref> [--amount MINOR --currency CODE] [--order-id ID] [--expires-at ISO-8601]
   Register an expected payment (as POST /payments): due for a status check at once.`;
+
+export const paymentsUsage = `${paymentsListUsage}
+${paymentsShowUsage}
+${paymentsRegisterUsage}`;
+
+/** Each \`payrec payments\` action's own usage, for \`payrec payments <action> --help\`. */
+export const paymentsActionUsages: Readonly<Record<string, string>> = {
+  list: paymentsListUsage,
+  show: paymentsShowUsage,
+  register: paymentsRegisterUsage,
+};
 
 /**
  * \`payrec payments register\`: the command-line \`POST /payments\`. Prints whether it was new,

@@ -25,7 +25,9 @@ export const reconcileCommand = async (args: readonly string[]): Promise<number>
     options: { once: { type: 'boolean', default: false }, provider: { type: 'string' } },
   });
   if (!values.once) {
-    process.stderr.write(`${reconcileUsage}\n`);
+    process.stderr.write(
+      `payrec: reconcile runs one cycle and exits, so it needs --once; payrec serve reconciles on its own schedule (PAYREC_RECONCILE_CRON).\n${reconcileUsage}\n`,
+    );
     return 2;
   }
   const config = loadConfig();

@@ -39,6 +39,52 @@ describe('payrec --version and payrec <command> --help', () => {
     },
   );
 
+  it('lists every command in aligned columns, backup, restore, migrate and --version included', async () => {
+    const { stdout, code } = await runCli(['--help']);
+    expect(code).toBe(0);
+    const summary = stdout.slice(
+      stdout.indexOf('Commands:\n') + 10,
+      stdout.indexOf('\n\n', stdout.indexOf('Commands:')),
+    );
+    const lines = summary.split('\n');
+    for (const command of [
+      ...commands,
+      'payments register',
+      'backup',
+      'restore',
+      'migrate',
+      '--version',
+    ]) {
+      expect(
+        lines.some((line) => line.startsWith(`  ${command}`)),
+        command,
+      ).toBe(true);
+    }
+    // Every description starts in one column: two spaces past the longest name.
+    const columns = new Set(lines.map((line) => /^ {2}\S.*?\S {2,}(?=\S)/.exec(line)?.[0].length));
+    expect(columns.size, summary).toBe(1);
+  });
+
+  it.each([
+    [['payments', 'show', '--help'], 'payrec payments show <provider> <ref>'],
+    [['payments', 'register', '--help'], 'payrec payments register <provider> <ref>'],
+    [['discrepancies', 'resolve', '-h'], 'payrec discrepancies resolve <id>'],
+  ])('payrec %j prints that action’s usage alone', async (args, expected) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(0);
+    expect(result.stdout.startsWith(`Usage: ${expected}`), result.stdout).toBe(true);
+    expect(result.stdout.match(/Usage:/g)).toHaveLength(1);
+  });
+
+  it('says why reconcile needs --once, exit 2', async () => {
+    const result = await runCli(['reconcile'], { PAYREC_DATA_DIR: '/nonexistent/never-opened' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^payrec: reconcile runs one cycle and exits, so it needs --once/,
+    );
+    expect(result.stderr).toContain('Usage: payrec reconcile --once');
+  });
+
   it('still refuses an unknown command with exit 2', async () => {
     const result = await runCli(['frobnicate', '--help']);
     expect(result.code).toBe(2);
