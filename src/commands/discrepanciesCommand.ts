@@ -19,6 +19,7 @@ import {
 } from '../projections/index.js';
 import { openStorage } from '../service/index.js';
 import { parseOptions, UsageError } from './commandOptions.js';
+import { matchingInWords, matchingOf } from '../application/documentPage.js';
 import { freshReadModels } from './freshReadModels.js';
 
 const discrepanciesListUsage = `Usage: payrec discrepancies list [--state open|acknowledged|resolved] [--kind K] [--provider P] [--older-than ISO-8601] [--limit N]
@@ -89,7 +90,17 @@ const listDiscrepancies = async (
       shown += 1;
       if (shown >= parsed.limit) break;
     }
-    if (shown === 0) process.stderr.write('no discrepancies match.\n');
+    if (shown === 0) {
+      process.stderr.write('no discrepancies match.\n');
+    } else {
+      const where = discrepancyConditions(chosen);
+      const matching = matchingOf(storage.readModels, discrepanciesProjection.name, where);
+      if (matching.capped || matching.count > shown) {
+        process.stderr.write(
+          `${shown.toLocaleString('en-US')} of ${matchingInWords(matching, 'discrepancy', 'discrepancies')} shown, the oldest first; more with --limit N, every one with payrec export discrepancies.\n`,
+        );
+      }
+    }
     return 0;
   } finally {
     await storage.close();

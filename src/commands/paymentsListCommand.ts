@@ -6,6 +6,7 @@ import { loadConfig } from '../config.js';
 import { paymentsProjectionName } from '../projections/index.js';
 import { openStorage } from '../service/index.js';
 import { optionsOfFields, parseOptions, stringOptions, UsageError } from './commandOptions.js';
+import { matchingInWords, matchingOf } from '../application/documentPage.js';
 import { freshReadModels } from './freshReadModels.js';
 
 export const paymentsListUsage = `Usage: payrec payments list [--status S] [--provider P] [--order-id ID] [--currency C]
@@ -30,12 +31,15 @@ export const paymentsListCommand = async (args: readonly string[]): Promise<numb
   }
   const config = loadConfig();
   const providers = config.providers.map((provider) => provider.name);
-  const { limit, ...filters } = parseOptions(
+  const { limit, ...parsedFilters } = parseOptions(
     paymentFiltersSchemaFor(providers).extend({
       limit: z.coerce.number().int().min(1).max(100_000).default(50),
     }),
     values,
   );
+  // For a person, the newest first; `--order asc` (and the API's default) for scripts.
+  const filters =
+    values['order'] === undefined ? { ...parsedFilters, order: 'desc' as const } : parsedFilters;
   const storage = openStorage(config);
   try {
     await freshReadModels(config, storage, [paymentsProjectionName]);
@@ -66,7 +70,18 @@ export const paymentsListCommand = async (args: readonly string[]): Promise<numb
       }
       if (shown >= limit) break;
     }
-    if (shown === 0) process.stderr.write('no payments match.\n');
+    if (shown === 0) {
+      process.stderr.write('no payments match.\n');
+    } else {
+      const query = paymentQueryOf(filters);
+      const matching = matchingOf(storage.readModels, paymentsProjectionName, query.where);
+      if (matching.capped || matching.count > shown) {
+        const order = `${filters.order === 'desc' ? 'newest' : 'oldest'} ${filters.sort === 'created' ? 'created' : 'update'} first`;
+        process.stderr.write(
+          `${shown.toLocaleString('en-US')} of ${matchingInWords(matching, 'payment', 'payments')} shown, the ${order}; more with --limit N, every one with payrec export payments.\n`,
+        );
+      }
+    }
     return 0;
   } finally {
     await storage.close();

@@ -114,6 +114,24 @@ describe('payrec export, report and discrepancies on the command line', () => {
     expect(bad.stderr).toContain('--currency');
   });
 
+  it('lists the newest first for a person, and says how many match when it stops short', async () => {
+    const all = await cli('payments', 'list', '--sort', 'created');
+    expect(
+      all.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.split('  ')[0]),
+    ).toEqual(['kraken-embed/Q-2', 'kraken-embed/Q-1']);
+    expect(all.stderr).toBe('');
+    const one = await cli('payments', 'list', '--sort', 'created', '--limit', '1');
+    expect(one.stdout).toMatch(/^kraken-embed\/Q-2 /);
+    expect(one.stderr).toBe(
+      '1 of 2 payments shown, the newest created first; more with --limit N, every one with payrec export payments.\n',
+    );
+    const scripted = await cli('payments', 'list', '--sort', 'created', '--order', 'asc');
+    expect(scripted.stdout).toMatch(/^kraken-embed\/Q-1 /);
+  });
+
   it('prints the settlement report as JSON or CSV', async () => {
     const today = new Date().toISOString().slice(0, 10);
     const json = await cli('report', 'settlement', '--from', today, '--to', today);

@@ -243,6 +243,31 @@ describe('the console over HTTP', () => {
     expect((await scenario.service.eventStore.eventsAfter(0n)) ?? 0).toBe(before);
   });
 
+  it('lists payments the newest first for a person, saying how many match in all', async () => {
+    const signedIn = await signIn();
+    const session = signedIn.cookies.find((cookie) => cookie.name === 'payrec_session')?.value;
+    const headers = { cookie: `payrec_session=${session ?? ''}` };
+    const api = (
+      await app().inject({ url: '/payments?sort=created&order=desc', headers: scenario.headers })
+    ).json<{ items: Array<{ ref: string }>; matching: { count: number } }>();
+    expect(api.items.length).toBeGreaterThan(2);
+    const page = await app().inject({ url: '/console/payments?sort=created&limit=2', headers });
+    expect(page.statusCode).toBe(200);
+    const caption = /<caption>([^<]*)/.exec(page.body)?.[1] ?? '';
+    expect(caption).toBe(`2 of ${api.matching.count} payments, the newest created first · `);
+    expect(page.body).toContain('>next page</a>');
+    const shown = [...page.body.matchAll(/href="\/console\/payments\/[^/]+\/([^"]+)"/g)].map(
+      (match) => decodeURIComponent(match[1] ?? ''),
+    );
+    expect(shown).toEqual(api.items.slice(0, 2).map((item) => item.ref));
+    // A person who asks for the oldest first gets them.
+    const oldest = await app().inject({
+      url: '/console/payments?sort=created&order=asc&limit=2',
+      headers,
+    });
+    expect(/<caption>([^<]*)/.exec(oldest.body)?.[1]).toContain('the oldest created first');
+  });
+
   it('says on a reopened discrepancy how it was resolved before', async () => {
     const signedIn = await signIn();
     const session = signedIn.cookies.find((cookie) => cookie.name === 'payrec_session')?.value;

@@ -17,7 +17,11 @@ import { projected as allProjected } from '../support/projected.js';
 
 const credentials = await createSimulatorCredentials();
 
-type Page<Item> = { items: Item[]; nextCursor: string | null };
+type Page<Item> = {
+  items: Item[];
+  nextCursor: string | null;
+  matching: { count: number; capped: boolean };
+};
 type PaymentItem = { ref: string; currency: string | null; amountMinor: string | null };
 type DiscrepancyItem = {
   id: string;
@@ -165,6 +169,13 @@ describe('finance: find, export, report and work discrepancies', () => {
       const second = await payments(`sort=created&limit=2&cursor=${first.nextCursor ?? ''}`);
       expect(refs(second)).toEqual(['C']);
       expect(second.nextCursor).toBeNull();
+      // Every page says how many match in all, not only how many it holds.
+      expect(first.matching).toEqual({ count: 3, capped: false });
+      expect(second.matching).toEqual({ count: 3, capped: false });
+      expect((await payments('currency=USD&limit=1')).matching).toEqual({
+        count: 2,
+        capped: false,
+      });
       const mixed = await get(`/payments?sort=updated&limit=2&cursor=${first.nextCursor ?? ''}`);
       expect(mixed.statusCode).toBe(400);
       expect(mixed.json()).toMatchObject({ code: 'INVALID_QUERY' });

@@ -69,4 +69,15 @@ describe('scanning a read model on a thread of its own', () => {
       /no column/,
     );
   });
+
+  it('counts the rows that match up to a cap, and exactly below it', () => {
+    expect(store.countUpTo('payments', [], 100)).toBe(100);
+    expect(store.countUpTo('payments', [], 10_000)).toBe(rows);
+    expect(store.countUpTo('payments', [{ column: 'provider', op: '=', value: 'a' }], 10_000)).toBe(
+      Math.ceil(rows / 2),
+    );
+    expect(
+      store.countUpTo('payments', [{ column: 'amountMinor', op: '<', value: 10 }], 10_000),
+    ).toBe(10);
+  });
 });

@@ -18,6 +18,13 @@ const nextCursor = z
   .nullable()
   .describe('Pass as `cursor` for the next page; null on the last page.');
 
+const matching = z
+  .object({
+    count: z.number().int().describe('How many match in all, counted up to 10,000.'),
+    capped: z.boolean().describe('True when more than `count` match.'),
+  })
+  .describe('How many rows the filters match in all pages.');
+
 const money = z.looseObject({ minor: z.number().int(), currency: z.string() });
 const paymentId = z.object({ provider: z.string(), ref: z.string() });
 const evidenceMark = z.looseObject({
@@ -57,7 +64,11 @@ export const paymentAnswer = z
   })
   .meta({ id: 'Payment' });
 
-export const paymentPageAnswer = z.object({ items: list(paymentAnswer), nextCursor });
+export const paymentPageAnswer = z.object({
+  items: list(paymentAnswer),
+  nextCursor,
+  matching,
+});
 
 export const trailAnswer = z.object({
   events: list(
@@ -112,7 +123,11 @@ export const fulfilmentAnswer = z
   })
   .meta({ id: 'Fulfilment' });
 
-export const fulfilmentPageAnswer = z.object({ items: list(fulfilmentAnswer), nextCursor });
+export const fulfilmentPageAnswer = z.object({
+  items: list(fulfilmentAnswer),
+  nextCursor,
+  matching,
+});
 
 export const discrepancyAnswer = z
   .looseObject({
@@ -157,7 +172,11 @@ export const discrepancyAnswer = z
   })
   .meta({ id: 'Discrepancy' });
 
-export const discrepancyPageAnswer = z.object({ items: list(discrepancyAnswer), nextCursor });
+export const discrepancyPageAnswer = z.object({
+  items: list(discrepancyAnswer),
+  nextCursor,
+  matching,
+});
 
 export const settlementAnswer = z.object({
   timezone: z.string(),

@@ -90,3 +90,18 @@ export const aggregateSql = (
     params,
   };
 };
+
+/** The SQL of a count of the rows that match, stopped at `cap` (the inner `LIMIT`). */
+export const countUpToSql = (
+  schema: Pick<ReadModelSchema, 'column'>,
+  projection: string,
+  where: readonly ColumnFilter[],
+  cap: number,
+) => {
+  const { conditions, params } = conditionsOf(schema, projection, where);
+  const filter = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+  return {
+    sql: `SELECT count(*) AS row_count FROM (SELECT 1 FROM ${tableOf(projection)} ${filter} LIMIT ?)`,
+    params: [...params, cap],
+  };
+};

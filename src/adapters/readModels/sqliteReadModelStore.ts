@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import { aggregateSql, pageQuery, sumHalf } from './readModelSql.js';
+import { aggregateSql, countUpToSql, pageQuery, sumHalf } from './readModelSql.js';
 import { readModelSchema, sqlName, stagingSuffix, tableOf } from './readModelSchema.js';
 import { scanValuesInThread } from './scanInThread.js';
 import { statementCache } from './statementCache.js';
@@ -11,6 +11,7 @@ import type {
   GroupTotal,
   KeysetPosition,
   ReadModelTable,
+  ColumnFilter,
   DueDocument,
   DueQuery,
   ListedDocument,
@@ -226,6 +227,13 @@ export const createSqliteReadModelStore = (
       }));
   };
 
+  const countUpTo = (projection: string, where: readonly ColumnFilter[], cap: number): number => {
+    if (!readable(projection)) return 0;
+    const { sql, params } = countUpToSql(schema, projection, where, cap);
+    const row = cache.rows(sql).get(...params) as { row_count: number } | undefined;
+    return row?.row_count ?? 0;
+  };
+
   const due = (projection: string, query: DueQuery): DueDocument[] => {
     if (!readable(projection)) return [];
     const byProvider = query.provider === undefined ? '' : 'AND provider = ?';
@@ -266,6 +274,7 @@ export const createSqliteReadModelStore = (
     listValues,
     scanValues,
     aggregate,
+    countUpTo,
     checkpointOf: (projection) => transaction.checkpoint(projection)?.position ?? null,
     explainAggregate,
     due,

@@ -95,6 +95,11 @@ export type ReadModelQueries = Readonly<{
   /** Counts (and exact sums) of the documents that match, per group. */
   aggregate: (projection: string, query: AggregateQuery) => GroupTotal[];
   /**
+   * How many documents match, counted up to `cap` at most (an index range of `cap` rows, never
+   * the whole table): what a list says beside its first page.
+   */
+  countUpTo: (projection: string, where: readonly ColumnFilter[], cap: number) => number;
+  /**
    * The global position a projection's read model holds every event up to (its checkpoint);
    * `null` before it has applied any. What a write waits on to be readable.
    */

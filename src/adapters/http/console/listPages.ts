@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { parseInput, type ListQueries } from '../../../application/index.js';
+import { matchingInWords, type Matching } from '../../../application/documentPage.js';
 import { discrepancyKinds } from '../../../projections/index.js';
 import { tabularFormats } from '../../common/tabular.js';
 import { answerOf, queryOf, renderPage, type ConsoleContext } from './consolePage.js';
 
-type Page = Readonly<{ items: readonly unknown[]; nextCursor: string | null }>;
+type Page = Readonly<{ items: readonly unknown[]; nextCursor: string | null; matching?: Matching }>;
 
 /**
  * A list page: the filters the person chose (blank ones dropped) parsed with the list's own
@@ -17,10 +18,19 @@ const listPage =
     context: ConsoleContext,
     name: Name,
     run: (query: z.output<ListQueries[Name]>) => Page,
-    view: Readonly<{ template: string; title: string; extra?: Record<string, unknown> }>,
+    view: Readonly<{
+      template: string;
+      title: string;
+      extra?: Record<string, unknown>;
+      /** What the list is of, singular and plural, for "12 of 6,399 payments". */
+      noun?: readonly [string, string];
+      /** Filters a person gets unless they chose otherwise (payments: the newest first). */
+      defaults?: Readonly<Record<string, string>>;
+    }>,
   ) =>
   async (request: FastifyRequest, reply: FastifyReply) => {
-    const filters = queryOf(request.query, ['notice']);
+    const chosen = queryOf(request.query, ['notice']);
+    const filters = new Map([...Object.entries(view.defaults ?? {}), ...chosen]);
     const query: ListQueries[Name] = context.useCases.lists[name];
     const answer = await answerOf(() =>
       run(parseInput(query, Object.fromEntries(filters), 'query') as z.output<ListQueries[Name]>),
@@ -30,8 +40,16 @@ const listPage =
         ? `/console/${name}?${new URLSearchParams({ ...Object.fromEntries(filters), cursor: answer.body.nextCursor }).toString()}`
         : null;
     const exportFilters = queryOf(request.query, ['notice', 'cursor', 'limit', 'order']);
+    const page = answer.status === 200 && 'items' in answer.body ? answer.body : null;
+    const matching = page?.matching ?? null;
+    const [singular, plural] = view.noun ?? ['row', 'rows'];
     return renderPage(context, request, reply, view.template, {
       title: view.title,
+      // "50 of 6,399 payments", said beside the first row and above the next page's link.
+      shown:
+        page === null || matching === null
+          ? null
+          : `${page.items.length.toLocaleString('en-US')} of ${matchingInWords(matching, singular, plural)}`,
       filters: Object.fromEntries(filters),
       answer,
       next,
@@ -50,7 +68,12 @@ export const listPages = (context: ConsoleContext) => async (scope: FastifyInsta
   scope.get(
     '/payments',
     hidden,
-    listPage(context, 'payments', payments.search, { template: 'payments', title: 'Payments' }),
+    listPage(context, 'payments', payments.search, {
+      template: 'payments',
+      title: 'Payments',
+      noun: ['payment', 'payments'],
+      defaults: { order: 'desc' },
+    }),
   );
   scope.get(
     '/discrepancies',
@@ -59,6 +82,7 @@ export const listPages = (context: ConsoleContext) => async (scope: FastifyInsta
       template: 'discrepancies',
       title: 'Discrepancies',
       extra: { kinds: discrepancyKinds },
+      noun: ['discrepancy', 'discrepancies'],
     }),
   );
   scope.get(
@@ -67,6 +91,7 @@ export const listPages = (context: ConsoleContext) => async (scope: FastifyInsta
     listPage(context, 'fulfilments', fulfilments.list, {
       template: 'fulfilments',
       title: 'Fulfilments',
+      noun: ['notification', 'notifications'],
     }),
   );
   scope.get(
