@@ -1,18 +1,31 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { Presets, SingleBar } from 'cli-progress';
+import { leaseHolder } from '../adapters/readModels/sqliteLease.js';
 import { createLogger } from '../adapters/logging/createLogger.js';
 import { createPaymentCommandHandler } from '../application/index.js';
+import type { ProviderName } from '../domain/index.js';
 import { loadConfig } from '../config.js';
-import { catchUpProjection, createPaymentsProjection } from '../projections/index.js';
+import {
+  catchUpProjection,
+  createPaymentsProjection,
+  paymentsProjectionName,
+} from '../projections/index.js';
 import {
   createServiceReconciler,
   createStatusEndpoints,
+  cycleHolderName,
+  reconcileCycleLease,
   openStorage,
   systemClock,
 } from '../service/index.js';
 
-export const reconcileUsage = `Usage: payrec reconcile --once [--provider P]
+export const reconcileUsage = `Usage: payrec reconcile --once [--provider P] [--wait]
   One reconciliation cycle now over every payment that is due (a newly registered payment is due
-  at once), then exit with a summary. Works whether or not payrec serve runs on the same store.`;
+  at once), then exit with a summary; a progress bar on a terminal. Works whether or not payrec
+  serve runs on the same store. When another cycle is running (the service's), it says whose,
+  since when and how many payments are still due, and exits 1; with --wait it waits for that
+  cycle to end, then runs its own over what is still due.`;
 
 /**
  * `payrec reconcile --once [--provider P]`: brings the payments read model up to date from the
@@ -22,7 +35,11 @@ export const reconcileUsage = `Usage: payrec reconcile --once [--provider P]
 export const reconcileCommand = async (args: readonly string[]): Promise<number> => {
   const { values } = parseArgs({
     args: [...args],
-    options: { once: { type: 'boolean', default: false }, provider: { type: 'string' } },
+    options: {
+      once: { type: 'boolean', default: false },
+      provider: { type: 'string' },
+      wait: { type: 'boolean', default: false },
+    },
   });
   if (!values.once) {
     process.stderr.write(
@@ -38,6 +55,7 @@ export const reconcileCommand = async (args: readonly string[]): Promise<number>
     );
     return 2;
   }
+  const provider: ProviderName | undefined = values.provider;
   const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
   const storage = openStorage(config);
   try {
@@ -47,20 +65,74 @@ export const reconcileCommand = async (args: readonly string[]): Promise<number>
       readModels: storage.readModels,
       projection: createPaymentsProjection(statusEndpoints.hasStatusEndpoint),
     });
+    const terminal = process.stderr.isTTY;
+    const bar = terminal
+      ? new SingleBar(
+          {
+            format: '  reconciling [{bar}] {value}/{total} payments | {eta_formatted} left',
+            stream: process.stderr,
+            hideCursor: true,
+          },
+          Presets.shades_classic,
+        )
+      : null;
+    let checked = 0;
+    let total = 0;
     const reconciler = createServiceReconciler(config, {
       storage,
       statusEndpoints,
       handlePaymentCommand: createPaymentCommandHandler({ eventStore: storage.eventStore }),
       clock: systemClock,
       logger,
+      // The bar appears with the first check: a cycle that does not run draws nothing.
+      onCheck: () => {
+        checked += 1;
+        if (checked === 1) bar?.start(Math.max(1, total), 0);
+        bar?.update(checked);
+      },
     });
-    const summary = await reconciler.runCycle(values.provider);
-    if (!summary.ran) {
-      process.stderr.write(
-        'payrec: another reconciliation cycle is running on this store; try again when it ends.\n',
-      );
-      return 1;
+    const stillDue = () =>
+      storage.readModels.countDue(paymentsProjectionName, new Date().toISOString());
+    /** Whose cycle runs, since when, and what is left, in words. */
+    const otherCycle = () => {
+      const lease = leaseHolder(storage.serviceDb, reconcileCycleLease);
+      const who = lease === null ? 'another process' : cycleHolderName(lease.holder);
+      const since =
+        lease?.takenAt == null
+          ? ''
+          : ` since ${new Date(lease.takenAt).toISOString()} (${Math.round((Date.now() - lease.takenAt) / 1000)} s ago)`;
+      return `another reconciliation cycle is running on this store (${who}${since}); ${stillDue().toLocaleString('en-US')} payment(s) still due`;
+    };
+    const run = async () => {
+      checked = 0;
+      total = stillDue();
+      try {
+        return await reconciler.runCycle(provider);
+      } finally {
+        if (checked > 0) bar?.stop();
+      }
+    };
+    let summary = await run();
+    let waitedSince: number | null = null;
+    while (!summary.ran) {
+      if (!values.wait) {
+        process.stderr.write(
+          `payrec: ${otherCycle()}. Try again when it ends, or wait for it with --wait.\n`,
+        );
+        return 1;
+      }
+      const now = Date.now();
+      // A line when the wait starts, then one every 10 s (a terminal's line is rewritten).
+      if (waitedSince === null || terminal || (now - waitedSince) % 10_000 < 1_000) {
+        process.stderr.write(
+          `${terminal ? '\r\u001b[K' : ''}payrec: waiting: ${otherCycle()}.${terminal ? '' : '\n'}`,
+        );
+      }
+      waitedSince ??= now;
+      await sleep(1_000);
+      summary = await run();
     }
+    if (waitedSince !== null && terminal) process.stderr.write('\n');
     const counts = Object.entries(summary.results)
       .map(([result, count]) => `${result} ${count}`)
       .join(', ');

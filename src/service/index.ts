@@ -9,7 +9,11 @@ export type { RoleKeeper, RoleName, RoleState, RoleWork } from './roleKeeper.js'
 export type { Projections } from './startProjections.js';
 export { createStatusEndpoints } from './statusEndpoints.js';
 export type { StatusEndpoints, StatusEndpointsOptions } from './statusEndpoints.js';
-export { createServiceReconciler } from './serviceReconciler.js';
+export {
+  createServiceReconciler,
+  cycleHolderName,
+  reconcileCycleLease,
+} from './serviceReconciler.js';
 export { startFulfilments } from './startFulfilments.js';
 export { registerApiRoutes } from './registerApiRoutes.js';
 export { scheduleReconciliation } from './scheduleReconciliation.js';

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { createSqliteLease } from '../adapters/readModels/sqliteLease.js';
 import type { PaymentCommandHandler } from '../application/index.js';
@@ -15,6 +14,12 @@ import type { ProviderName } from '../domain/index.js';
 import type { Storage } from './openStorage.js';
 import { createFailpoints } from '../failpoints.js';
 import type { StatusEndpoints } from './statusEndpoints.js';
+
+/** The lease in the service database that lets one reconciliation cycle run at a time. */
+export const reconcileCycleLease = 'reconcile-cycle';
+
+/** The process that runs the cycle, from a holder of the lease. */
+export const cycleHolderName = (holder: string): string => holder.split(' ')[0] ?? holder;
 
 /**
  * The reconciler of a service or of `payrec reconcile --once`: the providers' status clients,
@@ -48,8 +53,9 @@ export const createServiceReconciler = (
     clock,
     logger,
     lock: createSqliteLease(storage.serviceDb, {
-      name: 'reconcile-cycle',
-      holder: `${hostname()}:${process.pid}:${randomUUID()}`,
+      name: reconcileCycleLease,
+      // The process's name first, for `payrec reconcile --once` to say who runs the cycle.
+      holder: `${config.instanceId} ${randomUUID()}`,
       // As long as a role's lease: a holder paused mid-cycle holds up the next one no longer
       // than it holds up the role itself.
       ttlMs: config.leaseTtlMs,

@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +11,7 @@ import {
   startProviderSimulator,
   type ProviderSimulator,
 } from '../../src/simulator/index.js';
-import { runCli, startService } from '../support/runningService.js';
+import { cliPath, runCli, startService } from '../support/runningService.js';
 
 const credentials = await createSimulatorCredentials();
 
@@ -73,6 +76,54 @@ describe('reconciliation and Kraken Embed registration, from the command line', 
     expect(shown.stdout).toMatch(
       /ProviderReportRecorded\s+poll "SUCCESS" \(status-api, authoritative\)/,
     );
+  });
+
+  it('says whose cycle is running and what is still due, and waits for it with --wait', async () => {
+    // Another process's cycle, as its lease says: taken 2 s ago, held for 4 s more.
+    const registered = await runCli(
+      ['payments', 'register', 'kkiapay', 'K-BUSY-1', '--amount', '1000', '--currency', 'XOF'],
+      env,
+    );
+    expect(registered.code).toBe(0);
+    const db = new Database(join(dataDir, 'payrec.db'));
+    const now = Date.now();
+    db.prepare(
+      `INSERT INTO leases (name, holder, expires_at, taken_at) VALUES ('reconcile-cycle', ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at, taken_at = excluded.taken_at`,
+    ).run('payrec-a:4242 1d3f', now + 4_000, now - 2_000);
+    db.close();
+    const refused = await runCli(['reconcile', '--once'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^payrec: another reconciliation cycle is running on this store \(payrec-a:4242 since \S+Z \([23] s ago\)\); \d+ payment\(s\) still due\. Try again when it ends, or wait for it with --wait\.\n$/,
+    );
+    const waited = await runCli(['reconcile', '--once', '--wait'], env);
+    expect(waited.code, waited.stderr).toBe(0);
+    expect(waited.stderr).toContain('payrec: waiting: another reconciliation cycle is running');
+    expect(waited.stdout).toMatch(/^reconciled \d+ due payment\(s\)/);
+  });
+
+  it('draws its progress on a terminal', async () => {
+    for (const ref of ['K-BAR-1', 'K-BAR-2', 'K-BAR-3']) {
+      await runCli(
+        ['payments', 'register', 'kkiapay', ref, '--amount', '1000', '--currency', 'XOF'],
+        env,
+      );
+    }
+    const child = spawn(
+      'script',
+      ['-qec', `${process.execPath} ${cliPath} reconcile --once`, '/dev/null'],
+      {
+        env: { PATH: process.env['PATH'] ?? '', TERM: 'xterm', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/reconciling \[[█░]+\] \d+\/\d+ payments/);
+    expect(output).toMatch(/reconciled \d+ due payment\(s\)/);
   });
 
   it("the service's node-cron poller checks what is due on its own", async () => {
