@@ -93,9 +93,10 @@ const serveUsage = `Usage: payrec serve
   Run the service: webhooks, the query and admin API, projections, the reconciliation poller and
   fulfilment notifications. Configuration comes from the environment (docs/configuration.md).`;
 
-const demoUsage = `Usage: payrec demo [--payments N]
+const demoUsage = `Usage: payrec demo [--payments N] [--port N] [--simulator-port N]
   payrec and the provider simulator together on a fresh embedded store, with a realistic mix of
-  deliveries (repeats and forgeries included); prints what payrec made of each payment.`;
+  deliveries (repeats and forgeries included); prints what payrec made of each payment. Both
+  listen on 127.0.0.1, on the ports given (default 0: any free one). npm run demo -- --port 8081`;
 
 /** Each command's usage, for `payrec <command> --help`. */
 const usageOf: Readonly<Record<string, string>> = {

@@ -15,6 +15,7 @@ import {
 } from '../domain/index.js';
 import { createService } from '../main.js';
 import { projectionsReady } from '../projections/index.js';
+import { UsageError } from './commandOptions.js';
 import {
   createSimulatorCredentials,
   kkiapayDelivery,
@@ -37,21 +38,50 @@ import {
 export const demoCommand = async (args: readonly string[]): Promise<number> => {
   const { values } = parseArgs({
     args: [...args],
-    options: { payments: { type: 'string', default: '10' } },
+    options: {
+      payments: { type: 'string', default: '10' },
+      port: { type: 'string', default: '0' },
+      'simulator-port': { type: 'string', default: '0' },
+    },
   });
   const count = Number(values.payments);
-  if (!Number.isInteger(count) || count < 1 || count > 1000)
-    throw new RangeError('--payments must be 1 to 1000');
+  if (!Number.isInteger(count) || count < 1 || count > 1000) {
+    throw new UsageError(
+      `--payments must be a whole number from 1 to 1000 (got "${values.payments}").`,
+    );
+  }
+  const portOf = (name: string, value: string) => {
+    const port = Number(value);
+    if (!/^\d+$/.test(value) || port > 65_535) {
+      throw new UsageError(
+        `--${name} must be a port number from 0 (any free one) to 65535 (got "${value}").`,
+      );
+    }
+    return port;
+  };
+  const port = portOf('port', values.port);
+  const simulatorPort = portOf('simulator-port', values['simulator-port']);
 
   const dataDir = mkdtempSync(join(tmpdir(), 'payrec-demo-'));
   const credentials = await createSimulatorCredentials();
-  const simulator = await startProviderSimulator({ credentials });
+  const simulator = await startProviderSimulator({ credentials, port: simulatorPort }).catch(
+    (error: unknown) => {
+      throw new UsageError(portTaken('simulator-port', simulatorPort, error));
+    },
+  );
   const config = loadConfig({
     ...payrecEnvironmentFor(credentials, simulator.url),
     PAYREC_DATA_DIR: dataDir,
   });
   const service = await createService(config, { logger: createLogger({ level: 'silent' }) });
-  const target = await service.app.listen({ host: '127.0.0.1', port: 0 });
+  const target = await service.app
+    .listen({ host: '127.0.0.1', port })
+    .catch(async (error: unknown) => {
+      await service.close();
+      await simulator.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      throw new UsageError(portTaken('port', port, error));
+    });
   const out = (line = '') => process.stdout.write(`${line}\n`);
   try {
     out(
@@ -156,4 +186,12 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
     await simulator.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+};
+
+/** What to say when a port cannot be had: taken by another program, or not this user's to take. */
+const portTaken = (option: string, port: number, error: unknown): string => {
+  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+  return code === 'EADDRINUSE'
+    ? `--${option} ${port} is in use by another program; choose another, or 0 for any free one.`
+    : `--${option} ${port} cannot be listened on (${error instanceof Error ? error.message : String(error)}).`;
 };

@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -178,6 +180,28 @@ describe('payrec serve, as a process', () => {
       /kraken-embed\/demo-Q-0\s+success\s+confirmed by the status endpoint/,
     );
     expect(result.stdout).toContain('rejected and written nowhere: ');
+  });
+
+  it('runs the demo on the ports asked, and says so when one is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as AddressInfo).port;
+    try {
+      const free = taken + 1 <= 65_535 ? taken + 1 : taken - 1;
+      const result = await runCli(['demo', '--payments', '1', '--port', String(free)]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain(`payrec on http://127.0.0.1:${free} `);
+      const busy = await runCli(['demo', '--payments', '1', '--simulator-port', String(taken)]);
+      expect(busy.code).toBe(2);
+      expect(busy.stderr).toContain(
+        `--simulator-port ${taken} is in use by another program; choose another, or 0 for any free one.`,
+      );
+      const bad = await runCli(['demo', '--port', 'eighty']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('--port must be a port number from 0');
+    } finally {
+      blocker.close();
+    }
   });
 
   it('shows a payment from the log and rebuilds the read models, from the command line', async () => {
