@@ -99,7 +99,33 @@ describe.skipIf(missing !== null)('the console, in a real browser', () => {
     expect(await counts.getByRole('row', { name: /^success/ }).textContent()).toMatch(/2/);
     expect(await page.locator('svg.chart rect.rejected').count()).toBeGreaterThan(0);
     expect(await page.getByText('amount-mismatch').count()).toBeGreaterThan(0);
+    // The chart has a time axis (UTC, every ten minutes) and a scale from 0 to its top.
+    const ticks = await page.locator('svg.chart:not(.ages) text.tick').allTextContents();
+    expect(ticks).toContain('0');
+    expect(ticks.filter((tick) => /^\d{2}:\d0$/.test(tick)).length).toBeGreaterThanOrEqual(5);
+    // Discrepancies' ages drawn too, one bar per kind, and the total in words above the table.
+    expect(await page.locator('svg.chart.ages rect[class^="age-"]').count()).toBeGreaterThan(0);
+    expect(await page.locator('p.total').textContent()).toMatch(/^\d[\d,]* payments in all$/);
+    // An icon, and the API document one click away.
+    expect(await page.locator('link[rel="icon"]').getAttribute('href')).toBe(
+      '/console/favicon.svg',
+    );
+    const icon = await context.request.get('/console/favicon.svg');
+    expect(icon.headers()['content-type']).toBe('image/svg+xml');
+    expect(await page.getByRole('link', { name: 'API docs' }).getAttribute('href')).toBe('/docs');
     await checkPage(page, 'overview');
+    // At 375 px a table that is wider than the screen shows that it scrolls: a shadow at its edge.
+    await page.setViewportSize({ width: 375, height: 800 });
+    const cue = await page
+      .locator('.scroll')
+      .first()
+      .evaluate((element) => ({
+        scrolls: element.scrollWidth > element.clientWidth,
+        background: getComputedStyle(element).backgroundImage,
+      }));
+    if (cue.scrolls) expect(cue.background).toContain('radial-gradient');
+    expect(await page.locator('p.total').isVisible()).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // Search.
     await page.getByRole('link', { name: 'Payments', exact: true }).click();
@@ -141,11 +167,20 @@ describe.skipIf(missing !== null)('the console, in a real browser', () => {
         .count(),
     ).toBe(1);
     await checkPage(page, 'payment');
+    // The instant is typed in UTC, 24-hour, with a space or a T.
+    expect(await page.getByLabel('As of (UTC, 24-hour)').getAttribute('type')).toBe('text');
+    await page.getByLabel('As of (UTC, 24-hour)').fill('2099-01-01 23:59:59');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await expect
+      .poll(() => page.locator('.asof').textContent())
+      .toContain('2099-01-01T23:59:59Z');
+    expect(await page.content()).toContain('value="2099-01-01 23:59:59"');
+    await page.getByRole('link', { name: 'Now' }).click();
     await page.getByRole('link', { name: 'state after this' }).first().click();
     await expect.poll(() => page.locator('.asof').textContent()).toMatch(/As the log stood at/);
     expect(await page.getByRole('heading', { name: /^amount-mismatch:/ }).count()).toBe(0);
-    expect(await page.getByLabel('As of (UTC)').inputValue()).not.toBe('');
-    await page.getByLabel('As of (UTC)').fill('2020-01-01T00:00:00');
+    expect(await page.getByLabel('As of (UTC, 24-hour)').inputValue()).not.toBe('');
+    await page.getByLabel('As of (UTC, 24-hour)').fill('2020-01-01T00:00:00');
     await page.getByRole('button', { name: 'Show' }).click();
     await expect
       .poll(() => page.locator('.refusal').first().textContent())

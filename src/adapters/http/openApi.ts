@@ -44,7 +44,7 @@ export const registerOpenApi = async (app: FastifyInstance, version: string): Pr
         title: 'payrec',
         version,
         description:
-          'The query, admin, report and export API of payrec, an event-sourced payment status reconciler, and the webhook receivers it verifies provider deliveries with. Every error is {code, reason}.',
+          'The query, admin, report and export API of payrec, an event-sourced payment status reconciler, and the webhook receivers it verifies provider deliveries with. Every error is {code, reason}. The same service has a web console for people: [/console](/console).',
       },
       components: {
         securitySchemes: {

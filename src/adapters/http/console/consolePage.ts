@@ -139,15 +139,18 @@ export const formFields = (body: unknown, names: readonly string[]): Record<stri
   );
 
 /**
- * An instant as the picker sends it (`2026-11-24T10:00` or with seconds, read as UTC), or any
- * ISO-8601 instant with a zone, as the use cases take it.
+ * An instant as a person types it (`2026-11-24 10:00`, with seconds, or a `T` for the space: read
+ * as UTC, 24-hour), or any ISO-8601 instant with a zone, as the use cases take it.
  */
-export const asOfInstant = (value: string): string =>
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)
+export const asOfInstant = (input: string): string => {
+  // A person types a space where ISO-8601 has a T: both read the same.
+  const value = input.trim().replace(/^(\d{4}-\d{2}-\d{2}) (\d)/, '$1T$2');
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)
     ? `${value}:00Z`
     : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(value)
       ? `${value}Z`
       : value;
+};
 
 /** Where to go back to after an action: a console page the form named, else `fallback`. */
 export const backTo = (body: unknown, fallback: string, notice: string): string => {

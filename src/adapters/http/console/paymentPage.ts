@@ -44,7 +44,7 @@ export const paymentPage = (context: ConsoleContext) => async (scope: FastifyIns
       key: paymentKey(id),
       path,
       asOf,
-      asOfInput: asOf === null ? '' : asOf.slice(0, 19),
+      asOfInput: asOf === null ? '' : asOf.slice(0, 19).replace('T', ' '),
       payment,
       trail,
       discrepancies,

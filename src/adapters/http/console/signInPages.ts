@@ -6,6 +6,9 @@ import type { ConsoleSessions } from './consoleSession.js';
 
 const stylesheet = readFileSync(new URL('./views/console.css', import.meta.url), 'utf8');
 
+/** The console's icon: a check mark over a ledger line, in the console's accent colour. */
+const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f5fa8"/><path d="M8 17l5 5 11-12" fill="none" stroke="#fff" stroke-width="3.5" stroke-linecap="round" stroke-linejoin="round"/><path d="M7 27h18" stroke="#cfe0f5" stroke-width="2" stroke-linecap="round"/></svg>`;
+
 const signInForm = z.object({
   token: z.string().max(512),
   next: z.string().max(2048).optional(),
@@ -44,6 +47,13 @@ export const signInPages =
         .header('content-type', 'text/css; charset=utf-8')
         .header('cache-control', 'public, max-age=3600')
         .send(stylesheet),
+    );
+
+    scope.get('/favicon.svg', hidden, (_request, reply) =>
+      reply
+        .header('content-type', 'image/svg+xml')
+        .header('cache-control', 'public, max-age=86400')
+        .send(favicon),
     );
 
     scope.get('/sign-in', hidden, async (request, reply) => {
