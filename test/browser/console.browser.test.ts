@@ -171,9 +171,7 @@ describe.skipIf(missing !== null)('the console, in a real browser', () => {
     expect(await page.getByLabel('As of (UTC, 24-hour)').getAttribute('type')).toBe('text');
     await page.getByLabel('As of (UTC, 24-hour)').fill('2099-01-01 23:59:59');
     await page.getByRole('button', { name: 'Show' }).click();
-    await expect
-      .poll(() => page.locator('.asof').textContent())
-      .toContain('2099-01-01T23:59:59Z');
+    await expect.poll(() => page.locator('.asof').textContent()).toContain('2099-01-01T23:59:59Z');
     expect(await page.content()).toContain('value="2099-01-01 23:59:59"');
     await page.getByRole('link', { name: 'Now' }).click();
     await page.getByRole('link', { name: 'state after this' }).first().click();
