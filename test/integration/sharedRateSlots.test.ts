@@ -97,4 +97,40 @@ describe('the status APIs’ rate limit, shared by the processes on one data dir
     // Each client still spaced its own calls: ten at ten a second take most of a second.
     expect(Date.now() - started).toBeGreaterThan(800);
   });
+
+  // Found by the 5,000-payment simulation: 12 calls in one second at a KryptoGO endpoint limited
+  // to 10. Calls that had their rate slot waited for the concurrency cap behind slow answers, and
+  // went out together when those ended. The slot is now taken once a call may go on the wire.
+  it.each([[undefined], ['shared']])(
+    'keeps the pace when a slow endpoint recovers and a backlog was waiting (%s slots)',
+    async (mode) => {
+      const reached: number[] = [];
+      let slow = 4;
+      const fetch = async () => {
+        reached.push(Date.now());
+        // The first answers take a while (a slow endpoint), the rest come at once.
+        const delay = slow > 0 ? 700 : 0;
+        slow -= 1;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        return new Response('{}', { status: 200 });
+      };
+      const client = createStatusHttp({
+        provider: 'kryptogo',
+        baseUrl: 'http://provider.test',
+        ratePerSecond,
+        concurrency: 4,
+        timeoutMs: 5_000,
+        fetch,
+        ...(mode === undefined
+          ? {}
+          : { sharedSlots: createSqliteRateSlots(openReadModelDatabase(serviceDatabase())) }),
+      });
+      await Promise.all(
+        Array.from({ length: 24 }, () => client({ method: 'GET', path: '/', headers: () => ({}) })),
+      );
+      expect(reached).toHaveLength(24);
+      expect(busiestSecond(reached)).toBeLessThanOrEqual(ratePerSecond);
+    },
+    20_000,
+  );
 });

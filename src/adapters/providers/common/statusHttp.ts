@@ -110,9 +110,17 @@ export const createStatusHttp = ({
   const limit = pLimit(concurrency);
   const base = baseUrl.replace(/\/+$/, '');
 
-  /** One HTTP exchange, holding a concurrency slot only while it is on the wire. */
+  /**
+   * One HTTP exchange: within the concurrency cap, it waits for its rate slot, then goes on the
+   * wire at once. The slot is taken inside the cap, not before it: a slot taken first and then
+   * held up by the cap (behind slow answers) goes out late, together with the calls whose slots
+   * came after it, and the provider sees more than its limit in a second (the simulation saw 12
+   * at a limit of 10). Waiting for the rate inside the cap holds a place in it for at most a
+   * slot's interval per queued call; the rate still sets the pace.
+   */
   const exchange = (request: StatusHttpRequest) =>
     limit(async () => {
+      await slot();
       const started = performance.now();
       try {
         const response = await fetchImplementation(`${base}${request.path}`, {
@@ -131,9 +139,6 @@ export const createStatusHttp = ({
     });
 
   const attempt = async (request: StatusHttpRequest): Promise<StatusHttpResponse> => {
-    // The rate slot is taken before the concurrency slot: waiting for the rate never holds a
-    // connection, or the cap, not the limit, would set the pace.
-    await slot();
     const { seconds, ...response } = await exchange(request);
     if (retryable(response.status)) {
       onAttempt?.('retryable', seconds);
