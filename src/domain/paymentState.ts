@@ -80,6 +80,12 @@ export type KnownPayment = Readonly<{
    * flagged if denied. One per claimed status; absent in payments stored before payrec kept them.
    */
   earlierHintClaims?: readonly HintClaim[];
+  /**
+   * When a report last contradicted a final state payrec held (a status contradiction opened):
+   * until the status endpoint is asked after it, the payment is due, whether or not a person has
+   * closed the discrepancy meanwhile. Absent in payments stored before payrec kept it.
+   */
+  contradictedAt?: string;
   /** Status-endpoint checks made (answered, readable or not). */
   checks: number;
   lastCheckedAt: string | null;
@@ -297,6 +303,7 @@ export const evolve = (state: PaymentState, event: PaymentEvent): PaymentState =
           { ...discrepancy, openedAt: detectedAt, acknowledged: null },
         ],
         resolvedByOperator: current.resolvedByOperator.filter((id) => id !== discrepancy.id),
+        ...(discrepancy.kind === 'status-contradiction' ? { contradictedAt: detectedAt } : {}),
         updatedAt: detectedAt,
       };
     }

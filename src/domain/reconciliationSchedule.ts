@@ -3,12 +3,13 @@ import { isTerminal } from './paymentStatus.js';
 import type { KnownPayment } from './paymentState.js';
 
 /**
- * When the n-th status check of a payment is due, counted from when payrec first knew of it:
- * at once, then after 1 min, 5 min, 15 min and 1 h, then every 6 h.
+ * When a payment's status checks are due, counted from when payrec first knew of it: at once,
+ * then 1 min, 5 min, 15 min and 1 h after, then every 6 h after the last check.
  */
 export const checkOffsetsSeconds = [0, 60, 5 * 60, 15 * 60, 60 * 60] as const;
 export const laterCheckEverySeconds = 6 * 60 * 60;
 
+/** The n-th check's offset from the payment's creation. */
 const offsetSeconds = (checks: number): number => {
   const early = checkOffsetsSeconds[checks];
   if (early !== undefined) return early;
@@ -24,6 +25,23 @@ const offsetSeconds = (checks: number): number => {
 export const refundWatchDays = [1, 7, 30] as const;
 
 const later = (a: string, b: string) => (a > b ? a : b);
+
+/**
+ * The schedule's next point: the n-th check's offset (a payment checked late catches up), or,
+ * if sooner, the first offset from creation after the last check, so that two checks close
+ * together (a hint's immediate check and a cycle's, a new holder's after a failover) do not
+ * skip a step: found by the simulation (seed 657986), where a doubled first check put the next
+ * one five minutes out instead of one.
+ */
+const nextScheduled = (state: KnownPayment): string => {
+  const counted = addSeconds(state.createdAt, offsetSeconds(state.checks));
+  const checkedAt = state.lastCheckedAt;
+  if (checkedAt === null) return counted;
+  const step = checkOffsetsSeconds
+    .map((offset) => addSeconds(state.createdAt, offset))
+    .find((at) => at > checkedAt);
+  return step !== undefined && step < counted ? step : counted;
+};
 
 const daysAfter = (at: string, days: number) => addSeconds(at, days * 24 * 60 * 60);
 
@@ -47,14 +65,18 @@ export const nextCheckAt = (state: KnownPayment, hasStatusEndpoint: boolean): st
   if (!hasStatusEndpoint) {
     return terminal || deadline === undefined || overdueFlagged ? null : deadline;
   }
-  const contradiction = state.openDiscrepancies.find(
-    (open) => open.kind === 'status-contradiction',
-  );
-  if (contradiction !== undefined) {
-    // Asked since it opened and still open: again after the schedule's next step, from then.
-    return state.lastCheckedAt !== null && state.lastCheckedAt >= contradiction.openedAt
-      ? addSeconds(state.lastCheckedAt, offsetSeconds(state.checks))
-      : contradiction.openedAt;
+  // A report contradicted a final state: due until the endpoint has been asked since, even if a
+  // person closed the discrepancy first (the status is still the endpoint's to settle).
+  const contradictedAt =
+    state.contradictedAt ??
+    state.openDiscrepancies.find((open) => open.kind === 'status-contradiction')?.openedAt;
+  if (contradictedAt !== undefined) {
+    const checkedAt = state.lastCheckedAt;
+    if (checkedAt === null || checkedAt < contradictedAt) return contradictedAt;
+    // Asked since and still open: again after the schedule's next step, from then.
+    if (state.openDiscrepancies.some((open) => open.kind === 'status-contradiction')) {
+      return addSeconds(checkedAt, offsetSeconds(state.checks));
+    }
   }
   if (terminal && state.providerStatus === state.status && !state.awaitingConfirmation) {
     if (state.status !== 'success') return null;
@@ -66,7 +88,7 @@ export const nextCheckAt = (state: KnownPayment, hasStatusEndpoint: boolean): st
     );
   }
   if (state.awaitingConfirmation) return state.updatedAt;
-  const scheduled = addSeconds(state.createdAt, offsetSeconds(state.checks));
+  const scheduled = nextScheduled(state);
   if (terminal || deadline === undefined) return scheduled;
   if (state.lastCheckedAt !== null && state.lastCheckedAt >= deadline) return null;
   return scheduled > deadline ? later(deadline, state.createdAt) : scheduled;

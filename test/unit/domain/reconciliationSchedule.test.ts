@@ -84,4 +84,40 @@ describe('when payrec asks a status endpoint next', () => {
     const state = known(aRegistration(), failedByTheEndpoint, successByAWebhook);
     expect(nextCheckAt(state, false)).toBeNull();
   });
+
+  // Found by the simulation (seed 657986): a person resolved the contradiction a second after it
+  // opened, before the endpoint was asked, and the payment stayed failed for good.
+  it('asks the endpoint after a contradiction even when a person closed it first', () => {
+    const history = historyOf(aRegistration(), failedByTheEndpoint, successByAWebhook);
+    const opened = foldPayment(history);
+    if (opened.status === 'unknown') throw new Error('expected a known payment');
+    const [contradiction] = opened.openDiscrepancies;
+    const closed = known(aRegistration(), failedByTheEndpoint, successByAWebhook, {
+      type: 'ResolveDiscrepancy',
+      data: {
+        payment: opened.payment,
+        discrepancyId: contradiction?.id ?? '',
+        resolution: 'other',
+        actor: 'alice',
+        note: 'looked at it',
+        at: '2026-11-24T10:00:31.000Z',
+      },
+    });
+    expect(closed.openDiscrepancies).toEqual([]);
+    expect(nextCheckAt(closed, true)).toBe('2026-11-24T10:00:30.000Z');
+  });
+
+  // Found by the simulation (seed 657986): two checks a second apart (a failover) made the next
+  // one due five minutes on instead of one.
+  it('does not skip a step of the schedule for two checks close together', () => {
+    const pending = (key: string, at: string) =>
+      aReportCommand('pending', { key, trust: 'authoritative', at });
+    const state = known(
+      aRegistration({ amount: usd(10_000) }, { registeredAt: '2026-11-24T10:00:00.000Z' }),
+      pending('poll-1', '2026-11-24T10:00:00.500Z'),
+      pending('poll-2', '2026-11-24T10:00:01.500Z'),
+    );
+    expect(state.checks).toBe(2);
+    expect(nextCheckAt(state, true)).toBe('2026-11-24T10:01:00.000Z');
+  });
 });
