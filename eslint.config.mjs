@@ -243,6 +243,18 @@ export default tseslint.config(
     },
   },
   {
+    // Rooms a reader can hold: no file over 400 lines, no function over 80 (code lines, without
+    // comments and blank ones) unless a comment at it says why it is better whole.
+    files: ['src/**/*.ts'],
+    rules: {
+      'max-lines': ['error', { max: 400 }],
+      'max-lines-per-function': [
+        'error',
+        { max: 80, skipBlankLines: true, skipComments: true, IIFEs: true },
+      ],
+    },
+  },
+  {
     files: ['src/config.ts', 'test/**/*.ts', 'bench/**/*.ts', 'sim/**/*.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },

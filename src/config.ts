@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { validate as isValidCron } from 'node-cron';
-import { parseApiTokens, tokenHash, tokenSetProblems, type ApiToken } from './apiTokens.js';
+import type { ApiToken } from './apiTokens.js';
+import { configuredTokens } from './configuredTokens.js';
 import { z } from 'zod';
 import {
   providerModules,
@@ -250,56 +250,22 @@ export type Config = Readonly<{
   providers: readonly ConfiguredProvider[];
 }>;
 
-/** The tokens of `PAYREC_API_TOKENS_FILE`; `ConfigInvalid` naming the file and its bad lines. */
-const readTokensFile = (path: string | undefined): ApiToken[] => {
-  if (path === undefined) return [];
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigInvalid(
-      `Invalid configuration:\n✖ PAYREC_API_TOKENS_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
-  const parsed = parseApiTokens(text);
-  if (!parsed.ok) {
-    throw new ConfigInvalid(
-      `Invalid configuration:\n${parsed.problems.map((problem) => `✖ PAYREC_API_TOKENS_FILE ${path}: ${problem}`).join('\n')}`,
-    );
-  }
-  if (parsed.tokens.length === 0) {
-    throw new ConfigInvalid(
-      `Invalid configuration:\n✖ PAYREC_API_TOKENS_FILE: ${path} names no token`,
-    );
-  }
-  return parsed.tokens;
-};
-
-/**
- * The tokens of both sources: the file's, then `PAYREC_API_TOKEN` as the `operate` token named
- * `default`. `ConfigInvalid` when a name stands for two tokens or a token for two names.
- */
-const configuredTokens = (file: string | undefined, single: Secret | undefined): ApiToken[] => {
-  const sources = readTokensFile(file).map((token) => ({
-    token,
-    from: `PAYREC_API_TOKENS_FILE ${file ?? ''}`,
-  }));
-  if (single !== undefined) {
-    sources.push({
-      token: { name: 'default', role: 'operate', sha256: tokenHash(single.reveal()) },
-      from: 'PAYREC_API_TOKEN',
-    });
-  }
-  const problems = tokenSetProblems(sources);
-  if (problems.length > 0) {
-    throw new ConfigInvalid(
-      `Invalid configuration:\n${problems.map((problem) => `✖ API tokens: ${problem}`).join('\n')}`,
-    );
-  }
-  return sources.map(({ token }) => token);
-};
-
 const joinPath = (directory: string, file: string) => `${directory.replace(/\/+$/, '')}/${file}`;
+
+/** Where and how payrec notifies the merchant's backend; `null` when fulfilment is off. */
+const fulfilmentOf = (e: z.infer<typeof configSchema>): FulfilmentConfig | null =>
+  e.PAYREC_FULFILMENT_URL !== undefined && e.PAYREC_FULFILMENT_SECRET !== undefined
+    ? {
+        url: e.PAYREC_FULFILMENT_URL,
+        secret: e.PAYREC_FULFILMENT_SECRET,
+        retry: {
+          maxAttempts: e.PAYREC_FULFILMENT_MAX_ATTEMPTS,
+          baseDelaySeconds: e.PAYREC_FULFILMENT_RETRY_BASE_SECONDS,
+          maxDelaySeconds: defaultFulfilmentRetryPolicy.maxDelaySeconds,
+        },
+        timeoutMs: e.PAYREC_FULFILMENT_TIMEOUT_MS,
+      }
+    : null;
 
 /**
  * Parses the environment into a `Config`: payrec's own variables and each provider module's
@@ -339,19 +305,6 @@ export const loadConfig = (
       'Invalid configuration:\n✖ PAYREC_TRUST_PROXY: set only with PAYREC_API_TOKEN or PAYREC_API_TOKENS_FILE (without a token payrec answers loopback clients only, and a proxy forwards everyone)',
     );
   }
-  const fulfilment =
-    e.PAYREC_FULFILMENT_URL !== undefined && e.PAYREC_FULFILMENT_SECRET !== undefined
-      ? {
-          url: e.PAYREC_FULFILMENT_URL,
-          secret: e.PAYREC_FULFILMENT_SECRET,
-          retry: {
-            maxAttempts: e.PAYREC_FULFILMENT_MAX_ATTEMPTS,
-            baseDelaySeconds: e.PAYREC_FULFILMENT_RETRY_BASE_SECONDS,
-            maxDelaySeconds: defaultFulfilmentRetryPolicy.maxDelaySeconds,
-          },
-          timeoutMs: e.PAYREC_FULFILMENT_TIMEOUT_MS,
-        }
-      : null;
   const storage: StoragePaths = {
     dataDir: e.PAYREC_DATA_DIR,
     events: joinPath(e.PAYREC_DATA_DIR, 'events.db'),
@@ -383,7 +336,7 @@ export const loadConfig = (
       timeoutMs: e.PAYREC_STATUS_TIMEOUT_MS,
       batch: e.PAYREC_RECONCILE_BATCH,
     },
-    fulfilment,
+    fulfilment: fulfilmentOf(e),
     failpoints: e.PAYREC_FAILPOINTS,
     rejectionsPerMinute: e.PAYREC_REJECTIONS_PER_MINUTE,
     instanceId: e.PAYREC_INSTANCE_ID ?? `${hostname()}:${process.pid}`,

@@ -71,6 +71,7 @@ export type ServiceOptions = Readonly<{
  * (`loadConfig(env, modules)`): their routes, status clients and vocabularies come from there.
  * Throws the adapters' errors (an unreadable data directory, a corrupt database).
  */
+/* eslint-disable max-lines-per-function -- the composition root: what starts, in the order it starts, one call a step */
 export const createService = async (
   config: Config,
   options: ServiceOptions = {},
@@ -253,3 +254,4 @@ export const createService = async (
     close,
   };
 };
+/* eslint-enable max-lines-per-function */

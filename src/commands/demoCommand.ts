@@ -28,14 +28,14 @@ import {
   sendDeliveries,
   startProviderSimulator,
   type SimulatedDelivery,
+  type SimulatorCredentials,
 } from '../simulator/index.js';
+import type { EventStore } from '../domain/ports/index.js';
 
-/**
- * `payrec demo`: payrec and the provider simulator on a fresh embedded store, a realistic mix of
- * deliveries for all four providers (repeated and reordered, plus a few forgeries), and what
- * payrec made of them.
- */
-export const demoCommand = async (args: readonly string[]): Promise<number> => {
+/** `--payments`, `--port` and `--simulator-port`, checked. */
+const demoOptions = (
+  args: readonly string[],
+): Readonly<{ count: number; port: number; simulatorPort: number }> => {
   const { values } = parseArgs({
     args: [...args],
     options: {
@@ -59,9 +59,81 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
     }
     return port;
   };
-  const port = portOf('port', values.port);
-  const simulatorPort = portOf('simulator-port', values['simulator-port']);
+  return {
+    count,
+    port: portOf('port', values.port),
+    simulatorPort: portOf('simulator-port', values['simulator-port']),
+  };
+};
 
+/** Three deliveries payrec must refuse: a bad signature, a body changed after signing, a wrong secret. */
+const forgedDeliveries = (credentials: SimulatorCredentials, now: Date): SimulatedDelivery[] => {
+  const tampered = (delivery: SimulatedDelivery): SimulatedDelivery => ({
+    ...delivery,
+    body: delivery.body.replace('"success"', '"refunded"'),
+  });
+  return [
+    {
+      ...krakenEmbedDelivery(credentials, {
+        ref: 'demo-Q-0',
+        eventType: 'quote.cancelled',
+        at: now,
+      }),
+      headers: {
+        'content-type': 'application/json',
+        'x-signature': `t=${Math.floor(now.getTime() / 1000)},v1=${'ab'.repeat(32)}`,
+      },
+    },
+    // A genuine signed callback whose status was changed after signing.
+    tampered(kryptogoDelivery(credentials, { ref: 'demo_pi_0', status: 'success', at: now })),
+    {
+      ...kkiapayDelivery(credentials, { ref: 'demoK0', success: false, at: now }),
+      headers: { 'content-type': 'application/json', 'x-kkiapay-secret': 'guessed' },
+    },
+  ];
+};
+
+/** Each payment in the log, folded, with what payrec knows of it: a line each. */
+const printPayments = async (
+  eventStore: EventStore,
+  out: (line?: string) => void,
+): Promise<void> => {
+  const states = new Map<string, PaymentState>();
+  const events = await eventStore.readAll({
+    maxCount: 100_000,
+    filter: { streamPrefixes: [paymentStreamPrefix] },
+  });
+  for (const recorded of events) {
+    const event = toPaymentEvent(recorded);
+    if (event)
+      states.set(
+        recorded.streamName,
+        evolve(states.get(recorded.streamName) ?? initialState(), event),
+      );
+  }
+  out(`${'payment'.padEnd(34)} ${'status'.padEnd(10)} note`);
+  for (const [stream, state] of [...states].sort(([a], [b]) => a.localeCompare(b))) {
+    const id = paymentIdFromStreamName(stream);
+    if (!id || state.status === 'unknown') continue;
+    const notes = [
+      state.awaitingConfirmation ? 'hint awaiting the status endpoint' : '',
+      state.providerStatus === state.status ? 'confirmed by the status endpoint' : '',
+      state.statusOrigin?.channel === 'poll' ? 'set by the status endpoint' : '',
+      ...state.openDiscrepancies.map(
+        (open) => `discrepancy ${open.kind}: ${open.ours} vs ${open.theirs}`,
+      ),
+    ].filter((note) => note !== '');
+    out(`${paymentKey(id).padEnd(34)} ${state.status.padEnd(10)} ${notes.join('; ')}`);
+  }
+};
+
+/**
+ * `payrec demo`: payrec and the provider simulator on a fresh embedded store, a realistic mix of
+ * deliveries for all four providers (repeated and reordered, plus a few forgeries), and what
+ * payrec made of them.
+ */
+export const demoCommand = async (args: readonly string[]): Promise<number> => {
+  const { count, port, simulatorPort } = demoOptions(args);
   const dataDir = mkdtempSync(join(tmpdir(), 'payrec-demo-'));
   const credentials = await createSimulatorCredentials();
   const simulator = await startProviderSimulator({ credentials, port: simulatorPort }).catch(
@@ -92,29 +164,7 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
     for (const { provider, ref, truth } of realisticTruths({ count, prefix: 'demo' })) {
       simulator.setTruth(provider, ref, truth);
     }
-    const tampered = (delivery: SimulatedDelivery): SimulatedDelivery => ({
-      ...delivery,
-      body: delivery.body.replace('"success"', '"refunded"'),
-    });
-    const forged: SimulatedDelivery[] = [
-      {
-        ...krakenEmbedDelivery(credentials, {
-          ref: 'demo-Q-0',
-          eventType: 'quote.cancelled',
-          at: now,
-        }),
-        headers: {
-          'content-type': 'application/json',
-          'x-signature': `t=${Math.floor(now.getTime() / 1000)},v1=${'ab'.repeat(32)}`,
-        },
-      },
-      // A genuine signed callback whose status was changed after signing.
-      tampered(kryptogoDelivery(credentials, { ref: 'demo_pi_0', status: 'success', at: now })),
-      {
-        ...kkiapayDelivery(credentials, { ref: 'demoK0', success: false, at: now }),
-        headers: { 'content-type': 'application/json', 'x-kkiapay-secret': 'guessed' },
-      },
-    ];
+    const forged = forgedDeliveries(credentials, now);
     const plan = planDeliveries([...mix, ...forged], { seed: 42, repeatRate: 0.3, reorder: true });
     const results = await sendDeliveries(target, plan.sends);
     const answers = new Map<number, number>();
@@ -145,33 +195,7 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
     );
     out();
 
-    const states = new Map<string, PaymentState>();
-    const events = await service.eventStore.readAll({
-      maxCount: 100_000,
-      filter: { streamPrefixes: [paymentStreamPrefix] },
-    });
-    for (const recorded of events) {
-      const event = toPaymentEvent(recorded);
-      if (event)
-        states.set(
-          recorded.streamName,
-          evolve(states.get(recorded.streamName) ?? initialState(), event),
-        );
-    }
-    out(`${'payment'.padEnd(34)} ${'status'.padEnd(10)} note`);
-    for (const [stream, state] of [...states].sort(([a], [b]) => a.localeCompare(b))) {
-      const id = paymentIdFromStreamName(stream);
-      if (!id || state.status === 'unknown') continue;
-      const notes = [
-        state.awaitingConfirmation ? 'hint awaiting the status endpoint' : '',
-        state.providerStatus === state.status ? 'confirmed by the status endpoint' : '',
-        state.statusOrigin?.channel === 'poll' ? 'set by the status endpoint' : '',
-        ...state.openDiscrepancies.map(
-          (open) => `discrepancy ${open.kind}: ${open.ours} vs ${open.theirs}`,
-        ),
-      ].filter((note) => note !== '');
-      out(`${paymentKey(id).padEnd(34)} ${state.status.padEnd(10)} ${notes.join('; ')}`);
-    }
+    await printPayments(service.eventStore, out);
     const rejected = service.useCases.deliveries.list({ outcome: 'rejected', limit: 10 }).items;
     out();
     out(

@@ -52,6 +52,27 @@ const openTarget = (to: string, config: Config): Target => {
   };
 };
 
+/**
+ * Reads both logs whole and compares their digests: 0 when they hold the same events, 1 (with
+ * what to do) when they differ.
+ */
+const compareLogs = async (source: EventStore, target: EventStore): Promise<number> => {
+  const [sourceDigest, copy] = await Promise.all([digestOfLog(source), digestOfLog(target)]);
+  const line = (name: string, digest: { count: number; sha256: string }) =>
+    `  ${name}: ${digest.count.toLocaleString('en')} events, sha256 ${digest.sha256}\n`;
+  process.stdout.write(line('source', sourceDigest) + line('target', copy));
+  if (sourceDigest.count !== copy.count || sourceDigest.sha256 !== copy.sha256) {
+    process.stderr.write(
+      sourceDigest.count > copy.count
+        ? `payrec: the source holds ${(sourceDigest.count - copy.count).toLocaleString('en')} events more than the target: appended while the copy ran. Stop payrec and run payrec migrate again: it copies the rest.\n`
+        : 'payrec: the two logs differ: the target holds events the source does not. Migrate into an empty store; nothing was removed from either.\n',
+    );
+    return 1;
+  }
+  process.stdout.write('payrec: the two logs are the same, event for event.\n');
+  return 0;
+};
+
 /** `payrec migrate --to <target>`: resumable, idempotent, compared at the end. */
 export const migrateCommand = async (args: readonly string[]): Promise<number> => {
   const { values, positionals } = parseArgs({
@@ -104,23 +125,7 @@ export const migrateCommand = async (args: readonly string[]): Promise<number> =
     process.stdout.write(
       `payrec: ${copied.toLocaleString('en')} events copied to ${target.name} (or found there already)${resumed}; comparing the two logs…\n`,
     );
-    const [source, copy] = await Promise.all([
-      digestOfLog(storage.eventStore),
-      digestOfLog(target.store),
-    ]);
-    const line = (name: string, digest: { count: number; sha256: string }) =>
-      `  ${name}: ${digest.count.toLocaleString('en')} events, sha256 ${digest.sha256}\n`;
-    process.stdout.write(line('source', source) + line('target', copy));
-    if (source.count !== copy.count || source.sha256 !== copy.sha256) {
-      process.stderr.write(
-        source.count > copy.count
-          ? `payrec: the source holds ${(source.count - copy.count).toLocaleString('en')} events more than the target: appended while the copy ran. Stop payrec and run payrec migrate again: it copies the rest.\n`
-          : 'payrec: the two logs differ: the target holds events the source does not. Migrate into an empty store; nothing was removed from either.\n',
-      );
-      return 1;
-    }
-    process.stdout.write('payrec: the two logs are the same, event for event.\n');
-    return 0;
+    return await compareLogs(storage.eventStore, target.store);
   } catch (error) {
     if (error instanceof PayrecError) throw error;
     // A client's error may quote the connection string, credentials and all: never print it

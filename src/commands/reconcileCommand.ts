@@ -5,6 +5,7 @@ import { leaseHolder } from '../adapters/readModels/sqliteLease.js';
 import { createLogger } from '../adapters/logging/createLogger.js';
 import { createPaymentCommandHandler } from '../application/index.js';
 import type { ProviderName } from '../domain/index.js';
+import type { CycleSummary } from '../processors/index.js';
 import { loadConfig } from '../config.js';
 import {
   catchUpProjection,
@@ -27,20 +28,59 @@ export const reconcileUsage = `Usage: payrec reconcile --once [--provider P] [--
   since when and how many payments are still due, and exits 1; with --wait it waits for that
   cycle to end, then runs its own over what is still due.`;
 
+const reconcileOptions = {
+  once: { type: 'boolean', default: false },
+  provider: { type: 'string' },
+  wait: { type: 'boolean', default: false },
+} as const;
+
+type Storage = ReturnType<typeof openStorage>;
+
+const stillDue = (storage: Storage): number =>
+  storage.readModels.countDue(paymentsProjectionName, new Date().toISOString());
+
+/** Whose cycle runs, since when, and what is left, in words. */
+const otherCycle = (storage: Storage): string => {
+  const lease = leaseHolder(storage.serviceDb, reconcileCycleLease);
+  const who = lease === null ? 'another process' : cycleHolderName(lease.holder);
+  const since =
+    lease?.takenAt == null
+      ? ''
+      : ` since ${new Date(lease.takenAt).toISOString()} (${Math.round((Date.now() - lease.takenAt) / 1000)} s ago)`;
+  return `another reconciliation cycle is running on this store (${who}${since}); ${stillDue(storage).toLocaleString('en-US')} payment(s) still due`;
+};
+
+/** The line a cycle ends with: how many were due, by provider, how long, and what came of them. */
+const cycleSummary = (summary: CycleSummary): string => {
+  const counts = Object.entries(summary.results)
+    .map(([result, count]) => `${result} ${count}`)
+    .join(', ');
+  const providers = Object.entries(summary.byProvider)
+    .map(([name, count]) => `${name} ${count}`)
+    .join(', ');
+  return `reconciled ${summary.due} due payment(s)${providers ? ` (${providers})` : ''} in ${(summary.durationMs / 1000).toFixed(2)} s (due set selected in ${summary.selectMs.toFixed(1)} ms)${counts ? `: ${counts}` : ''}`;
+};
+
+/** A progress bar on a terminal's stderr; none in a pipe. */
+const progressBar = (): SingleBar | null =>
+  process.stderr.isTTY
+    ? new SingleBar(
+        {
+          format: '  reconciling [{bar}] {value}/{total} payments | {eta_formatted} left',
+          stream: process.stderr,
+          hideCursor: true,
+        },
+        Presets.shades_classic,
+      )
+    : null;
+
 /**
  * `payrec reconcile --once [--provider P]`: brings the payments read model up to date from the
  * log (so it works without `payrec serve`), runs one cycle under the same cross-process lock as
  * the service's poller, and prints what it did.
  */
 export const reconcileCommand = async (args: readonly string[]): Promise<number> => {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      once: { type: 'boolean', default: false },
-      provider: { type: 'string' },
-      wait: { type: 'boolean', default: false },
-    },
-  });
+  const { values } = parseArgs({ args: [...args], options: reconcileOptions });
   if (!values.once) {
     process.stderr.write(
       `payrec: reconcile runs one cycle and exits, so it needs --once; payrec serve reconciles on its own schedule (PAYREC_RECONCILE_CRON).\n${reconcileUsage}\n`,
@@ -66,16 +106,7 @@ export const reconcileCommand = async (args: readonly string[]): Promise<number>
       projection: createPaymentsProjection(statusEndpoints.hasStatusEndpoint),
     });
     const terminal = process.stderr.isTTY;
-    const bar = terminal
-      ? new SingleBar(
-          {
-            format: '  reconciling [{bar}] {value}/{total} payments | {eta_formatted} left',
-            stream: process.stderr,
-            hideCursor: true,
-          },
-          Presets.shades_classic,
-        )
-      : null;
+    const bar = progressBar();
     let checked = 0;
     let total = 0;
     const reconciler = createServiceReconciler(config, {
@@ -91,21 +122,9 @@ export const reconcileCommand = async (args: readonly string[]): Promise<number>
         bar?.update(checked);
       },
     });
-    const stillDue = () =>
-      storage.readModels.countDue(paymentsProjectionName, new Date().toISOString());
-    /** Whose cycle runs, since when, and what is left, in words. */
-    const otherCycle = () => {
-      const lease = leaseHolder(storage.serviceDb, reconcileCycleLease);
-      const who = lease === null ? 'another process' : cycleHolderName(lease.holder);
-      const since =
-        lease?.takenAt == null
-          ? ''
-          : ` since ${new Date(lease.takenAt).toISOString()} (${Math.round((Date.now() - lease.takenAt) / 1000)} s ago)`;
-      return `another reconciliation cycle is running on this store (${who}${since}); ${stillDue().toLocaleString('en-US')} payment(s) still due`;
-    };
     const run = async () => {
       checked = 0;
-      total = stillDue();
+      total = stillDue(storage);
       try {
         return await reconciler.runCycle(provider);
       } finally {
@@ -117,7 +136,7 @@ export const reconcileCommand = async (args: readonly string[]): Promise<number>
     while (!summary.ran) {
       if (!values.wait) {
         process.stderr.write(
-          `payrec: ${otherCycle()}. Try again when it ends, or wait for it with --wait.\n`,
+          `payrec: ${otherCycle(storage)}. Try again when it ends, or wait for it with --wait.\n`,
         );
         return 1;
       }
@@ -125,7 +144,7 @@ export const reconcileCommand = async (args: readonly string[]): Promise<number>
       // A line when the wait starts, then one every 10 s (a terminal's line is rewritten).
       if (waitedSince === null || terminal || (now - waitedSince) % 10_000 < 1_000) {
         process.stderr.write(
-          `${terminal ? '\r\u001b[K' : ''}payrec: waiting: ${otherCycle()}.${terminal ? '' : '\n'}`,
+          `${terminal ? '\r\u001b[K' : ''}payrec: waiting: ${otherCycle(storage)}.${terminal ? '' : '\n'}`,
         );
       }
       waitedSince ??= now;
@@ -133,15 +152,7 @@ export const reconcileCommand = async (args: readonly string[]): Promise<number>
       summary = await run();
     }
     if (waitedSince !== null && terminal) process.stderr.write('\n');
-    const counts = Object.entries(summary.results)
-      .map(([result, count]) => `${result} ${count}`)
-      .join(', ');
-    const providers = Object.entries(summary.byProvider)
-      .map(([name, count]) => `${name} ${count}`)
-      .join(', ');
-    process.stdout.write(
-      `reconciled ${summary.due} due payment(s)${providers ? ` (${providers})` : ''} in ${(summary.durationMs / 1000).toFixed(2)} s (due set selected in ${summary.selectMs.toFixed(1)} ms)${counts ? `: ${counts}` : ''}\n`,
-    );
+    process.stdout.write(`${cycleSummary(summary)}\n`);
     return 0;
   } finally {
     await storage.close();

@@ -1,5 +1,6 @@
 import { isPaymentEventType, type PaymentEvent } from './paymentEvents.js';
-import { evolve, initialState, type PaymentState } from './paymentState.js';
+import { evolve } from './evolvePayment.js';
+import { initialState, type PaymentState } from './paymentState.js';
 import type { NewEvent, RecordedEvent } from './ports/index.js';
 
 /** The stored form of a payment event; `instance` names the payrec process that wrote it. */

@@ -8,7 +8,8 @@ import {
 import { claimVerdict } from './hintClaim.js';
 import type { RecordProviderReport } from './paymentCommands.js';
 import type { PaymentEvent, StatusMove } from './paymentEvents.js';
-import { providerTimeOf, type KnownPayment } from './paymentState.js';
+import type { KnownPayment } from './paymentState.js';
+import { providerTimeOf } from './providerTime.js';
 import { canTransition, precedes, type PaymentStatus } from './paymentStatus.js';
 import type { ReportJudgement } from './reportJudgement.js';
 

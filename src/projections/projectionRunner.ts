@@ -166,6 +166,7 @@ const applyInTransaction = (
  * changed is rebuilt from the start. A projection that fails is visible in `status()` and is
  * restarted from its checkpoint, never left silently dead.
  */
+/* eslint-disable max-lines-per-function -- a factory: its closures share the subscription, the status and the restart timer */
 export const createProjectionRunner = ({
   eventStore,
   readModels,
@@ -358,5 +359,6 @@ export const createProjectionRunner = ({
       }),
   };
 };
+/* eslint-enable max-lines-per-function */
 
 export type ProjectionRunner = ReturnType<typeof createProjectionRunner>;

@@ -34,6 +34,74 @@ import type { Storage } from './openStorage.js';
 import type { ScheduledBackups } from './scheduleBackups.js';
 import type { RoleKeeper } from './roleKeeper.js';
 
+/** The running parts of the service the API and the console reach their work through. */
+type ApiParts = Readonly<{
+  storage: Storage;
+  deliveryLog: DeliveryLog;
+  metrics: ServiceMetrics;
+  hasStatusEndpoint: HasStatusEndpoint;
+  handlePaymentCommand: PaymentCommandHandler;
+  clock: Clock;
+  projections: Projections;
+  reconciler: Reconciler;
+  roles: RoleKeeper;
+  /** The scheduled backups, when configured. */
+  backups: ScheduledBackups | null;
+  verifierContext: VerifierContext;
+}>;
+
+/** What the console's overview reads: the read models, the log's minutes, projections, roles. */
+const overviewSourcesOf = (
+  config: Config,
+  {
+    storage: { readModels, eventStore },
+    deliveryLog,
+    clock,
+    projections,
+    reconciler,
+    roles,
+    backups,
+  }: ApiParts,
+): OverviewSources => ({
+  readModels,
+  deliveriesPerMinute: (since) => deliveryLog.perMinute(since),
+  projections: () =>
+    Promise.all(
+      projections.status().map(async (status) => ({
+        name: status.name,
+        running: status.running,
+        behind: await eventStore.eventsAfter(status.position).catch(() => null),
+        appliedAt: status.appliedAt === 0 ? null : new Date(status.appliedAt).toISOString(),
+        error: status.error,
+      })),
+    ),
+  lastCycle: () => {
+    const last = reconciler.lastCycle();
+    return last === null
+      ? null
+      : {
+          finishedAt: last.finishedAt,
+          due: last.summary.due,
+          durationMs: last.summary.durationMs,
+          results: last.summary.results,
+        };
+  },
+  // The holders as the store has them (every process's), not only this process's view.
+  roles: () =>
+    Promise.all(
+      roles.status().map(async ({ role }) => {
+        const lease = await eventStore.leases.holderOf(role, clock.now()).catch(() => null);
+        return {
+          role,
+          holder: lease?.holder ?? null,
+          since: lease?.since ?? null,
+          here: lease?.holder === config.instanceId,
+        };
+      }),
+    ),
+  backups: () => backups?.status() ?? null,
+});
+
 /**
  * The query and admin API (payments, deliveries, fulfilments, discrepancies, metrics), behind
  * the API tokens, over the configured providers, and the console: both adapters over the same use
@@ -42,33 +110,10 @@ import type { RoleKeeper } from './roleKeeper.js';
 export const registerApiRoutes = async (
   app: FastifyInstance,
   config: Config,
-  {
-    storage,
-    deliveryLog,
-    metrics,
-    hasStatusEndpoint,
-    handlePaymentCommand,
-    clock,
-    projections,
-    reconciler,
-    roles,
-    backups,
-    verifierContext,
-  }: Readonly<{
-    storage: Storage;
-    deliveryLog: DeliveryLog;
-    metrics: ServiceMetrics;
-    hasStatusEndpoint: HasStatusEndpoint;
-    handlePaymentCommand: PaymentCommandHandler;
-    clock: Clock;
-    projections: Projections;
-    reconciler: Reconciler;
-    roles: RoleKeeper;
-    /** The scheduled backups, when configured. */
-    backups: ScheduledBackups | null;
-    verifierContext: VerifierContext;
-  }>,
+  parts: ApiParts,
 ): Promise<UseCases> => {
+  const { storage, deliveryLog, metrics, hasStatusEndpoint, handlePaymentCommand, clock } = parts;
+  const { reconciler, projections, verifierContext } = parts;
   const authFailures = createAuthFailureLimiter({ logger: app.log });
   const auth = createApiAuth({ tokens: config.apiTokens, failures: authFailures });
   const { eventStore, readModels } = storage;
@@ -104,45 +149,7 @@ export const registerApiRoutes = async (
     registerDiscrepancyRoutes(api, { useCases });
     return Promise.resolve();
   });
-  const overviewSources: OverviewSources = {
-    readModels,
-    deliveriesPerMinute: (since) => deliveryLog.perMinute(since),
-    projections: () =>
-      Promise.all(
-        projections.status().map(async (status) => ({
-          name: status.name,
-          running: status.running,
-          behind: await eventStore.eventsAfter(status.position).catch(() => null),
-          appliedAt: status.appliedAt === 0 ? null : new Date(status.appliedAt).toISOString(),
-          error: status.error,
-        })),
-      ),
-    lastCycle: () => {
-      const last = reconciler.lastCycle();
-      return last === null
-        ? null
-        : {
-            finishedAt: last.finishedAt,
-            due: last.summary.due,
-            durationMs: last.summary.durationMs,
-            results: last.summary.results,
-          };
-    },
-    // The holders as the store has them (every process's), not only this process's view.
-    roles: () =>
-      Promise.all(
-        roles.status().map(async ({ role }) => {
-          const lease = await eventStore.leases.holderOf(role, clock.now()).catch(() => null);
-          return {
-            role,
-            holder: lease?.holder ?? null,
-            since: lease?.since ?? null,
-            here: lease?.holder === config.instanceId,
-          };
-        }),
-      ),
-    backups: () => backups?.status() ?? null,
-  };
+  const overviewSources = overviewSourcesOf(config, parts);
   await registerConsole(app, {
     tokens: config.apiTokens,
     sessionStore: createConsoleSessionStore(eventStore),

@@ -94,6 +94,40 @@ export const repairDeliveryLog = async ({
   }
 };
 
+/**
+ * Notes what one event says of the deliveries: a webhook delivery's report (its payments
+ * gathered under its id) in `found`, another process's shared rejections in `rejectedElsewhere`.
+ */
+const noteDelivery = (
+  recorded: RecordedEvent,
+  sharing: LogSharing | undefined,
+  found: Map<string, Found>,
+  rejectedElsewhere: DeliveryLogEntry[],
+): void => {
+  const shared = sharing === undefined ? null : rejectionsSharedBy(recorded);
+  if (shared !== null) {
+    if (shared.instance !== sharing?.instance) rejectedElsewhere.push(...shared.entries);
+    return;
+  }
+  const event = toPaymentEvent(recorded);
+  if (event?.type !== 'ProviderReportRecorded') return;
+  const { evidence, payment } = event.data;
+  if (evidence.channel !== 'webhook' || evidence.deliveryId === undefined) return;
+  const existing = found.get(evidence.deliveryId);
+  if (existing) {
+    existing.payments.push(paymentKey(payment));
+    return;
+  }
+  found.set(evidence.deliveryId, {
+    provider: payment.provider,
+    receivedAt: evidence.receivedAt,
+    deliveryId: evidence.deliveryId,
+    size: Buffer.byteLength(evidence.received?.body ?? ''),
+    sourceAddress: sourceOf(recorded, sharing),
+    payments: [paymentKey(payment)],
+  });
+};
+
 /** One pass: at most `maxDeliveries` deliveries read, compared with the log, written back. */
 const repairPass = async ({
   eventStore,
@@ -137,28 +171,7 @@ const repairPass = async ({
       }
       scanned += 1;
       after = recorded.globalPosition;
-      const shared = sharing === undefined ? null : rejectionsSharedBy(recorded);
-      if (shared !== null) {
-        if (shared.instance !== sharing?.instance) rejectedElsewhere.push(...shared.entries);
-        continue;
-      }
-      const event = toPaymentEvent(recorded);
-      if (event?.type !== 'ProviderReportRecorded') continue;
-      const { evidence, payment } = event.data;
-      if (evidence.channel !== 'webhook' || evidence.deliveryId === undefined) continue;
-      const existing = found.get(evidence.deliveryId);
-      if (existing) {
-        existing.payments.push(paymentKey(payment));
-        continue;
-      }
-      found.set(evidence.deliveryId, {
-        provider: payment.provider,
-        receivedAt: evidence.receivedAt,
-        deliveryId: evidence.deliveryId,
-        size: Buffer.byteLength(evidence.received?.body ?? ''),
-        sourceAddress: sourceOf(recorded, sharing),
-        payments: [paymentKey(payment)],
-      });
+      noteDelivery(recorded, sharing, found, rejectedElsewhere);
     }
   }
   const oldest = [...found.values()].reduce<string | null>(
@@ -264,6 +277,7 @@ const sharedRepairEveryMs = 5_000;
  * own log, every 5 seconds, copying in what the others accepted and rejected, and shares what it
  * rejects itself through the event store. `close` stops the repairs and writes what is queued.
  */
+/* eslint-disable max-lines-per-function -- a factory: the log and its repair's closures, started and stopped together */
 export const openDeliveryLog = (
   storage: Readonly<{
     eventStore: EventStore;
@@ -354,3 +368,4 @@ export const openDeliveryLog = (
     },
   };
 };
+/* eslint-enable max-lines-per-function */

@@ -88,6 +88,7 @@ export type ProviderSimulator = Readonly<{
  * KKiaPay (`POST /api/v1/transactions/status`, `x-api-key`/`x-private-key`/`x-secret-key`), with
  * the response shapes of docs/providers.md §2.5, §3.3 and §4.3. Binds to 127.0.0.1 only.
  */
+/* eslint-disable max-lines-per-function -- a test double's server: one short handler per provider endpoint, over the same truths and faults */
 export const startProviderSimulator = async ({
   credentials,
   port = 0,
@@ -381,3 +382,4 @@ export const startProviderSimulator = async ({
     close: () => app.close(),
   };
 };
+/* eslint-enable max-lines-per-function */

@@ -110,6 +110,35 @@ const copyDurably = (source: string, target: string): void => {
 };
 
 /**
+ * Refuses a backup of the other kind of store than the one configured, and a data directory that
+ * already holds a store (naming its files): `BackupFailed`, with nothing changed.
+ */
+const refuseMismatch = (
+  source: string,
+  manifest: BackupManifest,
+  store: BackupManifest['store'],
+  targets: RestoreTargets,
+): void => {
+  const hasEventLog = manifest.files.some((file) => file.name === 'events.db');
+  if (store === 'sqlite' && !hasEventLog) {
+    throw new BackupFailed(
+      `${source} holds no event log (it was taken with EventStoreDB as the store): restore it with EVENTSTORE_CONNECTION_STRING set, or restore EventStoreDB's own backup.`,
+    );
+  }
+  if (store === 'eventstoredb' && hasEventLog) {
+    throw new BackupFailed(
+      `${source} is a backup of the embedded store; with EventStoreDB as the store, restore it without EVENTSTORE_CONNECTION_STRING, then move its events with payrec migrate.`,
+    );
+  }
+  const present = storeFilesIn(targets);
+  if (present.length > 0) {
+    throw new BackupFailed(
+      `PAYREC_DATA_DIR (${targets.dataDir}) already holds a store (${present.join(', ')}): a restore goes into an empty data directory only; nothing was changed.`,
+    );
+  }
+};
+
+/**
  * Restores a backup into an empty data directory: reads and checks the manifest, verifies every
  * file's size and SHA-256 before anything is written, refuses a data directory that holds a store
  * (naming the file), copies each database into place (staged, synced, renamed), hands the restored
@@ -131,23 +160,7 @@ export const restoreBackup = async ({
 }>): Promise<BackupManifest> => {
   const source = resolve(from);
   const manifest = readManifest(source);
-  const hasEventLog = manifest.files.some((file) => file.name === 'events.db');
-  if (store === 'sqlite' && !hasEventLog) {
-    throw new BackupFailed(
-      `${source} holds no event log (it was taken with EventStoreDB as the store): restore it with EVENTSTORE_CONNECTION_STRING set, or restore EventStoreDB's own backup.`,
-    );
-  }
-  if (store === 'eventstoredb' && hasEventLog) {
-    throw new BackupFailed(
-      `${source} is a backup of the embedded store; with EventStoreDB as the store, restore it without EVENTSTORE_CONNECTION_STRING, then move its events with payrec migrate.`,
-    );
-  }
-  const present = storeFilesIn(targets);
-  if (present.length > 0) {
-    throw new BackupFailed(
-      `PAYREC_DATA_DIR (${targets.dataDir}) already holds a store (${present.join(', ')}): a restore goes into an empty data directory only; nothing was changed.`,
-    );
-  }
+  refuseMismatch(source, manifest, store, targets);
   await verify(source, manifest, onProgress);
   try {
     mkdirSync(targets.dataDir, { recursive: true });

@@ -61,6 +61,31 @@ const reasonOf = (message: Extract<BackupMessage, { type: 'failed' }>, where: st
     : message.error;
 
 /**
+ * Checks that the target is new and every source exists, then makes the staging directory beside
+ * the target. Throws `BackupFailed` naming what is wrong.
+ */
+const stagingFor = (
+  target: string,
+  sources: readonly BackupSource[],
+): Readonly<{ parent: string; staging: string }> => {
+  refuseExisting(target);
+  for (const source of sources) {
+    try {
+      statSync(source.path);
+    } catch {
+      throw new BackupFailed(`nothing to back up at ${source.path}: it does not exist.`);
+    }
+  }
+  const parent = dirname(target);
+  try {
+    mkdirSync(parent, { recursive: true });
+    return { parent, staging: mkdtempSync(join(parent, `.${basename(target)}.partial-`)) };
+  } catch (error) {
+    throw new BackupFailed(`cannot write a backup in ${parent}: ${(error as Error).message}`);
+  }
+};
+
+/**
  * Copies each database into a new directory `to` with SQLite's online backup API, on a thread of
  * its own, while payrec may be writing them: each copy is a consistent snapshot. The files are
  * copied in the order given (the read models and the service database before the event log, so
@@ -94,22 +119,7 @@ export const takeBackup = async ({
   maxBytesPerSecond?: number | null;
 }>): Promise<BackupManifest> => {
   const target = resolve(to);
-  refuseExisting(target);
-  for (const source of sources) {
-    try {
-      statSync(source.path);
-    } catch {
-      throw new BackupFailed(`nothing to back up at ${source.path}: it does not exist.`);
-    }
-  }
-  const parent = dirname(target);
-  let staging: string;
-  try {
-    mkdirSync(parent, { recursive: true });
-    staging = mkdtempSync(join(parent, `.${basename(target)}.partial-`));
-  } catch (error) {
-    throw new BackupFailed(`cannot write a backup in ${parent}: ${(error as Error).message}`);
-  }
+  const { parent, staging } = stagingFor(target, sources);
   const startedAt = now();
   const started = performance.now();
   try {

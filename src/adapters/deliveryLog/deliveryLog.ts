@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import type { ProviderName } from '../../domain/index.js';
 import type {
   DeliveryLogEntry,
   DeliveryLogPage,
@@ -8,34 +7,16 @@ import type {
   DeliveryLogReader,
   DeliveryOutcome,
 } from '../../domain/ports/index.js';
-import { decodeCursor, encodeCursor } from '../../application/cursorCodec.js';
+import { prepareDeliveryLogSchema, restoredSource } from './deliveryLogSchema.js';
+import { deliveriesLoggedSince, deliveryLogPage, paymentsOfDelivery } from './deliveryLogReads.js';
 
+export { restoredSource } from './deliveryLogSchema.js';
 export type {
   DeliveryOutcome,
   DeliveryLogEntry,
   DeliveryLogPage,
   DeliveryLogQuery,
 } from '../../domain/ports/index.js';
-
-type Row = {
-  id: number;
-  provider: ProviderName;
-  received_at: string;
-  outcome: DeliveryOutcome;
-  delivery_id: string | null;
-  code: string | null;
-  size: number;
-  source_address: string;
-  payments: string;
-};
-
-const minusMinute = (at: string): string => {
-  const time = Date.parse(at);
-  return Number.isNaN(time) ? at : new Date(time - 60_000).toISOString();
-};
-
-const logPosition = (cursor: string): number | null =>
-  decodeCursor(cursor, ['integer'])?.[0] ?? null;
 
 /** How the log's writes are going, for `/readyz` and `/metrics`. */
 export type DeliveryLogHealth = Readonly<{
@@ -66,9 +47,6 @@ const maxRetryMs = 5_000;
  * (a crash between the event log's commit and this one) are written back from the event log by
  * `recordRepaired`.
  */
-/** The source address of an entry a repair restored from the event log (the source is lost). */
-export const restoredSource = '(unknown: restored from the event log)';
-
 export class DeliveryLog implements DeliveryLogReader {
   readonly #db: Database.Database;
   readonly #maxRejected: number;
@@ -116,39 +94,7 @@ export class DeliveryLog implements DeliveryLogReader {
     }
     this.#db = db;
     this.#maxRejected = maxRejected;
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS delivery_log (
-        id             INTEGER PRIMARY KEY,
-        provider       TEXT    NOT NULL,
-        received_at    TEXT    NOT NULL,
-        outcome        TEXT    NOT NULL,
-        delivery_id    TEXT,
-        code           TEXT,
-        size           INTEGER NOT NULL,
-        source_address TEXT    NOT NULL,
-        payments       TEXT    NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS delivery_log_by_outcome ON delivery_log (outcome, id);
-      CREATE INDEX IF NOT EXISTS delivery_log_by_provider ON delivery_log (provider, id);
-      -- Deliveries counted per minute and outcome as they are written, for the console's chart.
-      CREATE TABLE IF NOT EXISTS delivery_log_minutes (
-        minute  TEXT    NOT NULL,
-        outcome TEXT    NOT NULL,
-        count   INTEGER NOT NULL,
-        PRIMARY KEY (minute, outcome)
-      ) WITHOUT ROWID;
-      -- Older logs had an index by delivery id; see paymentsOf for why it went.
-      DROP INDEX IF EXISTS delivery_log_by_delivery;
-      -- The entries a repair restored, by delivery id: a live entry written after its restored
-      -- twin (another process's, queued while its disk was full) replaces it. Only restored
-      -- rows are in it, so a live write pays one probe of a nearly empty index.
-      CREATE INDEX IF NOT EXISTS delivery_log_restored ON delivery_log (delivery_id)
-        WHERE source_address = '${restoredSource}';
-      CREATE TABLE IF NOT EXISTS delivery_log_repaired (
-        id       INTEGER PRIMARY KEY CHECK (id = 1),
-        position TEXT NOT NULL
-      );
-    `);
+    prepareDeliveryLogSchema(db);
     this.#countMinute = db.prepare(
       `INSERT INTO delivery_log_minutes (minute, outcome, count) VALUES (?, ?, ?)
        ON CONFLICT (minute, outcome) DO UPDATE SET count = count + excluded.count`,
@@ -309,24 +255,6 @@ export class DeliveryLog implements DeliveryLogReader {
   }
 
   /**
-   * The payments (`provider/ref`) an accepted delivery concerned; empty when not logged. It scans
-   * the accepted deliveries newest first, without an index by delivery id: that id is a hash, so
-   * such an index put every delivery on a random page, and cost the event loop 5–6 µs of the 8–10
-   * µs an entry took to write (measured over 100,000 entries). Replay, its only reader, is an
-   * operator's command, most often about a recent delivery.
-   */
-  paymentsOf(deliveryId: string): string[] {
-    this.flush();
-    const row = this.#db
-      .prepare<[string], { payments: string }>(
-        `SELECT payments FROM delivery_log WHERE outcome = 'accepted' AND delivery_id = ?
-         ORDER BY id DESC LIMIT 1`,
-      )
-      .get(deliveryId);
-    return row ? (JSON.parse(row.payments) as string[]) : [];
-  }
-
-  /**
    * Removes up to `batch` rejected entries received before `receivedAt` (the oldest first), in one
    * short transaction; returns how many went. Accepted and repeated entries are never pruned: they
    * point at evidence, and the event log keeps that for ever anyway.
@@ -347,37 +275,6 @@ export class DeliveryLog implements DeliveryLogReader {
       .prepare<[], { position: string }>('SELECT position FROM delivery_log_repaired WHERE id = 1')
       .get();
     return row === undefined ? 0n : BigInt(row.position);
-  }
-
-  /**
-   * The ids of the deliveries logged as accepted or repeated at or after `receivedAt`, read
-   * newest first until older ones (the log has no index by delivery id; see `paymentsOf`).
-   */
-  loggedSince(receivedAt: string): Set<string> {
-    this.flush();
-    const ids = new Set<string>();
-    for (const row of this.#db
-      .prepare<
-        [],
-        {
-          delivery_id: string | null;
-          received_at: string;
-          outcome: string;
-          source_address: string;
-        }
-      >(
-        'SELECT delivery_id, received_at, outcome, source_address FROM delivery_log ORDER BY id DESC',
-      )
-      .iterate()) {
-      if (row.outcome !== 'rejected' && row.delivery_id !== null) ids.add(row.delivery_id);
-      // Live entries are written in the order they arrive, give or take a flush: a minute of
-      // slack. Restored ones are not: a repair writes old deliveries after newer live ones, so
-      // only a live entry's time can say that everything below it is older.
-      if (row.source_address !== restoredSource && row.received_at < minusMinute(receivedAt)) {
-        break;
-      }
-    }
-    return ids;
   }
 
   /** The id of the newest entry: what a repair has looked at when it compares (`recordRepaired`). */
@@ -421,37 +318,21 @@ export class DeliveryLog implements DeliveryLogReader {
   /** A page of the log, newest first. Returns `null` for a cursor it did not issue. */
   list(query: DeliveryLogQuery): DeliveryLogPage | null {
     this.flush();
-    const before = query.cursor === undefined ? Number.MAX_SAFE_INTEGER : logPosition(query.cursor);
-    if (before === null) return null;
-    const conditions = ['id < ?'];
-    const params: Array<string | number> = [before];
-    if (query.provider) {
-      conditions.push('provider = ?');
-      params.push(query.provider);
-    }
-    if (query.outcome) {
-      conditions.push('outcome = ?');
-      params.push(query.outcome);
-    }
-    const rows = this.#db
-      .prepare<unknown[], Row>(
-        `SELECT * FROM delivery_log WHERE ${conditions.join(' AND ')} ORDER BY id DESC LIMIT ?`,
-      )
-      .all(...params, query.limit + 1);
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map((row) => ({
-        provider: row.provider,
-        receivedAt: row.received_at,
-        outcome: row.outcome,
-        deliveryId: row.delivery_id,
-        code: row.code,
-        size: row.size,
-        sourceAddress: row.source_address,
-        payments: JSON.parse(row.payments) as string[],
-      })),
-      nextCursor: rows.length > query.limit && last ? encodeCursor([last.id]) : null,
-    };
+    return deliveryLogPage(this.#db, query);
+  }
+
+  /**
+   * The ids of the deliveries logged as accepted or repeated at or after `receivedAt` (give or
+   * take a minute), read newest first until older ones.
+   */
+  loggedSince(receivedAt: string): Set<string> {
+    this.flush();
+    return deliveriesLoggedSince(this.#db, receivedAt);
+  }
+
+  /** The payments (`provider/ref`) an accepted delivery concerned; empty when not logged. */
+  paymentsOf(deliveryId: string): string[] {
+    this.flush();
+    return paymentsOfDelivery(this.#db, deliveryId);
   }
 }

@@ -4,15 +4,14 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
 } from 'fastify';
-import { z } from 'zod';
 import { RequestRejected } from '../../errors/index.js';
 import { answerClientError } from './clientErrors.js';
+import { registerHealthRoutes, type ReadinessCheck } from './healthRoutes.js';
 import { toErrorAnswer } from './httpErrors.js';
 import { registerOpenApi } from './openApi.js';
 import { plainSerializerCompiler, zodValidatorCompiler } from './zodSchemas.js';
 
-/** One check behind `/readyz`. */
-export type ReadinessCheck = Readonly<{ name: string; check: () => Promise<boolean> }>;
+export type { ReadinessCheck } from './healthRoutes.js';
 
 export type HttpServerOptions = Readonly<{
   logger: FastifyBaseLogger;
@@ -47,6 +46,33 @@ export const routesOf = (app: FastifyInstance): readonly RegisteredRoute[] =>
  * bytes written as `%XX`, is 3,072 characters in a URL.
  */
 export const maxPathSegmentLength = 3_072;
+
+/**
+ * Every error leaves as `{code, reason}` with its status from the one table, logged by what it
+ * is: an unexpected failure with its stack, a known state of the service in one line.
+ */
+const answerEveryError = (app: FastifyInstance): void => {
+  app.setErrorHandler((error, request, reply) => {
+    const answer = toErrorAnswer(error);
+    // An unexpected failure is an error, with its stack; a known state of the service (a full
+    // disk, a closing store) is one line at `warn`, however many requests meet it.
+    if (answer.code === 'INTERNAL_ERROR') request.log.error({ err: error }, 'request failed');
+    else if (answer.status >= 500)
+      request.log.warn({ code: answer.code, reason: (error as Error).message }, 'request refused');
+    else if (answer.code === 'REQUEST_ABORTED') request.log.debug('client aborted the request');
+    else request.log.info({ code: answer.code }, 'request rejected');
+    const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
+    return reply.code(answer.status).send({ code: answer.code, reason: answer.reason });
+  });
+
+  app.setNotFoundHandler((request) => {
+    throw new RequestRejected(
+      'ROUTE_NOT_FOUND',
+      `No route ${request.method} ${request.url.split('?')[0] ?? ''}.`,
+    );
+  });
+};
 
 /**
  * Builds the Fastify app (not listening). Every error leaves as `{code, reason}` with the status
@@ -139,71 +165,9 @@ export const buildHttpServer = async ({
         : undefined,
     );
   });
-  app.setErrorHandler((error, request, reply) => {
-    const answer = toErrorAnswer(error);
-    // An unexpected failure is an error, with its stack; a known state of the service (a full
-    // disk, a closing store) is one line at `warn`, however many requests meet it.
-    if (answer.code === 'INTERNAL_ERROR') request.log.error({ err: error }, 'request failed');
-    else if (answer.status >= 500)
-      request.log.warn({ code: answer.code, reason: (error as Error).message }, 'request refused');
-    else if (answer.code === 'REQUEST_ABORTED') request.log.debug('client aborted the request');
-    else request.log.info({ code: answer.code }, 'request rejected');
-    const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
-    if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
-    return reply.code(answer.status).send({ code: answer.code, reason: answer.reason });
-  });
+  answerEveryError(app);
 
-  app.setNotFoundHandler((request) => {
-    throw new RequestRejected(
-      'ROUTE_NOT_FOUND',
-      `No route ${request.method} ${request.url.split('?')[0] ?? ''}.`,
-    );
-  });
-
-  app.get(
-    '/healthz',
-    {
-      schema: {
-        tags: ['service'],
-        summary: 'Liveness: the process answers.',
-        security: [],
-        response: { 200: z.object({ status: z.literal('ok') }) },
-      },
-    },
-    () => ({ status: 'ok' }),
-  );
-
-  const readiness = z.object({
-    status: z.enum(['ready', 'not ready']),
-    checks: z.record(z.string(), z.enum(['ok', 'failing'])),
-    roles: z
-      .array(z.string())
-      .describe(
-        'The roles this process holds among those sharing its store (projections, reconciler, fulfilment, delivery-log-repair).',
-      ),
-  });
-  app.get(
-    '/readyz',
-    {
-      schema: {
-        tags: ['service'],
-        summary: 'Readiness: the stores are writable and the projections keep up.',
-        security: [],
-        response: { 200: readiness, 503: readiness },
-      },
-    },
-    async (_request, reply) => {
-      const results = await Promise.all(
-        checks.map(async ({ name, check }) => [name, await check().catch(() => false)] as const),
-      );
-      const ready = results.every(([, ok]) => ok);
-      return reply.code(ready ? 200 : 503).send({
-        status: ready ? 'ready' : 'not ready',
-        checks: Object.fromEntries(results.map(([name, ok]) => [name, ok ? 'ok' : 'failing'])),
-        roles: [...roles()],
-      });
-    },
-  );
+  registerHealthRoutes(app, checks, roles);
 
   return app;
 };

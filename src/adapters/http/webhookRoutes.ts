@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DeliveryRecorder } from '../../application/index.js';
 import { paymentKey, type ProviderName } from '../../domain/index.js';
 import { RequestRejected, WebhookRejected } from '../../errors/index.js';
@@ -35,6 +35,113 @@ export type WebhookRoutesOptions = Readonly<{
   bodyLimit?: number;
 }>;
 
+type Logged = (entry: DeliveryLogEntry) => void;
+
+/**
+ * A route's error handler: a rejection spends the source's budget and is logged as metadata
+ * only, then goes to the server's error handler for its {code, reason}. Nothing is refused before
+ * it is verified: a delivery that verifies is accepted whatever its source sent before.
+ */
+const rejectionHandler =
+  (
+    provider: ProviderName,
+    route: string,
+    log: Logged,
+    { observe, rejectionLimiter, clock }: WebhookRoutesOptions,
+  ) =>
+  async (error: Error, request: FastifyRequest): Promise<never> => {
+    const { code, status } = toErrorAnswer(error);
+    const entry = {
+      provider,
+      receivedAt: clock.now().toISOString(),
+      outcome: 'rejected' as const,
+      deliveryId: null,
+      code,
+      size: Number(request.headers['content-length'] ?? 0) || 0,
+      sourceAddress: request.ip,
+      payments: [],
+    };
+    // Only the sender's faults spend its budget: payrec failing (5xx) must never count
+    // against a provider.
+    const budget =
+      status < 500 && code !== 'REQUEST_ABORTED'
+        ? await rejectionLimiter.spend(route, request.ip)
+        : ({ within: true } as const);
+    if (!budget.within) {
+      // Past its budget, a source's rejections are counted, not written one by one.
+      observe?.({ ...entry, code: 'RATE_LIMITED' });
+      throw new RequestRejected(
+        'RATE_LIMITED',
+        `Too many rejected deliveries from this address to ${route} (this one: ${code}); retry in ${budget.retryAfterSeconds} s. A delivery that verifies is always accepted.`,
+        { retryAfterSeconds: budget.retryAfterSeconds },
+      );
+    }
+    log(entry);
+    if (status < 500) {
+      request.log.info({ provider, code, sourceAddress: request.ip }, 'delivery rejected');
+    }
+    throw error;
+  };
+
+/** The route's OpenAPI description: the body is documented, never validated. */
+const webhookSchema = ({
+  displayName,
+  documentation,
+  mediaTypes,
+  acknowledgement,
+}: WebhookReceiver) => ({
+  tags: ['webhooks'],
+  summary: `Receive a ${displayName} delivery.`,
+  description: `${documentation.authentication} The exact bytes are verified before anything is parsed; a forged, stale, replayed, malformed or oversized delivery is a 4xx {code, reason} and nothing is written to the payment streams. 200 only once its events are durable; a repeated delivery is 200 again and changes nothing. 404 PROVIDER_NOT_CONFIGURED while its secret is not configured.`,
+  security: [],
+  consumes: [...mediaTypes],
+  body: documentation.body,
+  response: {
+    200: z
+      .looseObject({})
+      .describe(`The acknowledgement ${displayName} expects: ${JSON.stringify(acknowledgement)}.`),
+  },
+});
+
+/** The route's handler: verify the exact bytes, record, log, then acknowledge. */
+const deliveryHandler =
+  (
+    { provider, verify, acknowledgement }: WebhookReceiver,
+    log: Logged,
+    { recordDelivery, clock }: WebhookRoutesOptions,
+  ) =>
+  async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    if (verify === null) {
+      throw new WebhookRejected(
+        'PROVIDER_NOT_CONFIGURED',
+        `The ${provider} receiver is not configured: set its webhook secret (docs/configuration.md).`,
+      );
+    }
+    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const delivery = await verify({ rawBody, headers: request.headers, receivedAt: clock.now() });
+    const recorded = await recordDelivery(delivery);
+    log({
+      provider,
+      receivedAt: delivery.receivedAt,
+      outcome: recorded.repeated ? 'repeated' : 'accepted',
+      deliveryId: recorded.deliveryId,
+      code: null,
+      size: rawBody.length,
+      sourceAddress: request.ip,
+      payments: delivery.reports.map(({ payment }) => paymentKey(payment)),
+    });
+    request.log.info(
+      {
+        provider,
+        deliveryId: recorded.deliveryId,
+        appended: recorded.appended,
+        repeated: recorded.repeated,
+      },
+      'delivery accepted',
+    );
+    return reply.code(200).send(acknowledgement);
+  };
+
 /**
  * Registers `POST /webhooks/{provider}` for each provider module. Each route checks size and media
  * type first (Fastify, before the handler runs), keeps the body as the exact raw bytes, verifies
@@ -43,127 +150,33 @@ export type WebhookRoutesOptions = Readonly<{
  */
 export const registerWebhookRoutes = async (
   app: FastifyInstance,
-  {
-    receivers,
-    recordDelivery,
-    deliveryLog,
-    observe,
-    rejectionLimiter,
-    clock,
-    bodyLimit = 64 * 1024,
-  }: WebhookRoutesOptions,
+  options: WebhookRoutesOptions,
 ): Promise<void> => {
-  const log = (entry: DeliveryLogEntry) => {
+  const { deliveryLog, observe, bodyLimit = 64 * 1024 } = options;
+  const log: Logged = (entry) => {
     deliveryLog.record(entry);
     observe?.(entry);
   };
-  for (const {
-    provider,
-    mediaTypes,
-    acknowledgement,
-    displayName,
-    documentation,
-    verify,
-  } of receivers) {
-    const route = `/webhooks/${provider}`;
+  for (const receiver of options.receivers) {
+    const route = `/webhooks/${receiver.provider}`;
     await app.register((scope, _options, done) => {
-      // Rejections spend the source's budget and are logged as metadata only, then go to the
-      // server's error handler for their {code, reason}. Nothing is refused before it is
-      // verified: a delivery that verifies is accepted whatever its source sent before.
-      scope.setErrorHandler(async (error, request) => {
-        const { code, status } = toErrorAnswer(error);
-        const entry = {
-          provider,
-          receivedAt: clock.now().toISOString(),
-          outcome: 'rejected' as const,
-          deliveryId: null,
-          code,
-          size: Number(request.headers['content-length'] ?? 0) || 0,
-          sourceAddress: request.ip,
-          payments: [],
-        };
-        // Only the sender's faults spend its budget: payrec failing (5xx) must never count
-        // against a provider.
-        const budget =
-          status < 500 && code !== 'REQUEST_ABORTED'
-            ? await rejectionLimiter.spend(route, request.ip)
-            : ({ within: true } as const);
-        if (!budget.within) {
-          // Past its budget, a source's rejections are counted, not written one by one.
-          observe?.({ ...entry, code: 'RATE_LIMITED' });
-          throw new RequestRejected(
-            'RATE_LIMITED',
-            `Too many rejected deliveries from this address to ${route} (this one: ${code}); retry in ${budget.retryAfterSeconds} s. A delivery that verifies is always accepted.`,
-            { retryAfterSeconds: budget.retryAfterSeconds },
-          );
-        }
-        log(entry);
-        if (status < 500) {
-          request.log.info({ provider, code, sourceAddress: request.ip }, 'delivery rejected');
-        }
-        throw error;
-      });
+      scope.setErrorHandler(rejectionHandler(receiver.provider, route, log, options));
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser(
-        [...mediaTypes],
+        [...receiver.mediaTypes],
         { parseAs: 'buffer', bodyLimit },
         (_request, body, parsed) => {
           parsed(null, body);
         },
       );
-      // The body is documented, never validated: it is verified on its exact bytes first, and
-      // parsed by the provider's module only once it verifies.
+      // Verified on its exact bytes first, and parsed by the provider's module only once it
+      // verifies: the body is never validated here.
       scope.setValidatorCompiler(() => (data: unknown) => ({ value: data }));
-      const schema = {
-        tags: ['webhooks'],
-        summary: `Receive a ${displayName} delivery.`,
-        description: `${documentation.authentication} The exact bytes are verified before anything is parsed; a forged, stale, replayed, malformed or oversized delivery is a 4xx {code, reason} and nothing is written to the payment streams. 200 only once its events are durable; a repeated delivery is 200 again and changes nothing. 404 PROVIDER_NOT_CONFIGURED while its secret is not configured.`,
-        security: [],
-        consumes: [...mediaTypes],
-        body: documentation.body,
-        response: {
-          200: z
-            .looseObject({})
-            .describe(
-              `The acknowledgement ${displayName} expects: ${JSON.stringify(acknowledgement)}.`,
-            ),
-        },
-      };
-      scope.post(route, { schema }, async (request, reply) => {
-        if (verify === null) {
-          throw new WebhookRejected(
-            'PROVIDER_NOT_CONFIGURED',
-            `The ${provider} receiver is not configured: set its webhook secret (docs/configuration.md).`,
-          );
-        }
-        const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const delivery = await verify({
-          rawBody,
-          headers: request.headers,
-          receivedAt: clock.now(),
-        });
-        const recorded = await recordDelivery(delivery);
-        log({
-          provider,
-          receivedAt: delivery.receivedAt,
-          outcome: recorded.repeated ? 'repeated' : 'accepted',
-          deliveryId: recorded.deliveryId,
-          code: null,
-          size: rawBody.length,
-          sourceAddress: request.ip,
-          payments: delivery.reports.map(({ payment }) => paymentKey(payment)),
-        });
-        request.log.info(
-          {
-            provider,
-            deliveryId: recorded.deliveryId,
-            appended: recorded.appended,
-            repeated: recorded.repeated,
-          },
-          'delivery accepted',
-        );
-        return reply.code(200).send(acknowledgement);
-      });
+      scope.post(
+        route,
+        { schema: webhookSchema(receiver) },
+        deliveryHandler(receiver, log, options),
+      );
       done();
     });
   }

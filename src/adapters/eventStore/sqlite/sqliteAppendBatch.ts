@@ -46,6 +46,7 @@ export type AppendBatch = (
  * savepoint and its own expected-revision check, and the batch is one durable `BEGIN IMMEDIATE`
  * transaction: one fsync for all of them.
  */
+/* eslint-disable max-lines-per-function -- a factory: the prepared statements and the closures that run them, over one connection */
 export const createAppendBatch = (db: Database): AppendBatch => {
   const streamRevision: Statement<[string], { revision: number | null }> = db.prepare(
     'SELECT max(stream_revision) AS revision FROM events WHERE stream_name = ?',
@@ -159,3 +160,4 @@ export const createAppendBatch = (db: Database): AppendBatch => {
   // BEGIN IMMEDIATE takes the write lock up front, so a batch never fails half-way on a lock.
   return (requests, recordedAt) => batch.immediate(requests, recordedAt);
 };
+/* eslint-enable max-lines-per-function */

@@ -67,6 +67,7 @@ const excerpt = (body: string) => (body.length > 2_000 ? `${body.slice(0, 2_000)
  * answer is returned as it is for the client to read. Throws `ProviderUnavailable` when every
  * attempt failed.
  */
+/* eslint-disable max-lines-per-function -- a factory: rate slots, the concurrency cap, retries and one exchange, over one provider's settings */
 export const createStatusHttp = ({
   provider,
   baseUrl,
@@ -168,5 +169,6 @@ export const createStatusHttp = ({
     }
   };
 };
+/* eslint-enable max-lines-per-function */
 
 export type StatusHttp = ReturnType<typeof createStatusHttp>;

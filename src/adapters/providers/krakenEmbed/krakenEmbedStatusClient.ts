@@ -45,6 +45,7 @@ const notFound = (body: string) => /ENexus:[A-Za-z ]*not found/i.test(body);
  * in `GET /b2b/funds/transactions` (its status values are undocumented, so they are evidence and
  * move nothing). A 404 "not found" is a report with no status.
  */
+/* eslint-disable max-lines-per-function -- a factory: signing, the quote lookup and the funding lookup, each a closure over one client */
 export const createKrakenEmbedStatusClient = ({
   http,
   apiKey,
@@ -154,3 +155,4 @@ export const createKrakenEmbedStatusClient = ({
     return kind === 'deposit' || kind === 'withdrawal' ? funding(ref, kind) : quote(ref);
   };
 };
+/* eslint-enable max-lines-per-function */

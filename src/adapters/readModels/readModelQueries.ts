@@ -1,0 +1,183 @@
+import type Database from 'better-sqlite3';
+import type {
+  AggregateQuery,
+  ColumnFilter,
+  ColumnValue,
+  DocumentListQuery,
+  DueDocument,
+  DueQuery,
+  GroupTotal,
+  KeysetPosition,
+  ListedDocument,
+  ReadModelTable,
+} from '../../domain/ports/index.js';
+import { sqlName, tableOf, type ReadModelSchema } from './readModelSchema.js';
+import { aggregateSql, countUpToSql, pageQuery, sumHalf } from './readModelSql.js';
+import { scanValuesInThread } from './scanInThread.js';
+import { statementCache } from './statementCache.js';
+
+/** Rows per page of a scan. */
+const scanPageSize = 1_000;
+
+type ScanQuery = Omit<DocumentListQuery, 'withDocuments' | 'after' | 'limit'>;
+
+/**
+ * The read side of the SQLite read models: pages of documents or of chosen columns, scans (on a
+ * thread of their own for a file), exact aggregates, bounded counts and the due payments. A
+ * projection whose table does not exist yet reads as empty.
+ */
+/* eslint-disable max-lines-per-function -- a factory: one short closure per query, over one connection, schema and statement cache */
+export const createReadModelQueries = (
+  db: Database.Database,
+  schema: ReadModelSchema,
+  tables: Readonly<Record<string, ReadModelTable>>,
+) => {
+  const { columnsOf, column, readable } = schema;
+  const cache = statementCache(db);
+
+  const list = (projection: string, request: DocumentListQuery): ListedDocument[] => {
+    if (!readable(projection)) return [];
+    const withDocuments = request.withDocuments ?? true;
+    const names = columnsOf(projection);
+    const { sql, params } = pageQuery(schema, projection, request, [
+      ...names.map(sqlName),
+      ...(withDocuments ? ['document'] : []),
+    ]);
+    // Rows as arrays, turned into objects by one loop.
+    const rows = cache.raw(sql).all(...params);
+    const listed: ListedDocument[] = new Array<ListedDocument>(rows.length);
+    for (let index = 0; index < rows.length; index += 1) {
+      const row = rows[index] as ColumnValue[];
+      const columns: Record<string, ColumnValue> = {};
+      for (let at = 0; at < names.length; at += 1)
+        columns[names[at] as string] = row[at + 2] ?? null;
+      listed[index] = {
+        id: row[0] as string,
+        sortValue: row[1] as string | number,
+        columns,
+        document: withDocuments
+          ? (JSON.parse(row[names.length + 2] as string) as unknown)
+          : undefined,
+      };
+    }
+    return listed;
+  };
+
+  const listValues = (
+    projection: string,
+    request: Omit<DocumentListQuery, 'withDocuments'>,
+    select: readonly string[],
+  ): Array<readonly ColumnValue[]> => {
+    if (!readable(projection)) return [];
+    const { sql, params } = pageQuery(
+      schema,
+      projection,
+      request,
+      select.map((name) => column(projection, name)),
+    );
+    return cache.raw(sql).all(...params);
+  };
+
+  /** Pages in this thread, for a database with no file another connection could open. */
+  async function* scanHere(
+    projection: string,
+    query: ScanQuery,
+    select: readonly string[],
+  ): AsyncGenerator<Array<readonly ColumnValue[]>> {
+    let after: KeysetPosition | undefined;
+    for (;;) {
+      const rows = listValues(
+        projection,
+        { ...query, limit: scanPageSize, ...(after === undefined ? {} : { after }) },
+        select,
+      );
+      if (rows.length > 0) yield rows;
+      const last = rows.at(-1);
+      if (rows.length < scanPageSize || last === undefined) return;
+      after = { value: last[1] as string | number, id: last[0] as string };
+      await Promise.resolve();
+    }
+  }
+
+  const scanValues = (
+    projection: string,
+    query: ScanQuery,
+    select: readonly string[],
+  ): AsyncIterable<Array<readonly ColumnValue[]>> => {
+    // Checked here, where a bad column is a programming error the caller sees at once.
+    for (const name of select) column(projection, name);
+    return db.memory || db.name === ''
+      ? scanHere(projection, query, select)
+      : scanValuesInThread({
+          path: db.name,
+          tables,
+          projection,
+          query,
+          select,
+          pageSize: scanPageSize,
+        });
+  };
+
+  /** How SQLite runs an aggregate: its query plan, a line per step (for tests and benches). */
+  const explainAggregate = (projection: string, request: AggregateQuery): string[] => {
+    const { sql, params } = aggregateSql(schema, projection, request);
+    return db
+      .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+      .all(...params)
+      .map((row) => row.detail);
+  };
+
+  const aggregate = (projection: string, request: AggregateQuery): GroupTotal[] => {
+    if (!readable(projection)) return [];
+    const { sql, params } = aggregateSql(schema, projection, request);
+    const statement = cache.rows(sql);
+    // Exact sums: SQLite adds integers exactly; the driver hands them over as bigints.
+    return statement
+      .safeIntegers(true)
+      .all(...params)
+      .map((row) => ({
+        key: Object.fromEntries(
+          request.groupBy.map((name) => {
+            const value = row[sqlName(name)] ?? null;
+            return [name, typeof value === 'bigint' ? Number(value) : value];
+          }),
+        ),
+        count: Number(row['row_count'] as unknown as bigint),
+        sum:
+          ((row['row_sum_high'] as unknown as bigint | null) ?? 0n) * BigInt(sumHalf) +
+          ((row['row_sum_low'] as unknown as bigint | null) ?? 0n),
+      }));
+  };
+
+  const countUpTo = (projection: string, where: readonly ColumnFilter[], cap: number): number => {
+    if (!readable(projection)) return 0;
+    const { sql, params } = countUpToSql(schema, projection, where, cap);
+    const row = cache.rows(sql).get(...params) as { row_count: number } | undefined;
+    return row?.row_count ?? 0;
+  };
+
+  const due = (projection: string, query: DueQuery): DueDocument[] => {
+    if (!readable(projection)) return [];
+    const byProvider = query.provider === undefined ? '' : 'AND provider = ?';
+    return db
+      .prepare<unknown[], { id: string; provider: string | null; due_at: string }>(
+        `SELECT id, provider, due_at FROM ${tableOf(projection)}
+       WHERE due_at IS NOT NULL AND due_at <= ? ${byProvider} ORDER BY due_at, id LIMIT ?`,
+      )
+      .all(query.dueBy, ...(query.provider === undefined ? [] : [query.provider]), query.limit)
+      .map((row) => ({ id: row.id, provider: row.provider, dueAt: row.due_at }));
+  };
+
+  const countDue = (projection: string, dueBy: string): number => {
+    if (!readable(projection)) return 0;
+    const row = db
+      .prepare<[string], { count: number }>(
+        `SELECT count(*) AS count FROM ${tableOf(projection)} WHERE due_at IS NOT NULL AND due_at <= ?`,
+      )
+      .get(dueBy);
+    return row?.count ?? 0;
+  };
+
+  return { list, listValues, scanValues, aggregate, countUpTo, explainAggregate, due, countDue };
+};
+/* eslint-enable max-lines-per-function */
