@@ -59,6 +59,36 @@ describe('repairing the delivery log from the event log', () => {
   });
 });
 
+describe('a delivery whose acceptance the log lost, and whose repeat it kept', () => {
+  it('gets its accepted entry back: a repeat does not stand for the acceptance', async () => {
+    const now = new Date('2026-11-24T10:00:00.000Z');
+    const { service, cleanup } = await startWebhookService({ now: () => now });
+    const directory = mkdtempSync(join(tmpdir(), 'payrec-repair-'));
+    const db = openReadModelDatabase(join(directory, 'payrec.db'));
+    try {
+      expect(
+        await deliverKrakenEmbedEvent(service, { id: 'R-9', event_type: 'quote.executed' }, now),
+      ).toBe(200);
+      const [accepted] = service.useCases.deliveries.list({ limit: 1 }).items;
+      expect(accepted?.outcome).toBe('accepted');
+      if (accepted === undefined) return;
+      // The process that accepted it died before its entry reached the log (found by the
+      // simulation, seed 5000); the provider's retry, answered by the other process, was logged
+      // as a repeat.
+      const log = new DeliveryLog(db);
+      log.record({ ...accepted, outcome: 'repeated', receivedAt: '2026-11-24T10:00:13.000Z' });
+      const repair = await repairDeliveryLog({ eventStore: service.eventStore, deliveryLog: log });
+      expect(repair.repaired).toBe(1);
+      const outcomes = log.list({ limit: 10 })?.items.map((item) => item.outcome);
+      expect(outcomes?.sort()).toEqual(['accepted', 'repeated']);
+    } finally {
+      db.close();
+      rmSync(directory, { recursive: true, force: true });
+      await cleanup();
+    }
+  });
+});
+
 describe('repairing the delivery log after kills, pass after pass', () => {
   it('holds every acknowledged delivery exactly once, whatever was lost and however often it runs', async () => {
     let now = new Date('2026-11-24T10:00:00.000Z');

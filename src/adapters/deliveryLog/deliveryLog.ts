@@ -322,8 +322,8 @@ export class DeliveryLog implements DeliveryLogReader {
   }
 
   /**
-   * The ids of the deliveries logged as accepted or repeated at or after `receivedAt` (give or
-   * take a minute), read newest first until older ones.
+   * The ids of the deliveries logged as accepted at or after `receivedAt` (give or take a
+   * minute), read newest first until older ones.
    */
   loggedSince(receivedAt: string): Set<string> {
     this.flush();

@@ -68,8 +68,8 @@ export const deliveryLogPage = (
 };
 
 /**
- * The ids of the deliveries logged as accepted or repeated at or after `receivedAt`, read
- * newest first until older ones (the log has no index by delivery id; see `paymentsOfDelivery`).
+ * The ids of the deliveries logged as accepted at or after `receivedAt`, read newest first
+ * until older ones (the log has no index by delivery id; see `paymentsOfDelivery`).
  */
 export const deliveriesLoggedSince = (db: Database.Database, receivedAt: string): Set<string> => {
   const ids = new Set<string>();
@@ -79,7 +79,9 @@ export const deliveriesLoggedSince = (db: Database.Database, receivedAt: string)
       { delivery_id: string | null; received_at: string; outcome: string; source_address: string }
     >('SELECT delivery_id, received_at, outcome, source_address FROM delivery_log ORDER BY id DESC')
     .iterate()) {
-    if (row.outcome !== 'rejected' && row.delivery_id !== null) ids.add(row.delivery_id);
+    // Only an accepted entry stands for the acceptance: a repeat logged by another process
+    // (the provider's retry) says nothing of whether the first answer's entry was written.
+    if (row.outcome === 'accepted' && row.delivery_id !== null) ids.add(row.delivery_id);
     // Live entries are written in the order they arrive, give or take a flush: a minute of
     // slack. Restored ones are not: a repair writes old deliveries after newer live ones, so
     // only a live entry's time can say that everything below it is older.
