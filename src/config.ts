@@ -52,6 +52,12 @@ export const configSchema = z
     ),
     PAYREC_LOG_FORMAT: withDefault(z.enum(['auto', 'json', 'pretty']), 'auto'),
     PAYREC_SQLITE_WRITER: withDefault(z.enum(['inline', 'thread']), 'inline'),
+    // OpenTelemetry's own variables: payrec reads only whether they ask for traces; the SDK reads
+    // the rest itself (docs/operations.md, "Traces").
+    OTEL_SDK_DISABLED: optional(z.string()),
+    OTEL_TRACES_EXPORTER: optional(z.string()),
+    OTEL_EXPORTER_OTLP_ENDPOINT: optional(z.string()),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optional(z.string()),
     EVENTSTORE_CONNECTION_STRING: optional(
       z
         .string()
@@ -244,6 +250,11 @@ export type Config = Readonly<{
   backupBytesPerSecond: number | null;
   /** Rejected deliveries older than this leave the delivery log (`PAYREC_DELIVERY_LOG_RETENTION_DAYS`). */
   deliveryLogRetentionDays: number;
+  /**
+   * Whether payrec exports traces (OpenTelemetry): on when `OTEL_TRACES_EXPORTER` names an
+   * exporter other than `none`, or an OTLP endpoint is set, unless `OTEL_SDK_DISABLED=true`.
+   */
+  tracing: boolean;
   /** Test-only crash points (`PAYREC_FAILPOINTS`); empty in production. */
   failpoints: readonly (FailpointName | PlantName)[];
   /** Every provider module, bound to its fragment of the environment, in the list's order. */
@@ -251,6 +262,20 @@ export type Config = Readonly<{
 }>;
 
 const joinPath = (directory: string, file: string) => `${directory.replace(/\/+$/, '')}/${file}`;
+
+/** Whether the standard OpenTelemetry variables ask for traces. */
+const tracingAsked = (e: z.infer<typeof configSchema>): boolean => {
+  if (e.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
+  const exporters = (e.OTEL_TRACES_EXPORTER ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
+  if (exporters.length > 0) return !exporters.includes('none');
+  return (
+    e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined ||
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== undefined
+  );
+};
 
 /** Where and how payrec notifies the merchant's backend; `null` when fulfilment is off. */
 const fulfilmentOf = (e: z.infer<typeof configSchema>): FulfilmentConfig | null =>
@@ -337,6 +362,7 @@ export const loadConfig = (
       batch: e.PAYREC_RECONCILE_BATCH,
     },
     fulfilment: fulfilmentOf(e),
+    tracing: tracingAsked(e),
     failpoints: e.PAYREC_FAILPOINTS,
     rejectionsPerMinute: e.PAYREC_REJECTIONS_PER_MINUTE,
     instanceId: e.PAYREC_INSTANCE_ID ?? `${hostname()}:${process.pid}`,

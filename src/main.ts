@@ -3,6 +3,8 @@ import type { FetchImplementation } from 'jose';
 import type { Logger } from 'pino';
 import { buildHttpServer } from './adapters/http/index.js';
 import { createLogger } from './adapters/logging/createLogger.js';
+import { startTelemetry } from './adapters/telemetry/index.js';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import {
   createPaymentCommandHandler,
   type PaymentCommandHandler,
@@ -37,6 +39,7 @@ import {
   type ScheduledBackups,
 } from './service/index.js';
 import { projectionNames } from './projections/index.js';
+import { tracedAppends, tracedCommands } from './service/tracedWrites.js';
 
 /** The wired service: what `payrec serve` runs, and what integration tests start in-process. */
 export type Service = Readonly<{
@@ -63,6 +66,8 @@ export type ServiceOptions = Readonly<{
   fetch?: FetchImplementation;
   /** For tests: the first retry's delay of status calls. */
   statusRetryDelayMs?: number;
+  /** For tests, with tracing on: where spans go instead of the exporter the variables name. */
+  spanProcessors?: SpanProcessor[];
 }>;
 
 /**
@@ -80,6 +85,12 @@ export const createService = async (
     options.logger ??
     createLogger({ level: config.logLevel, instance: config.instanceId, format: config.logFormat });
   const clock = options.clock ?? systemClock;
+  // Before anything that could be traced; off (null) unless the OTEL_* variables ask for traces.
+  const telemetry = startTelemetry({
+    on: config.tracing,
+    version: packageVersion(),
+    ...(options.spanProcessors === undefined ? {} : { spanProcessors: options.spanProcessors }),
+  });
   // On the embedded store the projection thread backfills the WALs, so that the event loop's
   // commits seldom stop to checkpoint.
   const storage = openStorage(config, {
@@ -120,10 +131,11 @@ export const createService = async (
     : null;
   const projections = projectionsRole?.projections ?? startHere();
   const metrics = serviceMetricsFor({ storage, deliveryLog, projections, clock });
-  const handlePaymentCommand = createPaymentCommandHandler({
-    eventStore,
+  const handleUntraced = createPaymentCommandHandler({
+    eventStore: config.tracing ? tracedAppends(eventStore) : eventStore,
     instance: config.instanceId,
   });
+  const handlePaymentCommand = config.tracing ? tracedCommands(handleUntraced) : handleUntraced;
   const reconciler = createServiceReconciler(config, {
     storage,
     statusEndpoints,
@@ -238,6 +250,10 @@ export const createService = async (
       await projections.stop();
       await closeDeliveryLog();
       await storage.close();
+      // Last: the spans of everything above are exported before the process ends.
+      await telemetry?.shutdown().catch((err: unknown) => {
+        logger.warn({ err }, 'traces could not all be exported');
+      });
     })();
     return closing;
   };

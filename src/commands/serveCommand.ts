@@ -50,6 +50,7 @@ export const serveCommand = async (args: readonly string[]): Promise<number> => 
           ? 'off (PAYREC_FULFILMENT_URL unset)'
           : `to ${new URL(config.fulfilment.url).host}`,
       reconcile: config.reconcileCron,
+      traces: config.tracing ? 'exported (OTEL_* variables)' : 'off',
       apiTokens:
         config.apiTokens.length === 0
           ? 'none: loopback clients only'

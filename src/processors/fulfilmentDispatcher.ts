@@ -70,14 +70,25 @@ export const createFulfilmentDispatcher = ({
   const settledUntil = new Map<string, number>();
   let timer: NodeJS.Timeout | null = null;
 
-  /** The fulfilment as the payment's stream has it, if it is due now; otherwise `null`. */
-  const dueOnStream = async (view: FulfilmentView, now: Date): Promise<Fulfilment | null> => {
-    const state = foldRecorded(await eventStore.readStream(paymentStreamName(view.payment)));
+  /**
+   * The fulfilment as the payment's stream has it, if it is due now (with the `traceparent` its
+   * request was recorded under, if any); otherwise `null`.
+   */
+  const dueOnStream = async (
+    view: FulfilmentView,
+    now: Date,
+  ): Promise<Readonly<{ fulfilment: Fulfilment; traceparent?: string }> | null> => {
+    const recorded = await eventStore.readStream(paymentStreamName(view.payment));
+    const state = foldRecorded(recorded);
     if (state.status === 'unknown') return null;
     const fulfilment = state.fulfilments.find((candidate) => candidate.key === view.key);
     if (fulfilment?.status !== 'requested') return null;
     const dueAt = fulfilment.nextAttemptAt === null ? 0 : Date.parse(fulfilment.nextAttemptAt);
-    return dueAt <= now.getTime() ? fulfilment : null;
+    if (dueAt > now.getTime()) return null;
+    const traceparent = recorded.find(
+      (event) => event.type === 'FulfilmentRequested' && event.data['key'] === view.key,
+    )?.metadata?.['traceparent'];
+    return typeof traceparent === 'string' ? { fulfilment, traceparent } : { fulfilment };
   };
 
   /** The fence of the lease the dispatcher was started under: every outcome it records carries it. */
@@ -86,8 +97,9 @@ export const createFulfilmentDispatcher = ({
   const dispatch = async (view: FulfilmentView): Promise<void> => {
     const now = clock.now();
     const fenced = { fence };
-    const fulfilment = await dueOnStream(view, now);
-    if (fulfilment === null) return;
+    const due = await dueOnStream(view, now);
+    if (due === null) return;
+    const { fulfilment, traceparent } = due;
     failpoints.hit('fulfilment-before-call');
     const body = JSON.stringify(fulfilmentPayload(view.payment, view, view));
     // The `double-fulfil` plant: a retry under a new id, which a receiver cannot drop.
@@ -95,7 +107,10 @@ export const createFulfilmentDispatcher = ({
       failpoints.planted('double-fulfil') && fulfilment.attempts > 0
         ? `${view.id}-retry-${fulfilment.attempts}`
         : view.id;
-    const outcome = await send({ id, body }, now);
+    const outcome = await send(
+      traceparent === undefined ? { id, body } : { id, body, traceparent },
+      now,
+    );
     onAttempt?.(outcome.kind);
     if (outcome.kind === 'delivered') failpoints.hit('fulfilment-after-call');
     const at = clock.now();

@@ -56,6 +56,11 @@ export type ProjectionRunnerOptions = Readonly<{
    * back to this after a batch applies. Default 1000 ms.
    */
   restartDelayMs?: number;
+  /**
+   * Told of each batch once it is committed (with its checkpoints), with the events it held and
+   * when it began: how the wiring traces a delivery into the read models.
+   */
+  onApplied?: (events: readonly RecordedEvent[], startedAt: number) => void;
 }>;
 
 /** The longest wait before a failed projection restarts: recovery is never further away. */
@@ -174,6 +179,7 @@ export const createProjectionRunner = ({
   batchSize = 512,
   onError,
   restartDelayMs = 1000,
+  onApplied,
 }: ProjectionRunnerOptions) => {
   const statuses = new Map<string, ProjectionStatus>();
   // Every projection reads the payment streams: they share one subscription and one
@@ -272,9 +278,11 @@ export const createProjectionRunner = ({
       const events = batch;
       batch = [];
       if (events.length === 0) return;
+      const startedAt = Date.now();
       for (const [name, position] of applyBatchToAll(readModels, group, events, committed)) {
         committed.set(name, position);
       }
+      onApplied?.(events, startedAt);
       failuresInARow = 0;
       setStatus(
         group,

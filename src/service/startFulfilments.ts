@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { createFulfilmentSender } from '../adapters/fulfilment/fulfilmentSender.js';
+import { tracedSender } from './tracedWrites.js';
 import type { PaymentCommandHandler } from '../application/index.js';
 import type { Config } from '../config.js';
 import type { Clock, SendOutcome } from '../domain/ports/index.js';
@@ -30,17 +31,18 @@ export const startFulfilments = (
 ): FulfilmentDispatcher | null => {
   if (config.fulfilment === null) return null;
   const { readModels, eventStore } = storage;
+  const send = createFulfilmentSender({
+    url: config.fulfilment.url,
+    secret: config.fulfilment.secret,
+    timeoutMs: config.fulfilment.timeoutMs,
+  });
   const dispatcher = createFulfilmentDispatcher({
     dueIds: (dueBy, limit) =>
       readModels.due(fulfilmentsProjection.name, { dueBy, limit }).map((row) => row.id),
     load: (id) => storedFulfilment(readModels.get(fulfilmentsProjection.name, id)),
     eventStore,
     handlePaymentCommand,
-    send: createFulfilmentSender({
-      url: config.fulfilment.url,
-      secret: config.fulfilment.secret,
-      timeoutMs: config.fulfilment.timeoutMs,
-    }),
+    send: config.tracing ? tracedSender(send) : send,
     retry: config.fulfilment.retry,
     clock,
     logger,

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import { startProjectionThread } from '../adapters/projectionThread/projectionThread.js';
 import type { Config } from '../config.js';
+import { packageVersion } from '../packageVersion.js';
+import { recordProjected } from '../adapters/telemetry/index.js';
 import {
   createProjectionRunner,
   createProjections,
@@ -44,6 +46,7 @@ export const startProjections = (
         .map((provider) => provider.name)
         .filter((provider) => !hasStatusEndpoint(provider)),
       plantRefundsDropped: config.failpoints.includes('drop-refund-from-report'),
+      ...(config.tracing ? { tracing: { version: packageVersion() } } : {}),
       onProjectionError: (projection, reason) => {
         logger.warn({ projection, reason }, 'projection failed; restarting it from its checkpoint');
       },
@@ -61,6 +64,7 @@ export const startProjections = (
     onError: (name, err) => {
       logger.error({ err, projection: name }, 'projection failed; restarting from its checkpoint');
     },
+    ...(config.tracing ? { onApplied: recordProjected } : {}),
   });
   runner.start();
   // On EventStoreDB the subscription is pushed every append: nothing to nudge.

@@ -24,13 +24,15 @@ export const createFulfilmentSender = ({
   fetch: fetchImplementation = fetch,
 }: FulfilmentSenderOptions): FulfilmentSender => {
   const webhook = new Webhook(secret.reveal());
-  return async ({ id, body }, at) => {
+  return async ({ id, body, traceparent }, at) => {
     const headers = {
       'content-type': 'application/json',
       'user-agent': 'payrec-fulfilment/1',
       'webhook-id': id,
       'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
       'webhook-signature': webhook.sign(id, at, body),
+      // W3C Trace Context: the merchant's backend continues the delivery's trace.
+      ...(traceparent === undefined ? {} : { traceparent }),
     };
     try {
       const response = await fetchImplementation(url, {

@@ -1,4 +1,6 @@
+import type { Span } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { contextOf, inSpan } from '../telemetry/index.js';
 import type { DeliveryRecorder } from '../../application/index.js';
 import { paymentKey, type ProviderName } from '../../domain/index.js';
 import { RequestRejected, WebhookRejected } from '../../errors/index.js';
@@ -103,14 +105,29 @@ const webhookSchema = ({
   },
 });
 
-/** The route's handler: verify the exact bytes, record, log, then acknowledge. */
-const deliveryHandler =
-  (
-    { provider, verify, acknowledgement }: WebhookReceiver,
-    log: Logged,
-    { recordDelivery, clock }: WebhookRoutesOptions,
-  ) =>
-  async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+/** A `traceparent` the sender gave, if any: its trace then holds the delivery's. */
+const traceparentOf = (request: FastifyRequest): string | null => {
+  const header = request.headers['traceparent'];
+  return typeof header === 'string' ? header : null;
+};
+
+/**
+ * The route's handler: verify the exact bytes, record, log, then acknowledge. One trace a
+ * delivery: a `payrec.delivery` span, with `payrec.verify`, then the decision and the append (the
+ * wiring's spans) inside it; the projections and the fulfilment continue it from the events'
+ * metadata. Its attributes name the provider, the refs, the delivery id and the outcome, never a
+ * header's value or the body.
+ */
+const deliveryHandler = (
+  { provider, verify, acknowledgement }: WebhookReceiver,
+  log: Logged,
+  { recordDelivery, clock }: WebhookRoutesOptions,
+) => {
+  const accept = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    span: Span,
+  ): Promise<FastifyReply> => {
     if (verify === null) {
       throw new WebhookRejected(
         'PROVIDER_NOT_CONFIGURED',
@@ -118,8 +135,15 @@ const deliveryHandler =
       );
     }
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const delivery = await verify({ rawBody, headers: request.headers, receivedAt: clock.now() });
+    const delivery = await inSpan('payrec.verify', { 'payrec.provider': provider }, async () =>
+      verify({ rawBody, headers: request.headers, receivedAt: clock.now() }),
+    );
     const recorded = await recordDelivery(delivery);
+    span.setAttributes({
+      'payrec.outcome': recorded.repeated ? 'repeated' : 'accepted',
+      'payrec.delivery.id': recorded.deliveryId,
+      'payrec.refs': delivery.reports.map(({ payment }) => payment.ref),
+    });
     log({
       provider,
       receivedAt: delivery.receivedAt,
@@ -141,6 +165,24 @@ const deliveryHandler =
     );
     return reply.code(200).send(acknowledgement);
   };
+  return (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> =>
+    inSpan(
+      'payrec.delivery',
+      { 'payrec.provider': provider },
+      async (span) => {
+        try {
+          return await accept(request, reply, span);
+        } catch (error) {
+          span.setAttributes({
+            'payrec.outcome': 'rejected',
+            'payrec.code': toErrorAnswer(error).code,
+          });
+          throw error;
+        }
+      },
+      contextOf(traceparentOf(request)),
+    );
+};
 
 /**
  * Registers `POST /webhooks/{provider}` for each provider module. Each route checks size and media

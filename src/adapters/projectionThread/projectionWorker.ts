@@ -6,6 +6,7 @@
  * loop stops to checkpoint.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { recordProjected, startTelemetry } from '../telemetry/index.js';
 import {
   createProjectionRunner,
   createProjections,
@@ -33,6 +34,8 @@ export type ProjectionWorkerData = Readonly<{
   providersWithoutStatusEndpoint: readonly string[];
   /** The simulation's `drop-refund-from-report` plant (off unless named). */
   plantRefundsDropped?: boolean;
+  /** Traces on (`Config['tracing']`): this thread starts its own SDK and traces what it projects. */
+  tracing?: Readonly<{ version: string }>;
 }>;
 export type ProjectionWorkerMessage =
   | Readonly<{
@@ -61,7 +64,12 @@ const {
   serviceDatabasePath,
   providersWithoutStatusEndpoint,
   plantRefundsDropped = false,
+  tracing,
 } = workerData as ProjectionWorkerData;
+
+// A thread has its own OpenTelemetry globals: its spans need an SDK of their own.
+const telemetry =
+  tracing === undefined ? null : startTelemetry({ on: true, version: tracing.version });
 
 /** How often this thread copies the WALs of the event log and of the service database. */
 const backfillIntervalMs = 200;
@@ -118,6 +126,7 @@ const runner = createProjectionRunner({
     };
     port.postMessage(message);
   },
+  ...(telemetry === null ? {} : { onApplied: recordProjected }),
 });
 
 const report = () => {
@@ -147,6 +156,7 @@ port.on('message', (message: unknown) => {
     db.close();
     stopServiceBackfill?.();
     serviceDb?.close();
+    await telemetry?.shutdown().catch(() => undefined);
     const stopped: ProjectionWorkerMessage = { type: 'stopped' };
     port.postMessage(stopped);
     port.close();

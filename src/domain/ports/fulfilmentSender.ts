@@ -1,5 +1,9 @@
-/** One fulfilment notification: its idempotency key and the exact body every attempt sends. */
-export type FulfilmentMessage = Readonly<{ id: string; body: string }>;
+/**
+ * One fulfilment notification: its idempotency key and the exact body every attempt sends, and
+ * the W3C `traceparent` its transition was recorded under, when it was traced (sent on as a
+ * header, so the merchant's backend continues the delivery's trace).
+ */
+export type FulfilmentMessage = Readonly<{ id: string; body: string; traceparent?: string }>;
 
 export type SendOutcome =
   | Readonly<{ kind: 'delivered'; responseStatus: number }>

@@ -4,6 +4,7 @@ import pThrottle from 'p-throttle';
 import { ProviderUnavailable } from '../../../domain/index.js';
 import type { ProviderResponse } from '../../../domain/ports/index.js';
 import { fetchFailure } from '../../common/fetchFailure.js';
+import { inSpan } from '../../telemetry/index.js';
 
 /** What a status endpoint answered: its HTTP status and body text. */
 export type StatusHttpResponse = ProviderResponse;
@@ -122,21 +123,30 @@ export const createStatusHttp = ({
   const exchange = (request: StatusHttpRequest) =>
     limit(async () => {
       await slot();
-      const started = performance.now();
-      try {
-        const response = await fetchImplementation(`${base}${request.path}`, {
-          method: request.method,
-          headers: request.headers(),
-          ...(request.body === undefined ? {} : { body: request.body }),
-          redirect: 'manual',
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        const body = excerpt(await response.text());
-        return { status: response.status, body, seconds: (performance.now() - started) / 1000 };
-      } catch (error) {
-        onAttempt?.('transport', (performance.now() - started) / 1000);
-        throw error;
-      }
+      // A span from the moment the call goes on the wire: the provider, the method and the
+      // answer's status; never a header (they carry the keys) or a body.
+      return inSpan(
+        'payrec.status-call',
+        { 'payrec.provider': provider, 'http.request.method': request.method },
+        async (span) => {
+          const started = performance.now();
+          try {
+            const response = await fetchImplementation(`${base}${request.path}`, {
+              method: request.method,
+              headers: request.headers(),
+              ...(request.body === undefined ? {} : { body: request.body }),
+              redirect: 'manual',
+              signal: AbortSignal.timeout(timeoutMs),
+            });
+            span.setAttribute('http.response.status_code', response.status);
+            const body = excerpt(await response.text());
+            return { status: response.status, body, seconds: (performance.now() - started) / 1000 };
+          } catch (error) {
+            onAttempt?.('transport', (performance.now() - started) / 1000);
+            throw error;
+          }
+        },
+      );
     });
 
   const attempt = async (request: StatusHttpRequest): Promise<StatusHttpResponse> => {
