@@ -142,7 +142,8 @@ describe('the layering fences', () => {
   it('leave no adapter calling another through HTTP: nothing in src/ calls inject', () => {
     const callers = readdirSync('src', { recursive: true, encoding: 'utf8' })
       .filter((file) => file.endsWith('.ts'))
-      .filter((file) => /\.inject\(/.test(readFileSync(join('src', file), 'utf8')));
+      // Fastify's inject; the trace-context propagator's `w3c.inject` writes a header, not a request.
+      .filter((file) => /(?<!w3c)\.inject\(/.test(readFileSync(join('src', file), 'utf8')));
     expect(callers).toEqual([]);
   });
 });
