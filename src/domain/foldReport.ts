@@ -15,6 +15,17 @@ const mark = (evidence: Evidence): EvidenceMark => ({
   method: evidence.verification.method,
 });
 
+/** A hint that claims a move from where the payment is (not back to an earlier status). */
+const isHintOfAMove = (
+  current: KnownPayment,
+  report: Report,
+  evidence: Evidence,
+): report is Report & { status: NonNullable<Report['status']> } =>
+  evidence.verification.trust === 'hint' &&
+  report.status !== null &&
+  report.status !== current.status &&
+  !precedes(report.status, current.status);
+
 /** A success (or any move) for another sum than the registration's is held back. */
 const heldBackAfter = (
   current: KnownPayment,
@@ -47,11 +58,7 @@ const hintClaimsAfter = (
   evidence: Evidence,
 ): Pick<KnownPayment, 'hintClaim' | 'earlierHintClaims'> => {
   const authoritative = evidence.verification.trust === 'authoritative';
-  const hintOfAMove =
-    evidence.verification.trust === 'hint' &&
-    report.status !== null &&
-    report.status !== current.status &&
-    !precedes(report.status, current.status);
+  const hintOfAMove = isHintOfAMove(current, report, evidence);
   const settles = (claim: HintClaim): boolean =>
     authoritative &&
     report.status !== null &&
@@ -82,11 +89,7 @@ const hintClaimsAfter = (
 const awaitingAfter = (current: KnownPayment, report: Report, evidence: Evidence): boolean =>
   evidence.verification.trust === 'authoritative'
     ? false
-    : current.awaitingConfirmation ||
-      (evidence.verification.trust === 'hint' &&
-        report.status !== null &&
-        report.status !== current.status &&
-        !precedes(report.status, current.status));
+    : current.awaitingConfirmation || isHintOfAMove(current, report, evidence);
 
 /** Folds what a provider said (a delivery or a status check) into the payment. */
 export const withReportRecorded = (

@@ -221,6 +221,31 @@ describe('traces (OpenTelemetry), when the OTEL_* variables ask for them', () =>
     expect(named(exporter.getFinishedSpans(), 'payrec.verify').at(-1)?.status.code).toBe(2);
   });
 
+  it('starts a trace of its own for each delivery, whatever traceparent the sender adds', async () => {
+    const foreign = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const delivery = krakenEmbedDelivery(credentials, {
+      ref: 'T-4',
+      eventType: 'quote.executed',
+      at: new Date(),
+    });
+    expect(
+      await send({ ...delivery, headers: { ...delivery.headers, traceparent: foreign } }),
+    ).toBe(200);
+    const received = await waitFor(() =>
+      named(exporter.getFinishedSpans(), 'payrec.delivery').find(
+        (span) => (span.attributes['payrec.refs'] as string[] | undefined)?.[0] === 'T-4',
+      ),
+    );
+    expect(received.spanContext().traceId).not.toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(received.parentSpanContext).toBeUndefined();
+    const events = await service.eventStore.readStream(
+      paymentStreamName({ provider: 'kraken-embed', ref: 'T-4' }),
+    );
+    expect(JSON.stringify(events.map((event) => event.metadata))).not.toContain(
+      '0af7651916cd43dd8448eb211c80319c',
+    );
+  });
+
   it('makes each status-API call a span, inside the hint confirmation it serves', async () => {
     simulator.setTruth('kkiapay', 'TK1', {
       status: 'SUCCESS',

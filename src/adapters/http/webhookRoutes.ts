@@ -1,6 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { contextOf, inSpan } from '../telemetry/index.js';
+import { inSpan, newTrace } from '../telemetry/index.js';
 import type { DeliveryRecorder } from '../../application/index.js';
 import { paymentKey, type ProviderName } from '../../domain/index.js';
 import { RequestRejected, WebhookRejected } from '../../errors/index.js';
@@ -105,12 +105,6 @@ const webhookSchema = ({
   },
 });
 
-/** A `traceparent` the sender gave, if any: its trace then holds the delivery's. */
-const traceparentOf = (request: FastifyRequest): string | null => {
-  const header = request.headers['traceparent'];
-  return typeof header === 'string' ? header : null;
-};
-
 /**
  * The route's handler: verify the exact bytes, record, log, then acknowledge. One trace a
  * delivery: a `payrec.delivery` span, with `payrec.verify`, then the decision and the append (the
@@ -139,11 +133,12 @@ const deliveryHandler = (
       verify({ rawBody, headers: request.headers, receivedAt: clock.now() }),
     );
     const recorded = await recordDelivery(delivery);
-    span.setAttributes({
-      'payrec.outcome': recorded.repeated ? 'repeated' : 'accepted',
-      'payrec.delivery.id': recorded.deliveryId,
-      'payrec.refs': delivery.reports.map(({ payment }) => payment.ref),
-    });
+    if (span.isRecording())
+      span.setAttributes({
+        'payrec.outcome': recorded.repeated ? 'repeated' : 'accepted',
+        'payrec.delivery.id': recorded.deliveryId,
+        'payrec.refs': delivery.reports.map(({ payment }) => payment.ref),
+      });
     log({
       provider,
       receivedAt: delivery.receivedAt,
@@ -180,7 +175,9 @@ const deliveryHandler = (
           throw error;
         }
       },
-      contextOf(traceparentOf(request)),
+      // A new trace, never the sender's: a `traceparent` header is not covered by the signature,
+      // and the trace id would be written into the events' metadata.
+      newTrace(),
     );
 };
 

@@ -50,6 +50,9 @@ const errorKind = (error: unknown): string => {
   return error instanceof Error ? error.name : 'error';
 };
 
+/** The context of a new trace: spans started in it are roots. */
+export const newTrace = (): Context => ROOT_CONTEXT;
+
 /**
  * Runs `work` in a span named `name`, a child of `parent` (the active context by default): a
  * failure marks the span as an error, with the error's type only (a message can quote input),
