@@ -242,7 +242,7 @@ export const invariants: readonly Invariant[] = [
   },
   {
     name: 'status calls stayed within each rate limit',
-    check: ({ callTimes, rateLimit }) => {
+    check: ({ callTimes, rateLimit, record }) => {
       // payrec spaces its calls evenly; a call that leaves late (a busy event loop) can land in
       // the next second's window beside that second's own: one over the limit is that, not more.
       const problems: string[] = [];
@@ -250,12 +250,18 @@ export const invariants: readonly Invariant[] = [
         const sorted = [...times].sort((a, b) => a - b);
         let start = 0;
         let worst = 0;
+        let worstFrom = 0;
         for (let end = 0; end < sorted.length; end += 1) {
           while ((sorted[end] ?? 0) - (sorted[start] ?? 0) >= 1_000) start += 1;
-          worst = Math.max(worst, end - start + 1);
+          if (end - start + 1 > worst) {
+            worst = end - start + 1;
+            worstFrom = sorted[start] ?? 0;
+          }
         }
         if (worst > rateLimit + 1)
-          problems.push(`${provider}: ${worst} calls in one second (limit ${rateLimit})`);
+          problems.push(
+            `${provider}: ${worst} calls in one second (limit ${rateLimit}), the second from ${((worstFrom - record.startedAt) / 1000).toFixed(1)} s`,
+          );
       }
       return problems;
     },

@@ -42,6 +42,8 @@ export type RunRecord = Readonly<{
   rebuild: Readonly<{ code: number | null; output: string }> | null;
   converged: boolean;
   convergenceMs: number;
+  /** When the schedule started (epoch ms): the origin of every time the run reports. */
+  startedAt: number;
 }>;
 
 export type World = Readonly<{
@@ -315,7 +317,9 @@ export const apiGet = async (world: World, path: string): Promise<unknown> => {
 export const playSchedule = async (
   schedule: Schedule,
   world: World & { credentials: SimulatorCredentials },
-  expectations: (record: Omit<RunRecord, 'converged' | 'convergenceMs'>) => Promise<boolean>,
+  expectations: (
+    record: Omit<RunRecord, 'converged' | 'convergenceMs' | 'startedAt'>,
+  ) => Promise<boolean>,
   {
     onProgress,
     settleSeconds = 120,
@@ -528,5 +532,10 @@ export const playSchedule = async (
     }
     await sleep(2_000);
   }
-  return { ...soFar, converged, convergenceMs: Date.now() - convergenceStarted };
+  return {
+    ...soFar,
+    converged,
+    convergenceMs: Date.now() - convergenceStarted,
+    startedAt: started,
+  };
 };

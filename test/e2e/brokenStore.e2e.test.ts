@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import {
   closeSync,
@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliPath, postKrakenEmbedEvent, runCli, startService } from '../support/runningService.js';
 import { waitFor } from '../support/waitFor.js';
+import { fillDisk, mountTmpfs, unmount } from '../support/tmpfs.js';
 
 /** Runs a program to completion; resolves with its exit code and everything it wrote. */
 const runIn = async (
@@ -67,23 +68,6 @@ const aStoreWithADelivery = async (): Promise<string> => {
   );
   expect(await service.stop('SIGTERM')).toBe(0);
   return service.dataDir;
-};
-
-/** Mounts a tmpfs of `size` at a new directory, or says why it cannot. */
-const mountTmpfs = (options: string): { path: string } | { skip: string } => {
-  const path = mkdtempSync(join(tmpdir(), 'payrec-mount-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', path], { stdio: 'pipe' });
-    return { path };
-  } catch (error) {
-    rmSync(path, { recursive: true, force: true });
-    return { skip: `cannot mount a tmpfs here (${String(error).split('\n')[0] ?? ''})` };
-  }
-};
-
-const unmount = (path: string) => {
-  execFileSync('umount', ['-l', path], { stdio: 'pipe' });
-  rmSync(path, { recursive: true, force: true });
 };
 
 describe('a broken store says what is broken', () => {
@@ -294,12 +278,7 @@ describe('a full disk is a 503, not a crash', () => {
             event_type: 'quote.executed',
           }),
         ).toBe(200);
-        // Fill the file system to its last byte.
-        try {
-          execFileSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=64k'], { stdio: 'pipe' });
-        } catch {
-          // dd ends with "No space left on device": that is the point.
-        }
+        fillDisk(filler);
         const refused: number[] = [];
         for (let index = 1; index <= 20; index += 1) {
           refused.push(

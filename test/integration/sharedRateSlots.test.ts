@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fillDisk, mountTmpfs, unmount } from '../support/tmpfs.js';
 import { createStatusHttp, type SharedSlots } from '../../src/adapters/providers/index.js';
 import { openReadModelDatabase } from '../../src/adapters/readModels/readModelDatabase.js';
 import { createSqliteRateSlots } from '../../src/adapters/readModels/sqliteRateSlots.js';
@@ -85,17 +86,83 @@ describe('the status APIs’ rate limit, shared by the processes on one data dir
     expect(busiestSecond(reached)).toBeGreaterThan(ratePerSecond);
   });
 
-  it('falls back to a slot of its own when the shared schedule cannot be written', async () => {
-    const failing: SharedSlots = {
-      reserve: () => {
-        throw new Error('database is locked');
+  // Found by the simulation (seed 151940): the reservation read its row with `get`, which does
+  // not report the commit that fails on a full disk; every caller got the same slot, at once.
+  it('refuses a reservation it cannot keep on a full disk, and goes on from the last one kept', (context) => {
+    const mounted = mountTmpfs('size=2m');
+    if ('skip' in mounted) {
+      console.warn(`[payrec] full-disk reservation test skipped: ${mounted.skip}`);
+      context.skip();
+      return;
+    }
+    const db = openReadModelDatabase(join(mounted.path, 'payrec.db'));
+    const slots = createSqliteRateSlots(db);
+    try {
+      expect([0, 1, 2].map(() => slots.reserve('kryptogo', 100, 1_000))).toEqual([
+        1_000, 1_100, 1_200,
+      ]);
+      // An empty write-ahead log, so that the next write needs room the disk no longer has.
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      fillDisk(join(mounted.path, 'filler'));
+      expect(() => slots.reserve('kryptogo', 100, 1_000)).toThrow(/full/);
+      expect(() => slots.reserve('kryptogo', 100, 1_000)).toThrow(/full/);
+      rmSync(join(mounted.path, 'filler'));
+      expect(slots.reserve('kryptogo', 100, 1_000)).toBe(1_300);
+    } finally {
+      db.close();
+      unmount(mounted.path);
+    }
+  });
+
+  // Found by the simulation (seed 151940): on a full disk every process's reservation failed at
+  // once, each fell back to a schedule of its own, and a provider limited to 10 a second saw 25.
+  it('waits while the shared schedule cannot be written, then keeps the limit together', async () => {
+    const path = serviceDatabase();
+    const connections = [openReadModelDatabase(path), openReadModelDatabase(path)] as const;
+    databases.push(...connections);
+    const writableAt = Date.now() + 600;
+    const fullFor600Ms = (slots: SharedSlots): SharedSlots => ({
+      reserve: (key, intervalMs) => {
+        if (Date.now() < writableAt) throw new Error('database or disk is full');
+        return slots.reserve(key, intervalMs);
       },
-    };
-    const started = Date.now();
-    const reached = await callsOfTwo([failing, failing]);
+    });
+    const reached = await callsOfTwo([
+      fullFor600Ms(createSqliteRateSlots(connections[0])),
+      fullFor600Ms(createSqliteRateSlots(connections[1])),
+    ]);
     expect(reached).toHaveLength(2 * callsEach);
-    // Each client still spaced its own calls: ten at ten a second take most of a second.
-    expect(Date.now() - started).toBeGreaterThan(800);
+    expect(Math.min(...reached)).toBeGreaterThanOrEqual(writableAt);
+    expect(busiestSecond(reached)).toBeLessThanOrEqual(ratePerSecond);
+  });
+
+  it('gives up with the reason when the shared schedule stays unwritable', async () => {
+    let calls = 0;
+    const client = createStatusHttp({
+      provider: 'kryptogo',
+      baseUrl: 'http://provider.test',
+      ratePerSecond,
+      concurrency: 4,
+      timeoutMs: 300,
+      retries: 1,
+      retryDelayMs: 10,
+      fetch: () => {
+        calls += 1;
+        return Promise.resolve(new Response('{}', { status: 200 }));
+      },
+      sharedSlots: {
+        reserve: () => {
+          throw new Error('database or disk is full');
+        },
+      },
+    });
+    const call = () => client({ method: 'GET', path: '/status', headers: () => ({}) });
+    await expect(call()).rejects.toThrow(
+      "kryptogo's status API is unavailable: no call slot could be reserved in the schedule shared with the other payrec processes (database or disk is full) after 2 attempts.",
+    );
+    // A failed reservation does not block the next caller's turn for ever.
+    await expect(call()).rejects.toThrow(/no call slot could be reserved/);
+    expect(calls).toBe(0);
   });
 
   // Found by the 5,000-payment simulation: 12 calls in one second at a KryptoGO endpoint limited

@@ -21,8 +21,13 @@ export const createSqliteRateSlots = (db: Database.Database): SharedSlots => {
   );
   return {
     reserve: (key, intervalMs, now = Date.now()) => {
-      const row = reserve.get({ key, now: Math.floor(now), interval: Math.ceil(intervalMs) });
-      return row?.slot ?? now;
+      // `all`, not `get`: `get` stops at the first row and resets the statement, and better-sqlite3
+      // does not report the commit that fails then (a full disk). The caller got a slot the table
+      // never kept, and every caller the same one: the simulation saw 25 calls in a second at a
+      // limit of 10. Run to its end, the statement throws SQLITE_FULL instead.
+      const [row] = reserve.all({ key, now: Math.floor(now), interval: Math.ceil(intervalMs) });
+      if (row === undefined) throw new Error(`no slot was returned for ${key}`);
+      return row.slot;
     },
   };
 };

@@ -43,7 +43,9 @@ export type StatusHttpOptions = Readonly<{
   onAttempt?: (outcome: 'ok' | 'retryable' | 'transport', seconds: number) => void;
   /**
    * The slots of every process that shares the rate limit; absent, this process keeps its own.
-   * Should a reservation fail (the database busy or full), the call takes a slot of its own.
+   * Should a reservation fail (the database busy or full), the call waits and tries again, up to
+   * `timeoutMs`; it never takes a slot of its own, which every process would do at once on a full
+   * disk, each at the whole limit.
    */
   sharedSlots?: SharedSlots;
 }>;
@@ -57,6 +59,18 @@ class RetryableAnswer extends Error {
     this.status = status;
   }
 }
+
+/** No slot could be reserved in the schedule the processes share, for a whole attempt's timeout. */
+class SharedSlotUnavailable extends Error {
+  constructor(cause: unknown) {
+    super(
+      `no call slot could be reserved in the schedule shared with the other payrec processes (${cause instanceof Error ? cause.message : String(cause)})`,
+      { cause },
+    );
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A bounded excerpt of a body for evidence: enough to diagnose, never a whole large page. */
 const excerpt = (body: string) => (body.length > 2_000 ? `${body.slice(0, 2_000)}…` : body);
@@ -90,22 +104,31 @@ export const createStatusHttp = ({
   const ownSlot = pThrottle({ limit: 1, interval: intervalMs })(async () => {
     // The slot is the wait itself.
   });
+  // A reservation that fails (the service database busy past its timeout, or its disk full) is
+  // tried again every interval, for at most one attempt's timeout: the call waits rather than
+  // go out unscheduled. Found by the simulation: on a full disk every process's reservation
+  // failed at once, each fell back to a schedule of its own, and a provider limited to 10 calls
+  // a second saw 25.
+  const reservedSlot = async (slots: SharedSlots): Promise<number> => {
+    const giveUpAt = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return slots.reserve(provider, intervalMs);
+      } catch (error) {
+        if (Date.now() >= giveUpAt) throw new SharedSlotUnavailable(error);
+        await sleep(intervalMs);
+      }
+    }
+  };
   // With shared slots, this process's callers queue here and reserve one at a time, so that a
   // process never holds more than the next slot, whatever its queue.
   let turn: Promise<void> = Promise.resolve();
   const sharedSlot = (slots: SharedSlots): Promise<void> => {
     const mine = turn.then(async () => {
-      let startsAt: number;
-      try {
-        startsAt = slots.reserve(provider, intervalMs);
-      } catch {
-        await ownSlot();
-        return;
-      }
-      const wait = startsAt - Date.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const wait = (await reservedSlot(slots)) - Date.now();
+      if (wait > 0) await sleep(wait);
     });
-    turn = mine;
+    turn = mine.catch(() => undefined);
     return mine;
   };
   const slot = () => (sharedSlots === undefined ? ownSlot() : sharedSlot(sharedSlots));
@@ -171,7 +194,9 @@ export const createStatusHttp = ({
       const why =
         error instanceof RetryableAnswer
           ? `it kept answering ${error.message}`
-          : fetchFailure(error, timeoutMs);
+          : error instanceof SharedSlotUnavailable
+            ? error.message
+            : fetchFailure(error, timeoutMs);
       throw new ProviderUnavailable(
         `${provider}'s status API is unavailable: ${why} after ${retries + 1} attempts.`,
         { cause: error },
