@@ -251,6 +251,50 @@ describe('nothing acknowledged is missing from the delivery log', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+  // Found by the simulation (seed 151940): a process was killed 0.8 s after it accepted a
+  // delivery, before its log entry was written; the process beside it held the repair's role,
+  // whose next pass counted only what was recorded a minute before. The log lacked the entry when
+  // the run was checked.
+  it('restores it within seconds through the process beside it, which holds the repair', async () => {
+    const holder = await startService({ KRAKEN_EMBED_WEBHOOK_SECRET: secret });
+    try {
+      // The first process holds every role, the repair's among them.
+      await waitFor(async () => {
+        const readiness = (await (await fetch(`${holder.baseUrl}/readyz`)).json()) as {
+          roles?: string[];
+        };
+        return readiness.roles?.includes('delivery-log-repair') === true ? true : undefined;
+      }, 10_000);
+      const crashing = await startService({
+        PAYREC_DATA_DIR: holder.dataDir,
+        KRAKEN_EMBED_WEBHOOK_SECRET: secret,
+        PAYREC_FAILPOINTS: 'delivery-log-before-write',
+      });
+      expect(
+        await postKrakenEmbedEvent(crashing.baseUrl, secret, {
+          id: 'K-2',
+          event_type: 'quote.executed',
+        }),
+      ).toBe(200);
+      for (let waited = 0; waited < 5_000 && crashing.process.signalCode === null; waited += 50)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(crashing.process.signalCode).toBe('SIGKILL');
+      const started = Date.now();
+      const restored = await waitFor(async () => {
+        const log = (await (
+          await fetch(`${holder.baseUrl}/deliveries?outcome=accepted`)
+        ).json()) as { items: Array<{ payments: string[]; sourceAddress: string }> };
+        return log.items.length > 0 ? log.items : undefined;
+      }, 20_000);
+      expect(restored.map((item) => item.payments)).toEqual([['kraken-embed/K-2']]);
+      expect(restored[0]?.sourceAddress).toBe('(unknown: restored from the event log)');
+      // Two passes at the most: one 5 s after the delivery, and the one after it.
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      await holder.stop('SIGTERM');
+      holder.removeData();
+    }
+  }, 40_000);
 });
 
 describe('a full disk is a 503, not a crash', () => {
