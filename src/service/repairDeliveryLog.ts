@@ -1,18 +1,11 @@
 import {
-  DeliveryLog as DeliveryLogClass,
   type DeliveryLog,
   restoredSource,
   type DeliveryLogEntry,
 } from '../adapters/deliveryLog/deliveryLog.js';
-import { paymentKey, paymentStreamPrefix, toPaymentEvent } from '../domain/index.js';
-import type { Failpoints } from '../failpoints.js';
-import { opening } from './storeOpenFailure.js';
+import { paymentKey, toPaymentEvent, type PaymentEvent } from '../domain/index.js';
 import type { EventStore, RecordedEvent } from '../domain/ports/index.js';
-import {
-  createRejectionSharing,
-  rejectedDeliveriesStream,
-  rejectionsSharedBy,
-} from './sharedRejections.js';
+import { deliveriesRejectedType, rejectionsSharedBy } from './sharedRejections.js';
 
 /**
  * For a process that keeps a delivery log of its own (`own-data-dir`): which one it is, so that
@@ -40,6 +33,8 @@ type Found = {
   payments: string[];
 };
 
+const providerReportRecorded: PaymentEvent['type'] = 'ProviderReportRecorded';
+
 /** Where an entry the repair writes came from: another process, or this one's lost entry. */
 const sourceOf = (recorded: RecordedEvent, sharing: LogSharing | undefined): string => {
   const instance = recorded.metadata?.['instance'];
@@ -63,10 +58,17 @@ export const repairDeliveryLog = async ({
   pageSize = 5_000,
   maxDeliveriesPerPass = 100_000,
   sharing,
+  loggedAfterId,
 }: Readonly<{
   eventStore: EventStore;
   deliveryLog: DeliveryLog;
   settledBefore?: string;
+  /**
+   * An id of the log that every entry for the deliveries left to repair comes after (the log's
+   * newest id from before the oldest of them was recorded): the comparison reads only the entries
+   * since, not a minute of slack before the oldest delivery.
+   */
+  loggedAfterId?: number;
   /** A log of this process's own: copy in the other processes' deliveries too. */
   sharing?: LogSharing;
   pageSize?: number;
@@ -83,6 +85,7 @@ export const repairDeliveryLog = async ({
       maxDeliveries: maxDeliveriesPerPass,
       ...(settledBefore === undefined ? {} : { settledBefore }),
       ...(sharing === undefined ? {} : { sharing }),
+      ...(loggedAfterId === undefined ? {} : { loggedAfterId }),
     });
     total = {
       scanned: total.scanned + pass.scanned,
@@ -137,19 +140,26 @@ const repairPass = async ({
   pageSize,
   maxDeliveries,
   sharing,
+  loggedAfterId,
 }: Readonly<{
   eventStore: EventStore;
   deliveryLog: DeliveryLog;
   after: bigint;
   settledBefore?: string;
   sharing?: LogSharing;
+  loggedAfterId?: number;
   pageSize: number;
   maxDeliveries: number;
 }>): Promise<DeliveryLogRepair & Readonly<{ complete: boolean }>> => {
   const found = new Map<string, Found>();
   const rejectedElsewhere: DeliveryLogEntry[] = [];
-  const streamPrefixes =
-    sharing === undefined ? [paymentStreamPrefix] : [paymentStreamPrefix, rejectedDeliveriesStream];
+  // Only the events that speak of deliveries, by type (the store's index): a delivery's report,
+  // and with sharing the rejections the others share; a payment's other events are two thirds
+  // of its stream, and reading them cost the event loop more than all the rest of a pass.
+  const eventTypes: readonly string[] =
+    sharing === undefined
+      ? [providerReportRecorded]
+      : [providerReportRecorded, deliveriesRejectedType];
   let after = from;
   let scanned = 0;
   let complete = false;
@@ -158,7 +168,7 @@ const repairPass = async ({
     const page = await eventStore.readAll({
       after,
       maxCount: pageSize,
-      filter: { streamPrefixes },
+      filter: { eventTypes },
     });
     if (page.length === 0) {
       complete = true;
@@ -180,7 +190,12 @@ const repairPass = async ({
     null,
   );
   const lookedUpTo = deliveryLog.lastId();
-  const logged = oldest === null ? new Set<string>() : deliveryLog.loggedSince(oldest);
+  const logged =
+    oldest === null
+      ? new Set<string>()
+      : loggedAfterId === undefined
+        ? deliveryLog.loggedSince(oldest)
+        : deliveryLog.acceptedAfter(loggedAfterId);
   const missing: DeliveryLogEntry[] = [
     ...[...found.values()]
       .filter((entry) => !logged.has(entry.deliveryId))
@@ -191,189 +206,3 @@ const repairPass = async ({
   const repaired = missing.filter((entry) => entry.sourceAddress === restoredSource).length;
   return { scanned, repaired, copied: missing.length - repaired, upTo: after, complete };
 };
-
-/**
- * How often the repair runs, and how long an event must have been recorded before it counts as
- * settled. Every pass reads only what was recorded since the last, so the ticks' count changes
- * the size of each pass, not the work in all. Once a minute (before the simulation of seed 151940)
- * left an entry a killed process lost missing for up to two minutes, while its twin process held
- * the repair's role and ran on.
- */
-const repairEveryMs = 5_000;
-
-/**
- * Repairs the delivery log in the background: first over everything recorded before this
- * process started (whatever a previous process acknowledged is settled), then every `everyMs`
- * over what has settled since (recorded at least `everyMs` ago), from where the last pass ended.
- * An entry a killed process lost is back within two ticks, without waiting for that process to
- * start again; a live entry written after its restored twin replaces it. The service does not
- * wait for it. A repair that fails is logged and tried again at the next tick. Returns a
- * function that stops the ticks and waits for a repair under way.
- */
-export const startDeliveryLogRepair = ({
-  eventStore,
-  deliveryLog,
-  clock,
-  onRepaired,
-  onError,
-  everyMs = repairEveryMs,
-  sharing,
-  retentionDays,
-}: Readonly<{
-  eventStore: EventStore;
-  deliveryLog: DeliveryLog;
-  clock: Readonly<{ now: () => Date }>;
-  onRepaired: (repair: DeliveryLogRepair) => void;
-  onError: (error: unknown) => void;
-  everyMs?: number;
-  sharing?: LogSharing;
-  /** Rejected entries older than this many days leave the log, a batch per turn of the loop. */
-  retentionDays?: number;
-}>): (() => Promise<void>) => {
-  let running: Promise<void> | null = null;
-  const repair = (settledBefore: string) => {
-    running = repairDeliveryLog({
-      eventStore,
-      deliveryLog,
-      settledBefore,
-      ...(sharing === undefined ? {} : { sharing }),
-    })
-      // A log that cannot be read (damaged) must not stop the service answering what it can.
-      .then(onRepaired, onError)
-      .finally(() => {
-        running = null;
-      });
-  };
-  repair(clock.now().toISOString());
-  const timer = setInterval(() => {
-    // While the log's own writes fail, its queue holds entries the repair would write twice.
-    if (running !== null || deliveryLog.health().failingSince !== null) return;
-    repair(new Date(clock.now().getTime() - everyMs).toISOString());
-    if (retentionDays !== undefined) {
-      pruneRejected(deliveryLog, new Date(clock.now().getTime() - retentionDays * 86_400_000));
-    }
-  }, everyMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
-};
-
-/**
- * Prunes the rejected entries received before `before`, 1,000 at a time with a turn of the event
- * loop between batches, so that a first prune of a large log never holds the service database.
- */
-const pruneRejected = (deliveryLog: DeliveryLog, before: Date): void => {
-  const step = () => {
-    try {
-      if (deliveryLog.pruneRejectedBefore(before.toISOString()) === 1_000) setImmediate(step);
-    } catch {
-      // A log that cannot be written now (a full disk) is pruned at a later tick.
-    }
-  };
-  step();
-};
-
-/** Work that writes nothing to the event store: a role's work needing no fence, or a process's own. */
-type LocalWork = Readonly<{ start: () => void; stop: () => Promise<void> }>;
-
-/**
- * The service's delivery log, in the service database, and its repair from the event log. On a
- * shared data directory the repair runs at once and then every 5 seconds, by the process that
- * holds its role. With `sharing` (a data directory of the process's own), every process runs it
- * for its own log, as often, copying in what the others accepted and rejected, and shares what it
- * rejects itself through the event store. `close` stops the repairs and writes what is queued.
- */
-/* eslint-disable max-lines-per-function -- a factory: the log and its repair's closures, started and stopped together */
-export const openDeliveryLog = (
-  storage: Readonly<{
-    eventStore: EventStore;
-    serviceDb: ConstructorParameters<typeof DeliveryLogClass>[0];
-    servicePath: string;
-  }>,
-  {
-    clock,
-    logger,
-    failpoints,
-    sharing,
-    retentionDays,
-  }: Readonly<{
-    clock: Readonly<{ now: () => Date }>;
-    sharing?: LogSharing;
-    /** `PAYREC_DELIVERY_LOG_RETENTION_DAYS`: how long rejected entries stay. */
-    retentionDays?: number;
-    /** For the crash tests: `delivery-log-before-write` kills the process before each write. */
-    failpoints: Failpoints;
-    logger: Readonly<{
-      warn: (object: object, message: string) => void;
-      error: (object: object, message: string) => void;
-    }>;
-  }>,
-): Readonly<{
-  deliveryLog: DeliveryLog;
-  /**
-   * The repair: a role on a shared data directory (one process at a time repairs the log it
-   * shares); with `sharing`, every process's own work.
-   */
-  repair: LocalWork;
-  close: () => Promise<void>;
-}> => {
-  const rejections =
-    sharing === undefined
-      ? null
-      : createRejectionSharing({
-          eventStore: storage.eventStore,
-          instance: sharing.instance,
-          onError: (err) => {
-            logger.warn(
-              { err },
-              'delivery log: rejected deliveries could not be shared; they are kept for the next try',
-            );
-          },
-        });
-  const deliveryLog = opening(
-    { path: storage.servicePath, role: 'the service database', rebuildable: true },
-    () =>
-      new DeliveryLogClass(storage.serviceDb, {
-        beforeWrite: () => {
-          failpoints.hit('delivery-log-before-write');
-        },
-        ...(rejections === null ? {} : { onFlushed: rejections.share }),
-      }),
-  );
-  let stopRepair: (() => Promise<void>) | null = null;
-  const repair: LocalWork = {
-    start: () => {
-      stopRepair ??= startDeliveryLogRepair({
-        eventStore: storage.eventStore,
-        deliveryLog,
-        clock,
-        onRepaired: ({ repaired }) => {
-          if (repaired > 0)
-            logger.warn({ repaired }, 'delivery log: restored entries from the event log');
-        },
-        onError: (err) => {
-          logger.error({ err }, 'delivery log repair failed; it is tried again at its next tick');
-        },
-        ...(sharing === undefined ? {} : { sharing }),
-        ...(retentionDays === undefined ? {} : { retentionDays }),
-      });
-    },
-    stop: async () => {
-      const stopping = stopRepair;
-      stopRepair = null;
-      await stopping?.();
-    },
-  };
-  return {
-    deliveryLog,
-    repair,
-    close: async () => {
-      await repair.stop();
-      deliveryLog.flush();
-      await rejections?.flush();
-    },
-  };
-};
-/* eslint-enable max-lines-per-function */

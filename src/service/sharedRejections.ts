@@ -12,7 +12,7 @@ import type { EventStore, RecordedEvent } from '../domain/ports/index.js';
  */
 export const rejectedDeliveriesStream = 'payrec-deliveries-rejected';
 
-const deliveriesRejectedType = 'DeliveriesRejected';
+export const deliveriesRejectedType = 'DeliveriesRejected';
 
 /** Entries one process holds back while the store cannot be written; past it, the oldest go. */
 const maxPending = 10_000;

@@ -255,3 +255,45 @@ describe('a repair beside another process that is still writing its own entries'
     }
   });
 });
+
+describe('a repair that compares from the log’s id noted before its deliveries were recorded', () => {
+  it('reads only the entries since, and still writes back each lost one once', async () => {
+    let now = new Date('2026-11-24T10:00:00.000Z');
+    const { service, cleanup } = await startWebhookService({ now: () => now });
+    const db = openReadModelDatabase(':memory:');
+    try {
+      const log = new DeliveryLog(db);
+      const deliver = async (index: number) => {
+        now = new Date(Date.parse('2026-11-24T10:00:00.000Z') + index * 10_000);
+        expect(
+          await deliverKrakenEmbedEvent(
+            service,
+            { id: `F-${index}`, event_type: 'quote.executed' },
+            now,
+          ),
+        ).toBe(200);
+        const [entry] = service.useCases.deliveries.list({ limit: 1 }).items;
+        if (entry === undefined) throw new Error('no entry');
+        return entry;
+      };
+      for (let index = 0; index < 3; index += 1) log.record(await deliver(index));
+      // The first three are repaired up to here; the id noted now is the next pass's floor.
+      await repairDeliveryLog({ eventStore: service.eventStore, deliveryLog: log });
+      const floor = log.lastId();
+      await deliver(3); // lost with its process
+      log.record(await deliver(4));
+      await deliver(5); // lost too
+      const repair = await repairDeliveryLog({
+        eventStore: service.eventStore,
+        deliveryLog: log,
+        loggedAfterId: floor,
+      });
+      expect(repair.repaired).toBe(2);
+      const refs = (log.list({ limit: 100 })?.items ?? []).flatMap((item) => item.payments);
+      expect(refs.sort()).toEqual([0, 1, 2, 3, 4, 5].map((index) => `kraken-embed/F-${index}`));
+    } finally {
+      db.close();
+      await cleanup();
+    }
+  });
+});

@@ -315,6 +315,16 @@ export class DeliveryLog implements DeliveryLogReader {
     })();
   }
 
+  /** The ids of the deliveries logged as accepted in entries after `id` (live or restored). */
+  acceptedAfter(id: number): Set<string> {
+    this.flush();
+    const ids = new Set<string>();
+    for (const row of this.#acceptedAfter.iterate(id)) {
+      if (row.delivery_id !== null) ids.add(row.delivery_id);
+    }
+    return ids;
+  }
+
   /** A page of the log, newest first. Returns `null` for a cursor it did not issue. */
   list(query: DeliveryLogQuery): DeliveryLogPage | null {
     this.flush();
