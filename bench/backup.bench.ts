@@ -187,11 +187,15 @@ const payrec = await startPayrec({
   env: { PAYREC_RECONCILE_CRON: '0 0 1 1 *' },
 });
 
-/** Sends signed deliveries at `rate` a second until `until` resolves; their latencies in ms. */
+/**
+ * Sends signed deliveries at `rate` a second until `until` resolves; their latencies in ms, and
+ * when each answer came (ms since the load began), for the timeline.
+ */
 const steadyLoad = async (
   until: Promise<unknown>,
-): Promise<{ latencies: number[]; failed: number }> => {
+): Promise<{ latencies: number[]; answeredAt: number[]; failed: number }> => {
   const latencies: number[] = [];
+  const answeredAt: number[] = [];
   let failed = 0;
   const state = { done: false };
   void until.then(() => {
@@ -217,8 +221,10 @@ const steadyLoad = async (
       })
         .then(async (response) => {
           await response.arrayBuffer();
-          if (response.status === 200) latencies.push(performance.now() - began);
-          else failed += 1;
+          if (response.status === 200) {
+            latencies.push(performance.now() - began);
+            answeredAt.push(performance.now() - started);
+          } else failed += 1;
         })
         .catch(() => {
           failed += 1;
@@ -229,8 +235,63 @@ const steadyLoad = async (
     await new Promise((wait) => setTimeout(wait, 5));
   }
   await Promise.all(inFlight);
-  return { latencies, failed };
+  return { latencies, answeredAt, failed };
 };
+
+/** The write-ahead logs' sizes every `everyMs` until stopped: what a held snapshot lets grow. */
+const sampleWals = (everyMs: number) => {
+  const samples: Array<Readonly<{ at: number; sizes: readonly number[] }>> = [];
+  const started = performance.now();
+  const names = ['events.db', 'readmodels.db', 'payrec.db'] as const;
+  const sample = () =>
+    samples.push({
+      at: performance.now() - started,
+      sizes: names.map((name) => fileSize(join(dataDir, `${name}-wal`))),
+    });
+  sample();
+  const timer = setInterval(sample, everyMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      sample();
+      return samples;
+    },
+  };
+};
+
+/**
+ * With BENCH_BACKUP_TIMELINE set: the window cut into `bucketMs` slices, each with its ingest
+ * p99 and the largest size each WAL reached in it, so that a p99 can be laid beside what the
+ * backup was copying and what the WALs did meanwhile.
+ */
+const printTimeline = (
+  load: Readonly<{ latencies: readonly number[]; answeredAt: readonly number[] }>,
+  wals: ReadonlyArray<Readonly<{ at: number; sizes: readonly number[] }>>,
+  bucketMs = 20_000,
+): void => {
+  const end = Math.max(...load.answeredAt, ...wals.map((sample) => sample.at));
+  console.log(
+    '    timeline: from  to (s)   answers   p99 ms   WAL MB events / readmodels / payrec',
+  );
+  for (let from = 0; from < end; from += bucketMs) {
+    const inBucket = load.latencies.filter(
+      (_, index) =>
+        (load.answeredAt[index] ?? -1) >= from && (load.answeredAt[index] ?? -1) < from + bucketMs,
+    );
+    const walSizes = [0, 1, 2].map((file) =>
+      Math.max(
+        0,
+        ...wals
+          .filter((sample) => sample.at >= from && sample.at < from + bucketMs)
+          .map((sample) => sample.sizes[file] ?? 0),
+      ),
+    );
+    console.log(
+      `    ${String(from / 1000).padStart(14)} ${String((from + bucketMs) / 1000).padStart(4)} ${String(inBucket.length).padStart(9)} ${percentile(inBucket, 0.99).toFixed(0).padStart(8)}   ${walSizes.map((bytes) => (bytes / 1e6).toFixed(0)).join(' / ')}`,
+    );
+  }
+};
+const timeline = process.env['BENCH_BACKUP_TIMELINE'] !== undefined;
 
 const env = { PAYREC_DATA_DIR: dataDir, PAYREC_LOG_LEVEL: 'warn' };
 const backupsDir = join(root, 'backups');
@@ -253,10 +314,12 @@ for (let round = 1; round <= rounds; round += 1) {
       ['backup', '--to', target, ...(readMb === undefined ? [] : ['--rate', readMb])],
       env,
     );
+    const wals = sampleWals(1_000);
     const load = await steadyLoad(backup);
     const result = await backup;
+    const walSamples = wals.stop();
     if (result.code !== 0) throw new Error(`payrec backup failed:\n${result.output}`);
-    return { ...load, backup: result };
+    return { ...load, walSamples, backup: result };
   };
   const without = (seconds: number) =>
     steadyLoad(new Promise((wait) => setTimeout(wait, Math.max(2, seconds) * 1000)));
@@ -279,6 +342,14 @@ for (let round = 1; round <= rounds; round += 1) {
   console.log(
     `  round ${round}: backup ${during.backup.seconds.toFixed(1)} s, peak RSS ${during.backup.peakMb.toFixed(0)} MB; ingest p50/p99 ${percentile(during.latencies, 0.5).toFixed(1)}/${p99During.toFixed(1)} ms during (${during.latencies.length} ok, ${during.failed} failed) vs ${percentile(quiet.latencies, 0.5).toFixed(1)}/${p99Quiet.toFixed(1)} ms without (${quiet.latencies.length} ok, ${quiet.failed} failed): ×${ratio.toFixed(2)}`,
   );
+  if (timeline) {
+    // The backup copies its files one after the other: its own lines say how long each took.
+    for (const line of during.backup.output
+      .split('\n')
+      .filter((text) => /^ {2}\S+\.db: /.test(text)))
+      console.log(`    backup${line}`);
+    printTimeline(during, during.walSamples);
+  }
   if (lastBackup !== '') rmSync(lastBackup, { recursive: true, force: true });
   lastBackup = target;
 }
