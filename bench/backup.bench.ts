@@ -17,7 +17,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DeliveryLog } from '../src/adapters/deliveryLog/deliveryLog.js';
@@ -238,15 +238,31 @@ const steadyLoad = async (
   return { latencies, answeredAt, failed };
 };
 
-/** The write-ahead logs' sizes every `everyMs` until stopped: what a held snapshot lets grow. */
-const sampleWals = (everyMs: number) => {
-  const samples: Array<Readonly<{ at: number; sizes: readonly number[] }>> = [];
+/**
+ * The write-ahead logs' sizes every `everyMs` until stopped (what a held snapshot lets grow), and
+ * which files of the backup under way in `backups` grew since the sample before (what it copies).
+ */
+type WalSample = Readonly<{ at: number; sizes: readonly number[]; copying: readonly string[] }>;
+const sampleWals = (everyMs: number, backups: string) => {
+  const samples: WalSample[] = [];
   const started = performance.now();
   const names = ['events.db', 'readmodels.db', 'payrec.db'] as const;
+  let copied = new Map<string, number>();
+  const copying = (): string[] => {
+    const now = new Map<string, number>();
+    for (const partial of readdirSync(backups).filter((name) => name.includes('.partial-'))) {
+      for (const file of readdirSync(join(backups, partial)))
+        now.set(file, fileSize(join(backups, partial, file)));
+    }
+    const grew = [...now].filter(([file, bytes]) => bytes > (copied.get(file) ?? 0));
+    copied = now;
+    return grew.map(([file]) => file);
+  };
   const sample = () =>
     samples.push({
       at: performance.now() - started,
       sizes: names.map((name) => fileSize(join(dataDir, `${name}-wal`))),
+      copying: copying(),
     });
   sample();
   const timer = setInterval(sample, everyMs);
@@ -266,12 +282,15 @@ const sampleWals = (everyMs: number) => {
  */
 const printTimeline = (
   load: Readonly<{ latencies: readonly number[]; answeredAt: readonly number[] }>,
-  wals: ReadonlyArray<Readonly<{ at: number; sizes: readonly number[] }>>,
+  wals: readonly WalSample[],
   bucketMs = 20_000,
 ): void => {
-  const end = Math.max(...load.answeredAt, ...wals.map((sample) => sample.at));
+  // A loop, not Math.max(...): a window holds a few hundred thousand answers.
+  let end = 0;
+  for (const at of load.answeredAt) end = Math.max(end, at);
+  for (const sample of wals) end = Math.max(end, sample.at);
   console.log(
-    '    timeline: from  to (s)   answers   p99 ms   WAL MB events / readmodels / payrec',
+    '    timeline: from  to (s)   answers   p99 ms   WAL MB events / readmodels / payrec   copying',
   );
   for (let from = 0; from < end; from += bucketMs) {
     const inBucket = load.latencies.filter(
@@ -286,8 +305,13 @@ const printTimeline = (
           .map((sample) => sample.sizes[file] ?? 0),
       ),
     );
+    const files = new Set(
+      wals
+        .filter((sample) => sample.at >= from && sample.at < from + bucketMs)
+        .flatMap((sample) => sample.copying),
+    );
     console.log(
-      `    ${String(from / 1000).padStart(14)} ${String((from + bucketMs) / 1000).padStart(4)} ${String(inBucket.length).padStart(9)} ${percentile(inBucket, 0.99).toFixed(0).padStart(8)}   ${walSizes.map((bytes) => (bytes / 1e6).toFixed(0)).join(' / ')}`,
+      `    ${String(from / 1000).padStart(14)} ${String((from + bucketMs) / 1000).padStart(4)} ${String(inBucket.length).padStart(9)} ${percentile(inBucket, 0.99).toFixed(0).padStart(8)}   ${walSizes.map((bytes) => (bytes / 1e6).toFixed(0)).join(' / ')}   ${[...files].join(', ')}`,
     );
   }
 };
@@ -314,7 +338,7 @@ for (let round = 1; round <= rounds; round += 1) {
       ['backup', '--to', target, ...(readMb === undefined ? [] : ['--rate', readMb])],
       env,
     );
-    const wals = sampleWals(1_000);
+    const wals = sampleWals(1_000, backupsDir);
     const load = await steadyLoad(backup);
     const result = await backup;
     const walSamples = wals.stop();
@@ -343,11 +367,6 @@ for (let round = 1; round <= rounds; round += 1) {
     `  round ${round}: backup ${during.backup.seconds.toFixed(1)} s, peak RSS ${during.backup.peakMb.toFixed(0)} MB; ingest p50/p99 ${percentile(during.latencies, 0.5).toFixed(1)}/${p99During.toFixed(1)} ms during (${during.latencies.length} ok, ${during.failed} failed) vs ${percentile(quiet.latencies, 0.5).toFixed(1)}/${p99Quiet.toFixed(1)} ms without (${quiet.latencies.length} ok, ${quiet.failed} failed): ×${ratio.toFixed(2)}`,
   );
   if (timeline) {
-    // The backup copies its files one after the other: its own lines say how long each took.
-    for (const line of during.backup.output
-      .split('\n')
-      .filter((text) => /^ {2}\S+\.db: /.test(text)))
-      console.log(`    backup${line}`);
     printTimeline(during, during.walSamples);
   }
   if (lastBackup !== '') rmSync(lastBackup, { recursive: true, force: true });

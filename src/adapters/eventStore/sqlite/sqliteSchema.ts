@@ -54,6 +54,8 @@ export const prepareDatabase = (db: Database): void => {
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 10000');
   db.pragma('wal_autocheckpoint = 4000');
+  // A WAL grown while a backup held its snapshot goes back to 64 MiB once checkpointed.
+  db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version < 1) {
     db.exec(schemaV1);
