@@ -4,10 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { prepareDatabase } from '../../src/adapters/eventStore/sqlite/sqliteSchema.js';
-import {
-  openReadModelDatabase,
-  walSizeLimitBytes,
-} from '../../src/adapters/readModels/readModelDatabase.js';
+import { walSizeLimitBytes } from '../../src/adapters/common/sqliteWalSizeLimit.js';
+import { openReadModelDatabase } from '../../src/adapters/readModels/readModelDatabase.js';
 
 const walSize = (path: string) => statSync(`${path}-wal`).size;
 

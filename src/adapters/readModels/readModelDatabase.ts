@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { limitWalSize } from '../common/sqliteWalSizeLimit.js';
 import { leaveCheckpointsToBackfill } from '../common/sqliteWalBackfill.js';
 
 export type ReadModelDatabaseOptions = Readonly<{
@@ -16,14 +17,6 @@ export type ReadModelDatabaseOptions = Readonly<{
    */
   cacheKiB?: number;
 }>;
-
-/**
- * How large a write-ahead log stays on disk once it has been checkpointed and starts again. While
- * a reader holds a snapshot (a backup copying the file, a long export) no checkpoint can pass it,
- * and the WAL grows with every write meanwhile: on the million-payment store, 9.7 GB of read-model
- * WAL during one backup. Without a limit SQLite keeps the file at its largest for ever.
- */
-export const walSizeLimitBytes = 64 * 1024 * 1024;
 
 /**
  * The SQLite database for read models and logs, beside the event store whichever store is
@@ -44,7 +37,7 @@ export const openReadModelDatabase = (
   db.pragma(`cache_size = -${Math.max(256, Math.floor(cacheKiB))}`);
   // Checkpoint the WAL every ~16 MiB instead of every 4 MiB: fewer fsyncs of the database file.
   db.pragma('wal_autocheckpoint = 4000');
-  db.pragma(`journal_size_limit = ${walSizeLimitBytes}`);
+  limitWalSize(db);
   if (backfilledElsewhere) leaveCheckpointsToBackfill(db);
   return db;
 };

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { limitWalSize } from '../../common/sqliteWalSizeLimit.js';
 
 /**
  * The event log: one row per event, ordered by `global_position` (the rowid, so it only grows).
@@ -54,8 +55,7 @@ export const prepareDatabase = (db: Database): void => {
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 10000');
   db.pragma('wal_autocheckpoint = 4000');
-  // A WAL grown while a backup held its snapshot goes back to 64 MiB once checkpointed.
-  db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+  limitWalSize(db);
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version < 1) {
     db.exec(schemaV1);
