@@ -35,7 +35,7 @@ const defaultMessage = /^(Invalid|Too (small|big)|Expected|Unrecognized)/;
 /**
  * What is wrong with a person's input, one phrase per problem, naming the field, the value it
  * had and what it takes: `status "paid" is not one of pending, success, …`, `limit 0 is below 1`,
- * `colour is not a parameter here`, `createdFrom "yesterday" is not an ISO-8601 instant …`. The
+ * `colour is an unknown parameter`, `createdFrom "yesterday" is not an ISO-8601 instant …`. The
  * API, the console and the command line all say it this way.
  */
 export const inputProblems = (
@@ -51,7 +51,7 @@ export const inputProblems = (
     const custom = defaultMessage.test(issue.message) ? null : issue.message;
     switch (issue.code) {
       case 'unrecognized_keys':
-        return issue.keys.map((key) => `${nameOf(key)} is not a parameter here`);
+        return issue.keys.map((key) => `${nameOf(key)} is an unknown parameter`);
       case 'invalid_value':
         return [
           issue.values.length === 1

@@ -179,7 +179,7 @@ describe('the OpenAPI document', () => {
     expect(answer.json()).toEqual({
       code: 'INVALID_QUERY',
       // Each parameter that failed, with its value and what it takes; an unknown one called so.
-      reason: 'Check limit "9999" is above 500; colour is not a parameter here.',
+      reason: 'Check limit "9999" is above 500; colour is an unknown parameter.',
     });
   });
 });

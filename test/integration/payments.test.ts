@@ -164,6 +164,25 @@ describe('the payments read model and its API', () => {
     expect(bad.json<{ code: string }>().code).toBe('INVALID_QUERY');
   });
 
+  it('says which query parameter is wrong, with its value and what it takes', async () => {
+    const badStatus = await get('/payments?status=paid');
+    expect(badStatus.statusCode).toBe(400);
+    const { reason } = badStatus.json<{ reason: string }>();
+    expect(reason).toMatch(/status/);
+    expect(reason).toContain('"paid"');
+    for (const status of ['pending', 'success', 'failed', 'expired', 'refunded', 'cancelled']) {
+      expect(reason).toContain(status);
+    }
+    expect(reason).not.toMatch(/limit|cursor|provider/);
+
+    const unknownParameter = await get('/payments?foo=1');
+    expect(unknownParameter.statusCode).toBe(400);
+    expect(unknownParameter.json<{ reason: string }>().reason).toMatch(/unknown.*foo|foo.*unknown/);
+
+    const badLimit = await get('/payments?limit=0');
+    expect(badLimit.json<{ reason: string }>().reason).toMatch(/limit.*"?0"?/);
+  });
+
   it('reports the projections on /readyz: not ready until they run, then ready', async () => {
     const ready = await waitFor(async () => {
       const response = await get('/readyz');

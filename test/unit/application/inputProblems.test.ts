@@ -37,7 +37,7 @@ describe('what is wrong with a person’s input', () => {
       'createdFrom "yesterday" is not an ISO-8601 instant with a time zone (e.g. 2026-11-24T10:00:00Z)',
       'currency "usd" must be a three-letter ISO 4217 code',
       'note is too short (at least 1 character)',
-      'colour is not a parameter here',
+      'colour is an unknown parameter',
     ]);
   });
 
