@@ -37,6 +37,7 @@ describe('the command line in a pipe that closes early', () => {
   for (const args of [
     ['export', 'payments', '--format', 'csv'],
     ['payments', 'list'],
+    ['payments', 'show', 'kkiapay', 'PIPE-7'],
   ]) {
     it(`payrec ${args.join(' ')} | head -1 ends with 0 and says nothing`, async () => {
       const child = spawn(process.execPath, [cliPath, ...args], {
