@@ -44,6 +44,7 @@ import {
   start,
 } from './paymentLifecycles.js';
 import { watchPeakRss } from './benchPayrec.js';
+import { printDiskUse } from './diskUse.js';
 import {
   applyBatch,
   createPaymentsProjection,
@@ -275,25 +276,33 @@ const exportAll = async () => {
   );
 };
 
-const reports = (readModels: ReturnType<typeof createSqliteReadModelStore>) => {
-  const time = (asOf: Date | null) => {
+/** Bytes per payment of each read-model table and index (issue 25: keep what a query needs). */
+const printDiskUseOfReadModels = () => {
+  console.log(`\ndisk use of the read models of ${payments.toLocaleString('en-US')} payments:`);
+  printDiskUse(readModelPath, 'readmodels.db', payments);
+};
+
+const reports = async (readModels: ReturnType<typeof createSqliteReadModelStore>) => {
+  const time = async (asOf: Date | null) => {
     const times: number[] = [];
     let rows = 0;
     for (let round = 0; round < 6; round += 1) {
       const began = performance.now();
-      rows = settlementReport(readModels, settlementProjectionName, {
-        from: '2026-10-01',
-        to: '2026-10-30',
-        asOf,
-        now: new Date(end),
-        timezone: 'Europe/Paris',
-      }).rows.length;
+      rows = (
+        await settlementReport(readModels, settlementProjectionName, {
+          from: '2026-10-01',
+          to: '2026-10-30',
+          asOf,
+          now: new Date(end),
+          timezone: 'Europe/Paris',
+        })
+      ).rows.length;
       if (round > 0) times.push(performance.now() - began);
     }
     return { median: percentile(times, 50), rows };
   };
-  const now = time(null);
-  const dayAgo = time(new Date(end - day));
+  const now = await time(null);
+  const dayAgo = await time(new Date(end - day));
   console.log('\nsettlement report, 30 days (Europe/Paris), median of 5:');
   console.log(
     `  as of now        ${(now.median / 1000).toFixed(2)} s, ${now.rows} rows (target ≤ 2 s): ${now.median <= 2000 ? 'met' : 'NOT met'}`,
@@ -305,8 +314,9 @@ const reports = (readModels: ReturnType<typeof createSqliteReadModelStore>) => {
 
 if (!existsSync(readModelPath) || process.env['BENCH_FINANCE_REBUILD'] === '1') build();
 else console.log(`reusing the store in ${dataDir} (BENCH_FINANCE_REBUILD=1 builds it again)`);
+printDiskUseOfReadModels();
 explainPlans();
 const { readModels, db } = await queryPages();
-reports(readModels);
+await reports(readModels);
 db.close();
 await exportAll();

@@ -119,13 +119,14 @@ const validAt = (asOf: string | null): ColumnFilter[] =>
  * The settlement report (docs/http.md `GET /reports/settlement`): for each local day of the
  * period, provider, currency and status, how many payments reached that status that day and had
  * it at `asOf`, and their exact sum. Read from the settlement projection's snapshots, one index
- * range per day; sums are SQLite's integer sums (exact, or an error past 64 bits), never floats.
+ * range per day, all from one snapshot and off the caller's event loop (`aggregateAll`); sums
+ * are SQLite's integer sums (exact, or an error past 64 bits), never floats.
  */
-export const settlementReport = (
+export const settlementReport = async (
   readModels: ReadModelQueries,
   projection: string,
   query: SettlementQuery,
-): SettlementReport => {
+): Promise<SettlementReport> => {
   const asOf = query.asOf === null ? null : query.asOf.toISOString();
   const days = localDays(query.from, query.to, query.timezone);
   const filters: ColumnFilter[] = [
@@ -137,17 +138,20 @@ export const settlementReport = (
       ? []
       : [{ column: 'currency', op: '=' as const, value: query.currency }]),
   ];
-  const rows = days.flatMap(({ day, start, end }) =>
-    readModels
-      .aggregate(projection, {
-        groupBy: ['provider', 'currency', 'status'],
-        sum: 'amountMinor',
-        where: [
-          { column: 'statusAt', op: '>=', value: start },
-          { column: 'statusAt', op: '<', value: end },
-          ...filters,
-        ],
-      })
+  const groupsByDay = await readModels.aggregateAll(
+    projection,
+    days.map(({ start, end }) => ({
+      groupBy: ['provider', 'currency', 'status'],
+      sum: 'amountMinor',
+      where: [
+        { column: 'statusAt', op: '>=', value: start },
+        { column: 'statusAt', op: '<', value: end },
+        ...filters,
+      ],
+    })),
+  );
+  const rows = days.flatMap(({ day }, index) =>
+    (groupsByDay[index] ?? [])
       .map((group): SettlementRow => {
         const currency = typeof group.key['currency'] === 'string' ? group.key['currency'] : null;
         return {

@@ -88,7 +88,7 @@ export const createUseCases = (dependencies: UseCaseDependencies) => {
           currency?: string | undefined;
         }>,
         taken: Date,
-      ): SettlementReport =>
+      ): Promise<SettlementReport> =>
         settlementReport(readModels, settlementProjectionName, {
           ...query,
           asOf: query.asOf ?? null,

@@ -57,7 +57,7 @@ export const reportCommand = async (args: readonly string[]): Promise<number> =>
     await freshReadModels(config, storage, [settlementProjectionName]);
     let made;
     try {
-      made = settlementReport(storage.readModels, settlementProjectionName, {
+      made = await settlementReport(storage.readModels, settlementProjectionName, {
         from: query.from,
         to: query.to,
         asOf: query.asOf ?? null,

@@ -205,9 +205,9 @@ const byCell = (a: SettlementRow, b: SettlementRow) =>
   );
 
 describe('the settlement report is the fold of the log', () => {
-  it('agrees cell by cell with folding every payment, for any instant, period and time zone', () => {
-    fc.assert(
-      fc.property(
+  it('agrees cell by cell with folding every payment, for any instant, period and time zone', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.integer(),
         fc.constantFrom('UTC', 'Asia/Taipei', 'America/New_York', 'Pacific/Chatham'),
         fc.array(
@@ -218,7 +218,7 @@ describe('the settlement report is the fold of the log', () => {
           ),
           { minLength: 3, maxLength: 6 },
         ),
-        (seed, timezone, questions) => {
+        async (seed, timezone, questions) => {
           const log = generatedLog(seed, 2_000);
           const readModels = createSqliteReadModelStore(new Database(':memory:'), readModelTables);
           for (let offset = 0; offset < log.length; offset += 500) {
@@ -236,7 +236,7 @@ describe('the settlement report is the fold of the log', () => {
             const asOf =
               hoursIn === null ? null : new Date(start + hoursIn * 3_600_000).toISOString();
             const currency = first % 3 === 0 ? 'JPY' : undefined;
-            const report = settlementReport(readModels, settlementProjectionName, {
+            const report = await settlementReport(readModels, settlementProjectionName, {
               from,
               to,
               asOf: asOf === null ? null : new Date(asOf),
@@ -270,7 +270,7 @@ describe('the settlement report is the fold of the log', () => {
     );
   }, 240_000);
 
-  it('sums a cell past 2^53 exactly, where floating point would lose units', () => {
+  it('sums a cell past 2^53 exactly, where floating point would lose units', async () => {
     const count = 1_100;
     const minor = 9_007_199_254_741; // a safe integer, ~2^53 / 1000
     const log: RecordedEvent[] = [];
@@ -312,7 +312,7 @@ describe('the settlement report is the fold of the log', () => {
     }
     const readModels = createSqliteReadModelStore(new Database(':memory:'), readModelTables);
     applyBatch(readModels, settlementProjection, log);
-    const report = settlementReport(readModels, settlementProjectionName, {
+    const report = await settlementReport(readModels, settlementProjectionName, {
       from: '2026-10-01',
       to: '2026-10-01',
       asOf: null,

@@ -58,11 +58,11 @@ export const registerReportRoutes = (
         },
       },
     },
-    (request, reply) => {
+    async (request, reply) => {
       const { format: asked, ...query } = request.query;
       const taken = now();
-      const report = reports.settlement(query, taken);
       const format = formatOf(request, asked, ['json', ...tabularFormats]);
+      const report = await reports.settlement(query, taken);
       if (format === 'json') return report;
       sendRows(
         reply,
@@ -74,7 +74,7 @@ export const registerReportRoutes = (
         `settlement-${query.from}-${query.to}`,
         taken,
       );
-      return undefined;
+      return reply;
     },
   );
 

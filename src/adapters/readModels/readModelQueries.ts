@@ -13,6 +13,7 @@ import type {
 } from '../../domain/ports/index.js';
 import { sqlName, tableOf, type ReadModelSchema } from './readModelSchema.js';
 import { aggregateSql, countUpToSql, pageQuery, sumHalf } from './readModelSql.js';
+import { aggregateInThread } from './aggregateInThread.js';
 import { scanValuesInThread } from './scanInThread.js';
 import { statementCache } from './statementCache.js';
 
@@ -149,6 +150,20 @@ export const createReadModelQueries = (
       }));
   };
 
+  /** Many aggregates: on a thread of their own for a file, in one read transaction here for memory. */
+  const aggregateAll = (
+    projection: string,
+    queries: readonly AggregateQuery[],
+  ): Promise<GroupTotal[][]> => {
+    if (!readable(projection)) return Promise.resolve(queries.map(() => []));
+    if (db.memory || db.name === '') {
+      return Promise.resolve(
+        db.transaction(() => queries.map((query) => aggregate(projection, query)))(),
+      );
+    }
+    return aggregateInThread({ path: db.name, tables, projection, queries: [...queries] });
+  };
+
   const countUpTo = (projection: string, where: readonly ColumnFilter[], cap: number): number => {
     if (!readable(projection)) return 0;
     const { sql, params } = countUpToSql(schema, projection, where, cap);
@@ -178,6 +193,16 @@ export const createReadModelQueries = (
     return row?.count ?? 0;
   };
 
-  return { list, listValues, scanValues, aggregate, countUpTo, explainAggregate, due, countDue };
+  return {
+    list,
+    listValues,
+    scanValues,
+    aggregate,
+    aggregateAll,
+    countUpTo,
+    explainAggregate,
+    due,
+    countDue,
+  };
 };
 /* eslint-enable max-lines-per-function */

@@ -95,6 +95,12 @@ export type ReadModelQueries = Readonly<{
   /** Counts (and exact sums) of the documents that match, per group. */
   aggregate: (projection: string, query: AggregateQuery) => GroupTotal[];
   /**
+   * Many aggregates of one projection, each answer in the order asked, all from one snapshot of
+   * the read models; the SQLite store runs them on a thread of its own, so that a year-long
+   * report never holds the caller's event loop.
+   */
+  aggregateAll: (projection: string, queries: readonly AggregateQuery[]) => Promise<GroupTotal[][]>;
+  /**
    * How many documents match, counted up to `cap` at most (an index range of `cap` rows, never
    * the whole table): what a list says beside its first page.
    */
