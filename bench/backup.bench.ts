@@ -16,33 +16,13 @@
  *    time and peak RSS.
  */
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DeliveryLog } from '../src/adapters/deliveryLog/deliveryLog.js';
-import { openSqliteEventStore } from '../src/adapters/eventStore/index.js';
-import { repairDeliveryLog } from '../src/service/index.js';
-import { openReadModelDatabase } from '../src/adapters/readModels/readModelDatabase.js';
-import { createSqliteReadModelStore } from '../src/adapters/readModels/sqliteReadModelStore.js';
-import {
-  decide,
-  evolve,
-  initialState,
-  paymentStreamName,
-  toNewEvent,
-  type PaymentState,
-} from '../src/domain/index.js';
-import type { NewEvent, RecordedEvent } from '../src/domain/ports/index.js';
-import { applyBatchToAll, createProjections, readModelTables } from '../src/projections/index.js';
-import {
-  createSimulatorCredentials,
-  krakenEmbedDelivery,
-  startProviderSimulator,
-  type SimulatedDelivery,
-} from '../src/simulator/index.js';
+import { createSimulatorCredentials, startProviderSimulator } from '../src/simulator/index.js';
 import { integerFrom, startPayrec, watchPeakRss } from './benchPayrec.js';
-import { hasStatusEndpoint, lifecycle } from './paymentLifecycles.js';
+import { ensureBuiltStore } from './builtStore.js';
+import { percentile, steadyLoad as steadyLoadAt } from './steadyLoad.js';
 
 const payments = integerFrom('BENCH_BACKUP_PAYMENTS', 1_000_000, 10);
 const rounds = integerFrom('BENCH_BACKUP_ROUNDS', 3, 1);
@@ -51,87 +31,9 @@ const rate = integerFrom('BENCH_BACKUP_RATE', 300, 1);
 const readMb = process.env['BENCH_BACKUP_READ_MB'];
 const root = join(process.cwd(), '.bench', `backup-${payments}`);
 const dataDir = join(root, 'data');
-const builtMarker = join(dataDir, 'built');
 const cli = resolve('dist/cli.js');
 
-const build = async (): Promise<void> => {
-  rmSync(dataDir, { recursive: true, force: true });
-  mkdirSync(dataDir, { recursive: true });
-  const eventStore = openSqliteEventStore({ path: join(dataDir, 'events.db') });
-  const db = openReadModelDatabase(join(dataDir, 'readmodels.db'));
-  const readModels = createSqliteReadModelStore(db, readModelTables);
-  const projections = createProjections(hasStatusEndpoint);
-  let checkpoints = new Map<string, bigint>();
-  const began = performance.now();
-  let events = 0;
-  const chunk = 2_000;
-  for (let first = 0; first < payments; first += chunk) {
-    const streams: Array<{ stream: string; events: Array<NewEvent & { recordedAt: string }> }> = [];
-    for (let index = first; index < Math.min(first + chunk, payments); index += 1) {
-      let state: PaymentState = initialState();
-      const stream = { stream: '', events: [] as Array<NewEvent & { recordedAt: string }> };
-      for (const { at, command } of lifecycle(index, payments)) {
-        stream.stream = paymentStreamName(command.data.payment);
-        for (const event of decide(command, state)) {
-          state = evolve(state, event);
-          stream.events.push({
-            ...toNewEvent(event, randomUUID(), 'bench'),
-            recordedAt: new Date(at).toISOString(),
-          });
-        }
-      }
-      if (stream.events.length > 0) streams.push(stream);
-    }
-    // One append per payment, all queued at once: the store commits them together, in order.
-    const results = await Promise.all(
-      streams.map(({ stream, events: appended }) =>
-        eventStore.appendToStream(stream, appended, { expectedRevision: 'no_stream' }),
-      ),
-    );
-    const batch: RecordedEvent[] = [];
-    streams.forEach(({ stream, events: appended }, index) => {
-      const result = results[index];
-      if (!result?.ok) throw new Error(`could not append ${stream}`);
-      const firstPosition = result.lastPosition - BigInt(appended.length - 1);
-      appended.forEach((event, revision) => {
-        batch.push({
-          id: event.id,
-          type: event.type,
-          data: event.data,
-          metadata: event.metadata ?? null,
-          streamName: stream,
-          revision: BigInt(revision),
-          globalPosition: firstPosition + BigInt(revision),
-          recordedAt: event.recordedAt,
-        });
-      });
-    });
-    checkpoints = applyBatchToAll(readModels, projections, batch, checkpoints);
-    events += batch.length;
-    if ((first / chunk) % 50 === 0) {
-      process.stderr.write(
-        `  built ${(first + chunk).toLocaleString('en-US')} payments, ${events.toLocaleString('en-US')} events, ${((performance.now() - began) / 1000).toFixed(0)} s\n`,
-      );
-    }
-  }
-  readModels.optimize();
-  db.close();
-  await eventStore.close();
-  writeFileSync(builtMarker, `${events}\n`);
-  console.log(
-    `built ${payments.toLocaleString('en-US')} payments (${events.toLocaleString('en-US')} events) in ${((performance.now() - began) / 1000).toFixed(0)} s`,
-  );
-};
-
-const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
 const fileSize = (path: string) => (existsSync(path) ? statSync(path).size : 0);
-
-const percentile = (values: readonly number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0
-    ? 0
-    : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0);
-};
 
 /** Runs the built CLI; resolves with its exit code, wall time and peak RSS (VmHWM). */
 const timedCli = async (
@@ -151,29 +53,7 @@ const timedCli = async (
   return { code, seconds: (performance.now() - began) / 1000, peakMb: peakRss.stop(), output };
 };
 
-if (!existsSync(builtMarker)) await build();
-// The delivery log holds every accepted delivery of the store, as a service that received them
-// would have it: the repair writes them (a no-op once done), so that it does not run while the
-// rounds measure.
-{
-  const eventStore = openSqliteEventStore({ path: join(dataDir, 'events.db') });
-  const serviceDb = openReadModelDatabase(join(dataDir, 'payrec.db'));
-  const began = performance.now();
-  const repair = await repairDeliveryLog({ eventStore, deliveryLog: new DeliveryLog(serviceDb) });
-  if (repair.repaired > 0) {
-    console.log(
-      `delivery log: ${repair.repaired.toLocaleString('en-US')} entries written in ${((performance.now() - began) / 1000).toFixed(0)} s`,
-    );
-  }
-  serviceDb.close();
-  await eventStore.close();
-}
-const sizes = ['events.db', 'readmodels.db', 'payrec.db'].map(
-  (name) => [name, fileSize(join(dataDir, name)) + fileSize(join(dataDir, `${name}-wal`))] as const,
-);
-console.log(
-  `store of ${payments.toLocaleString('en-US')} payments: ${sizes.map(([name, bytes]) => `${name} ${megabytes(bytes)}`).join(', ')}; ${megabytes(sizes.reduce((sum, [, bytes]) => sum + bytes, 0))} in all`,
-);
+await ensureBuiltStore(dataDir, payments);
 
 const credentials = await createSimulatorCredentials();
 const simulator = await startProviderSimulator({ credentials });
@@ -187,56 +67,8 @@ const payrec = await startPayrec({
   env: { PAYREC_RECONCILE_CRON: '0 0 1 1 *' },
 });
 
-/**
- * Sends signed deliveries at `rate` a second until `until` resolves; their latencies in ms, and
- * when each answer came (ms since the load began), for the timeline.
- */
-const steadyLoad = async (
-  until: Promise<unknown>,
-): Promise<{ latencies: number[]; answeredAt: number[]; failed: number }> => {
-  const latencies: number[] = [];
-  const answeredAt: number[] = [];
-  let failed = 0;
-  const state = { done: false };
-  void until.then(() => {
-    state.done = true;
-  });
-  const started = performance.now();
-  let sent = 0;
-  const inFlight = new Set<Promise<void>>();
-  while (!state.done) {
-    const due = Math.floor(((performance.now() - started) / 1000) * rate) - sent;
-    for (let index = 0; index < due && inFlight.size < 64; index += 1) {
-      sent += 1;
-      const delivery: SimulatedDelivery = krakenEmbedDelivery(credentials, {
-        ref: `BK-${randomUUID()}`,
-        eventType: 'quote.executed',
-        at: new Date(),
-      });
-      const began = performance.now();
-      const request = fetch(`${payrec.url}${delivery.path}`, {
-        method: 'POST',
-        headers: delivery.headers,
-        body: delivery.body,
-      })
-        .then(async (response) => {
-          await response.arrayBuffer();
-          if (response.status === 200) {
-            latencies.push(performance.now() - began);
-            answeredAt.push(performance.now() - started);
-          } else failed += 1;
-        })
-        .catch(() => {
-          failed += 1;
-        })
-        .finally(() => inFlight.delete(request));
-      inFlight.add(request);
-    }
-    await new Promise((wait) => setTimeout(wait, 5));
-  }
-  await Promise.all(inFlight);
-  return { latencies, answeredAt, failed };
-};
+const steadyLoad = (until: Promise<unknown>) =>
+  steadyLoadAt({ url: payrec.url, credentials, rate, refPrefix: 'BK' }, until);
 
 /**
  * The write-ahead logs' sizes every `everyMs` until stopped (what a held snapshot lets grow), and

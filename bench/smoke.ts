@@ -59,6 +59,14 @@ const benchmarks: readonly Smoke[] = [
     env: { BENCH_FINANCE_PAYMENTS: '2000', BENCH_FINANCE_ROUNDS: '3', BENCH_FINANCE_REBUILD: '1' },
   },
   {
+    name: 'isolation',
+    env: {
+      BENCH_ISOLATION_PAYMENTS: '2000',
+      BENCH_ISOLATION_ROUNDS: '1',
+      BENCH_ISOLATION_RATE: '50',
+    },
+  },
+  {
     name: 'console',
     env: {
       BENCH_CONSOLE_PAYMENTS: '2000',
