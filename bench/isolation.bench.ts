@@ -10,7 +10,8 @@
  *    reports (`GET /reports/settlement`) are asked one after another, and a window of the same
  *    length without. The finance requests are made by curl, a process of their own, so that
  *    reading their answers does not slow the load generator. Target: ingest p99 with finance
- *    within 1.5× of without.
+ *    within 1.5× of without. BENCH_ISOLATION_FINANCE=export or report runs only one of them (to
+ *    see which costs what); the default is both.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -25,6 +26,9 @@ const rounds = integerFrom('BENCH_ISOLATION_ROUNDS', 3, 1);
 const rate = integerFrom('BENCH_ISOLATION_RATE', 300, 1);
 const dataDir = join(process.cwd(), '.bench', `isolation-${payments}`, 'data');
 /** 366 local days around the store's 60 (from 2026-09-01) and today's deliveries. */
+const financeAsked = process.env['BENCH_ISOLATION_FINANCE'] ?? 'both';
+if (!['both', 'export', 'report'].includes(financeAsked))
+  throw new Error('BENCH_ISOLATION_FINANCE must be both, export or report');
 const reportPath = '/reports/settlement?from=2026-06-01&to=2027-06-01';
 const exportPath = '/exports/payments?format=csv';
 
@@ -64,15 +68,22 @@ const payrec = await startPayrec({
 const load = (until: Promise<unknown>) =>
   steadyLoad({ url: payrec.url, credentials, rate, refPrefix: 'ISO' }, until);
 
-/** A full export, and 366-day reports one after another until it ends (at least one). */
+/**
+ * A full export, and 366-day reports one after another until it ends (at least one); with only
+ * reports asked, ten of them.
+ */
 const finance = async () => {
   const began = performance.now();
-  const exported = curl(`${payrec.url}${exportPath}`);
+  const exported: Promise<Fetched> =
+    financeAsked === 'report'
+      ? Promise.resolve({ status: 200, bytes: 0, seconds: 0 })
+      : curl(`${payrec.url}${exportPath}`);
+  const reportsWanted = financeAsked === 'export' ? 0 : financeAsked === 'report' ? 10 : 1;
   const reports: Fetched[] = [];
   const exporting = { done: false };
   void exported.finally(() => (exporting.done = true)).catch(() => undefined);
-  do reports.push(await curl(`${payrec.url}${reportPath}`));
-  while (!exporting.done);
+  while (reports.length < reportsWanted || (!exporting.done && financeAsked === 'both'))
+    reports.push(await curl(`${payrec.url}${reportPath}`));
   const exportAnswer = await exported;
   const failed = [exportAnswer, ...reports].filter((answer) => answer.status !== 200);
   if (failed.length > 0) throw new Error(`finance requests failed: ${JSON.stringify(failed)}`);

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AggregateQuery, GroupTotal, ReadModelTable } from '../../domain/ports/index.js';
+import { yieldCpuToOtherThreads } from '../common/yieldCpu.js';
 import { openReadModelDatabase } from './readModelDatabase.js';
 import { createSqliteReadModelStore } from './sqliteReadModelStore.js';
 
@@ -22,6 +23,7 @@ export type AggregateMessage =
 const port = parentPort;
 if (port === null) throw new Error('aggregateWorker runs as a worker thread');
 const { path, tables, projection, queries } = workerData as AggregateWorkerData;
+yieldCpuToOtherThreads();
 
 const db = openReadModelDatabase(path, { cacheKiB: 16_384 });
 try {

@@ -9,6 +9,7 @@ import type {
   KeysetPosition,
   ReadModelTable,
 } from '../../domain/ports/index.js';
+import { yieldCpuToOtherThreads } from '../common/yieldCpu.js';
 import { openReadModelDatabase } from './readModelDatabase.js';
 import { createSqliteReadModelStore } from './sqliteReadModelStore.js';
 
@@ -30,6 +31,7 @@ export type ScanMessage =
 const port = parentPort;
 if (port === null) throw new Error('scanWorker runs as a worker thread');
 const { path, tables, projection, query, select, pageSize } = workerData as ScanWorkerData;
+yieldCpuToOtherThreads();
 
 let credits = 2;
 let wake: (() => void) | null = null;
