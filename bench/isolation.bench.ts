@@ -29,6 +29,11 @@ const dataDir = join(process.cwd(), '.bench', `isolation-${payments}`, 'data');
 const financeAsked = process.env['BENCH_ISOLATION_FINANCE'] ?? 'both';
 if (!['both', 'export', 'report'].includes(financeAsked))
   throw new Error('BENCH_ISOLATION_FINANCE must be both, export or report');
+/**
+ * BENCH_ISOLATION_CLIENT_NICE=1 runs the finance client (curl) at nice 19: on this one machine it
+ * shares payrec's two cores, where a person's browser would not.
+ */
+const niceClient = process.env['BENCH_ISOLATION_CLIENT_NICE'] === '1';
 const reportPath = '/reports/settlement?from=2026-06-01&to=2027-06-01';
 const exportPath = '/exports/payments?format=csv';
 
@@ -37,11 +42,17 @@ type Fetched = Readonly<{ status: number; bytes: number; seconds: number }>;
 /** One GET by curl, its body thrown away: its status, size and time. */
 const curl = (url: string): Promise<Fetched> =>
   new Promise((resolve, reject) => {
-    const child = spawn(
-      'curl',
-      ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{size_download} %{time_total}', url],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const curlArgs = [
+      '-sS',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code} %{size_download} %{time_total}',
+      url,
+    ];
+    const child = niceClient
+      ? spawn('nice', ['-n', '19', 'curl', ...curlArgs], { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('curl', curlArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
