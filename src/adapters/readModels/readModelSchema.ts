@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import type { ReadModelTable } from '../../domain/ports/index.js';
+import type { BaseIndex, ReadModelTable } from '../../domain/ports/index.js';
+
+const allBaseIndexes: readonly BaseIndex[] = ['status', 'updated', 'due'];
 
 export const stagingSuffix = '__staging';
 const projectionName = /^[a-z][a-z0-9_]*$/;
@@ -99,12 +101,14 @@ export const readModelSchema = (
   };
   const createIndexes = (projection: string) => {
     const table = tableOf(projection);
-    db.exec(`
-      CREATE INDEX IF NOT EXISTS ${table}_by_status ON ${table} (status, updated_at, id);
-      CREATE INDEX IF NOT EXISTS ${table}_by_updated ON ${table} (updated_at, id);
-      CREATE INDEX IF NOT EXISTS ${table}_by_due ON ${table} (due_at, id) WHERE due_at IS NOT NULL;
-    `);
-    const declared = new Set([`${table}_by_status`, `${table}_by_updated`, `${table}_by_due`]);
+    const baseIndexes: Readonly<Record<BaseIndex, string>> = {
+      status: `${table}_by_status ON ${table} (status, updated_at, id)`,
+      updated: `${table}_by_updated ON ${table} (updated_at, id)`,
+      due: `${table}_by_due ON ${table} (due_at, id) WHERE due_at IS NOT NULL`,
+    };
+    const kept = specOf(projection).baseIndexes ?? allBaseIndexes;
+    for (const name of kept) db.exec(`CREATE INDEX IF NOT EXISTS ${baseIndexes[name]}`);
+    const declared = new Set(kept.map((name) => `${table}_by_${name}`));
     for (const index of specOf(projection).indexes) {
       const names = index.columns.map((name) => column(projection, name));
       const partial =

@@ -18,6 +18,7 @@ export type {
   ColumnValue,
   BaseColumns,
   ReadModelDocument,
+  BaseIndex,
   ReadModelIndex,
   ReadModelTable,
   ReadModelTransaction,

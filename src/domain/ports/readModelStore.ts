@@ -38,7 +38,15 @@ export type ReadModelIndex = Readonly<{
 export type ReadModelTable = Readonly<{
   columns: Readonly<Record<string, 'text' | 'integer'>>;
   indexes: readonly ReadModelIndex[];
+  /**
+   * Which of the base indexes (by status, by update time, by due time) the table keeps: all
+   * unless it says. A table no query reads that way keeps none: each index costs every write.
+   */
+  baseIndexes?: readonly BaseIndex[];
 }>;
+
+/** The indexes every read-model table has unless it declines them. */
+export type BaseIndex = 'status' | 'updated' | 'due';
 
 /** Reads and writes inside one transaction of the read-model store. */
 export type ReadModelTransaction = Readonly<{
