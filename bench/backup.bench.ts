@@ -19,10 +19,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createSimulatorCredentials, startProviderSimulator } from '../src/simulator/index.js';
-import { integerFrom, startPayrec, watchPeakRss } from './benchPayrec.js';
+import { integerFrom, watchPeakRss } from './benchPayrec.js';
 import { ensureBuiltStore } from './builtStore.js';
-import { percentile, steadyLoad as steadyLoadAt } from './steadyLoad.js';
+import { percentile, startPayrecUnderLoad } from './steadyLoad.js';
 
 const payments = integerFrom('BENCH_BACKUP_PAYMENTS', 1_000_000, 10);
 const rounds = integerFrom('BENCH_BACKUP_ROUNDS', 3, 1);
@@ -55,20 +54,7 @@ const timedCli = async (
 
 await ensureBuiltStore(dataDir, payments);
 
-const credentials = await createSimulatorCredentials();
-const simulator = await startProviderSimulator({ credentials });
-const payrec = await startPayrec({
-  credentials,
-  simulatorUrl: simulator.url,
-  dataDir,
-  writer: 'inline',
-  // No reconciliation cycles: on this store each takes minutes of status calls, which would land
-  // in one window and not the other.
-  env: { PAYREC_RECONCILE_CRON: '0 0 1 1 *' },
-});
-
-const steadyLoad = (until: Promise<unknown>) =>
-  steadyLoadAt({ url: payrec.url, credentials, rate, refPrefix: 'BK' }, until);
+const { load: steadyLoad, stop } = await startPayrecUnderLoad(dataDir, rate, 'BK');
 
 /**
  * The write-ahead logs' sizes every `everyMs` until stopped (what a held snapshot lets grow), and
@@ -208,9 +194,7 @@ const medianRatio = percentile(ratios, 0.5);
 console.log(
   `  median p99 ratio ×${medianRatio.toFixed(2)} (target ≤ 1.5×): ${medianRatio <= 1.5 ? 'met' : 'NOT met'}`,
 );
-payrec.child.kill('SIGTERM');
-await new Promise((done) => payrec.child.once('exit', done));
-await simulator.close();
+await stop();
 
 console.log(`\npayrec restore of ${lastBackup}, ${rounds} times, each into an empty directory:`);
 for (let round = 1; round <= rounds; round += 1) {

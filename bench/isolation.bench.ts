@@ -16,10 +16,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createSimulatorCredentials, startProviderSimulator } from '../src/simulator/index.js';
-import { integerFrom, startPayrec } from './benchPayrec.js';
+import { integerFrom } from './benchPayrec.js';
 import { ensureBuiltStore } from './builtStore.js';
-import { percentile, steadyLoad, type SteadyLoadResult } from './steadyLoad.js';
+import { percentile, startPayrecUnderLoad, type SteadyLoadResult } from './steadyLoad.js';
 
 const payments = integerFrom('BENCH_ISOLATION_PAYMENTS', 300_000, 10);
 const rounds = integerFrom('BENCH_ISOLATION_ROUNDS', 3, 1);
@@ -66,18 +65,7 @@ const curl = (url: string): Promise<Fetched> =>
   });
 
 await ensureBuiltStore(dataDir, payments, { tablesAndIndexes: true });
-const credentials = await createSimulatorCredentials();
-const simulator = await startProviderSimulator({ credentials });
-const payrec = await startPayrec({
-  credentials,
-  simulatorUrl: simulator.url,
-  dataDir,
-  writer: 'inline',
-  // No reconciliation cycles: on this store each takes minutes of status calls.
-  env: { PAYREC_RECONCILE_CRON: '0 0 1 1 *' },
-});
-const load = (until: Promise<unknown>) =>
-  steadyLoad({ url: payrec.url, credentials, rate, refPrefix: 'ISO' }, until);
+const { payrec, load, stop } = await startPayrecUnderLoad(dataDir, rate, 'ISO');
 
 /**
  * A full export, and 366-day reports one after another until it ends (at least one); with only
@@ -142,6 +130,4 @@ const medianRatio = percentile(ratios, 0.5);
 console.log(
   `  median p99 ratio ×${medianRatio.toFixed(2)} (target ≤ 1.5×): ${medianRatio <= 1.5 ? 'met' : 'NOT met'}`,
 );
-payrec.child.kill('SIGTERM');
-await new Promise((done) => payrec.child.once('exit', done));
-await simulator.close();
+await stop();

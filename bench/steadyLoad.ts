@@ -6,10 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
+  createSimulatorCredentials,
   krakenEmbedDelivery,
+  startProviderSimulator,
   type SimulatedDelivery,
   type SimulatorCredentials,
 } from '../src/simulator/index.js';
+import { startPayrec } from './benchPayrec.js';
 
 /** The `p` quantile (0–1) of `values`, 0 for none. */
 export const percentile = (values: readonly number[], p: number): number => {
@@ -77,4 +80,31 @@ export const steadyLoad = async (
   }
   await Promise.all(inFlight);
   return { latencies, answeredAt, failed };
+};
+
+/**
+ * The built payrec on `dataDir` beside the provider simulator, with no reconciliation cycles (on
+ * a large store each takes minutes of status calls, which would land in one window and not the
+ * other), and `load`: deliveries at `rate` a second until the promise it is given resolves.
+ */
+export const startPayrecUnderLoad = async (dataDir: string, rate: number, refPrefix: string) => {
+  const credentials = await createSimulatorCredentials();
+  const simulator = await startProviderSimulator({ credentials });
+  const payrec = await startPayrec({
+    credentials,
+    simulatorUrl: simulator.url,
+    dataDir,
+    writer: 'inline',
+    env: { PAYREC_RECONCILE_CRON: '0 0 1 1 *' },
+  });
+  return {
+    payrec,
+    load: (until: Promise<unknown>) =>
+      steadyLoad({ url: payrec.url, credentials, rate, refPrefix }, until),
+    stop: async () => {
+      payrec.child.kill('SIGTERM');
+      await new Promise((done) => payrec.child.once('exit', done));
+      await simulator.close();
+    },
+  };
 };
