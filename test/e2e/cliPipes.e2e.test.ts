@@ -39,7 +39,7 @@ describe('the command line in a pipe that closes early', () => {
     ['payments', 'list'],
     ['payments', 'show', 'kkiapay', 'PIPE-7'],
   ]) {
-    it(`payrec ${args.join(' ')} | head -1 ends with 0 and says nothing`, async () => {
+    it(`payrec ${args.join(' ')} | head -1 ends with 0 and no error`, async () => {
       const child = spawn(process.execPath, [cliPath, ...args], {
         env: { PATH: process.env['PATH'] ?? '', PAYREC_DATA_DIR: dataDir },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,7 +51,10 @@ describe('the command line in a pipe that closes early', () => {
         child.stdout.destroy();
       });
       const [code] = (await once(child, 'exit')) as [number | null];
-      expect(stderr).toBe('');
+      // Nothing but what the command says on a normal end: when it wrote its page before the
+      // reader closed, `payments list` still says how many it left out (a race, not an error).
+      expect(stderr.replace(/^\d+ of \d+ payments shown, .*\n$/, '')).toBe('');
+      expect(stderr).not.toMatch(/EPIPE|Error/);
       expect(code).toBe(0);
     });
   }
