@@ -43,6 +43,7 @@ export const startPayrec = async ({
   dataDir,
   writer,
   env = {},
+  nodeArgs = [],
 }: Readonly<{
   credentials: SimulatorCredentials;
   simulatorUrl: string;
@@ -50,8 +51,10 @@ export const startPayrec = async ({
   writer: 'inline' | 'thread';
   /** More of payrec's environment (a benchmark's own settings). */
   env?: Record<string, string>;
+  /** Node's own options for the service, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
+  nodeArgs?: readonly string[];
 }>): Promise<PayrecProcess> => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/benchServer.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'bench/benchServer.ts'], {
     env: {
       PATH: process.env['PATH'] ?? '',
       ...payrecEnvironmentFor(credentials, simulatorUrl),

@@ -11,8 +11,12 @@
  * - `POST /_bench/noop` (benchmark server only), sent the very Kraken Embed requests: same bytes,
  *   same raw-body parsing, no verification and no storage.
  * Each line also shows the CPU time per request of payrec's event loop, of its other threads
- * (store writer, projections, crypto pool, GC) and of the load generator, from /proc: on a
- * 2-core machine the three share the same two cores.
+ * (store writer, projections, crypto pool, GC), of all payrec's threads together, and of the load
+ * generator, from /proc: on a 2-core machine they share the same two cores.
+ *
+ * BENCH_INGEST_CPU_PROF=<directory> runs payrec with `--cpu-prof` into that directory: a profile
+ * for the event loop and one for each worker thread (the projection thread among them), written
+ * when each round's payrec exits. Profiling slows payrec: its figures are not comparable then.
  *
  * Runs on this kind of machine drift by 10–25 % from one to the next, so one run cannot say
  * whether a figure is above or below a target. The whole sequence therefore runs in rounds
@@ -37,6 +41,7 @@ const sizes = {
 };
 const rounds = integerFrom('BENCH_INGEST_ROUNDS', 3, 1);
 const writer = process.env['PAYREC_SQLITE_WRITER'] === 'thread' ? 'thread' : 'inline';
+const profileDirectory = process.env['BENCH_INGEST_CPU_PROF'] ?? '';
 const root = join(process.cwd(), '.bench', `ingest-${process.pid}`);
 mkdirSync(root, { recursive: true });
 const credentialsPath = join(root, 'credentials.json');
@@ -115,6 +120,7 @@ const measure = async (
   const cpu = [
     `event loop ${cpuUs.eventLoop} µs`,
     `other threads ${cpuUs.otherThreads} µs`,
+    `all payrec threads ${cpuUs.eventLoop + cpuUs.otherThreads} µs`,
     `load generator ${cpuUs.loadGenerator} µs`,
   ].join(', ');
   process.stdout.write(
@@ -131,6 +137,7 @@ const runRound = async (round: number): Promise<Map<MeasurementKey, Measured>> =
     simulatorUrl: simulator.url,
     dataDir: join(root, `data-${round}`),
     writer,
+    nodeArgs: profileDirectory === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`],
   });
   const target = { pid: child.pid ?? 0, url };
   try {
@@ -183,7 +190,7 @@ try {
     const cpu = (pick: (result: Measured) => number) => `${median(results.map(pick))} µs`;
     process.stdout.write(
       `${label.padEnd(34)} ${fmt(median(rates)).padStart(7)} accepted/s${range(rates, fmt)}   p50 ${median(p50s)} ms${range(p50s, ms)}   p99 ${median(p99s)} ms${range(p99s, ms)}\n` +
-        `${''.padEnd(34)} CPU per request (medians): payrec event loop ${cpu((r) => r.cpuUs.eventLoop)}, other threads ${cpu((r) => r.cpuUs.otherThreads)}, load generator ${cpu((r) => r.cpuUs.loadGenerator)}\n`,
+        `${''.padEnd(34)} CPU per request (medians): payrec event loop ${cpu((r) => r.cpuUs.eventLoop)}, other threads ${cpu((r) => r.cpuUs.otherThreads)}, all payrec threads ${cpu((r) => r.cpuUs.eventLoop + r.cpuUs.otherThreads)}, load generator ${cpu((r) => r.cpuUs.loadGenerator)}\n`,
     );
   }
   const ratio = (label: string, part: MeasurementKey, whole: MeasurementKey) =>

@@ -188,7 +188,15 @@ export const createService = async (
     isDead: deadLocalProcess,
     work: {
       ...(projectionsRole === null ? {} : { projections: projectionsRole.work }),
-      reconciler: bothOf(cycle, watchHints({ eventStore, reconciler, logger })),
+      reconciler: bothOf(
+        cycle,
+        watchHints({
+          eventStore,
+          reconciler,
+          logger,
+          providers: config.providers.filter((p) => p.sendsHints).map((p) => p.name),
+        }),
+      ),
       ...(fulfilments === null
         ? {}
         : {

@@ -55,6 +55,12 @@ export type ProviderSpec<Settings> = Readonly<{
     mediaTypes: readonly string[];
     /** The body of a `200` (the provider's documented acknowledgement). */
     acknowledgement: JsonObject;
+    /**
+     * Whether its verifier can record a delivery as a hint (unsigned, or authenticated by a
+     * replayable secret), which its status endpoint must confirm: only these providers' streams
+     * are watched for hints, so a provider that signs every delivery costs the watch nothing.
+     */
+    sendsHints: boolean;
     /** For the OpenAPI document: how a delivery is authenticated, and what its body holds. */
     documentation: WebhookDocumentation;
     /** The verifier, or `null` when its secret is not configured: the route then answers 404. */
@@ -91,6 +97,8 @@ export type ConfiguredProvider = Readonly<{
   acknowledgement: JsonObject;
   documentation: WebhookDocumentation;
   hasStatusEndpoint: boolean;
+  /** Whether its deliveries can be hints (see `ProviderSpec`'s `webhook.sendsHints`). */
+  sendsHints: boolean;
   statusVocabularies: Readonly<Record<string, StatusVocabulary>>;
   verifier: (context: VerifierContext) => WebhookVerifier | null;
   statusClient: (http: StatusHttpFactory) => StatusClient | null;
@@ -149,6 +157,7 @@ export const defineProvider = <Settings>(spec: ProviderSpec<Settings>): Provider
           acknowledgement: spec.webhook.acknowledgement,
           documentation: spec.webhook.documentation,
           hasStatusEndpoint: statusApi !== null,
+          sendsHints: spec.webhook.sendsHints,
           statusVocabularies: spec.statusVocabularies,
           verifier: (context) => spec.webhook.verifier(settings, context),
           statusClient: (http) => (statusApi === null ? null : statusApi.client(settings, http)),

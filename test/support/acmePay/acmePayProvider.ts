@@ -85,6 +85,7 @@ export const acmePayProvider = defineProvider({
   webhook: {
     mediaTypes: ['application/json'],
     acknowledgement: { ok: true, from: 'acme-pay' },
+    sendsHints: false,
     documentation: {
       authentication: 'An HMAC-SHA256 of the body in `acme-signature`.',
       body: z.looseObject({ id: z.string(), status: z.string() }),

@@ -45,6 +45,7 @@ export const kkiapayProvider = defineProvider<KkiapaySettings>({
   webhook: {
     mediaTypes: ['application/json'],
     acknowledgement: { received: true },
+    sendsHints: true,
     documentation: {
       authentication:
         'KKiaPay sends the shared secret itself in `x-kkiapay-secret`. Anyone who saw one delivery can replay it, so payrec records it as a hint and confirms it against the KKiaPay status API before it moves a payment.',

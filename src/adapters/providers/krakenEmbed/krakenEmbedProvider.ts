@@ -59,6 +59,7 @@ export const krakenEmbedProvider = defineProvider<KrakenEmbedSettings>({
   webhook: {
     mediaTypes: ['application/json'],
     acknowledgement: { received: true },
+    sendsHints: false,
     documentation: {
       authentication:
         '`X-Signature: t=<unix seconds>,v1=<hex>`: HMAC-SHA256 over `t.rawBody` with the base64-decoded webhook secret (a previous secret is accepted while it rotates), within the tolerance window.',

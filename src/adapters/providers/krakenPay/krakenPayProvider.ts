@@ -29,6 +29,7 @@ export const krakenPayProvider = defineProvider<KrakenPaySettings>({
   webhook: {
     mediaTypes: ['text/plain', 'application/jwt', 'application/json'],
     acknowledgement: { code: 'Success' },
+    sendsHints: false,
     documentation: {
       authentication:
         'The body is an ES256 JWT signed with a key from the Kraken Pay JWKS, fetched only for an unknown `kid`; its issuer, expiry and claims are checked. Kraken Pay has no status endpoint: its deliveries are the only evidence.',

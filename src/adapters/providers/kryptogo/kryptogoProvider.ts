@@ -46,6 +46,7 @@ export const kryptogoProvider = defineProvider<KryptogoSettings>({
   webhook: {
     mediaTypes: ['application/json'],
     acknowledgement: { received: true },
+    sendsHints: true,
     documentation: {
       authentication:
         'A `signature` field inside the JSON body: HMAC-SHA256 with the callback secret, within a 5-minute window. An unsigned callback is only a hint until the KryptoGO API confirms it.',
