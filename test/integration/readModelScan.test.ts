@@ -7,7 +7,36 @@ import {
   createSqliteReadModelStore,
   type SqliteReadModelStore,
 } from '../../src/adapters/readModels/sqliteReadModelStore.js';
+import { financeThreadTurns } from '../../src/adapters/readModels/financeThreadTurns.js';
 import { paymentsTable } from '../../src/projections/index.js';
+
+/** A finance turn held until `release`: what a long read on another thread looks like. */
+const holdATurn = () => {
+  let release: () => void = () => undefined;
+  const held = financeThreadTurns(() => new Promise<void>((resolve) => (release = resolve)));
+  return {
+    release: () => {
+      release();
+    },
+    held,
+  };
+};
+
+/** Whether `promise` settles within `ms`. */
+const settlesWithin = (promise: Promise<unknown>, ms: number) =>
+  Promise.race([
+    promise.then(() => true),
+    new Promise<boolean>((resolve) => {
+      setTimeout(() => {
+        resolve(false);
+      }, ms);
+    }),
+  ]);
+
+const oneDay = {
+  groupBy: ['provider'],
+  where: [{ column: 'createdAt', op: '>=', value: '2026-11-01T00:00:00.000Z' } as const],
+};
 
 /** Scans read on a thread of their own: every row once, in order, and stopping ends them. */
 describe('scanning a read model on a thread of its own', () => {
@@ -79,5 +108,83 @@ describe('scanning a read model on a thread of its own', () => {
     expect(
       store.countUpTo('payments', [{ column: 'amountMinor', op: '<', value: 10 }], 10_000),
     ).toBe(10);
+  });
+
+  describe('finance threads take turns (one reads at a time, a page or a report per turn)', () => {
+    it('a scan reads its first page only when it has a turn', async () => {
+      const turn = holdATurn();
+      const pages = store.scanValues('payments', { orderBy: 'createdAt' }, ['ref']);
+      const first = pages[Symbol.asyncIterator]().next();
+      expect(await settlesWithin(first, 300)).toBe(false);
+      turn.release();
+      expect((await first).value).toHaveLength(1_000);
+      await pages[Symbol.asyncIterator]().return?.(undefined);
+    });
+
+    it("a report's aggregates wait for the turn in use", async () => {
+      const turn = holdATurn();
+      const report = store.aggregateAll('payments', [oneDay]);
+      expect(await settlesWithin(report, 300)).toBe(false);
+      turn.release();
+      expect((await report)[0]?.length).toBe(2);
+    });
+
+    it('a report asked while an export is paused (a slow reader) waits for a page, not for the export', async () => {
+      const pages = store
+        .scanValues('payments', { orderBy: 'createdAt' }, ['ref'])
+        [Symbol.asyncIterator]();
+      expect((await pages.next()).value).toHaveLength(1_000);
+      // The reader holds its page and asks for nothing more: the scan has read one page ahead.
+      expect(await settlesWithin(store.aggregateAll('payments', [oneDay]), 5_000)).toBe(true);
+      let rest = 0;
+      for (let page = await pages.next(); page.done !== true; page = await pages.next())
+        rest += page.value.length;
+      expect(rest).toBe(rows - 1_000);
+    });
+
+    it('a long report gives its turn back every few milliseconds: an export reads its pages meanwhile', async () => {
+      // 20,000 index ranges: a report that reads for far longer than a turn's slice.
+      const manyRanges = Array.from({ length: 20_000 }, (_, index) => ({
+        groupBy: ['provider'],
+        where: [{ column: 'amountMinor', op: '=', value: index } as const],
+      }));
+      let reportDone = false;
+      const report = store.aggregateAll('payments', manyRanges).then((totals) => {
+        reportDone = true;
+        return totals;
+      });
+      let read = 0;
+      for await (const page of store.scanValues('payments', { orderBy: 'createdAt' }, ['ref']))
+        read += page.length;
+      expect(read).toBe(rows);
+      expect(reportDone).toBe(false);
+      expect((await report).filter((groups) => groups.length === 1)).toHaveLength(rows);
+    });
+
+    it('a scan ends even when its thread ended (after a short last page) while another held the turn', async () => {
+      const pages = store
+        .scanValues('payments', { orderBy: 'createdAt' }, ['ref'])
+        [Symbol.asyncIterator]();
+      expect((await pages.next()).value).toHaveLength(1_000);
+      expect((await pages.next()).value).toHaveLength(1_000);
+      // Meanwhile the thread reads the last, short page, says it is done and stops, unasked.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const turn = holdATurn();
+      expect((await pages.next()).value).toHaveLength(rows - 2_000);
+      const end = pages.next();
+      expect(await settlesWithin(end, 300)).toBe(false);
+      turn.release();
+      expect(await settlesWithin(end, 5_000)).toBe(true);
+      expect((await end).done).toBe(true);
+    });
+
+    it('a scan the reader abandons gives its turn back', async () => {
+      for await (const page of store.scanValues('payments', { orderBy: 'createdAt' }, ['ref'])) {
+        expect(page).toHaveLength(1_000);
+        break;
+      }
+      expect(await settlesWithin(store.aggregateAll('payments', [oneDay]), 5_000)).toBe(true);
+      expect(financeThreadTurns.activeCount + financeThreadTurns.pendingCount).toBe(0);
+    });
   });
 });

@@ -1,43 +1,66 @@
+import type { Worker } from 'node:worker_threads';
 import type { ColumnValue } from '../../domain/ports/index.js';
 import { startWorker } from '../common/startWorker.js';
+import { financeThreadTurns } from './financeThreadTurns.js';
 import type { ScanMessage, ScanWorkerData } from './scanWorker.js';
 
 const workerModule = new URL('./scanWorker', import.meta.url);
 
 /**
+ * What the scan thread posts, kept in order as it arrives (a listener attached only while a page
+ * is asked for would miss the end the thread posts unasked after a short last page): `next`
+ * resolves with the oldest, or, once the thread is gone, with the error it died of.
+ */
+const inboxOf = (worker: Worker) => {
+  const inbox: Array<ScanMessage | Error> = [];
+  let arrived: (() => void) | null = null;
+  const deliver = (message: ScanMessage | Error) => {
+    inbox.push(message);
+    arrived?.();
+    arrived = null;
+  };
+  worker.on('message', deliver);
+  worker.on('error', deliver);
+  worker.on('exit', () => {
+    deliver(new Error('the scan thread stopped'));
+  });
+  return {
+    next: async (): Promise<ScanMessage | Error> => {
+      while (inbox.length === 0) await new Promise<void>((resolve) => (arrived = resolve));
+      return inbox.shift() ?? new Error('the scan thread stopped');
+    },
+  };
+};
+
+/**
  * The pages of a keyset query, read on a thread of its own (`scanWorker`) with its own
- * connection, at most two pages ahead of the reader. Stopping early (a `return` from the loop)
- * ends the thread. A failure of the scan rejects the next page.
+ * connection, one page ahead of the reader (the thread reads the next page while the caller
+ * writes this one). Each page is read in a finance turn (`financeThreadTurns`). Stopping early
+ * (a `return` from the loop) ends the thread. A failure of the scan rejects the next page.
  */
 export async function* scanValuesInThread(
   data: ScanWorkerData,
 ): AsyncGenerator<Array<readonly ColumnValue[]>> {
-  // A small heap: the thread holds two pages at a time, and an export's memory must stay flat.
+  // A small heap: the thread holds a page or two at a time, and an export's memory must stay flat.
   const worker = startWorker(workerModule, data, {
     resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 48 },
   });
-  const queue: ScanMessage[] = [];
-  let waiting: (() => void) | null = null;
-  const failure: { crashed: Error | null } = { crashed: null };
-  worker.on('message', (message: ScanMessage) => {
-    queue.push(message);
-    waiting?.();
-  });
-  worker.on('error', (error) => {
-    failure.crashed = error;
-    waiting?.();
-  });
+  const inbox = inboxOf(worker);
+  // A page is asked for, and read by the thread, in a turn of its own; every way out of a turn
+  // (the page, the end, a failure, the thread's death) ends it.
+  const ask = () =>
+    financeThreadTurns(() => {
+      worker.postMessage('next');
+      return inbox.next();
+    });
   try {
+    let asked = ask();
     for (;;) {
-      while (queue.length === 0 && failure.crashed === null) {
-        await new Promise<void>((resolve) => (waiting = resolve));
-        waiting = null;
-      }
-      const message = queue.shift();
-      if (message === undefined) throw failure.crashed ?? new Error('the scan thread stopped');
+      const message = await asked;
+      if (message instanceof Error) throw message;
       if (message.type === 'end') return;
       if (message.type === 'failed') throw new Error(`read-model scan failed: ${message.error}`);
-      worker.postMessage('next');
+      asked = ask();
       yield message.rows as Array<readonly ColumnValue[]>;
     }
   } finally {

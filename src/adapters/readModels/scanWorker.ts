@@ -1,7 +1,8 @@
 /**
  * A read-model scan on a thread of its own (`scanValuesInThread`): it reads a keyset query page
- * by page on its own connection and posts each page, at most two ahead of the reader, so that an
- * export reads on one core while the caller writes CSV on the other.
+ * by page on its own connection, one page for each `next` it is sent (the caller asks for the
+ * next page in its finance turn while it writes this one), so that an export reads on one core
+ * while the caller writes CSV on the other.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type {
@@ -33,7 +34,7 @@ if (port === null) throw new Error('scanWorker runs as a worker thread');
 const { path, tables, projection, query, select, pageSize } = workerData as ScanWorkerData;
 yieldCpuToOtherThreads();
 
-let credits = 2;
+let credits = 0;
 let wake: (() => void) | null = null;
 port.on('message', (message: unknown) => {
   if (message === 'next') {
