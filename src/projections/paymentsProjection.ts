@@ -10,13 +10,14 @@ import {
 } from '../domain/index.js';
 import type { ReadModelTable } from '../domain/ports/index.js';
 import type { Projection } from './projection.js';
+import {
+  paymentDocumentOf,
+  storedPaymentOf,
+  type PaymentDocument,
+  type StoredPayment,
+} from './storedPaymentDocument.js';
 
-/** A payment's state as stored by the `payments` projection: the domain state plus its version. */
-export type StoredPayment = Omit<KnownPayment, 'seenDeliveryKeys'> & {
-  seenDeliveryKeys: string[];
-  /** The stream revision of the last event applied. */
-  version: number;
-};
+export type { StoredPayment } from './storedPaymentDocument.js';
 
 /** Whether a provider has a status endpoint (Kraken Pay has none): it decides when one is due. */
 export type HasStatusEndpoint = (provider: ProviderName) => boolean;
@@ -72,14 +73,15 @@ export const paymentsTable: ReadModelTable = {
 export const paymentAmount = (state: KnownPayment) =>
   state.expected?.amount ?? state.reportedAmount?.amount ?? null;
 
-/** A stored payment document as it was written (by this projection), or `null`. */
-export const storedPayment = (document: unknown): StoredPayment | null =>
-  document === null || document === undefined ? null : (document as StoredPayment);
+/** A stored payment document (as the store returns it) as the payment it stands for, or `null`. */
+export const storedPayment = storedPaymentOf;
 
-const toState = (stored: StoredPayment | null): PaymentState =>
-  stored === null
-    ? initialState()
-    : { ...stored, seenDeliveryKeys: new Set(stored.seenDeliveryKeys) };
+/** The domain's state of a stored payment; no delivery keys seen, as the read model keeps none. */
+const toState = (stored: StoredPayment | null): PaymentState => {
+  if (stored === null) return initialState();
+  const { version: _version, ...state } = stored;
+  return { ...state, seenDeliveryKeys: new Set() };
+};
 
 /**
  * The current state of every payment, folded with the domain's own `evolve`, so the read model
@@ -88,25 +90,27 @@ const toState = (stored: StoredPayment | null): PaymentState =>
  */
 export const createPaymentsProjection = (
   hasStatusEndpoint: HasStatusEndpoint,
-): Projection<StoredPayment> => ({
+): Projection<PaymentDocument> => ({
   name: paymentsProjectionName,
   table: paymentsTable,
   // 2: documents gained `fulfilments`; read models moved to a table per projection.
   // 3: status checks and `dueAt`, the poller's next check. 4: first and last evidence.
   // 5: rowid tables. 6: columns for finance's filters. 7: an open status contradiction makes a
-  // payment due (`dueAt`), so that the status endpoint settles it.
-  version: 7,
+  // payment due (`dueAt`), so that the status endpoint settles it. 8: compact documents (fields
+  // at their starting value left out, no delivery keys seen).
+  version: 8,
   // Every payment event: the payment's state is the fold of all of them.
   handles: paymentEventTypes,
   documentId: ({ payment }) => paymentKey(payment),
-  evolve: (document, { event, revision }) => {
+  evolve: (stored, { event, revision }) => {
+    const document = storedPaymentOf(stored);
     if (document !== null && revision <= document.version) return null;
     const state = evolve(toState(document), event);
     if (state.status === 'unknown') return null;
     const amount = paymentAmount(state);
     return {
       id: paymentKey(state.payment),
-      document: { ...state, seenDeliveryKeys: [...state.seenDeliveryKeys], version: revision },
+      document: paymentDocumentOf(state, revision),
       columns: {
         provider: state.payment.provider,
         status: state.status,
