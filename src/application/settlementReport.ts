@@ -8,7 +8,7 @@ import {
 } from '../domain/index.js';
 import type { ColumnFilter, ReadModelQueries } from '../domain/ports/index.js';
 import { RequestRejected } from '../errors/index.js';
-import type { SettlementSnapshot } from '../projections/index.js';
+import { statusChangeOfRow } from '../projections/index.js';
 import { documentPage } from './documentPage.js';
 import { instantDate } from './isoInstant.js';
 import { knownProvider } from './knownProvider.js';
@@ -223,18 +223,18 @@ export const settlementChanges = (
       ],
     },
     (row): SettlementChange[] => {
-      const snapshot = row.document as SettlementSnapshot;
-      return snapshot.fromStatus === null
+      const change = statusChangeOfRow(row);
+      return change === null
         ? []
         : [
             {
-              provider: snapshot.payment.provider,
-              ref: snapshot.payment.ref,
-              from: snapshot.fromStatus,
-              to: snapshot.status,
-              at: snapshot.statusAt,
-              recordedAt: snapshot.validFrom,
-              eventType: snapshot.eventType,
+              provider: change.payment.provider,
+              ref: change.payment.ref,
+              from: change.from,
+              to: change.to,
+              at: change.at,
+              recordedAt: change.recordedAt,
+              eventType: change.eventType,
             },
           ];
     },

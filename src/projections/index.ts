@@ -24,8 +24,12 @@ export { rebuildProjection } from './rebuildProjection.js';
 export { fulfilmentsProjection, storedFulfilment } from './fulfilmentsProjection.js';
 export type { FulfilmentView } from './fulfilmentsProjection.js';
 export { createProjections, projectionNames, readModelTables } from './createProjections.js';
-export { settlementProjection, settlementProjectionName } from './settlementProjection.js';
-export type { SettlementSnapshot } from './settlementProjection.js';
+export {
+  settlementProjection,
+  settlementProjectionName,
+  statusChangeOfRow,
+} from './settlementProjection.js';
+export type { RecordedStatusChange, SettlementSnapshot } from './settlementProjection.js';
 export {
   discrepanciesProjection,
   discrepancyColumns,

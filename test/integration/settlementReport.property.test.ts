@@ -4,7 +4,12 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { describe, expect, it } from 'vitest';
 import { createSqliteReadModelStore } from '../../src/adapters/readModels/sqliteReadModelStore.js';
-import { settlementReport, type SettlementRow } from '../../src/application/settlementReport.js';
+import {
+  settlementChanges,
+  settlementReport,
+  type SettlementChange,
+  type SettlementRow,
+} from '../../src/application/settlementReport.js';
 import {
   decide,
   decimalAmount,
@@ -269,6 +274,49 @@ describe('the settlement report is the fold of the log', () => {
       { numRuns: 4 },
     );
   }, 240_000);
+
+  it('lists every status change of the log once, whether its snapshot is closed or current', () => {
+    const log = generatedLog(7, 1_000);
+    const readModels = createSqliteReadModelStore(new Database(':memory:'), readModelTables);
+    for (let offset = 0; offset < log.length; offset += 500) {
+      applyBatch(readModels, settlementProjection, log.slice(offset, offset + 500));
+    }
+    const listed: SettlementChange[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = settlementChanges(readModels, settlementProjectionName, {
+        since: new Date(0),
+        limit: 300,
+        cursor,
+      });
+      listed.push(...page.changes);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    const moves = log.flatMap((recorded) => {
+      const event = { type: recorded.type, data: recorded.data } as PaymentEvent;
+      return event.type === 'PaymentStatusChanged' || event.type === 'PaymentStatusCorrected'
+        ? [
+            {
+              provider: event.data.payment.provider,
+              ref: event.data.payment.ref,
+              from: event.data.from,
+              to: event.data.to,
+              recordedAt: recorded.recordedAt,
+              eventType: event.type,
+            },
+          ]
+        : [];
+    });
+    // Not vacuous: refunds and corrections close the snapshot a success opened.
+    expect(moves.filter((move) => move.to === 'refunded').length).toBeGreaterThan(10);
+    expect(moves.some((move) => move.eventType === 'PaymentStatusCorrected')).toBe(true);
+    const asMove = ({ at: _at, ...move }: SettlementChange) => move;
+    const order = (
+      a: { ref: string; recordedAt: string },
+      b: { ref: string; recordedAt: string },
+    ) => a.recordedAt.localeCompare(b.recordedAt) || a.ref.localeCompare(b.ref);
+    expect(listed.map(asMove).sort(order)).toEqual(moves.sort(order));
+  });
 
   it('sums a cell past 2^53 exactly, where floating point would lose units', async () => {
     const count = 1_100;
