@@ -57,6 +57,11 @@ export const paymentsTable: ReadModelTable = {
         'openDiscrepancies',
       ],
     },
+    // By status in update order (the list's default), carrying provider and currency after the
+    // id (the order stays status, update time, id): a count of status + provider + currency reads
+    // this index alone, where the base index by status made it fetch every row of the status
+    // (measured on 1M payments: p50 107 ms for the first page, most of it the count).
+    { columns: ['status', 'updatedAt', 'id', 'provider', 'currency'] },
     { columns: ['status', 'createdAt'] },
     { columns: ['provider', 'updatedAt'] },
     { columns: ['provider', 'createdAt'] },
@@ -67,6 +72,8 @@ export const paymentsTable: ReadModelTable = {
     { columns: ['updatedAt'], whereNotNull: 'openDiscrepancies' },
     { columns: ['createdAt'], whereNotNull: 'openDiscrepancies' },
   ],
+  // Its own index by status replaces the base one.
+  baseIndexes: ['updated', 'due'],
 };
 
 /** The amount a payment is for: the registered one, else the last one a provider reported. */
