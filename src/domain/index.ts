@@ -13,7 +13,7 @@ export { statusMoveOf } from './statusMove.js';
 export { settlementFactsOf, evolveSettlementBasis } from './settlementFacts.js';
 export type { SettlementFacts, SettlementBasis } from './settlementFacts.js';
 export type { RegistrationComparison } from './decidePayment.js';
-export { initialState } from './paymentState.js';
+export { initialState, known } from './paymentState.js';
 export { evolve, foldPayment } from './evolvePayment.js';
 export type {
   PaymentState,

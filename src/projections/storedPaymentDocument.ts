@@ -1,4 +1,10 @@
-import type { EvidenceMark, KnownPayment, StatusOrigin } from '../domain/index.js';
+import {
+  initialState,
+  known,
+  type EvidenceMark,
+  type KnownPayment,
+  type StatusOrigin,
+} from '../domain/index.js';
 
 /**
  * A payment as the payments read model gives it back: the domain's state with the stream
@@ -15,32 +21,32 @@ export type StoredPayment = Omit<KnownPayment, 'seenDeliveryKeys'> &
 export type PaymentDocument = Readonly<Record<string, unknown>>;
 
 /**
- * The fields a stored document leaves out while they hold the value a payment starts with:
- * most payments never get a discrepancy, a held-back report, a hint or a status check, and
- * writing `"openDiscrepancies":[]` and its like into every row cost a fifth of the document.
+ * The fields a stored document leaves out while they hold the value a payment starts with (the
+ * domain's own starting payment says which, and what): most payments never get a discrepancy,
+ * a held-back report, a hint or a status check, and writing `"openDiscrepancies":[]` and its
+ * like into every row cost a fifth of the document.
  */
-const startingValues = {
-  expected: null,
-  reportedAmount: null,
-  orderId: null,
-  openDiscrepancies: [],
-  resolvedByOperator: [],
-  operatorResolutions: [],
-  heldBack: null,
-  awaitingConfirmation: false,
-  hintClaim: null,
-  checks: 0,
-  lastCheckedAt: null,
-  firstEvidence: null,
-  providerObject: null,
-  providerStatus: null,
-  fulfilments: [],
-} as const satisfies Partial<KnownPayment>;
+const {
+  status: _status,
+  payment: _payment,
+  createdAt: _createdAt,
+  updatedAt: _updatedAt,
+  seenDeliveryKeys: _seenDeliveryKeys,
+  lastEvidence: _lastEvidence,
+  statusOrigin: _statusOrigin,
+  ...startingValues
+} = known(initialState(), { provider: 'kraken-pay', ref: 'starting-values' }, '');
 
 type Leftable = keyof typeof startingValues;
 
-const isStartingValue = (value: unknown): boolean =>
-  value === null || value === false || value === 0 || (Array.isArray(value) && value.length === 0);
+const isStartingValue = (field: string, value: unknown): boolean => {
+  if (!(field in startingValues)) return false;
+  const start = startingValues[field as Leftable];
+  return (
+    value === start ||
+    (Array.isArray(value) && value.length === 0 && Array.isArray(start) && start.length === 0)
+  );
+};
 
 const sameMark = (a: EvidenceMark | null, b: EvidenceMark | null): boolean =>
   a === b ||
@@ -72,7 +78,7 @@ export const paymentDocumentOf = (state: KnownPayment, version: number): Payment
   const { seenDeliveryKeys: _seen, lastEvidence, statusOrigin, ...rest } = state;
   const document: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(rest)) {
-    if (field in startingValues && isStartingValue(value)) continue;
+    if (isStartingValue(field, value)) continue;
     document[field] = value;
   }
   if (!sameMark(lastEvidence, state.firstEvidence)) document['lastEvidence'] = lastEvidence;
