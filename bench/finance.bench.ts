@@ -241,7 +241,8 @@ const explainPlans = () => {
     ],
     [
       'settlement day',
-      "SELECT provider, currency, status, count(*), sum(amount_minor) FROM rm_settlement WHERE status_at >= '2026-09-01' AND status_at < '2026-09-02' AND valid_to IS NULL GROUP BY provider, currency, status",
+      // Instant columns hold milliseconds since the epoch.
+      `SELECT provider, currency, status, count(*), sum(amount_minor) FROM rm_settlement WHERE status_at >= ${Date.parse('2026-09-01T00:00:00Z')} AND status_at < ${Date.parse('2026-09-02T00:00:00Z')} AND valid_to IS NULL GROUP BY provider, currency, status`,
     ],
   ] as const) {
     console.log(`  ${name.padEnd(20)} ${plan(sql)}`);

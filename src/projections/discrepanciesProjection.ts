@@ -105,7 +105,7 @@ export const differencesOf = (discrepancy: Discrepancy): Difference[] => [
 ];
 
 export const discrepanciesTable: ReadModelTable = {
-  columns: { kind: 'text', openedAt: 'text' },
+  columns: { kind: 'text', openedAt: 'instant' },
   indexes: [
     { columns: ['kind', 'updatedAt'] },
     // With the kind, it covers the console's open discrepancies by kind and age.

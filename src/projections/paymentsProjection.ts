@@ -31,7 +31,7 @@ export const paymentsProjectionName = 'payments';
 export const paymentsTable: ReadModelTable = {
   columns: {
     ref: 'text',
-    createdAt: 'text',
+    createdAt: 'instant',
     orderId: 'text',
     currency: 'text',
     amountMinor: 'integer',

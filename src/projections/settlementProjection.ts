@@ -38,11 +38,11 @@ export const settlementProjectionName = 'settlement';
  */
 export const settlementTable: ReadModelTable = {
   columns: {
-    statusAt: 'text',
+    statusAt: 'instant',
     currency: 'text',
     amountMinor: 'integer',
-    validFrom: 'text',
-    validTo: 'text',
+    validFrom: 'instant',
+    validTo: 'instant',
     fromStatus: 'text',
   },
   indexes: [

@@ -16,6 +16,7 @@ import { aggregateSql, countUpToSql, pageQuery, sumHalf } from './readModelSql.j
 import { aggregateInThread } from './aggregateInThread.js';
 import { scanValuesInThread } from './scanInThread.js';
 import { statementCache } from './statementCache.js';
+import { instantOfStored, storedInstant } from './storedInstant.js';
 
 /** Rows per page of a scan. */
 const scanPageSize = 1_000;
@@ -33,8 +34,13 @@ export const createReadModelQueries = (
   schema: ReadModelSchema,
   tables: Readonly<Record<string, ReadModelTable>>,
 ) => {
-  const { columnsOf, column, readable } = schema;
+  const { columnsOf, instantsOf, column, readable } = schema;
   const cache = statementCache(db);
+  /** Whether the column of each position of a row is an instant: `id`, the sort, then `select`. */
+  const instantPositions = (projection: string, orderBy: string, select: readonly string[]) => {
+    const instants = instantsOf(projection);
+    return [false, instants.has(orderBy), ...select.map((name) => instants.has(name))];
+  };
 
   const list = (projection: string, request: DocumentListQuery): ListedDocument[] => {
     if (!readable(projection)) return [];
@@ -46,15 +52,18 @@ export const createReadModelQueries = (
     ]);
     // Rows as arrays, turned into objects by one loop.
     const rows = cache.raw(sql).all(...params);
+    const instant = instantPositions(projection, request.orderBy ?? 'updatedAt', names);
     const listed: ListedDocument[] = new Array<ListedDocument>(rows.length);
     for (let index = 0; index < rows.length; index += 1) {
       const row = rows[index] as ColumnValue[];
       const columns: Record<string, ColumnValue> = {};
-      for (let at = 0; at < names.length; at += 1)
-        columns[names[at] as string] = row[at + 2] ?? null;
+      for (let at = 0; at < names.length; at += 1) {
+        const value = row[at + 2] ?? null;
+        columns[names[at] as string] = instant[at + 2] === true ? instantOfStored(value) : value;
+      }
       listed[index] = {
         id: row[0] as string,
-        sortValue: row[1] as string | number,
+        sortValue: (instant[1] === true ? instantOfStored(row[1]) : row[1]) as string | number,
         columns,
         document: withDocuments
           ? (JSON.parse(row[names.length + 2] as string) as unknown)
@@ -76,7 +85,18 @@ export const createReadModelQueries = (
       request,
       select.map((name) => column(projection, name)),
     );
-    return cache.raw(sql).all(...params);
+    const rows = cache.raw(sql).all(...params);
+    const instant = instantPositions(projection, request.orderBy ?? 'updatedAt', select);
+    if (!instant.includes(true)) return rows;
+    // Made here, which for an export is its reading thread, never the event loop (measured on
+    // 1M: the export took 15 % longer than with text columns; 8 % with the text made on the
+    // event loop instead, time that would come out of ingest's loop while an export runs).
+    for (const row of rows) {
+      for (let at = 0; at < row.length; at += 1) {
+        if (instant[at] === true) row[at] = instantOfStored(row[at]);
+      }
+    }
+    return rows;
   };
 
   /** Pages in this thread, for a database with no file another connection could open. */
@@ -140,6 +160,7 @@ export const createReadModelQueries = (
         key: Object.fromEntries(
           request.groupBy.map((name) => {
             const value = row[sqlName(name)] ?? null;
+            if (instantsOf(projection).has(name)) return [name, instantOfStored(value)];
             return [name, typeof value === 'bigint' ? Number(value) : value];
           }),
         ),
@@ -175,21 +196,29 @@ export const createReadModelQueries = (
     if (!readable(projection)) return [];
     const byProvider = query.provider === undefined ? '' : 'AND provider = ?';
     return db
-      .prepare<unknown[], { id: string; provider: string | null; due_at: string }>(
+      .prepare<unknown[], { id: string; provider: string | null; due_at: number }>(
         `SELECT id, provider, due_at FROM ${tableOf(projection)}
        WHERE due_at IS NOT NULL AND due_at <= ? ${byProvider} ORDER BY due_at, id LIMIT ?`,
       )
-      .all(query.dueBy, ...(query.provider === undefined ? [] : [query.provider]), query.limit)
-      .map((row) => ({ id: row.id, provider: row.provider, dueAt: row.due_at }));
+      .all(
+        storedInstant(query.dueBy),
+        ...(query.provider === undefined ? [] : [query.provider]),
+        query.limit,
+      )
+      .map((row) => ({
+        id: row.id,
+        provider: row.provider,
+        dueAt: instantOfStored(row.due_at) as string,
+      }));
   };
 
   const countDue = (projection: string, dueBy: string): number => {
     if (!readable(projection)) return 0;
     const row = db
-      .prepare<[string], { count: number }>(
+      .prepare<[ColumnValue], { count: number }>(
         `SELECT count(*) AS count FROM ${tableOf(projection)} WHERE due_at IS NOT NULL AND due_at <= ?`,
       )
-      .get(dueBy);
+      .get(storedInstant(dueBy));
     return row?.count ?? 0;
   };
 

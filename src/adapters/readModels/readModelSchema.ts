@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import type { BaseIndex, ReadModelTable } from '../../domain/ports/index.js';
+import type { BaseIndex, ColumnType, ReadModelTable } from '../../domain/ports/index.js';
 
 const allBaseIndexes: readonly BaseIndex[] = ['status', 'updated', 'due'];
 
@@ -16,11 +16,18 @@ export const tableOf = (projection: string): string => {
 };
 
 /** The columns every table has (docs: `BaseColumns`), as the store names them. */
-export const baseColumns: Readonly<Record<string, 'text' | 'integer'>> = {
+export const baseColumns: Readonly<Record<string, ColumnType>> = {
   provider: 'text',
   status: 'text',
-  updatedAt: 'text',
-  dueAt: 'text',
+  updatedAt: 'instant',
+  dueAt: 'instant',
+};
+
+/** How SQL declares a column of each type: instants are integers (`storedInstant.ts`). */
+const sqlTypes: Readonly<Record<ColumnType, 'TEXT' | 'INTEGER'>> = {
+  text: 'TEXT',
+  integer: 'INTEGER',
+  instant: 'INTEGER',
 };
 
 const identifier = /^[a-z][A-Za-z0-9]*$/;
@@ -76,6 +83,17 @@ export const readModelSchema = (
     }
     return known;
   };
+  const instantSets = new Map<string, ReadonlySet<string>>();
+  /** The instant columns of a projection's table (their values are converted both ways). */
+  const instantsOf = (projection: string): ReadonlySet<string> => {
+    let instants = instantSets.get(projection);
+    if (instants === undefined) {
+      const spec = { ...baseColumns, ...specOf(projection).columns };
+      instants = new Set(Object.keys(spec).filter((name) => spec[name] === 'instant'));
+      instantSets.set(projection, instants);
+    }
+    return instants;
+  };
   const column = (projection: string, name: string): string => {
     if (!knownColumns(projection).has(name)) {
       throw new Error(`read model ${projection} has no column ${JSON.stringify(name)}`);
@@ -85,7 +103,7 @@ export const readModelSchema = (
   const createTable = (projection: string) => {
     const spec = { ...baseColumns, ...specOf(projection).columns };
     const definitions = Object.entries(spec).map(
-      ([name, type]) => `${sqlName(name)} ${type === 'integer' ? 'INTEGER' : 'TEXT'}`,
+      ([name, type]) => `${sqlName(name)} ${sqlTypes[type]}`,
     );
     // A rowid table, not WITHOUT ROWID: documents are a kilobyte or more, and SQLite keeps large
     // rows best in a rowid table, where new rows append and only the small `id` index entry goes
@@ -131,14 +149,22 @@ export const readModelSchema = (
       .filter((name) => !declared.has(name));
     for (const name of stale) db.exec(`DROP INDEX IF EXISTS ${name}`);
   };
-  // A table an older payrec wrote with other columns (or in another order) goes, with its checkpoint: its projection
-  // rebuilds it from the log (bumping the projection's version does the same for the documents).
+  // A table an older payrec wrote with other columns (or in another order, or of other types: its
+  // instants as text) goes, with its checkpoint: its projection rebuilds it from the log (bumping
+  // the projection's version does the same for the documents, beside the live table).
   for (const projection of Object.keys(tables)) {
-    const expected = ['id', ...columnsOf(projection).map(sqlName), 'document'].join();
+    const spec = { ...baseColumns, ...specOf(projection).columns };
+    const expected = [
+      'id TEXT',
+      ...columnsOf(projection).map((name) => `${sqlName(name)} ${sqlTypes[spec[name] ?? 'text']}`),
+      'document TEXT',
+    ].join();
     const found = db
-      .prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?) ORDER BY cid')
+      .prepare<[string], { name: string; type: string }>(
+        'SELECT name, type FROM pragma_table_info(?) ORDER BY cid',
+      )
       .all(tableOf(projection))
-      .map((row) => row.name);
+      .map((row) => `${row.name} ${row.type}`);
     if (found.length > 0 && found.join() !== expected) {
       db.transaction(() => {
         db.exec(`DROP TABLE ${tableOf(projection)}`);
@@ -162,6 +188,7 @@ export const readModelSchema = (
   };
   return {
     columnsOf,
+    instantsOf,
     column,
     createTable,
     createIndexes,

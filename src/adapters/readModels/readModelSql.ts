@@ -1,5 +1,8 @@
 import type { AggregateQuery, ColumnFilter, DocumentListQuery } from '../../domain/ports/index.js';
 import { tableOf, type ReadModelSchema } from './readModelSchema.js';
+import { storedInstant } from './storedInstant.js';
+
+type SchemaForSql = Pick<ReadModelSchema, 'column' | 'instantsOf'>;
 
 /** 2^32: sums are taken in two halves of this size (see `aggregateSql`). */
 export const sumHalf = 4_294_967_296;
@@ -11,14 +14,18 @@ const comparisons: ReadonlyMap<string, string> = new Map(
 
 /** The SQL condition and parameters of `filters`, columns checked against the table's. */
 export const conditionsOf = (
-  schema: Pick<ReadModelSchema, 'column'>,
+  schema: SchemaForSql,
   projection: string,
   filters: readonly ColumnFilter[],
 ) => {
   const conditions: string[] = [];
   const params: Array<string | number> = [];
+  const instants = schema.instantsOf(projection);
   for (const filter of filters) {
     const name = schema.column(projection, filter.column);
+    const bound = instants.has(filter.column)
+      ? (value: string | number) => storedInstant(value) as string | number
+      : (value: string | number) => value;
     switch (filter.op) {
       case 'null':
         conditions.push(`${name} IS NULL`);
@@ -28,7 +35,7 @@ export const conditionsOf = (
         break;
       case 'in':
         conditions.push(`${name} IN (${filter.values.map(() => '?').join(', ')})`);
-        params.push(...filter.values);
+        params.push(...filter.values.map(bound));
         break;
       default: {
         // The operator goes into the SQL text: only a comparison of the list passes, whatever
@@ -38,7 +45,7 @@ export const conditionsOf = (
         conditions.push(
           filter.orNull === true ? `(${name} ${op} ? OR ${name} IS NULL)` : `${name} ${op} ?`,
         );
-        params.push(filter.value);
+        params.push(bound(filter.value));
       }
     }
   }
@@ -47,7 +54,7 @@ export const conditionsOf = (
 
 /** The SQL and parameters of a page query, selecting `selected` after `id` and the sort value. */
 export const pageQuery = (
-  schema: Pick<ReadModelSchema, 'column'>,
+  schema: SchemaForSql,
   projection: string,
   request: Omit<DocumentListQuery, 'withDocuments'>,
   selected: readonly string[],
@@ -61,7 +68,13 @@ export const pageQuery = (
     // A row value, which SQLite seeks to in the index: the equivalent `a > ? OR (a = ? AND
     // id > ?)` made it scan from the start (measured: 1.4 ms against 378 ms a page, 1M rows).
     conditions.push(`(${sort}, id) ${beyond} (?, ?)`);
-    params.push(request.after.value, request.after.id);
+    const value = request.after.value;
+    params.push(
+      schema.instantsOf(projection).has(request.orderBy ?? 'updatedAt')
+        ? (storedInstant(value) as string | number)
+        : value,
+      request.after.id,
+    );
   }
   const sql = `SELECT id, ${sort}, ${selected.join(', ')}
      FROM ${tableOf(projection)} WHERE ${conditions.join(' AND ')}
@@ -70,11 +83,7 @@ export const pageQuery = (
 };
 
 /** The SQL and parameters of an aggregate: counts and exact sums, by group. */
-export const aggregateSql = (
-  schema: Pick<ReadModelSchema, 'column'>,
-  projection: string,
-  request: AggregateQuery,
-) => {
+export const aggregateSql = (schema: SchemaForSql, projection: string, request: AggregateQuery) => {
   const keys = request.groupBy.map((name) => schema.column(projection, name));
   const { conditions, params } = conditionsOf(schema, projection, request.where ?? []);
   // Summed as two halves (whole multiples of 2^32, and the rest), each far from SQLite's
@@ -93,7 +102,7 @@ export const aggregateSql = (
 
 /** The SQL of a count of the rows that match, stopped at `cap` (the inner `LIMIT`). */
 export const countUpToSql = (
-  schema: Pick<ReadModelSchema, 'column'>,
+  schema: SchemaForSql,
   projection: string,
   where: readonly ColumnFilter[],
   cap: number,

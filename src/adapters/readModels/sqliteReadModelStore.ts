@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import { createReadModelQueries } from './readModelQueries.js';
 import { readModelSchema, sqlName, stagingSuffix, tableOf } from './readModelSchema.js';
+import { writtenInstant } from './storedInstant.js';
 import type {
   AggregateQuery,
   ColumnValue,
@@ -46,7 +47,7 @@ export const createSqliteReadModelStore = (
   tables: Readonly<Record<string, ReadModelTable>>,
 ): SqliteReadModelStore => {
   const schema = readModelSchema(db, tables);
-  const { columnsOf, createTable, createIndexes, readable } = schema;
+  const { columnsOf, instantsOf, createTable, createIndexes, readable } = schema;
   const statements = new Map<string, Statements>();
   const statementsOf = (projection: string): Statements => {
     const existing = statements.get(projection);
@@ -85,10 +86,13 @@ export const createSqliteReadModelStore = (
       return row ? (JSON.parse(row.document) as unknown) : null;
     },
     put: (projection, { id, document, columns }: ReadModelDocument) => {
+      const instants = instantsOf(projection);
       statementsOf(projection).put.run(
         id,
         JSON.stringify(document),
-        ...columnsOf(projection).map((name) => columns[name] ?? null),
+        ...columnsOf(projection).map((name) =>
+          instants.has(name) ? writtenInstant(name, columns[name]) : (columns[name] ?? null),
+        ),
       );
     },
     checkpoint: (projection) => {

@@ -15,6 +15,7 @@ export type {
 export type { Clock } from './clock.js';
 export type { Lease, LeaseClaim, Leases } from './leases.js';
 export type {
+  ColumnType,
   ColumnValue,
   BaseColumns,
   ReadModelDocument,

@@ -3,7 +3,8 @@ export type ColumnValue = string | number | null;
 
 /**
  * The indexed columns every read-model table has, which the generic queries (due work, counts
- * by provider) use. A projection adds its own in its `ReadModelTable`.
+ * by provider) use; `updatedAt` and `dueAt` are instants. A projection adds its own in its
+ * `ReadModelTable`.
  */
 export type BaseColumns = Readonly<{
   provider?: string | null;
@@ -32,11 +33,18 @@ export type ReadModelIndex = Readonly<{
 }>;
 
 /**
+ * What a column holds: text, an integer (amounts in minor units), or an instant (an ISO-8601
+ * UTC instant as `Date#toISOString` writes it, which the store keeps as it likes and gives back
+ * in that form; filters and sorts on it compare instants).
+ */
+export type ColumnType = 'text' | 'integer' | 'instant';
+
+/**
  * A projection's own indexed columns (beyond the base ones) and the indexes its queries need.
  * Column names are camelCase identifiers; the store decides how it names them.
  */
 export type ReadModelTable = Readonly<{
-  columns: Readonly<Record<string, 'text' | 'integer'>>;
+  columns: Readonly<Record<string, ColumnType>>;
   indexes: readonly ReadModelIndex[];
   /**
    * Which of the base indexes (by status, by update time, by due time) the table keeps: all

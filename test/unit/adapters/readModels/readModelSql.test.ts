@@ -8,6 +8,7 @@ const schema = {
     if (!['status', 'amountMinor', 'updatedAt'].includes(name)) throw new Error(`no ${name}`);
     return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
   },
+  instantsOf: () => new Set(['updatedAt']),
 };
 
 describe('the read models’ SQL conditions', () => {
@@ -26,6 +27,15 @@ describe('the read models’ SQL conditions', () => {
       ],
       params: ['open', 'acknowledged', 100],
     });
+  });
+
+  it('bind an instant as the integer its column keeps, and a value that is none as it is', () => {
+    expect(
+      conditionsOf(schema, 'payments', [
+        { column: 'updatedAt', op: '>=', value: '2026-11-24T10:00:00.000Z' },
+        { column: 'updatedAt', op: '<', value: 'not an instant' },
+      ]).params,
+    ).toEqual([Date.UTC(2026, 10, 24, 10), 'not an instant']);
   });
 
   it('refuse an operator outside the list, whatever its type claimed', () => {
