@@ -35,6 +35,31 @@ describe("a read model's indexes", () => {
     db.close();
   });
 
+  it('are made again when an older payrec defined one of the same name otherwise', () => {
+    const db = new Database(':memory:');
+    const declaring = (endsWithId: boolean) => {
+      const store = createSqliteReadModelStore(db, {
+        things: { columns: { kind: 'text' }, indexes: [{ columns: ['kind'], endsWithId }] },
+      });
+      store.transaction((transaction) => {
+        transaction.put('things', { id: 'a', document: {}, columns: { kind: 'k' } });
+      });
+    };
+    const definition = () =>
+      db
+        .prepare<[], { sql: string }>(
+          "SELECT sql FROM sqlite_master WHERE name = 'rm_things_by_kind'",
+        )
+        .get()?.sql;
+    declaring(true);
+    expect(definition()).toBe('CREATE INDEX rm_things_by_kind ON rm_things (kind, id)');
+    declaring(false);
+    expect(definition()).toBe('CREATE INDEX rm_things_by_kind ON rm_things (kind)');
+    declaring(true);
+    expect(definition()).toBe('CREATE INDEX rm_things_by_kind ON rm_things (kind, id)');
+    db.close();
+  });
+
   it('keep only the base indexes a table asks for, and drop the others from an older store', () => {
     const db = new Database(':memory:');
     const opening = (baseIndexes?: Array<'status' | 'updated' | 'due'>) => {

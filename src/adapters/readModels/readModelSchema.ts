@@ -135,9 +135,15 @@ export const readModelSchema = (
           : ` WHERE ${column(projection, index.whereNotNull)} IS NOT NULL`;
       const indexName = `${table}_by_${names.join('_')}${index.whereNotNull === undefined ? '' : `_having_${sqlName(index.whereNotNull)}`}`;
       declared.add(indexName);
-      db.exec(
-        `CREATE INDEX IF NOT EXISTS ${indexName} ON ${table} (${(names.includes('id') ? names : [...names, 'id']).join(', ')})${partial}`,
-      );
+      const keys = index.endsWithId === false || names.includes('id') ? names : [...names, 'id'];
+      const definition = `CREATE INDEX ${indexName} ON ${table} (${keys.join(', ')})${partial}`;
+      // An index of this name an older payrec defined otherwise (its entries without the id, or
+      // with it) is made again as declared.
+      const existing = db
+        .prepare<[string], { sql: string }>('SELECT sql FROM sqlite_master WHERE name = ?')
+        .get(indexName);
+      if (existing !== undefined && existing.sql !== definition) db.exec(`DROP INDEX ${indexName}`);
+      if (existing?.sql !== definition) db.exec(definition);
     }
     // An index an older payrec declared and this one does not only slows every write: it goes.
     const stale = db

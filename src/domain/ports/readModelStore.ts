@@ -30,6 +30,12 @@ export type ReadModelIndex = Readonly<{
   columns: readonly string[];
   /** Only rows where this column is not null are indexed (a short index for a rare state). */
   whereNotNull?: string;
+  /**
+   * Whether the row's id ends each entry (default true), as it must in an index a list walks:
+   * its keyset position is the sort value and the id. `false` for an index only aggregates read,
+   * which need no order among equal values.
+   */
+  endsWithId?: boolean;
 }>;
 
 /**
