@@ -206,7 +206,10 @@ try {
       `rebuild of "${projection.name}": ${applied.toLocaleString('en-US')} events in ${seconds.toFixed(2)} s = ${Math.round(applied / seconds).toLocaleString('en-US')} events/s (into a fresh table, swapped in)\n`,
     );
   }
-  const sample = storedPayment(readModels.get('payments', 'kraken-embed/R-0'));
+  const sample = storedPayment(readModels.get('payments', 'kraken-embed/R-0'), {
+    provider: 'kraken-embed',
+    ref: 'R-0',
+  });
   if (sample?.status !== 'success' || sample.version !== 3)
     throw new Error('the rebuilt payments read model is wrong');
   if (readModels.due('fulfilments', { dueBy: '9999', limit: 1 }).length !== 1)

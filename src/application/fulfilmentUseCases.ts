@@ -102,6 +102,7 @@ export const createFulfilmentUseCases = ({
     requireOperate(actor, 're-driving a fulfilment');
     const state = paymentStateFromDocument(
       readModels.get(paymentsProjectionName, paymentKey(payment)),
+      payment,
     );
     const fulfilment =
       state.status === 'unknown'

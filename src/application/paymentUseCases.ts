@@ -1,6 +1,7 @@
 import {
   compareRegistration,
   foldRecorded,
+  paymentFromKey,
   paymentKey,
   paymentStreamName,
   type PaymentId,
@@ -11,7 +12,7 @@ import {
 import type { EventStore, ReadModelQueries, RecordedEvent } from '../domain/ports/index.js';
 import { RequestRejected } from '../errors/index.js';
 import {
-  paymentStateFromDocument,
+  paymentStateOf,
   paymentsProjectionName,
   publicDiscrepancyId,
   storedPayment,
@@ -117,12 +118,8 @@ export const createPaymentUseCases = ({
     /** A payment now (the read model), or as of an instant (folded from its stream). */
     show: async (id: PaymentId, asOf?: string): Promise<PaymentView> => {
       if (asOf === undefined) {
-        const document = storedPayment(readModels.get(paymentsProjectionName, paymentKey(id)));
-        return viewOf(
-          paymentStateFromDocument(document),
-          document === null ? -1 : document.version,
-          id,
-        );
+        const document = storedPayment(readModels.get(paymentsProjectionName, paymentKey(id)), id);
+        return viewOf(paymentStateOf(document), document === null ? -1 : document.version, id);
       }
       const instant = Date.parse(asOf);
       const recorded = await eventStore.readStream(paymentStreamName(id));
@@ -142,8 +139,9 @@ export const createPaymentUseCases = ({
         paymentsProjectionName,
         { limit, cursor, ...paymentQueryOf(filters) },
         (row): PaymentView[] => {
-          const document = storedPayment(row.document);
-          const state = paymentStateFromDocument(document);
+          const payment = paymentFromKey(row.id);
+          const document = payment === null ? null : storedPayment(row.document, payment);
+          const state = paymentStateOf(document);
           return state.status === 'unknown' || document === null
             ? []
             : [paymentView(state, document.version, hasStatusEndpoint(state.payment.provider))];

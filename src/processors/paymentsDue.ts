@@ -13,7 +13,10 @@ export const paymentsDue = (readModels: ReadModelQueries) => ({
         return payment ? [{ payment }] : [];
       }),
   objectOf: (payment: PaymentId): string | null => {
-    const document = storedPayment(readModels.get(paymentsProjectionName, paymentKey(payment)));
+    const document = storedPayment(
+      readModels.get(paymentsProjectionName, paymentKey(payment)),
+      payment,
+    );
     return document?.providerObject ?? null;
   },
   countDue: (dueBy: string): number => readModels.countDue(paymentsProjectionName, dueBy),

@@ -5,6 +5,7 @@ export {
   paymentsTable,
   paymentAmount,
   paymentStateFromDocument,
+  paymentStateOf,
   storedPayment,
 } from './paymentsProjection.js';
 export type { StoredPayment, HasStatusEndpoint } from './paymentsProjection.js';

@@ -4,6 +4,7 @@ import {
   paymentEventTypes,
   paymentKey,
   type KnownPayment,
+  type PaymentId,
   type PaymentState,
   type ProviderName,
   nextCheckAt,
@@ -103,13 +104,14 @@ export const createPaymentsProjection = (
   // 3: status checks and `dueAt`, the poller's next check. 4: first and last evidence.
   // 5: rowid tables. 6: columns for finance's filters. 7: an open status contradiction makes a
   // payment due (`dueAt`), so that the status endpoint settles it. 8: compact documents (fields
-  // at their starting value left out, no delivery keys seen).
-  version: 8,
+  // at their starting value left out, no delivery keys seen). 9: nor the payment, nor the order id
+  // and the reported amount where the expected payment and the latest evidence say them.
+  version: 9,
   // Every payment event: the payment's state is the fold of all of them.
   handles: paymentEventTypes,
   documentId: ({ payment }) => paymentKey(payment),
-  evolve: (stored, { event, revision }) => {
-    const document = storedPaymentOf(stored);
+  evolve: (stored, { event, payment, revision }) => {
+    const document = storedPaymentOf(stored, payment);
     if (document !== null && revision <= document.version) return null;
     const state = evolve(toState(document), event);
     if (state.status === 'unknown') return null;
@@ -134,6 +136,9 @@ export const createPaymentsProjection = (
   },
 });
 
-/** A stored document (`unknown` as the store returns it) as the domain's payment state. */
-export const paymentStateFromDocument = (document: unknown): PaymentState =>
-  toState(storedPayment(document));
+/** A stored document (`unknown` as the store returns it) of a payment as the domain's state. */
+export const paymentStateFromDocument = (document: unknown, payment: PaymentId): PaymentState =>
+  toState(storedPayment(document, payment));
+
+/** A stored payment as the domain's state (the starting state when there is none). */
+export const paymentStateOf = toState;

@@ -51,27 +51,37 @@ const foldBoth = (commands: readonly PaymentCommand[]) => {
 
 const trustArb = fc.constantFrom<Trust>('authoritative', 'verified', 'hint');
 const statusArb = fc.constantFrom<PaymentStatus>(...paymentStatuses);
+const orderIdArb = fc.option(fc.constantFrom('order-42', 'order-43'), { nil: undefined });
 const historyArb = fc
   .tuple(
-    fc.boolean(),
+    fc.option(fc.record({ orderId: orderIdArb, withAmount: fc.boolean() }), { nil: null }),
     fc.array(
       fc.record({
         status: fc.option(statusArb, { nil: null }),
         trust: trustArb,
         key: fc.integer({ min: 0, max: 8 }),
-        minor: fc.constantFrom(10_000, 9_999),
+        minor: fc.option(fc.constantFrom(10_000, 9_999), { nil: undefined }),
+        orderId: orderIdArb,
         second: fc.integer({ min: 0, max: 59 }),
       }),
       { maxLength: 20 },
     ),
   )
-  .map(([registered, reports]): PaymentCommand[] => [
-    ...(registered ? [aRegistration({ amount: usd(10_000), orderId: 'order-42' })] : []),
-    ...reports.map(({ status, trust, key, minor, second }) =>
+  .map(([registration, reports]): PaymentCommand[] => [
+    ...(registration === null
+      ? []
+      : [
+          aRegistration({
+            ...(registration.withAmount ? { amount: usd(10_000) } : {}),
+            ...(registration.orderId === undefined ? {} : { orderId: registration.orderId }),
+          }),
+        ]),
+    ...reports.map(({ status, trust, key, minor, orderId, second }) =>
       aReportCommand(status, {
         key: `k${key}`,
         trust,
-        amount: usd(minor),
+        ...(minor === undefined ? {} : { amount: usd(minor) }),
+        ...(orderId === undefined ? {} : { report: { orderId } }),
         at: `2026-11-24T10:00:${String(second).padStart(2, '0')}.000Z`,
       }),
     ),
@@ -82,14 +92,14 @@ describe('the payments read model’s stored document', () => {
     fc.assert(
       fc.property(historyArb, (commands) => {
         for (const { state, document, revision } of foldBoth(commands)) {
-          expect(storedPayment(document)).toEqual(asStored(state, revision));
+          expect(storedPayment(document, state.payment)).toEqual(asStored(state, revision));
         }
       }),
       { numRuns: 400 },
     );
   });
 
-  it('leaves out what a payment reported once holds at its starting value or holds twice', () => {
+  it('leaves out what a payment reported once holds at its starting value or holds twice, and its payment', () => {
     const reported = foldBoth([
       aRegistration({ amount: usd(10_000), orderId: 'order-42' }),
       aReportCommand('success', { key: 'paid', amount: usd(10_000) }),
@@ -101,8 +111,14 @@ describe('the payments read model’s stored document', () => {
     expect(written).toHaveProperty('firstEvidence');
     expect(written).not.toHaveProperty('lastEvidence');
     expect(written).not.toHaveProperty('statusOrigin');
-    expect(storedPayment(written)?.lastEvidence).toEqual(reported?.state.lastEvidence);
-    expect(storedPayment(written)?.statusOrigin).toEqual(reported?.state.statusOrigin);
+    expect(written).not.toHaveProperty('payment');
+    expect(written).not.toHaveProperty('orderId');
+    expect(written['reportedAmount']).toEqual({});
+    const stored = reported === undefined ? null : storedPayment(written, reported.state.payment);
+    expect(stored?.lastEvidence).toEqual(reported?.state.lastEvidence);
+    expect(stored?.statusOrigin).toEqual(reported?.state.statusOrigin);
+    expect(stored?.orderId).toBe('order-42');
+    expect(stored?.reportedAmount).toEqual({ amount: usd(10_000), deliveryKey: 'paid' });
   });
 
   it('reads the whole states earlier payrecs wrote as they were', () => {
@@ -119,6 +135,7 @@ describe('the payments read model’s stored document', () => {
         version: last.revision,
       }),
     ) as unknown;
-    expect(storedPayment(wholeState)).toMatchObject(asStored(last.state, last.revision));
+    const elsewhere = { provider: 'kkiapay', ref: 'not-this-one' };
+    expect(storedPayment(wholeState, elsewhere)).toMatchObject(asStored(last.state, last.revision));
   });
 });
