@@ -89,7 +89,7 @@ export const createFulfilmentUseCases = ({
         where: equalTo({ status: query.status, provider: query.provider }),
       },
       (row) => {
-        const fulfilment = storedFulfilment(row.document);
+        const fulfilment = storedFulfilment(row.document, row.id);
         return fulfilment === null ? [] : [fulfilment];
       },
     ),
@@ -160,7 +160,7 @@ export const createFulfilmentUseCases = ({
       withDocuments: true,
     })) {
       if (redriven >= maxBulkRedrive) break;
-      const fulfilment = storedFulfilment(row.document);
+      const fulfilment = storedFulfilment(row.document, row.id);
       if (fulfilment === null) continue;
       const { appended, position } = await handlePaymentCommand({
         type: 'RedriveFulfilment',

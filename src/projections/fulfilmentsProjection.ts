@@ -1,5 +1,6 @@
 import {
   fulfilmentMessageId,
+  paymentFromKey,
   paymentKey,
   type FulfilmentRequested,
   type FulfilmentStatus,
@@ -127,10 +128,11 @@ const next = (
  * next attempt of a requested one, which is what the dispatcher asks for. Idempotent: an event
  * at or below a document's revision changes nothing.
  */
-export const fulfilmentsProjection: Projection<FulfilmentView> = {
+export const fulfilmentsProjection: Projection<FulfilmentDocument> = {
   name: 'fulfilments',
-  // 2: rowid tables. 3: keyed by payment and transition.
-  version: 3,
+  // 2: rowid tables. 3: keyed by payment and transition. 4: documents leave out what the row's
+  // id and their other fields say.
+  version: 4,
   // Its checkpoint follows the head of the log like every projection's (the runner moves it past
   // the events it does not handle), so its lag reads true.
   handles: [
@@ -141,13 +143,14 @@ export const fulfilmentsProjection: Projection<FulfilmentView> = {
     'FulfilmentRedriven',
   ],
   documentId: fulfilmentDocumentId,
-  evolve: (view, projected) => {
+  evolve: (stored, projected) => {
+    const view = viewOf(stored, projected.payment);
     if (view !== null && projected.revision <= view.revision) return null;
     const updated = next(view, projected);
     if (updated === null) return null;
     return {
       id: documentKey(updated.payment, updated.key),
-      document: updated,
+      document: fulfilmentDocumentOf(updated),
       columns: {
         provider: updated.payment.provider,
         status: updated.status,
@@ -158,6 +161,48 @@ export const fulfilmentsProjection: Projection<FulfilmentView> = {
   },
 };
 
-/** A stored fulfilment document as it was written (by this projection), or `null`. */
-export const storedFulfilment = (document: unknown): FulfilmentView | null =>
-  document === null || document === undefined ? null : (document as FulfilmentView);
+/** A fulfilment's document as the fulfilments projection writes it (`fulfilmentDocumentOf`). */
+export type FulfilmentDocument = Readonly<Record<string, unknown>>;
+
+/**
+ * The document the fulfilments projection writes for a fulfilment: the view less its payment (the
+ * row's id and every event name it), `lastError` and `deliveredAt` while null, and
+ * `nextAttemptAt` and `requestedAt` while they are the update time (a notification not yet
+ * attempted, the usual row, has all three the same). `storedFulfilment` restores each.
+ */
+export const fulfilmentDocumentOf = (view: FulfilmentView): FulfilmentDocument => {
+  const { payment: _payment, lastError, deliveredAt, nextAttemptAt, requestedAt, ...kept } = view;
+  const document: Record<string, unknown> = kept;
+  if (lastError !== null) document['lastError'] = lastError;
+  if (deliveredAt !== null) document['deliveredAt'] = deliveredAt;
+  if (nextAttemptAt !== view.updatedAt) document['nextAttemptAt'] = nextAttemptAt;
+  if (requestedAt !== view.updatedAt) document['requestedAt'] = requestedAt;
+  return document;
+};
+
+/** A stored fulfilment document (or none) of a payment as the view it stands for. */
+const viewOf = (document: unknown, payment: PaymentId): FulfilmentView | null => {
+  if (document === null || document === undefined) return null;
+  const stored = document as Partial<FulfilmentView>;
+  const updatedAt = stored.updatedAt as string;
+  return Object.assign({}, stored, {
+    payment: stored.payment ?? payment,
+    lastError: stored.lastError ?? null,
+    deliveredAt: stored.deliveredAt ?? null,
+    nextAttemptAt: 'nextAttemptAt' in stored ? (stored.nextAttemptAt ?? null) : updatedAt,
+    requestedAt: stored.requestedAt ?? updatedAt,
+  }) as FulfilmentView;
+};
+
+/**
+ * A stored fulfilment document (`unknown` as the store returns it) as the view it stands for,
+ * or `null`, given its row's id (the payment's key, `#` and the fulfilment's key, which names the
+ * payment). Reads what `fulfilmentDocumentOf` writes, and the whole views earlier payrecs wrote.
+ */
+export const storedFulfilment = (document: unknown, rowId: string): FulfilmentView | null => {
+  if (document === null || document === undefined) return null;
+  const { key, payment: written } = document as Partial<FulfilmentView>;
+  const payment = written ?? paymentFromKey(rowId.slice(0, rowId.length - (key ?? '').length - 1));
+  if (payment === null) throw new Error(`The fulfilment row ${rowId} names no payment.`);
+  return viewOf(document, payment);
+};

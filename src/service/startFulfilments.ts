@@ -39,7 +39,7 @@ export const startFulfilments = (
   const dispatcher = createFulfilmentDispatcher({
     dueIds: (dueBy, limit) =>
       readModels.due(fulfilmentsProjection.name, { dueBy, limit }).map((row) => row.id),
-    load: (id) => storedFulfilment(readModels.get(fulfilmentsProjection.name, id)),
+    load: (id) => storedFulfilment(readModels.get(fulfilmentsProjection.name, id), id),
     eventStore,
     handlePaymentCommand,
     send: config.tracing ? tracedSender(send) : send,
