@@ -12,6 +12,10 @@
  * 3. `payrec export payments --format csv` of every payment, as a separate process: rows/s and
  *    its peak RSS (VmHWM).
  * 4. The settlement report over 30 days, now and as of a day before the end (median of 5 each).
+ * 5. The whole store a payment takes, the event log and the delivery log included, which the
+ *    store above (read models only) has not: bytes a payment of each table and index of a store
+ *    payrec wrote itself (`builtStore.ts`, BENCH_FINANCE_LOG_PAYMENTS payments, default 50,000,
+ *    with fulfilments, in `.bench/finance-log-<N>/`).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -44,6 +48,7 @@ import {
   start,
 } from './paymentLifecycles.js';
 import { watchPeakRss } from './benchPayrec.js';
+import { ensureBuiltStore } from './builtStore.js';
 import { printDiskUse } from './diskUse.js';
 import {
   applyBatch,
@@ -321,3 +326,11 @@ const { readModels, db } = await queryPages();
 await reports(readModels);
 db.close();
 await exportAll();
+
+const logPayments = Number(process.env['BENCH_FINANCE_LOG_PAYMENTS'] ?? 50_000);
+console.log(
+  `\nthe whole store, event log and delivery log included, of ${logPayments.toLocaleString('en-US')} payments payrec wrote itself:`,
+);
+await ensureBuiltStore(join(process.cwd(), '.bench', `finance-log-${logPayments}`), logPayments, {
+  tablesAndIndexes: true,
+});

@@ -56,7 +56,12 @@ const benchmarks: readonly Smoke[] = [
   },
   {
     name: 'finance',
-    env: { BENCH_FINANCE_PAYMENTS: '2000', BENCH_FINANCE_ROUNDS: '3', BENCH_FINANCE_REBUILD: '1' },
+    env: {
+      BENCH_FINANCE_PAYMENTS: '2000',
+      BENCH_FINANCE_ROUNDS: '3',
+      BENCH_FINANCE_REBUILD: '1',
+      BENCH_FINANCE_LOG_PAYMENTS: '2000',
+    },
   },
   {
     name: 'isolation',
