@@ -1,4 +1,4 @@
-import type { Money } from './money.js';
+import { sameMoney, type Money } from './money.js';
 
 /** What the merchant told payrec to expect before any report arrived (`POST /payments`). */
 export type ExpectedPayment = Readonly<{
@@ -8,7 +8,4 @@ export type ExpectedPayment = Readonly<{
 }>;
 
 export const sameExpectedPayment = (a: ExpectedPayment, b: ExpectedPayment): boolean =>
-  a.amount?.minor === b.amount?.minor &&
-  a.amount?.currency === b.amount?.currency &&
-  a.orderId === b.orderId &&
-  a.expiresAt === b.expiresAt;
+  sameMoney(a.amount, b.amount) && a.orderId === b.orderId && a.expiresAt === b.expiresAt;

@@ -99,6 +99,7 @@ export {
   moneyFromDecimal,
   moneyFromMinorUnits,
   formatMoney,
+  sameMoney,
   decimalAmount,
 } from './money.js';
 export type { PaymentStatus, TerminalStatus } from './paymentStatus.js';

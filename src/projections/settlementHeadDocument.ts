@@ -1,4 +1,10 @@
-import type { Money, PaymentId, PaymentStatus, SettlementBasis } from '../domain/index.js';
+import {
+  sameMoney,
+  type Money,
+  type PaymentId,
+  type PaymentStatus,
+  type SettlementBasis,
+} from '../domain/index.js';
 import type { SettlementSnapshot } from './settlementProjection.js';
 
 /** The head of a payment's settlement history: its current snapshot and the basis the next derives from. */
@@ -6,9 +12,6 @@ export type SettlementHead = SettlementSnapshot & SettlementBasis;
 
 /** A settlement head as the settlement projection writes it (`settlementHeadDocumentOf`). */
 export type SettlementHeadDocument = Readonly<Record<string, unknown>>;
-
-const sameMoney = (a: Money | null, b: Money | null): boolean =>
-  a === b || (a !== null && b !== null && a.minor === b.minor && a.currency === b.currency);
 
 /**
  * The document the settlement projection writes for a head: the head less what its row or its

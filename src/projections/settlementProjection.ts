@@ -2,6 +2,7 @@ import {
   evolveSettlementBasis,
   paymentFromKey,
   paymentKey,
+  sameMoney,
   type PaymentId,
   type PaymentStatus,
   type SettlementFacts,
@@ -70,10 +71,7 @@ export const settlementTable: ReadModelTable = {
 };
 
 const sameFacts = (a: SettlementFacts, b: SettlementFacts): boolean =>
-  a.status === b.status &&
-  a.statusAt === b.statusAt &&
-  a.amount?.minor === b.amount?.minor &&
-  a.amount?.currency === b.amount?.currency;
+  a.status === b.status && a.statusAt === b.statusAt && sameMoney(a.amount, b.amount);
 
 /**
  * What the row of a closed snapshot keeps beside its columns: the event that made the snapshot.

@@ -1,6 +1,7 @@
 import {
   initialState,
   known,
+  sameMoney,
   type EvidenceMark,
   type KnownPayment,
   type Money,
@@ -63,10 +64,6 @@ const sameMark = (a: EvidenceMark | null, b: EvidenceMark | null): boolean =>
 
 const originOf = (mark: EvidenceMark | null): StatusOrigin | null =>
   mark === null ? null : { deliveryKey: mark.deliveryKey, channel: mark.channel, at: mark.at };
-
-const sameMoney = (a: Money | undefined, b: Money | undefined): boolean =>
-  a === b ||
-  (a !== undefined && b !== undefined && a.minor === b.minor && a.currency === b.currency);
 
 type ReportedAmount = KnownPayment['reportedAmount'];
 
