@@ -1,4 +1,5 @@
-import { decimalAmount, paymentFromKey, paymentStreamPrefix } from '../domain/index.js';
+import { paymentFromKey, paymentStreamPrefix } from '../domain/index.js';
+import { exportRow, paymentColumns, paymentRowColumns } from './paymentExportRow.js';
 import {
   discrepanciesProjection,
   discrepancyColumns,
@@ -6,13 +7,16 @@ import {
   storedDiscrepancy,
 } from '../projections/index.js';
 import type {
-  ColumnValue,
   ColumnFilter,
   EventStore,
   KeysetPosition,
   ListedDocument,
   ReadModelQueries,
+  TabularFormat,
+  TextPage,
 } from '../domain/ports/index.js';
+
+export { paymentColumns };
 
 /** One cell of an export: text, a number, or empty. */
 export type Cell = string | number | null;
@@ -29,11 +33,20 @@ export const rowOf = (
 /** A page of rows: exports are read, turned into text and written a page at a time. */
 export type RowPage = readonly ExportRow[];
 
-/** An export: its columns, in order, and its rows a page at a time, produced as they are read. */
-export type RowSource = Readonly<{
-  columns: readonly string[];
-  pages: AsyncIterable<RowPage> | Iterable<RowPage>;
-}>;
+/**
+ * An export: its columns, in order, and its rows a page at a time, produced as they are read —
+ * as rows, written as text by the caller, or as text written where they are read
+ * (`textPages`, in the format asked).
+ */
+export type RowSource =
+  | Readonly<{
+      columns: readonly string[];
+      pages: AsyncIterable<RowPage> | Iterable<RowPage>;
+    }>
+  | Readonly<{
+      columns: readonly string[];
+      textPages: (format: TabularFormat) => AsyncIterable<TextPage>;
+    }>;
 
 /** Rows read per query: each page is one short index range, so memory stays flat. */
 const pageSize = 1_000;
@@ -88,46 +101,6 @@ export function* allRows(
 ): Generator<ListedDocument> {
   for (const page of allPages(readModels, projection, query)) yield* page;
 }
-
-export const paymentColumns = [
-  'provider',
-  'ref',
-  'status',
-  'amountMinor',
-  'amount',
-  'currency',
-  'orderId',
-  'createdAt',
-  'updatedAt',
-  'openDiscrepancies',
-] as const;
-
-/**
- * The payments read model's columns a payment row is made of, in the order `paymentRow` reads:
- * every exported column but `amount`, which is written from `amountMinor` and `currency`.
- */
-const paymentRowColumns = paymentColumns.filter((column) => column !== 'amount');
-
-/**
- * A payment row from `[id, sortValue, ...paymentRowColumns]` as `listValues` reads it: the
- * columns alone, no document parsed.
- */
-export const paymentRow = (values: readonly ColumnValue[]): ExportRow => {
-  const minor = typeof values[5] === 'number' ? values[5] : null;
-  const currency = typeof values[6] === 'string' ? values[6] : null;
-  return [
-    values[2] ?? null,
-    values[3] ?? null,
-    values[4] ?? null,
-    minor === null ? null : String(minor),
-    minor === null || currency === null ? null : decimalAmount(minor, currency),
-    currency,
-    values[7] ?? null,
-    values[8] ?? null,
-    values[9] ?? null,
-    values[10] ?? 0,
-  ];
-};
 
 export const eventColumns = [
   'position',
@@ -191,19 +164,49 @@ export async function* eventRows(
   }
 }
 
-/** Every payment a read-model query matches, as export rows, from its columns alone. */
+/** Where a payment's row is made from its columns, on the thread that reads them. */
+const paymentRowModule = new URL('./paymentExportRow', import.meta.url);
+
+/**
+ * Every payment a read-model query matches, as export rows from its columns alone, written as
+ * text where they are read (a million rows never pass through the caller's event loop).
+ */
 export const paymentExport = (
   readModels: ReadModelQueries,
   projection: string,
   query: Readonly<{ where: readonly ColumnFilter[]; orderBy: string; descending?: boolean }>,
 ): RowSource => ({
   columns: paymentColumns,
-  pages: (async function* () {
-    for await (const page of readModels.scanValues(projection, query, paymentRowColumns)) {
-      yield page.map(paymentRow);
-    }
-  })(),
+  textPages: (format) =>
+    readModels.scanText(projection, query, paymentRowColumns, {
+      rowModule: paymentRowModule,
+      columns: paymentColumns,
+      format,
+    }),
 });
+
+/**
+ * The same payment rows, read on this thread a page at a time, for a reader that stops early
+ * (`payrec payments list`).
+ */
+export const paymentRowPages = (
+  readModels: ReadModelQueries,
+  projection: string,
+  query: Readonly<{ where: readonly ColumnFilter[]; orderBy: string; descending?: boolean }>,
+): Generator<ExportRow[]> =>
+  (function* () {
+    for (const page of keysetPages(
+      (after) =>
+        readModels.listValues(
+          projection,
+          { ...query, limit: pageSize, ...(after === undefined ? {} : { after }) },
+          paymentRowColumns,
+        ),
+      (row) => ({ value: row[1] as string | number, id: row[0] as string }),
+    )) {
+      yield page.map(exportRow);
+    }
+  })();
 
 /** Every discrepancy the conditions match, oldest first, as export rows. */
 export const discrepancyExport = (

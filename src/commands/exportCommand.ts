@@ -10,7 +10,6 @@ import {
   exportKindsFor,
   type ExportKindName,
 } from '../application/exportKinds.js';
-import type { RowPage, RowSource } from '../application/exports.js';
 import { loadConfig } from '../config.js';
 import { openStorage } from '../service/index.js';
 import { optionsOfFields, parseOptions, stringOptions, UsageError } from './commandOptions.js';
@@ -29,8 +28,11 @@ export const exportUsage = `Usage: payrec export <${exportKindNames.join('|')}> 
 const exportKinds = exportKindsFor([]);
 const optionsOf = (kind: ExportKindName): string[] => optionsOfFields(exportKinds[kind].filters);
 
-/** Counts rows as they pass, on a bar drawn on stderr (only when stderr is a terminal). */
-async function* counted(pages: RowSource['pages'], kind: string): AsyncGenerator<RowPage> {
+/**
+ * A count of the rows as they pass, on a bar drawn on stderr (only when stderr is a terminal),
+ * and what a Ctrl-C says of them.
+ */
+const rowCounter = (kind: string) => {
   const bar = process.stderr.isTTY
     ? new SingleBar(
         { format: `  ${kind} {value} rows`, stream: process.stderr, hideCursor: true },
@@ -44,21 +46,18 @@ async function* counted(pages: RowSource['pages'], kind: string): AsyncGenerator
       `export of ${kind} interrupted after ${count.toLocaleString('en-US')} rows: what was written is incomplete.`,
     () => bar?.stop(),
   );
-  try {
-    for await (const page of pages) {
-      count += page.length;
+  return {
+    counted: (rows: number) => {
+      count += rows;
       bar?.update(count);
-      yield page;
-      // A turn of the event loop per page: some sources read without waiting on I/O, and a
-      // Ctrl-C is only handled between turns.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    bar?.update(count);
-  } finally {
-    stopListening();
-    bar?.stop();
-  }
-}
+    },
+    stop: () => {
+      stopListening();
+      bar?.update(count);
+      bar?.stop();
+    },
+  };
+};
 
 /**
  * `payrec export <kind> --format csv|ndjson [filters]`: what `GET /exports/<kind>` answers, to
@@ -117,17 +116,14 @@ export const exportCommand = async (args: readonly string[]): Promise<number> =>
         deliveryLog: new DeliveryLog(storage.serviceDb),
       },
     );
+    const counter = rowCounter(chosen);
     try {
-      await pipeline(
-        tabularStream(
-          { columns: source.columns, pages: counted(source.pages, chosen) },
-          format.data,
-        ),
-        process.stdout,
-      );
+      await pipeline(tabularStream(source, format.data, counter.counted), process.stdout);
     } catch (error) {
       // A reader that stopped early (`| head`) is not a failure of the export.
       if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
+    } finally {
+      counter.stop();
     }
     return 0;
   } finally {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { paymentFiltersSchemaFor, paymentQueryOf } from '../application/paymentFilters.js';
-import { paymentExport } from '../application/exports.js';
+import { paymentRowPages } from '../application/exports.js';
 import { loadConfig } from '../config.js';
 import { paymentsProjectionName } from '../projections/index.js';
 import { openStorage } from '../service/index.js';
@@ -43,13 +43,12 @@ export const paymentsListCommand = async (args: readonly string[]): Promise<numb
   const storage = openStorage(config);
   try {
     await freshReadModels(config, storage, [paymentsProjectionName]);
-    const { pages } = paymentExport(
+    let shown = 0;
+    for (const page of paymentRowPages(
       storage.readModels,
       paymentsProjectionName,
       paymentQueryOf(filters),
-    );
-    let shown = 0;
-    for await (const page of pages) {
+    )) {
       for (const [
         provider,
         ref,

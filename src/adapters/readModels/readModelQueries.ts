@@ -10,11 +10,14 @@ import type {
   KeysetPosition,
   ListedDocument,
   ReadModelTable,
+  TextEncoding,
+  TextPage,
 } from '../../domain/ports/index.js';
 import { sqlName, tableOf, type ReadModelSchema } from './readModelSchema.js';
 import { aggregateSql, countUpToSql, pageQuery, sumHalf } from './readModelSql.js';
 import { aggregateInThread } from './aggregateInThread.js';
-import { scanValuesInThread } from './scanInThread.js';
+import { loadRowText, rowTextData } from './rowText.js';
+import { scanTextInThread } from './scanInThread.js';
 import { statementCache } from './statementCache.js';
 import { instantOfStored, storedInstant } from './storedInstant.js';
 
@@ -104,7 +107,9 @@ export const createReadModelQueries = (
     projection: string,
     query: ScanQuery,
     select: readonly string[],
-  ): AsyncGenerator<Array<readonly ColumnValue[]>> {
+    encoding: TextEncoding,
+  ): AsyncGenerator<TextPage> {
+    const text = await loadRowText(rowTextData(encoding));
     let after: KeysetPosition | undefined;
     for (;;) {
       const rows = listValues(
@@ -112,30 +117,34 @@ export const createReadModelQueries = (
         { ...query, limit: scanPageSize, ...(after === undefined ? {} : { after }) },
         select,
       );
-      if (rows.length > 0) yield rows;
       const last = rows.at(-1);
-      if (rows.length < scanPageSize || last === undefined) return;
+      const ended = rows.length < scanPageSize || last === undefined;
+      const written = (rows.length > 0 ? text.page(rows) : '') + (ended ? text.end() : '');
+      if (written !== '') yield { text: written, rows: rows.length };
+      if (ended) return;
       after = { value: last[1] as string | number, id: last[0] as string };
       await Promise.resolve();
     }
   }
 
-  const scanValues = (
+  const scanText = (
     projection: string,
     query: ScanQuery,
     select: readonly string[],
-  ): AsyncIterable<Array<readonly ColumnValue[]>> => {
+    encoding: TextEncoding,
+  ): AsyncIterable<TextPage> => {
     // Checked here, where a bad column is a programming error the caller sees at once.
     for (const name of select) column(projection, name);
     return db.memory || db.name === ''
-      ? scanHere(projection, query, select)
-      : scanValuesInThread({
+      ? scanHere(projection, query, select, encoding)
+      : scanTextInThread({
           path: db.name,
           tables,
           projection,
           query,
           select,
           pageSize: scanPageSize,
+          encoding: rowTextData(encoding),
         });
   };
 
@@ -225,7 +234,7 @@ export const createReadModelQueries = (
   return {
     list,
     listValues,
-    scanValues,
+    scanText,
     aggregate,
     aggregateAll,
     countUpTo,

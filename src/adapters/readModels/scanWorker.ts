@@ -1,8 +1,9 @@
 /**
- * A read-model scan on a thread of its own (`scanValuesInThread`): it reads a keyset query page
- * by page on its own connection, one page for each `next` it is sent (the caller asks for the
- * next page in its finance turn while it writes this one), so that an export reads on one core
- * while the caller writes CSV on the other.
+ * A read-model scan on a thread of its own (`scanTextInThread`): it reads a keyset query page by
+ * page on its own connection and writes each page as text (its row module's cells, then CSV or
+ * NDJSON), one page for each `next` it is sent (the caller asks for the next page while it
+ * hands on this one). Reading and writing both happen here, never on the caller's event loop:
+ * the caller only passes the text on.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type {
@@ -12,6 +13,7 @@ import type {
 } from '../../domain/ports/index.js';
 import { yieldCpuToOtherThreads } from '../common/yieldCpu.js';
 import { openReadModelDatabase } from './readModelDatabase.js';
+import { loadRowText, type RowTextData } from './rowText.js';
 import { createSqliteReadModelStore } from './sqliteReadModelStore.js';
 
 export type ScanWorkerData = Readonly<{
@@ -21,17 +23,19 @@ export type ScanWorkerData = Readonly<{
   query: Omit<DocumentListQuery, 'withDocuments' | 'after' | 'limit'>;
   select: readonly string[];
   pageSize: number;
+  encoding: RowTextData;
 }>;
 
-/** From the scan: a page of rows, the end, or why it failed. */
+/** From the scan: a page of text and its row count, the end, or why it failed. */
 export type ScanMessage =
-  | Readonly<{ type: 'page'; rows: unknown[][] }>
+  | Readonly<{ type: 'page'; text: string; rows: number }>
   | Readonly<{ type: 'end' }>
   | Readonly<{ type: 'failed'; error: string }>;
 
 const port = parentPort;
 if (port === null) throw new Error('scanWorker runs as a worker thread');
-const { path, tables, projection, query, select, pageSize } = workerData as ScanWorkerData;
+const { path, tables, projection, query, select, pageSize, encoding } =
+  workerData as ScanWorkerData;
 yieldCpuToOtherThreads();
 
 let credits = 0;
@@ -50,6 +54,7 @@ const post = (message: ScanMessage) => {
 void (async () => {
   const db = openReadModelDatabase(path, { cacheKiB: 4_096 });
   try {
+    const text = await loadRowText(encoding);
     const readModels = createSqliteReadModelStore(db, tables);
     let after: KeysetPosition | undefined;
     for (;;) {
@@ -58,11 +63,16 @@ void (async () => {
         projection,
         { ...query, limit: pageSize, ...(after === undefined ? {} : { after }) },
         select,
-      ) as unknown[][];
-      credits -= 1;
-      if (rows.length > 0) post({ type: 'page', rows });
+      );
       const last = rows.at(-1);
-      if (rows.length < pageSize || last === undefined) break;
+      const ended = rows.length < pageSize || last === undefined;
+      const written = rows.length > 0 ? text.page(rows) : '';
+      const closing = ended ? text.end() : '';
+      credits -= 1;
+      if (written !== '' || closing !== '') {
+        post({ type: 'page', text: written + closing, rows: rows.length });
+      }
+      if (ended) break;
       after = { value: last[1] as string | number, id: last[0] as string };
     }
     post({ type: 'end' });

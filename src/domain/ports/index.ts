@@ -35,7 +35,11 @@ export type {
   ListedDocument,
   DueDocument,
   ReadModelQueries,
+  TabularFormat,
+  TextEncoding,
+  TextPage,
 } from './readModelQueries.js';
+export { tabularFormats } from './readModelQueries.js';
 export type {
   ProviderResponse,
   StatusCheckSubject,

@@ -62,6 +62,25 @@ export type GroupTotal = Readonly<{
   sum: bigint;
 }>;
 
+/** The text formats rows are exported in. */
+export const tabularFormats = ['csv', 'ndjson'] as const;
+export type TabularFormat = (typeof tabularFormats)[number];
+
+/**
+ * How a scan writes its rows: `rowModule` names a module (by URL, without its extension, as
+ * `new URL('./name', import.meta.url)` gives it) whose `exportRow` export turns a row
+ * `[id, sortValue, ...select]` into the cells of `columns`. A function cannot cross to another
+ * thread; a module can be loaded there, so it must be pure: no I/O, no state.
+ */
+export type TextEncoding = Readonly<{
+  rowModule: URL;
+  columns: readonly string[];
+  format: TabularFormat;
+}>;
+
+/** A page of a scan as text, and how many rows it holds. CSV's header comes with the first. */
+export type TextPage = Readonly<{ text: string; rows: number }>;
+
 /**
  * What the query API, the reconciler, the fulfilment dispatcher and the metrics read from the
  * read models: one document, pages of documents, what is due, and counts. Implemented by the
@@ -84,14 +103,17 @@ export type ReadModelQueries = Readonly<{
   /** How many documents are due by `dueBy`. */
   countDue: (projection: string, dueBy: string) => number;
   /**
-   * Every row of a keyset query, `listValues`'s rows a page at a time, read as fast as the store
-   * can (the SQLite store reads on a thread of its own): what an export of every row uses.
+   * Every row of a keyset query written as text a page at a time, where the rows are read (the
+   * SQLite store reads and writes on a thread of its own, so that an export of a million rows
+   * never holds the caller's event loop): each of `listValues`'s rows is turned into cells by
+   * the encoding's row module, and the cells into CSV or NDJSON.
    */
-  scanValues: (
+  scanText: (
     projection: string,
     query: Omit<DocumentListQuery, 'withDocuments' | 'after' | 'limit'>,
     select: readonly string[],
-  ) => AsyncIterable<Array<readonly ColumnValue[]>>;
+    encoding: TextEncoding,
+  ) => AsyncIterable<TextPage>;
   /** Counts (and exact sums) of the documents that match, per group. */
   aggregate: (projection: string, query: AggregateQuery) => GroupTotal[];
   /**
