@@ -79,7 +79,14 @@ export const settlementQuerySchemaFor = (providers: readonly ProviderName[]) =>
     currency: currencySchema.optional(),
   });
 
-/** The UTC instants (ISO, as payrec writes them) at which each local day of [from, to] begins and ends. */
+const dayMs = 86_400_000;
+
+/**
+ * The UTC instants (ISO, as payrec writes them) at which each local day of [from, to] begins and
+ * ends. Luxon's zone says each day's offset; where a day begins at midnight and tomorrow has its
+ * offset, tomorrow begins 24 hours later, and otherwise Luxon finds where tomorrow begins. (Adding every day with Luxon took
+ * 12–59 ms for 366 days, on the event loop of every report; one offset a day takes about 1 ms.)
+ */
 export const localDays = (
   from: string,
   to: string,
@@ -91,17 +98,31 @@ export const localDays = (
     throw invalidQuery('from and to must be days written YYYY-MM-DD.');
   }
   if (last < first) throw invalidQuery('to must not be before from.');
+  const zone = first.zone;
+  const lastStart = last.toMillis();
   const days: Array<Readonly<{ day: string; start: string; end: string }>> = [];
-  for (let day = first.startOf('day'); day <= last; day = day.plus({ days: 1 })) {
+  let start = first.startOf('day').toMillis();
+  let offset = zone.offset(start);
+  while (start <= lastStart) {
     if (days.length >= maxReportDays) {
       throw invalidQuery(`A report covers at most ${maxReportDays} days.`);
     }
-    const next = day.plus({ days: 1 });
+    // A day whose midnight a clock change skipped begins later (Santiago's spring, at midnight).
+    const local = start + offset * 60_000;
+    const atMidnight = local - Math.floor(local / dayMs) * dayMs === 0;
+    const sameOffsetTomorrow = atMidnight && zone.offset(start + dayMs) === offset;
+    const end = sameOffsetTomorrow
+      ? start + dayMs
+      : DateTime.fromMillis(start, { zone }).plus({ days: 1 }).startOf('day').toMillis();
+    const startText = new Date(start).toISOString();
+    const endText = new Date(end).toISOString();
     days.push({
-      day: day.toFormat('yyyy-MM-dd'),
-      start: new Date(day.toMillis()).toISOString(),
-      end: new Date(next.toMillis()).toISOString(),
+      day: new Date(local).toISOString().slice(0, 10),
+      start: startText,
+      end: endText,
     });
+    start = end;
+    offset = sameOffsetTomorrow ? offset : zone.offset(start);
   }
   return days;
 };
