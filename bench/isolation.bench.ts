@@ -11,7 +11,8 @@
  *    length without. The finance requests are made by curl, a process of their own, so that
  *    reading their answers does not slow the load generator. Target: ingest p99 with finance
  *    within 1.5× of without. BENCH_ISOLATION_FINANCE=export or report runs only one of them (to
- *    see which costs what); the default is both.
+ *    see which costs what); the default is both. BENCH_ISOLATION_CPU_PROF=<directory> runs payrec
+ *    with `--cpu-prof` into that directory: a profile for the event loop and one for each thread.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -65,7 +66,13 @@ const curl = (url: string): Promise<Fetched> =>
   });
 
 await ensureBuiltStore(dataDir, payments, { tablesAndIndexes: true });
-const { payrec, load, stop } = await startPayrecUnderLoad(dataDir, rate, 'ISO');
+const profileDirectory = process.env['BENCH_ISOLATION_CPU_PROF'] ?? '';
+const { payrec, load, stop } = await startPayrecUnderLoad(
+  dataDir,
+  rate,
+  'ISO',
+  profileDirectory === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`],
+);
 
 /**
  * A full export, and 366-day reports one after another until it ends (at least one); with only
@@ -89,6 +96,20 @@ const finance = async () => {
   return { exportAnswer, reports, seconds: (performance.now() - began) / 1000 };
 };
 
+/**
+ * The event loop's delay since the last call, from payrec's `/metrics` (prom-client's histogram,
+ * which each scrape reads and resets): whether a slow answer waited for the loop, or for the CPU
+ * or the disk.
+ */
+const loopDelay = async (): Promise<string> => {
+  const text = await (await fetch(`${payrec.url}/metrics`)).text();
+  const gauge = (name: string) =>
+    Number(
+      new RegExp(`^payrec_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1],
+    ) * 1000;
+  return `loop delay p99/max ${gauge('p99').toFixed(0)}/${gauge('max').toFixed(0)} ms`;
+};
+
 const figures = (result: SteadyLoadResult) =>
   `p50/p99 ${percentile(result.latencies, 0.5).toFixed(1)}/${percentile(result.latencies, 0.99).toFixed(1)} ms (${result.latencies.length} ok, ${result.failed} failed)`;
 
@@ -101,14 +122,18 @@ const ratios: number[] = [];
 let lastSeconds = 10;
 for (let round = 1; round <= rounds; round += 1) {
   const busy = async () => {
+    await loopDelay();
     const work = finance();
     const during = await load(work);
-    return { during, ...(await work) };
+    return { during, delay: await loopDelay(), ...(await work) };
   };
-  const quiet = (seconds: number) =>
-    load(new Promise((wait) => setTimeout(wait, Math.max(2, seconds) * 1000)));
+  const quiet = async (seconds: number) => {
+    await loopDelay();
+    const result = await load(new Promise((wait) => setTimeout(wait, Math.max(2, seconds) * 1000)));
+    return { ...result, delay: await loopDelay() };
+  };
   let withFinance: Awaited<ReturnType<typeof busy>>;
-  let without: SteadyLoadResult;
+  let without: Awaited<ReturnType<typeof quiet>>;
   if (round % 2 === 1) {
     withFinance = await busy();
     without = await quiet(withFinance.seconds);
@@ -123,7 +148,7 @@ for (let round = 1; round <= rounds; round += 1) {
   ratios.push(ratio);
   const reportSeconds = withFinance.reports.map((report) => report.seconds);
   console.log(
-    `  round ${round}: export ${(withFinance.exportAnswer.bytes / 1e6).toFixed(1)} MB in ${withFinance.exportAnswer.seconds.toFixed(1)} s; ${withFinance.reports.length} reports, median ${(percentile(reportSeconds, 0.5) * 1000).toFixed(0)} ms; ingest ${figures(withFinance.during)} with finance vs ${figures(without)} without: ×${ratio.toFixed(2)}`,
+    `  round ${round}: export ${(withFinance.exportAnswer.bytes / 1e6).toFixed(1)} MB in ${withFinance.exportAnswer.seconds.toFixed(1)} s; ${withFinance.reports.length} reports, median ${(percentile(reportSeconds, 0.5) * 1000).toFixed(0)} ms; ingest ${figures(withFinance.during)}, ${withFinance.delay}, with finance vs ${figures(without)}, ${without.delay}, without: ×${ratio.toFixed(2)}`,
   );
 }
 const medianRatio = percentile(ratios, 0.5);

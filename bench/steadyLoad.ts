@@ -87,7 +87,12 @@ export const steadyLoad = async (
  * a large store each takes minutes of status calls, which would land in one window and not the
  * other), and `load`: deliveries at `rate` a second until the promise it is given resolves.
  */
-export const startPayrecUnderLoad = async (dataDir: string, rate: number, refPrefix: string) => {
+export const startPayrecUnderLoad = async (
+  dataDir: string,
+  rate: number,
+  refPrefix: string,
+  nodeArgs: readonly string[] = [],
+) => {
   const credentials = await createSimulatorCredentials();
   const simulator = await startProviderSimulator({ credentials });
   const payrec = await startPayrec({
@@ -96,6 +101,7 @@ export const startPayrecUnderLoad = async (dataDir: string, rate: number, refPre
     dataDir,
     writer: 'inline',
     env: { PAYREC_RECONCILE_CRON: '0 0 1 1 *' },
+    nodeArgs,
   });
   return {
     payrec,
