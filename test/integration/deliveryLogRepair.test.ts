@@ -59,6 +59,48 @@ describe('repairing the delivery log from the event log', () => {
   });
 });
 
+describe('a repair beside webhooks', () => {
+  it('lets the event loop turn between its pages, so a long pass never holds a webhook', async () => {
+    const now = new Date('2026-11-24T10:00:00.000Z');
+    const { service, cleanup } = await startWebhookService({ now: () => now });
+    const directory = mkdtempSync(join(tmpdir(), 'payrec-repair-'));
+    const db = openReadModelDatabase(join(directory, 'payrec.db'));
+    try {
+      for (let index = 1; index <= 4; index += 1) {
+        expect(
+          await deliverKrakenEmbedEvent(
+            service,
+            { id: `T-${index}`, event_type: 'quote.executed' },
+            now,
+          ),
+        ).toBe(200);
+      }
+      // What the loop did while the repair read its four pages: each turn is a webhook it could
+      // have answered.
+      let turns = 0;
+      let repairing = true;
+      const countTurns = () => {
+        if (!repairing) return;
+        turns += 1;
+        setImmediate(countTurns);
+      };
+      setImmediate(countTurns);
+      const repair = await repairDeliveryLog({
+        eventStore: service.eventStore,
+        deliveryLog: new DeliveryLog(db),
+        pageSize: 1,
+      });
+      repairing = false;
+      expect(repair.repaired).toBe(4);
+      expect(turns).toBeGreaterThanOrEqual(4);
+    } finally {
+      db.close();
+      rmSync(directory, { recursive: true, force: true });
+      await cleanup();
+    }
+  });
+});
+
 describe('a delivery whose acceptance the log lost, and whose repeat it kept', () => {
   it('gets its accepted entry back: a repeat does not stand for the acceptance', async () => {
     const now = new Date('2026-11-24T10:00:00.000Z');
