@@ -19,5 +19,4 @@ export const paymentsDue = (readModels: ReadModelQueries) => ({
     );
     return document?.providerObject ?? null;
   },
-  countDue: (dueBy: string): number => readModels.countDue(paymentsProjectionName, dueBy),
 });

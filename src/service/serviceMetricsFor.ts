@@ -1,8 +1,13 @@
 import type { DeliveryLog } from '../adapters/deliveryLog/deliveryLog.js';
 import { createServiceMetrics, type ServiceMetrics } from '../adapters/metrics/serviceMetrics.js';
 import type { Clock } from '../domain/ports/index.js';
-import { paymentsDue } from '../processors/index.js';
-import { paymentsProjectionName } from '../projections/index.js';
+import {
+  paymentCountRows,
+  paymentCountsDocumentId,
+  paymentCountsProjection,
+  paymentsProjectionName,
+  type PaymentCounts,
+} from '../projections/index.js';
 import { financeFigures } from '../application/financeFigures.js';
 import type { Storage } from './openStorage.js';
 import type { Projections } from './startProjections.js';
@@ -23,15 +28,25 @@ export const serviceMetricsFor = ({
   return createServiceMetrics({
     projections: () => projections.status(),
     eventsAfter: (position) => eventStore.eventsAfter(position),
-    paymentsDue: () => paymentsDue(readModels).countDue(clock.now().toISOString()),
+    // Counted on a read thread: at 450,000 due payments the count took 32-87 ms, and pending
+    // payments counted from the status index 18-24 ms, on the event loop of every scrape.
+    paymentsDue: async () =>
+      (
+        await readModels.aggregateAll(paymentsProjectionName, [
+          { groupBy: [], where: [{ column: 'dueAt', op: '<=', value: clock.now().toISOString() }] },
+        ])
+      )[0]?.[0]?.count ?? 0,
+    // From the counts the payment_counts projection keeps, one document.
     paymentsOpen: () =>
       Object.fromEntries(
-        readModels
-          .aggregate(paymentsProjectionName, {
-            groupBy: ['provider'],
-            where: [{ column: 'status', op: '=', value: 'pending' }],
-          })
-          .map((group) => [String(group.key['provider'] ?? ''), group.count]),
+        paymentCountRows(
+          readModels.get(
+            paymentCountsProjection.name,
+            paymentCountsDocumentId,
+          ) as PaymentCounts | null,
+        )
+          .filter((row) => row.status === 'pending')
+          .map((row) => [row.provider, row.count]),
       ),
     finance: () => financeFigures(readModels, clock.now()),
     storage: () => ({

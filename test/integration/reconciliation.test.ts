@@ -89,6 +89,9 @@ describe('reconciliation against the status endpoints', () => {
       amount: { value: '1000', currency: 'XOF' },
     });
     await projected('kkiapay', 'K-1');
+    const before = (await service.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(before).toContain('payrec_reconcile_payments_due 1');
+    expect(before).toContain('payrec_payments_open{provider="kkiapay"} 1');
     const summary = await service.reconciler.runCycle();
     expect(summary).toMatchObject({ ran: true, due: 1, results: { moved: 1 } });
     const stored = await events('kkiapay', 'K-1');
@@ -114,6 +117,7 @@ describe('reconciliation against the status endpoints', () => {
     expect(metrics).toContain('payrec_reconcile_checks_total{provider="kkiapay",result="moved"} 1');
     expect(metrics).toMatch(/payrec_status_call_duration_seconds_count\{provider="kkiapay"\} 1/);
     expect(metrics).toContain('payrec_reconcile_payments_due 0');
+    expect(metrics).not.toContain('payrec_payments_open{provider="kkiapay"}');
   });
 
   it('asks about a confirmed success again a day later, and finds a reversal no webhook reported', async () => {

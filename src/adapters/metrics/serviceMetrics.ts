@@ -16,8 +16,8 @@ export type ServiceMetricsOptions = Readonly<{
   projections: () => readonly ProjectionStatus[];
   /** How many events the log holds after a position, when the store can tell (event store port). */
   eventsAfter: (position: bigint) => Promise<number | null>;
-  /** Payments whose status check is due now (from the read model's index). */
-  paymentsDue?: () => number;
+  /** Payments whose status check is due now (from the read model's index, off the event loop). */
+  paymentsDue?: () => Promise<number>;
   /** Payments still pending, per provider. */
   paymentsOpen?: () => Record<string, number>;
   /** What finance and operators alert on, read from the read models on every scrape. */
@@ -113,8 +113,8 @@ export const createServiceMetrics = ({
       name: 'payrec_reconcile_payments_due',
       help: 'Payments whose status check is due now.',
       registers: [registry],
-      collect() {
-        this.set(paymentsDue());
+      async collect() {
+        this.set(await paymentsDue());
       },
     });
   }
