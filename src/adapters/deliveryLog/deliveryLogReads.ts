@@ -73,6 +73,7 @@ export const deliveryLogPage = (
  */
 export const deliveriesLoggedSince = (db: Database.Database, receivedAt: string): Set<string> => {
   const ids = new Set<string>();
+  const olderThan = minusMinute(receivedAt);
   for (const row of db
     .prepare<
       [],
@@ -85,7 +86,7 @@ export const deliveriesLoggedSince = (db: Database.Database, receivedAt: string)
     // Live entries are written in the order they arrive, give or take a flush: a minute of
     // slack. Restored ones are not: a repair writes old deliveries after newer live ones, so
     // only a live entry's time can say that everything below it is older.
-    if (row.source_address !== restoredSource && row.received_at < minusMinute(receivedAt)) {
+    if (row.source_address !== restoredSource && row.received_at < olderThan) {
       break;
     }
   }
