@@ -189,24 +189,23 @@ export const paymentExport = (
  * The same payment rows, read on this thread a page at a time, for a reader that stops early
  * (`payrec payments list`).
  */
-export const paymentRowPages = (
+export function* paymentRowPages(
   readModels: ReadModelQueries,
   projection: string,
   query: Readonly<{ where: readonly ColumnFilter[]; orderBy: string; descending?: boolean }>,
-): Generator<ExportRow[]> =>
-  (function* () {
-    for (const page of keysetPages(
-      (after) =>
-        readModels.listValues(
-          projection,
-          { ...query, limit: pageSize, ...(after === undefined ? {} : { after }) },
-          paymentRowColumns,
-        ),
-      (row) => ({ value: row[1] as string | number, id: row[0] as string }),
-    )) {
-      yield page.map(exportRow);
-    }
-  })();
+): Generator<ExportRow[]> {
+  for (const page of keysetPages(
+    (after) =>
+      readModels.listValues(
+        projection,
+        { ...query, limit: pageSize, ...(after === undefined ? {} : { after }) },
+        paymentRowColumns,
+      ),
+    (row) => ({ value: row[1] as string | number, id: row[0] as string }),
+  )) {
+    yield page.map(exportRow);
+  }
+}
 
 /** Every discrepancy the conditions match, oldest first, as export rows. */
 export const discrepancyExport = (

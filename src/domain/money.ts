@@ -104,10 +104,10 @@ export const decimalAmount = (minor: bigint | number, currency: string): string 
   return `${negative ? '-' : ''}${whole}${fraction}`;
 };
 
-/** "TWD 300.00": for reasons and audit trails, never for arithmetic. */
 /** Whether two amounts are the same; two absent ones (null or undefined) are. */
 export const sameMoney = (a: Money | null | undefined, b: Money | null | undefined): boolean =>
   a?.minor === b?.minor && a?.currency === b?.currency;
 
+/** "TWD 300.00": for reasons and audit trails, never for arithmetic. */
 export const formatMoney = (money: Money): string =>
   `${money.currency} ${decimalAmount(money.minor, money.currency)}`;
