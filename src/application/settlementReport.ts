@@ -102,8 +102,11 @@ export const localDays = (
   const zone = first.zone;
   const lastStart = last.toMillis();
   const days: Array<Readonly<{ day: string; start: string; end: string }>> = [];
-  let start = first.startOf('day').toMillis();
+  // From the day before: where a clock goes back across midnight (Casey, 8 March 2020) midnight
+  // comes twice, and Luxon's start of that day is the second; the day before ends at the first.
+  let start = first.minus({ days: 1 }).startOf('day').toMillis();
   let offset = zone.offset(start);
+  let dayBefore = true;
   while (start <= lastStart) {
     if (days.length >= maxReportDays) {
       throw invalidQuery(`A report covers at most ${maxReportDays} days.`);
@@ -115,13 +118,15 @@ export const localDays = (
     const end = sameOffsetTomorrow
       ? start + dayMs
       : DateTime.fromMillis(start, { zone }).plus({ days: 1 }).startOf('day').toMillis();
-    days.push({
-      day: new Date(local).toISOString().slice(0, 10),
-      start: new Date(start).toISOString(),
-      end: new Date(end).toISOString(),
-    });
+    if (!dayBefore)
+      days.push({
+        day: new Date(local).toISOString().slice(0, 10),
+        start: new Date(start).toISOString(),
+        end: new Date(end).toISOString(),
+      });
     start = end;
     offset = sameOffsetTomorrow ? offset : zone.offset(start);
+    dayBefore = false;
   }
   return days;
 };

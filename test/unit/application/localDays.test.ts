@@ -38,7 +38,11 @@ describe('the local days of a report', () => {
     ]);
   });
 
-  it('are, in any zone and period, each day of the period once, each beginning where Luxon says it does', () => {
+  it('are, in any zone and period, each day of the period once, each beginning at the first instant a clock there shows its date', () => {
+    // Not Luxon's startOf('day'): where a clock goes back across midnight (Casey, 8 March 2020,
+    // 03:00 at +11 back to 00:00 at +8) midnight comes twice, and Luxon picks the second.
+    const dateAt = (instant: number, zone: string) =>
+      DateTime.fromMillis(instant, { zone }).toISODate() ?? '';
     const zones = Intl.supportedValuesOf('timeZone');
     fc.assert(
       fc.property(
@@ -51,16 +55,22 @@ describe('the local days of a report', () => {
           const days = localDays(from.toISODate() ?? '', to.toISODate() ?? '', zone);
           expect(days).toHaveLength(length + 1);
           days.forEach((day, index) => {
-            const expected = from.plus({ days: index }).toISODate() ?? '';
-            const begins = DateTime.fromISO(expected, { zone }).startOf('day').toMillis();
-            expect(day.day).toBe(expected);
-            expect(Date.parse(day.start)).toBe(begins);
+            const begins = Date.parse(day.start);
+            expect(day.day).toBe(from.plus({ days: index }).toISODate());
+            expect(dateAt(begins, zone)).toBe(day.day);
+            expect(dateAt(begins - 1, zone) < day.day).toBe(true);
             expect(day.end).toBe(days[index + 1]?.start ?? day.end);
           });
         },
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('begin at the first of two midnights where a clock goes back across one (Casey)', () => {
+    expect(localDays('2020-03-08', '2020-03-08', 'Antarctica/Casey')).toEqual([
+      { day: '2020-03-08', start: '2020-03-07T13:00:00.000Z', end: '2020-03-08T16:00:00.000Z' },
+    ]);
   });
 
   it('cover at most 366 days, and refuse a period that ends before it begins', () => {
