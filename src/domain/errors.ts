@@ -13,52 +13,48 @@ export abstract class PayrecError extends Error {
   }
 }
 
+/**
+ * The base of an error whose code is fixed:
+ * `class StoreFull extends payrecErrorWithCode('STORE_FULL') {}` declares the class, its code
+ * and the code's literal type in one line.
+ */
+export const payrecErrorWithCode = <Code extends string>(code: Code) =>
+  class extends PayrecError {
+    readonly code: Code = code;
+  };
+
 /** The event store failed for a reason other than a concurrency conflict (I/O, corruption…). */
-export class EventStoreFailed extends PayrecError {
-  readonly code = 'EVENT_STORE_FAILED';
-}
+export class EventStoreFailed extends payrecErrorWithCode('EVENT_STORE_FAILED') {}
 
 /**
  * The store has no room left (a full disk): nothing was written. payrec retries by itself and
  * recovers without a restart once space returns; the sender should retry later.
  */
-export class StoreFull extends PayrecError {
-  readonly code = 'STORE_FULL';
-}
+export class StoreFull extends payrecErrorWithCode('STORE_FULL') {}
 
 /**
  * The store found itself damaged (SQLite's `SQLITE_CORRUPT`): nothing was written. payrec
  * answers 503 and is not ready until an operator restores the file (`payrec check` names it).
  */
-export class StoreCorrupt extends PayrecError {
-  readonly code = 'STORE_CORRUPT';
-}
+export class StoreCorrupt extends payrecErrorWithCode('STORE_CORRUPT') {}
 
 /** A command kept meeting concurrent writers after every retry. */
-export class StreamConflict extends PayrecError {
-  readonly code = 'STREAM_CONFLICT';
-}
+export class StreamConflict extends payrecErrorWithCode('STREAM_CONFLICT') {}
 
 /**
  * Work done under a role's lease tried to write after another process took the role (its fence's
  * token is no longer the lease's): nothing was written. The work stops; the new holder does it.
  */
-export class RoleLost extends PayrecError {
-  readonly code = 'ROLE_LOST';
-}
+export class RoleLost extends payrecErrorWithCode('ROLE_LOST') {}
 
 /** The store is closing or closed; the caller should retry against a running instance. */
-export class EventStoreClosed extends PayrecError {
-  readonly code = 'EVENT_STORE_CLOSED';
-}
+export class EventStoreClosed extends payrecErrorWithCode('EVENT_STORE_CLOSED') {}
 
 /**
  * A provider's status endpoint could not be reached or kept answering 408/429/5xx through every
  * retry. Nothing is recorded: the payment stays due and the next cycle asks again.
  */
-export class ProviderUnavailable extends PayrecError {
-  readonly code = 'PROVIDER_UNAVAILABLE';
-}
+export class ProviderUnavailable extends payrecErrorWithCode('PROVIDER_UNAVAILABLE') {}
 
 /** The errors the domain's ports raise. Errors of the edges (HTTP, configuration) are in `src/errors/`. */
 export type DomainError =

@@ -119,6 +119,7 @@ export type { StatusVocabulary } from './statusVocabulary.js';
 export { mapStatus, isKnownValue } from './statusVocabulary.js';
 export {
   PayrecError,
+  payrecErrorWithCode,
   EventStoreFailed,
   StoreFull,
   StoreCorrupt,

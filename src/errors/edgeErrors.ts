@@ -1,4 +1,4 @@
-import { PayrecError } from '../domain/index.js';
+import { PayrecError, payrecErrorWithCode } from '../domain/index.js';
 
 /**
  * Why a webhook delivery was refused before anything was written. The HTTP adapter maps each
@@ -77,28 +77,20 @@ export class RequestRejected extends Rejection<RequestRejectionCode> {}
  * A store payrec cannot open at start: the message names the file, the variable that points at
  * it, and what to do.
  */
-export class StoreUnavailable extends PayrecError {
-  readonly code = 'STORE_UNAVAILABLE';
-}
+export class StoreUnavailable extends payrecErrorWithCode('STORE_UNAVAILABLE') {}
 
 /**
  * A write that is recorded, but that the read models did not show within the bound a write
  * route waits (docs/http.md, "What you write, you read"): the lists would not show it yet.
  */
-export class ReadModelsBehind extends PayrecError {
-  readonly code = 'READ_MODELS_BEHIND';
-}
+export class ReadModelsBehind extends payrecErrorWithCode('READ_MODELS_BEHIND') {}
 
 /** Configuration that cannot run: the message names each variable and why, never its value. */
-export class ConfigInvalid extends PayrecError {
-  readonly code = 'CONFIG_INVALID';
-}
+export class ConfigInvalid extends payrecErrorWithCode('CONFIG_INVALID') {}
 
 /**
  * A backup, a restore or a migration that did not happen, or stopped: the message says why (the
  * target exists, the disk is full, a checksum differs, the data directory holds a store) and what
  * was left behind (nothing, unless it says so).
  */
-export class BackupFailed extends PayrecError {
-  readonly code = 'BACKUP_FAILED';
-}
+export class BackupFailed extends payrecErrorWithCode('BACKUP_FAILED') {}
