@@ -1,37 +1,25 @@
 import type { OperatorResolution } from './discrepancy.js';
 import type { Evidence, ProviderReport } from './evidence.js';
-import type { ExpectedPayment } from './expectedPayment.js';
 import type { Channel } from './evidence.js';
-import type { PaymentId } from './paymentId.js';
-import type { StatusCheckFailed } from './paymentEvents.js';
+import type { PaymentMessage } from './paymentMessage.js';
+import type { PaymentRegistered, StatusCheckFailed } from './paymentEvents.js';
 
 /** Register a payment the merchant expects (`POST /payments`). */
-export type RegisterPayment = Readonly<{
-  type: 'RegisterPayment';
-  data: Readonly<{
-    payment: PaymentId;
-    expected: ExpectedPayment;
-    registeredAt: string;
-    source: Channel;
-    /** Who registered it (an API token's name, a CLI user). */
-    actor?: string;
-  }>;
-}>;
+export type RegisterPayment = PaymentMessage<'RegisterPayment', PaymentRegistered['data']>;
 
 /**
  * Record what a provider said. Built only from a verified delivery or a validated status
  * response; the evidence says which.
  */
-export type RecordProviderReport = Readonly<{
-  type: 'RecordProviderReport';
-  data: Readonly<{ payment: PaymentId; report: ProviderReport; evidence: Evidence }>;
-}>;
+export type RecordProviderReport = PaymentMessage<
+  'RecordProviderReport',
+  { report: ProviderReport; evidence: Evidence }
+>;
 
 /** Record how one attempt to notify the merchant's backend went. */
-export type RecordFulfilmentAttempt = Readonly<{
-  type: 'RecordFulfilmentAttempt';
-  data: Readonly<{
-    payment: PaymentId;
+export type RecordFulfilmentAttempt = PaymentMessage<
+  'RecordFulfilmentAttempt',
+  {
     key: string;
     at: string;
     outcome:
@@ -43,62 +31,56 @@ export type RecordFulfilmentAttempt = Readonly<{
           nextAttemptAt: string;
           maxAttempts: number;
         }>;
-  }>;
-}>;
+  }
+>;
 
 /** Try an exhausted fulfilment again (an operator's decision). */
-export type RedriveFulfilment = Readonly<{
-  type: 'RedriveFulfilment';
-  data: Readonly<{
-    payment: PaymentId;
+export type RedriveFulfilment = PaymentMessage<
+  'RedriveFulfilment',
+  {
     key: string;
     at: string;
     source: Channel;
     actor?: string;
     /** Why, when an operator re-drove many at once. */
     reason?: string;
-  }>;
-}>;
+  }
+>;
 
 /** Record that a status check got an answer payrec cannot read. */
-export type RecordStatusCheckFailure = Readonly<{
-  type: 'RecordStatusCheckFailure';
-  data: StatusCheckFailed['data'];
-}>;
+export type RecordStatusCheckFailure = PaymentMessage<
+  'RecordStatusCheckFailure',
+  StatusCheckFailed['data']
+>;
 
 /**
  * A payment without a status endpoint (Kraken Pay) reached its deadline: flag it for a person if
  * it is still open. `at` is when the poller looked.
  */
-export type FlagIfOverdue = Readonly<{
-  type: 'FlagIfOverdue';
-  data: Readonly<{ payment: PaymentId; at: string }>;
-}>;
+export type FlagIfOverdue = PaymentMessage<'FlagIfOverdue', { at: string }>;
 
 /** A person has looked at a discrepancy (`POST /discrepancies/{id}/acknowledge`). */
-export type AcknowledgeDiscrepancy = Readonly<{
-  type: 'AcknowledgeDiscrepancy';
-  data: Readonly<{
-    payment: PaymentId;
+export type AcknowledgeDiscrepancy = PaymentMessage<
+  'AcknowledgeDiscrepancy',
+  {
     discrepancyId: string;
     actor: string;
     note: string;
     at: string;
-  }>;
-}>;
+  }
+>;
 
 /** A person closes a discrepancy (`POST /discrepancies/{id}/resolve`). */
-export type ResolveDiscrepancy = Readonly<{
-  type: 'ResolveDiscrepancy';
-  data: Readonly<{
-    payment: PaymentId;
+export type ResolveDiscrepancy = PaymentMessage<
+  'ResolveDiscrepancy',
+  {
     discrepancyId: string;
     resolution: OperatorResolution;
     actor: string;
     note: string;
     at: string;
-  }>;
-}>;
+  }
+>;
 
 export type PaymentCommand =
   | RegisterPayment

@@ -3,33 +3,32 @@ import type { Channel, Evidence, ProviderReport } from './evidence.js';
 import type { ExpectedPayment } from './expectedPayment.js';
 import type { Money } from './money.js';
 import type { PaymentId } from './paymentId.js';
+import type { PaymentMessage } from './paymentMessage.js';
 import type { PaymentStatus } from './paymentStatus.js';
 import type { ReportJudgement } from './reportJudgement.js';
 
 /** The merchant registered a payment it expects (before or after the first report). */
-export type PaymentRegistered = Readonly<{
-  type: 'PaymentRegistered';
-  data: Readonly<{
-    payment: PaymentId;
+export type PaymentRegistered = PaymentMessage<
+  'PaymentRegistered',
+  {
     expected: ExpectedPayment;
     registeredAt: string;
     source: Channel;
     /** Who registered it (an API token's name, a CLI user). */
     actor?: string;
-  }>;
-}>;
+  }
+>;
 
 /** A report arrived and was kept as evidence, whatever it went on to change. */
-export type ProviderReportRecorded = Readonly<{
-  type: 'ProviderReportRecorded';
-  data: Readonly<{
-    payment: PaymentId;
+export type ProviderReportRecorded = PaymentMessage<
+  'ProviderReportRecorded',
+  {
     report: ProviderReport;
     evidence: Evidence;
     /** What the decider made of it (absent in events recorded before payrec judged reports). */
     judgement?: ReportJudgement;
-  }>;
-}>;
+  }
+>;
 
 /** What every move of a payment's status records: from, to, and the delivery behind it. */
 export type StatusMove = Readonly<{
@@ -47,29 +46,28 @@ export type StatusMove = Readonly<{
 }>;
 
 /** A report moved the payment forward. */
-export type PaymentStatusChanged = Readonly<{
-  type: 'PaymentStatusChanged';
-  data: StatusMove & Readonly<{ changedAt: string }>;
-}>;
+export type PaymentStatusChanged = PaymentMessage<
+  'PaymentStatusChanged',
+  StatusMove & Readonly<{ changedAt: string }>
+>;
 
 /**
  * The provider's status endpoint contradicted a terminal state payrec held: the truth wins, by a
  * new event naming the delivery whose status it corrects (never by editing that one).
  */
-export type PaymentStatusCorrected = Readonly<{
-  type: 'PaymentStatusCorrected';
-  data: StatusMove & Readonly<{ correctsDeliveryKey: string | null; correctedAt: string }>;
-}>;
+export type PaymentStatusCorrected = PaymentMessage<
+  'PaymentStatusCorrected',
+  StatusMove & Readonly<{ correctsDeliveryKey: string | null; correctedAt: string }>
+>;
 
 /**
  * A person resolved an amount or currency mismatch `accepted-provider`: the provider's figure is
  * now the payment's own, and says who decided it and why. A status held back because of the
  * mismatch follows in the same append.
  */
-export type ProviderAmountAccepted = Readonly<{
-  type: 'ProviderAmountAccepted';
-  data: Readonly<{
-    payment: PaymentId;
+export type ProviderAmountAccepted = PaymentMessage<
+  'ProviderAmountAccepted',
+  {
     /** What payrec expected before (the registration's amount). */
     from: Money | null;
     /** The provider's amount, now the payment's. */
@@ -78,35 +76,33 @@ export type ProviderAmountAccepted = Readonly<{
     actor: string;
     note: string;
     acceptedAt: string;
-  }>;
-}>;
+  }
+>;
 
-export type DiscrepancyDetected = Readonly<{
-  type: 'DiscrepancyDetected';
-  data: Readonly<{ payment: PaymentId; discrepancy: Discrepancy; detectedAt: string }>;
-}>;
+export type DiscrepancyDetected = PaymentMessage<
+  'DiscrepancyDetected',
+  { discrepancy: Discrepancy; detectedAt: string }
+>;
 
 /** A person has seen a discrepancy and says so, with a note; it stays open. */
-export type DiscrepancyAcknowledged = Readonly<{
-  type: 'DiscrepancyAcknowledged';
-  data: Readonly<{
-    payment: PaymentId;
+export type DiscrepancyAcknowledged = PaymentMessage<
+  'DiscrepancyAcknowledged',
+  {
     discrepancyId: string;
     /** The API token's name, or the CLI's user. */
     actor: string;
     note: string;
     acknowledgedAt: string;
-  }>;
-}>;
+  }
+>;
 
 /**
  * A discrepancy closed: by payrec, on the evidence of `deliveryKey` (an automatic resolution), or
  * by a person (`actor`, with a note and one of the operator resolutions).
  */
-export type DiscrepancyResolved = Readonly<{
-  type: 'DiscrepancyResolved';
-  data: Readonly<{
-    payment: PaymentId;
+export type DiscrepancyResolved = PaymentMessage<
+  'DiscrepancyResolved',
+  {
     discrepancyId: string;
     resolution: AutomaticResolution | OperatorResolution;
     /** The delivery or check that resolved it; `null` when a person did. */
@@ -114,35 +110,33 @@ export type DiscrepancyResolved = Readonly<{
     resolvedAt: string;
     actor?: string;
     note?: string;
-  }>;
-}>;
+  }
+>;
 
 /**
  * The provider's status endpoint answered something payrec cannot read (not the documented
  * shape, an unexpected status code): kept as evidence, never guessed at. Transport failures
  * (timeouts, refused connections) are not recorded here; the payment simply stays due.
  */
-export type StatusCheckFailed = Readonly<{
-  type: 'StatusCheckFailed';
-  data: Readonly<{
-    payment: PaymentId;
+export type StatusCheckFailed = PaymentMessage<
+  'StatusCheckFailed',
+  {
     code: 'UNEXPECTED_RESPONSE' | 'UNAUTHORIZED' | 'REJECTED';
     reason: string;
     /** What came back: HTTP status and the body (truncated), never a credential. */
     response: Readonly<{ status: number; body: string }>;
     checkedAt: string;
-  }>;
-}>;
+  }
+>;
 
 /**
  * A transition the merchant's backend must hear of (see `needsFulfilment`), recorded in the same
  * append as the transition itself, so it is requested exactly once however often the provider
  * repeats itself or the projections are replayed.
  */
-export type FulfilmentRequested = Readonly<{
-  type: 'FulfilmentRequested';
-  data: Readonly<{
-    payment: PaymentId;
+export type FulfilmentRequested = PaymentMessage<
+  'FulfilmentRequested',
+  {
     key: string;
     from: PaymentStatus;
     to: PaymentStatus;
@@ -150,52 +144,48 @@ export type FulfilmentRequested = Readonly<{
     amount: Money | null;
     orderId: string | null;
     requestedAt: string;
-  }>;
-}>;
+  }
+>;
 
 /** An attempt to notify did not get a 2xx; another follows at `nextAttemptAt`. */
-export type FulfilmentAttemptFailed = Readonly<{
-  type: 'FulfilmentAttemptFailed';
-  data: Readonly<{
-    payment: PaymentId;
+export type FulfilmentAttemptFailed = PaymentMessage<
+  'FulfilmentAttemptFailed',
+  {
     key: string;
     attempt: number;
     /** `HTTP 503`, `timeout after 10000 ms`, `connection refused`, … never a secret. */
     reason: string;
     failedAt: string;
     nextAttemptAt: string;
-  }>;
-}>;
+  }
+>;
 
 /** The receiver answered 2xx: recorded only after that answer. */
-export type FulfilmentDelivered = Readonly<{
-  type: 'FulfilmentDelivered';
-  data: Readonly<{
-    payment: PaymentId;
+export type FulfilmentDelivered = PaymentMessage<
+  'FulfilmentDelivered',
+  {
     key: string;
     attempt: number;
     responseStatus: number;
     deliveredAt: string;
-  }>;
-}>;
+  }
+>;
 
 /** The retry budget ran out: visible, and an operator can re-drive it. */
-export type FulfilmentExhausted = Readonly<{
-  type: 'FulfilmentExhausted';
-  data: Readonly<{
-    payment: PaymentId;
+export type FulfilmentExhausted = PaymentMessage<
+  'FulfilmentExhausted',
+  {
     key: string;
     attempts: number;
     reason: string;
     exhaustedAt: string;
-  }>;
-}>;
+  }
+>;
 
 /** An operator asked for an exhausted fulfilment to be tried again, with a fresh budget. */
-export type FulfilmentRedriven = Readonly<{
-  type: 'FulfilmentRedriven';
-  data: Readonly<{
-    payment: PaymentId;
+export type FulfilmentRedriven = PaymentMessage<
+  'FulfilmentRedriven',
+  {
     key: string;
     redrivenAt: string;
     source: Channel;
@@ -203,8 +193,8 @@ export type FulfilmentRedriven = Readonly<{
     actor?: string;
     /** Why, when an operator re-drove many at once. */
     reason?: string;
-  }>;
-}>;
+  }
+>;
 
 export type FulfilmentEvent =
   | FulfilmentRequested
