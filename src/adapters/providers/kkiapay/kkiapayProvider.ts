@@ -3,6 +3,7 @@ import { kkiapayPayloadSchema } from './kkiapayPayload.js';
 import { httpUrl, optional, rate, secret, withDefault } from '../../../envSchemas.js';
 import { defineProvider } from '../providerModule.js';
 import { requiredTogether } from '../common/requiredTogether.js';
+import { describeStatusApi, describeWebhooks } from '../common/describeSwitches.js';
 import { kkiapayStatuses } from './kkiapayStatuses.js';
 import { createKkiapayStatusClient } from './kkiapayStatusClient.js';
 import { createKkiapayVerifier } from './kkiapayVerifier.js';
@@ -68,11 +69,11 @@ export const kkiapayProvider = defineProvider<KkiapaySettings>({
   },
   describe: (settings) =>
     [
-      settings.webhookSecret === null
-        ? 'webhooks off (KKIAPAY_WEBHOOK_SECRET unset)'
-        : 'webhooks on (hints, confirmed by the status API)',
-      settings.publicKey === null
-        ? 'status API off (KKIAPAY_PUBLIC_KEY unset)'
-        : `status API ${new URL(settings.apiUrl).host} at ${settings.apiRateLimit}/s`,
+      describeWebhooks(
+        settings.webhookSecret !== null,
+        'KKIAPAY_WEBHOOK_SECRET',
+        ' (hints, confirmed by the status API)',
+      ),
+      describeStatusApi(settings.publicKey !== null, 'KKIAPAY_PUBLIC_KEY', settings),
     ].join('; '),
 });

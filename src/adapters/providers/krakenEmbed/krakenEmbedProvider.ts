@@ -11,6 +11,7 @@ import {
 } from '../../../envSchemas.js';
 import { defineProvider } from '../providerModule.js';
 import { requiredTogether } from '../common/requiredTogether.js';
+import { describeStatusApi, describeWebhooks } from '../common/describeSwitches.js';
 import { krakenEmbedStatuses } from './krakenEmbedStatuses.js';
 import { createKrakenEmbedStatusClient } from './krakenEmbedStatusClient.js';
 import { createKrakenEmbedVerifier } from './krakenEmbedVerifier.js';
@@ -89,11 +90,11 @@ export const krakenEmbedProvider = defineProvider<KrakenEmbedSettings>({
   commands: [registerWebhookCommand],
   describe: (settings) =>
     [
-      settings.webhookSecret === null
-        ? 'webhooks off (KRAKEN_EMBED_WEBHOOK_SECRET unset)'
-        : `webhooks on${settings.previousWebhookSecret ? ' (previous secret accepted too)' : ''}`,
-      settings.apiKey === null
-        ? 'status API off (KRAKEN_EMBED_API_KEY unset)'
-        : `status API ${new URL(settings.apiUrl).host} at ${settings.apiRateLimit}/s`,
+      describeWebhooks(
+        settings.webhookSecret !== null,
+        'KRAKEN_EMBED_WEBHOOK_SECRET',
+        settings.previousWebhookSecret ? ' (previous secret accepted too)' : '',
+      ),
+      describeStatusApi(settings.apiKey !== null, 'KRAKEN_EMBED_API_KEY', settings),
     ].join('; '),
 });

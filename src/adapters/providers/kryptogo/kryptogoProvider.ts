@@ -3,6 +3,7 @@ import { kryptogoPayloadSchema } from './kryptogoPayload.js';
 import { httpUrl, optional, rate, secret, withDefault } from '../../../envSchemas.js';
 import { defineProvider } from '../providerModule.js';
 import { requiredTogether } from '../common/requiredTogether.js';
+import { describeStatusApi, describeWebhooks } from '../common/describeSwitches.js';
 import { kryptogoStatuses } from './kryptogoStatuses.js';
 import { createKryptogoStatusClient } from './kryptogoStatusClient.js';
 import { createKryptogoVerifier } from './kryptogoVerifier.js';
@@ -69,11 +70,7 @@ export const kryptogoProvider = defineProvider<KryptogoSettings>({
   },
   describe: (settings) =>
     [
-      settings.callbackSecret === null
-        ? 'webhooks off (KRYPTOGO_CALLBACK_SECRET unset)'
-        : 'webhooks on',
-      settings.apiKey === null
-        ? 'status API off (KRYPTOGO_API_KEY unset)'
-        : `status API ${new URL(settings.apiUrl).host} at ${settings.apiRateLimit}/s`,
+      describeWebhooks(settings.callbackSecret !== null, 'KRYPTOGO_CALLBACK_SECRET'),
+      describeStatusApi(settings.apiKey !== null, 'KRYPTOGO_API_KEY', settings),
     ].join('; '),
 });
