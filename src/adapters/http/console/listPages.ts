@@ -9,26 +9,25 @@ import { answerOf, queryOf, renderPage, type ConsoleContext } from './consolePag
 type Page = Readonly<{ items: readonly unknown[]; nextCursor: string | null; matching?: Matching }>;
 
 /**
- * A list page: the filters the person chose (blank ones dropped) parsed with the list's own
+ * A list page at `/console/{name}`, drawn by the template of that name: the filters the person chose (blank ones dropped) parsed with the list's own
  * query, the use case's page (or its refusal, shown inline), the link to the next page with the
  * same filters, and the downloads of everything that matches.
  */
-const listPage =
-  <Name extends keyof ListQueries>(
-    context: ConsoleContext,
-    name: Name,
-    run: (query: z.output<ListQueries[Name]>) => Page,
-    view: Readonly<{
-      template: string;
-      title: string;
-      extra?: Record<string, unknown>;
-      /** What the list is of, singular and plural, for "12 of 6,399 payments". */
-      noun?: readonly [string, string];
-      /** Filters a person gets unless they chose otherwise (payments: the newest first). */
-      defaults?: Readonly<Record<string, string>>;
-    }>,
-  ) =>
-  async (request: FastifyRequest, reply: FastifyReply) => {
+const listPage = <Name extends keyof ListQueries>(
+  context: ConsoleContext,
+  name: Name,
+  run: (query: z.output<ListQueries[Name]>) => Page,
+  view: Readonly<{
+    title: string;
+    extra?: Record<string, unknown>;
+    /** What the list is of, singular and plural, for "12 of 6,399 payments". */
+    noun?: readonly [string, string];
+    /** Filters a person gets unless they chose otherwise (payments: the newest first). */
+    defaults?: Readonly<Record<string, string>>;
+  }>,
+) => ({
+  name,
+  handler: async (request: FastifyRequest, reply: FastifyReply) => {
     const chosen = queryOf(request.query, ['notice']);
     const filters = new Map([...Object.entries(view.defaults ?? {}), ...chosen]);
     const query: ListQueries[Name] = context.useCases.lists[name];
@@ -43,7 +42,7 @@ const listPage =
     const page = answer.status === 200 && 'items' in answer.body ? answer.body : null;
     const matching = page?.matching ?? null;
     const [singular, plural] = view.noun ?? ['row', 'rows'];
-    return renderPage(context, request, reply, view.template, {
+    return renderPage(context, request, reply, name, {
       title: view.title,
       // "50 of 6,399 payments", said beside the first row and above the next page's link.
       shown:
@@ -59,48 +58,29 @@ const listPage =
       })),
       ...view.extra,
     });
-  };
+  },
+});
 
 /** The console's four lists: payments, discrepancies, fulfilments and deliveries. */
 export const listPages = (context: ConsoleContext) => async (scope: FastifyInstance) => {
   const { payments, discrepancies, fulfilments, deliveries } = context.useCases;
-  const hidden = { schema: { hide: true } };
-  scope.get(
-    '/payments',
-    hidden,
+  const pages = [
     listPage(context, 'payments', payments.search, {
-      template: 'payments',
       title: 'Payments',
       noun: ['payment', 'payments'],
       defaults: { order: 'desc' },
     }),
-  );
-  scope.get(
-    '/discrepancies',
-    hidden,
     listPage(context, 'discrepancies', discrepancies.list, {
-      template: 'discrepancies',
       title: 'Discrepancies',
       extra: { kinds: discrepancyKinds },
       noun: ['discrepancy', 'discrepancies'],
     }),
-  );
-  scope.get(
-    '/fulfilments',
-    hidden,
     listPage(context, 'fulfilments', fulfilments.list, {
-      template: 'fulfilments',
       title: 'Fulfilments',
       noun: ['notification', 'notifications'],
     }),
-  );
-  scope.get(
-    '/deliveries',
-    hidden,
-    listPage(context, 'deliveries', deliveries.list, {
-      template: 'deliveries',
-      title: 'Deliveries',
-    }),
-  );
+    listPage(context, 'deliveries', deliveries.list, { title: 'Deliveries' }),
+  ];
+  for (const { name, handler } of pages) scope.get(`/${name}`, { schema: { hide: true } }, handler);
   return Promise.resolve();
 };
