@@ -5,9 +5,10 @@
  * webhooks while its scheduled backup runs).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fdatasyncSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { syncToDisk } from '../common/syncToDisk.js';
 import type { BackupFile, BackupFileName } from './backupManifest.js';
 
 export type BackupWorkerData = Readonly<{
@@ -40,16 +41,6 @@ const pagesPerStep = 256;
  * `bench:backup`).
  */
 const flushEverySteps = 4;
-
-/** The file at `path` opened to be flushed, or `null` when there is none (a database with no WAL). */
-const openToFlush = (path: string): number | null => {
-  try {
-    return openSync(path, 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-};
 
 /** Blocks this thread (a worker's own) for `ms`: the pause between two paced steps. */
 const pause = (ms: number): void => {
@@ -91,7 +82,6 @@ void (async () => {
       post({ type: 'copying', name, bytes: statSync(source).size });
       const started = performance.now();
       const db = new Database(source, { readonly: true, fileMustExist: true });
-      const flushed: (number | null)[] = [];
       try {
         // The copy is made in small steps, paced, from a read transaction held open on the
         // source connection: every step reads the same snapshot, so a write by another process
@@ -106,10 +96,10 @@ void (async () => {
         await db.backup(target, {
           progress: ({ totalPages, remainingPages }) => {
             copiedPages += pagesPerStep;
-            if ((copiedPages / pagesPerStep) % flushEverySteps === 0) {
-              if (flushed.length === 0)
-                flushed.push(openToFlush(target), openToFlush(`${source}-wal`));
-              for (const fd of flushed) if (fd !== null) fdatasyncSync(fd);
+            if (copiedPages % (flushEverySteps * pagesPerStep) === 0) {
+              syncToDisk(target);
+              // A database with no WAL (nothing open on it) has nothing held back.
+              if (existsSync(`${source}-wal`)) syncToDisk(`${source}-wal`);
             }
             if (maxBytesPerSecond !== null) {
               const due = ((copiedPages * pageSize) / maxBytesPerSecond) * 1000;
@@ -126,7 +116,6 @@ void (async () => {
         db.prepare('COMMIT').run();
       } finally {
         db.close();
-        for (const fd of flushed) if (fd !== null) closeSync(fd);
       }
       // A copy is a file on its own: in rollback-journal mode, so that reading it (the manifest's
       // count, a check) leaves no -wal or -shm beside it. payrec turns WAL on again when it opens it.

@@ -9,9 +9,10 @@ import { answerOf, queryOf, renderPage, type ConsoleContext } from './consolePag
 type Page = Readonly<{ items: readonly unknown[]; nextCursor: string | null; matching?: Matching }>;
 
 /**
- * A list page at `/console/{name}`, drawn by the template of that name: the filters the person chose (blank ones dropped) parsed with the list's own
- * query, the use case's page (or its refusal, shown inline), the link to the next page with the
- * same filters, and the downloads of everything that matches.
+ * A list page at `/console/{name}`, drawn by the template of that name: the filters the person
+ * chose (blank ones dropped) parsed with the list's own query, the use case's page (or its
+ * refusal, shown inline), the link to the next page with the same filters, and the downloads of
+ * everything that matches.
  */
 const listPage = <Name extends keyof ListQueries>(
   context: ConsoleContext,
