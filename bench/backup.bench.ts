@@ -94,9 +94,9 @@ const sampleWals = (everyMs: number, backups: string) => {
 };
 
 /**
- * With BENCH_BACKUP_TIMELINE set: the window cut into `bucketMs` slices, each with its ingest
- * p99 and the largest size each WAL reached in it, so that a p99 can be laid beside what the
- * backup was copying and what the WALs did meanwhile.
+ * With BENCH_BACKUP_TIMELINE set: the window cut into `bucketMs` slices (20 s, or the variable's
+ * seconds), each with its ingest p99 and the largest size each WAL reached in it, so that a p99
+ * can be laid beside what the backup was copying and what the WALs did meanwhile.
  */
 const printTimeline = (
   load: Readonly<{ latencies: readonly number[]; answeredAt: readonly number[] }>,
@@ -133,7 +133,10 @@ const printTimeline = (
     );
   }
 };
-const timeline = process.env['BENCH_BACKUP_TIMELINE'] !== undefined;
+/** BENCH_BACKUP_TIMELINE: set for a timeline in 20-second slices, or to a slice's seconds. */
+const timelineSlice = process.env['BENCH_BACKUP_TIMELINE'];
+const timeline = timelineSlice !== undefined;
+const sliceMs = Number(timelineSlice) > 0 ? Number(timelineSlice) * 1000 : 20_000;
 
 const env = { PAYREC_DATA_DIR: dataDir, PAYREC_LOG_LEVEL: 'warn' };
 const backupsDir = join(root, 'backups');
@@ -185,7 +188,7 @@ for (let round = 1; round <= rounds; round += 1) {
     `  round ${round}: backup ${during.backup.seconds.toFixed(1)} s, peak RSS ${during.backup.peakMb.toFixed(0)} MB; ingest p50/p99 ${percentile(during.latencies, 0.5).toFixed(1)}/${p99During.toFixed(1)} ms during (${during.latencies.length} ok, ${during.failed} failed) vs ${percentile(quiet.latencies, 0.5).toFixed(1)}/${p99Quiet.toFixed(1)} ms without (${quiet.latencies.length} ok, ${quiet.failed} failed): ×${ratio.toFixed(2)}`,
   );
   if (timeline) {
-    printTimeline(during, during.walSamples);
+    printTimeline(during, during.walSamples, sliceMs);
   }
   if (lastBackup !== '') rmSync(lastBackup, { recursive: true, force: true });
   lastBackup = target;

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { connectEventStoreDb, openSqliteEventStore } from '../adapters/eventStore/index.js';
 import type { SharedSlots } from '../adapters/providers/index.js';
+import { createWalBacklog, type WalBacklog } from '../adapters/common/sqliteWalBackfill.js';
 import { openReadModelDatabase } from '../adapters/readModels/readModelDatabase.js';
 import { createSqliteRateSlots } from '../adapters/readModels/sqliteRateSlots.js';
 import {
@@ -17,10 +18,14 @@ import { opening } from './storeOpenFailure.js';
 
 const openSqliteEventLog = (
   eventStore: Extract<Config['eventStore'], { kind: 'sqlite' }>,
-  backfilledElsewhere: boolean,
+  backfillBacklog: WalBacklog | null,
 ): EventStore =>
   opening({ path: eventStore.path, role: 'the event log', rebuildable: false }, () =>
-    openSqliteEventStore({ path: eventStore.path, writer: eventStore.writer, backfilledElsewhere }),
+    openSqliteEventStore({
+      path: eventStore.path,
+      writer: eventStore.writer,
+      ...(backfillBacklog === null ? {} : { backfilledElsewhere: true, backfillBacklog }),
+    }),
   );
 
 /** payrec's stores, opened together: what `serve` and every command work on. */
@@ -37,6 +42,11 @@ export type Storage = Readonly<{
   servicePath: string;
   /** Whether the projection thread backfills the WALs (the embedded store, in `serve`). */
   backfilledElsewhere: boolean;
+  /**
+   * When it does, on the embedded store: what its backfill of the event log has left to copy,
+   * which this process's event log writer follows (`leaveCheckpointsToBackfill`).
+   */
+  eventLogBacklog: WalBacklog | null;
   /** Flushes nothing itself: closes the event store (after its in-flight appends), then the files. */
   close: () => Promise<void>;
 }>;
@@ -66,9 +76,11 @@ export const openStorage = (
   opening({ path: storage.dataDir, role: 'the data directory', rebuildable: false }, () =>
     mkdirSync(storage.dataDir, { recursive: true }),
   );
+  const eventLogBacklog =
+    config.eventStore.kind === 'sqlite' && backfilledElsewhere ? createWalBacklog() : null;
   const store: EventStore =
     config.eventStore.kind === 'sqlite'
-      ? openSqliteEventLog(config.eventStore, backfilledElsewhere)
+      ? openSqliteEventLog(config.eventStore, eventLogBacklog)
       : connectEventStoreDb(config.eventStore.connectionString.reveal());
   const { eventStore, ...writes } = observeWrites(store, onCorrupt ? { onCorrupt } : {});
   const serviceDb = opening(
@@ -95,6 +107,7 @@ export const openStorage = (
     statusSlots,
     servicePath: storage.service,
     backfilledElsewhere,
+    eventLogBacklog,
     close: async () => {
       await eventStore.close();
       serviceDb.close();

@@ -41,6 +41,7 @@ export const startProjections = (
       eventStorePath: config.eventStore.path,
       readModelPath: config.storage.readModels,
       ...(storage.backfilledElsewhere ? { serviceDatabasePath: config.storage.service } : {}),
+      ...(storage.eventLogBacklog === null ? {} : { eventLogBacklog: storage.eventLogBacklog }),
       pollIntervalMs: 20,
       providersWithoutStatusEndpoint: config.providers
         .map((provider) => provider.name)

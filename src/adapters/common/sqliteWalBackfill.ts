@@ -1,6 +1,19 @@
 import type Database from 'better-sqlite3';
 
 /**
+ * How many frames of a WAL its background backfill found still to copy after its last pass,
+ * shared (a `SharedArrayBuffer`) between the thread that backfills and the connections that
+ * write, which may be on other threads of the process. After a pass it is a few hundred frames
+ * (the commits of the last interval); it grows only while something holds a snapshot no
+ * checkpoint can pass (a backup copying the file) or the disk cannot keep up.
+ */
+export type WalBacklog = Int32Array;
+
+export const createWalBacklog = (): WalBacklog => new Int32Array(new SharedArrayBuffer(4));
+
+type CheckpointRow = { busy: number; log: number; checkpointed: number };
+
+/**
  * Copies a WAL database's committed frames into its main file every `intervalMs`, on the
  * connection given (a passive checkpoint: it never blocks a writer or a reader). Meant for a
  * connection on a background thread. Without it, SQLite checkpoints on whichever connection
@@ -11,7 +24,8 @@ import type Database from 'better-sqlite3';
  * A checkpoint that finds another one running reports it in its row; it throws only for a real
  * failure (a full disk, I/O, corruption). That must not pass unseen, nor end the thread: it goes
  * to `onError`, and the next attempt waits twice as long, up to 10 s, until one succeeds
- * (`onError(null)`). Returns a function that stops the timer.
+ * (`onError(null)`). After each pass that ran, what it left to copy goes to `backlog`, if given.
+ * Returns a function that stops the timer.
  */
 export const startWalBackfill = (
   db: Database.Database,
@@ -19,6 +33,7 @@ export const startWalBackfill = (
   onError: (error: unknown) => void = (error) => {
     throw error;
   },
+  backlog?: WalBacklog,
 ): (() => void) => {
   if (!Number.isInteger(intervalMs) || intervalMs < 1) {
     throw new TypeError('startWalBackfill: "intervalMs" must be a positive integer');
@@ -28,7 +43,11 @@ export const startWalBackfill = (
   let timer: NodeJS.Timeout;
   const tick = () => {
     try {
-      db.pragma('wal_checkpoint(PASSIVE)');
+      const [row] = db.pragma('wal_checkpoint(PASSIVE)') as CheckpointRow[];
+      // A pass that found another checkpoint running (busy) says nothing of what is left.
+      if (backlog !== undefined && row !== undefined && row.busy === 0 && row.log >= 0) {
+        Atomics.store(backlog, 0, row.log - row.checkpointed);
+      }
       if (failing) onError(null);
       failing = false;
       delayMs = intervalMs;
@@ -59,7 +78,33 @@ export const startWalBackfill = (
  */
 export const walAutocheckpointPagesWhenBackfilled = 16_000;
 
-/** Makes a writing connection leave the copying to a background `startWalBackfill`. */
-export const leaveCheckpointsToBackfill = (db: Database.Database): void => {
-  db.pragma(`wal_autocheckpoint = ${walAutocheckpointPagesWhenBackfilled}`);
+/**
+ * Makes a writing connection leave the copying to a background `startWalBackfill`, and returns
+ * what that connection's writer calls before each write transaction.
+ *
+ * With the backfill's `backlog`, the connection also stops checkpointing while the backlog is
+ * larger than its threshold. A backup holds a snapshot of the file for minutes; no checkpoint can
+ * pass it, and the WAL gathers everything written meanwhile (about a gigabyte of the event log's
+ * on a million-payment store). When the snapshot is released, the next commit past the threshold
+ * would copy all of it into the file and fsync it, on the thread that commits (the event loop, for
+ * the service's event log): ingest stopped for 0.5–3 s. Left to the background, that copy takes
+ * its thread instead; once it has caught up the connection checkpoints past its threshold again,
+ * copying only what the last pass left, and its WAL starts over.
+ */
+export const leaveCheckpointsToBackfill = (
+  db: Database.Database,
+  backlog?: WalBacklog,
+): (() => void) => {
+  let threshold = walAutocheckpointPagesWhenBackfilled;
+  db.pragma(`wal_autocheckpoint = ${threshold}`);
+  if (backlog === undefined) return () => undefined;
+  return () => {
+    const wanted =
+      Atomics.load(backlog, 0) > walAutocheckpointPagesWhenBackfilled
+        ? 0
+        : walAutocheckpointPagesWhenBackfilled;
+    if (wanted === threshold) return;
+    threshold = wanted;
+    db.pragma(`wal_autocheckpoint = ${wanted}`);
+  };
 };

@@ -15,7 +15,7 @@ import {
 import { openSqliteEventStore } from '../eventStore/sqlite/sqliteEventStore.js';
 import { openReadModelDatabase } from '../readModels/readModelDatabase.js';
 import { createSqliteReadModelStore } from '../readModels/sqliteReadModelStore.js';
-import { startWalBackfill } from '../common/sqliteWalBackfill.js';
+import { startWalBackfill, type WalBacklog } from '../common/sqliteWalBackfill.js';
 
 export type ProjectionWorkerData = Readonly<{
   eventStorePath: string;
@@ -27,6 +27,11 @@ export type ProjectionWorkerData = Readonly<{
    * the event loop is opened with `backfilledElsewhere`.
    */
   serviceDatabasePath?: string;
+  /**
+   * Shared with the event loop's writer of the event log: what this thread's backfill of its WAL
+   * has left to copy (`leaveCheckpointsToBackfill`).
+   */
+  eventLogBacklog?: WalBacklog;
   /**
    * The providers with no status endpoint (Kraken Pay): the payments projection schedules their
    * payments' one check at the deadline. Every other provider has one.
@@ -62,6 +67,7 @@ const {
   readModelPath,
   pollIntervalMs,
   serviceDatabasePath,
+  eventLogBacklog,
   providersWithoutStatusEndpoint,
   plantRefundsDropped = false,
   tracing,
@@ -96,6 +102,7 @@ const eventStore = openSqliteEventStore({
   writer: 'inline',
   checkpointIntervalMs: backfillIntervalMs,
   onCheckpointError: reportStorage(eventStorePath),
+  ...(eventLogBacklog === undefined ? {} : { backfillBacklog: eventLogBacklog }),
 });
 const db = openReadModelDatabase(readModelPath);
 const readModels = createSqliteReadModelStore(db, readModelTables);

@@ -21,7 +21,11 @@ import { toSqlFilter } from './sqliteEventFilter.js';
 import { createPollingSubscription } from './pollingSubscription.js';
 import { roleLostError, type AppendRequest } from './sqliteAppendBatch.js';
 import { createInlineWriter, createWorkerWriter, type SqliteWriter } from './sqliteWriter.js';
-import { leaveCheckpointsToBackfill, startWalBackfill } from '../../common/sqliteWalBackfill.js';
+import {
+  leaveCheckpointsToBackfill,
+  startWalBackfill,
+  type WalBacklog,
+} from '../../common/sqliteWalBackfill.js';
 
 export type SqliteEventStoreOptions = Readonly<{
   /** The database file; `':memory:'` for a throw-away store. */
@@ -60,6 +64,13 @@ export type SqliteEventStoreOptions = Readonly<{
    * what the background has not copied yet.
    */
   backfilledElsewhere?: boolean;
+  /**
+   * Shared between the connection that backfills (`checkpointIntervalMs`) and the ones that
+   * write (`backfilledElsewhere`), on other threads: what the backfill has left to copy. Writers
+   * stop checkpointing while it is large (after a backup's snapshot is released) and leave that
+   * copy to the backfill's thread (`leaveCheckpointsToBackfill`).
+   */
+  backfillBacklog?: WalBacklog;
 }>;
 
 type EventRow = {
@@ -165,11 +176,17 @@ export class SqliteEventStore implements EventStore {
     // The schema exists before the writer thread opens its own connection.
     prepareDatabase(this.#db);
     const backfilledElsewhere = options.backfilledElsewhere ?? false;
-    if (backfilledElsewhere) leaveCheckpointsToBackfill(this.#db);
+    const backlog = options.backfillBacklog;
+    const followBackfill = backfilledElsewhere
+      ? leaveCheckpointsToBackfill(this.#db, backlog)
+      : () => undefined;
     this.#writer =
       writer === 'inline'
-        ? createInlineWriter(this.#db)
-        : createWorkerWriter(options.path, { backfilledElsewhere });
+        ? createInlineWriter(this.#db, followBackfill)
+        : createWorkerWriter(options.path, {
+            backfilledElsewhere,
+            ...(backlog === undefined ? {} : { backlog }),
+          });
     this.leases = createSqliteLeases(this.#db);
     this.#statements = {
       readStream: this.#db.prepare(
@@ -180,7 +197,12 @@ export class SqliteEventStore implements EventStore {
     this.#stopBackfill =
       checkpointIntervalMs === undefined || inMemory
         ? () => undefined
-        : startWalBackfill(this.#db, checkpointIntervalMs, options.onCheckpointError);
+        : startWalBackfill(
+            this.#db,
+            checkpointIntervalMs,
+            options.onCheckpointError,
+            options.backfillBacklog,
+          );
   }
 
   appendToStream(

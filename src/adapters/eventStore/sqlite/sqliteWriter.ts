@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { startWorker } from '../../common/startWorker.js';
 import type { Database } from 'better-sqlite3';
 import { createAppendBatch, type AppendOutcome, type AppendRequest } from './sqliteAppendBatch.js';
+import type { WalBacklog } from '../../common/sqliteWalBackfill.js';
 import type { WriterReply, WriterRequest, WriterWorkerData } from './sqliteWriterWorker.js';
 
 /** Commits batches of appends; one batch at a time. */
@@ -10,12 +11,19 @@ export type SqliteWriter = Readonly<{
   close: () => Promise<void>;
 }>;
 
-/** Commits on the calling thread, over the store's own connection (used for `:memory:`). */
-export const createInlineWriter = (db: Database): SqliteWriter => {
+/**
+ * Commits on the calling thread, over the store's own connection; `beforeCommit` runs before each
+ * batch (`leaveCheckpointsToBackfill`'s).
+ */
+export const createInlineWriter = (
+  db: Database,
+  beforeCommit: () => void = () => undefined,
+): SqliteWriter => {
   const appendBatch = createAppendBatch(db);
   return {
     commit: (requests, recordedAt) => {
       try {
+        beforeCommit();
         return Promise.resolve(appendBatch(requests, recordedAt));
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
@@ -30,9 +38,9 @@ const workerModule = new URL('./sqliteWriterWorker', import.meta.url);
 /** Commits on a worker thread that owns a second connection to the same file. */
 export const createWorkerWriter = (
   path: string,
-  { backfilledElsewhere }: Readonly<{ backfilledElsewhere: boolean }>,
+  options: Readonly<{ backfilledElsewhere: boolean; backlog?: WalBacklog }>,
 ): SqliteWriter => {
-  const data: WriterWorkerData = { path, backfilledElsewhere };
+  const data: WriterWorkerData = { path, ...options };
   const worker = startWorker(workerModule, data);
   const waiting = new Map<
     number,

@@ -12,12 +12,14 @@ import {
   type SerializedError,
 } from './sqliteAppendBatch.js';
 import { prepareDatabase } from './sqliteSchema.js';
-import { leaveCheckpointsToBackfill } from '../../common/sqliteWalBackfill.js';
+import { leaveCheckpointsToBackfill, type WalBacklog } from '../../common/sqliteWalBackfill.js';
 
 export type WriterWorkerData = Readonly<{
   path: string;
   /** See `SqliteEventStoreOptions.backfilledElsewhere`. */
   backfilledElsewhere: boolean;
+  /** See `SqliteEventStoreOptions.backfillBacklog`. */
+  backlog?: WalBacklog;
 }>;
 
 export type WriterRequest = Readonly<{
@@ -32,10 +34,12 @@ export type WriterReply =
 const port = parentPort;
 if (port === null) throw new Error('sqliteWriterWorker must run as a worker thread');
 
-const { path, backfilledElsewhere } = workerData as WriterWorkerData;
+const { path, backfilledElsewhere, backlog } = workerData as WriterWorkerData;
 const db = new Database(path);
 prepareDatabase(db);
-if (backfilledElsewhere) leaveCheckpointsToBackfill(db);
+const followBackfill = backfilledElsewhere
+  ? leaveCheckpointsToBackfill(db, backlog)
+  : () => undefined;
 const appendBatch = createAppendBatch(db);
 
 port.on('message', (message: WriterRequest | 'close') => {
@@ -46,6 +50,7 @@ port.on('message', (message: WriterRequest | 'close') => {
   }
   let reply: WriterReply;
   try {
+    followBackfill();
     reply = {
       id: message.id,
       ok: true,
