@@ -6,6 +6,7 @@ import {
   startProjectionThread,
   type ProjectionThread,
 } from '../../src/adapters/projectionThread/projectionThread.js';
+import { createWalBacklog } from '../../src/adapters/common/sqliteWalBackfill.js';
 import { openReadModelDatabase } from '../../src/adapters/readModels/readModelDatabase.js';
 import { waitFor } from '../support/waitFor.js';
 
@@ -48,6 +49,26 @@ describe('the projection thread', () => {
     } finally {
       serviceDb.close();
     }
+  });
+
+  it("reports what its backfill of the event log left to copy, and clears it when it stops, so that the log's writer checkpoints for itself", async () => {
+    directory = mkdtempSync(join(tmpdir(), 'payrec-projection-thread-'));
+    const eventLogBacklog = createWalBacklog();
+    thread = startProjectionThread({
+      eventStorePath: join(directory, 'events.db'),
+      readModelPath: join(directory, 'readmodels.db'),
+      pollIntervalMs: 20,
+      providersWithoutStatusEndpoint: ['kraken-pay'],
+      eventLogBacklog,
+    });
+    // What a pass finds on a WAL nothing holds back: nothing left.
+    Atomics.store(eventLogBacklog, 0, 99_999);
+    await waitFor(() => (Atomics.load(eventLogBacklog, 0) === 0 ? true : undefined));
+    // A thread that stops between two passes leaves no report behind.
+    Atomics.store(eventLogBacklog, 0, 99_999);
+    await thread.stop();
+    thread = null;
+    expect(Atomics.load(eventLogBacklog, 0)).toBe(0);
   });
 
   it('leaves the automatic checkpoint at 4,000 pages on a connection nobody backfills', () => {

@@ -33,24 +33,30 @@ const fill = async (store: EventStore, count: number, tag: string) => {
 /**
  * A backup's snapshot, held while 5,000 appends (about 100 MB of WAL, past the writer's
  * 16,000-page threshold) gather behind it, with a background backfill reporting to `backlog`
- * until the snapshot is released; the backfill is stopped then, so that only the writer could
- * have copied anything since. Returns the event log's size at the release.
+ * until the snapshot is released. The backfill is stopped then, so that only the writer could
+ * have copied anything since, and unless `backfillStopped`, its last report is put back: the
+ * writer's next commits come before its next pass would (every 200 ms in the service). Returns
+ * the event log's size at the release.
  */
 const holdSnapshotWhileFilling = async (
   path: string,
   writer: EventStore,
   backfillDb: Database.Database,
   backlog: WalBacklog,
+  backfillStopped = false,
 ): Promise<number> => {
   const snapshot = new Database(path, { readonly: true });
   snapshot.prepare('BEGIN').run();
   snapshot.prepare('SELECT count(*) FROM events').get();
   const stopBackfill = startWalBackfill(backfillDb, 20, undefined, backlog);
   await fill(writer, 5_000, 'held');
-  await waitFor(() =>
-    Atomics.load(backlog, 0) > walAutocheckpointPagesWhenBackfilled ? true : undefined,
-  );
+  const reported = await waitFor(() => {
+    const frames = Atomics.load(backlog, 0);
+    return frames > walAutocheckpointPagesWhenBackfilled ? frames : undefined;
+  });
   stopBackfill();
+  expect(Atomics.load(backlog, 0)).toBe(0);
+  if (!backfillStopped) Atomics.store(backlog, 0, reported);
   const sizeAtRelease = statSync(path).size;
   snapshot.prepare('COMMIT').run();
   snapshot.close();
@@ -89,6 +95,25 @@ describe('a WAL gathered behind a held snapshot', () => {
       writer,
       openBackfill(path),
       createWalBacklog(),
+    );
+
+    await fill(writer, 1, 'after');
+
+    expect(statSync(path).size).toBeGreaterThan(sizeAtRelease + 50_000_000);
+  });
+
+  it('is copied whole by the first commit after the release when the backfill the writer follows has stopped', async () => {
+    directory = mkdtempSync(join(tmpdir(), 'payrec-wal-'));
+    const path = join(directory, 'events.db');
+    const backlog = createWalBacklog();
+    const writer = open({ path, backfilledElsewhere: true, backfillBacklog: backlog });
+    await fill(writer, 100, 'before');
+    const sizeAtRelease = await holdSnapshotWhileFilling(
+      path,
+      writer,
+      openBackfill(path),
+      backlog,
+      true,
     );
 
     await fill(writer, 1, 'after');

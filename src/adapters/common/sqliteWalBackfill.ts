@@ -25,7 +25,7 @@ type CheckpointRow = { busy: number; log: number; checkpointed: number };
  * failure (a full disk, I/O, corruption). That must not pass unseen, nor end the thread: it goes
  * to `onError`, and the next attempt waits twice as long, up to 10 s, until one succeeds
  * (`onError(null)`). After each pass that ran, what it left to copy goes to `backlog`, if given.
- * Returns a function that stops the timer.
+ * Returns a function that stops the timer (and sets `backlog` to 0).
  */
 export const startWalBackfill = (
   db: Database.Database,
@@ -61,6 +61,8 @@ export const startWalBackfill = (
   timer = setTimeout(tick, delayMs).unref();
   return () => {
     clearTimeout(timer);
+    // A stopped backfill copies nothing: writers that follow it checkpoint for themselves again.
+    if (backlog !== undefined) Atomics.store(backlog, 0, 0);
   };
 };
 

@@ -54,6 +54,8 @@ export const startProjectionThread = ({
     });
     worker.on('exit', () => {
       statuses = statuses.map((status) => ({ ...status, running: false }));
+      // No backfill runs until a thread starts again: the log's writer must not wait for one.
+      if (data.eventLogBacklog !== undefined) Atomics.store(data.eventLogBacklog, 0, 0);
       if (!stopping) setTimeout(start, restartDelayMs).unref();
     });
   };
