@@ -198,7 +198,7 @@ const repairPass = async ({
     oldest === null
       ? new Set<string>()
       : loggedAfterId === undefined
-        ? deliveryLog.loggedSince(oldest)
+        ? await deliveryLog.loggedSince(oldest)
         : deliveryLog.acceptedAfter(loggedAfterId);
   const missing: DeliveryLogEntry[] = [
     ...[...found.values()]

@@ -339,3 +339,48 @@ describe('a repair that compares from the log’s id noted before its deliveries
     }
   });
 });
+
+describe('a repair’s comparison over a log that was mostly restored', () => {
+  it('reads past every restored entry to the live ones, letting the event loop turn as it reads', async () => {
+    const db = openReadModelDatabase(':memory:');
+    try {
+      const log = new DeliveryLog(db);
+      const entry = (index: number, receivedAt: string, sourceAddress: string) => ({
+        provider: 'kraken-embed' as const,
+        receivedAt,
+        outcome: 'accepted' as const,
+        deliveryId: `d${index.toString().padStart(31, '0')}`,
+        code: null,
+        size: 120,
+        sourceAddress,
+        payments: [`kraken-embed/M-${index}`],
+      });
+      log.record(entry(0, '2026-11-24T10:00:00.000Z', '203.0.113.9'));
+      expect(log.flush()).toBe(true);
+      // A big repair after a crash: older deliveries written back after the newer live one, so
+      // that no restored entry's time can say where the comparison may stop.
+      log.recordRepaired(
+        Array.from({ length: 12_000 }, (_, index) =>
+          entry(index + 1, '2026-11-23T10:00:00.000Z', restoredSource),
+        ),
+        12_001n,
+      );
+      let turns = 0;
+      let reading = true;
+      const countTurns = () => {
+        if (!reading) return;
+        turns += 1;
+        setImmediate(countTurns);
+      };
+      setImmediate(countTurns);
+      const logged = await log.loggedSince('2026-11-24T10:00:00.000Z');
+      reading = false;
+      expect(logged.has(entry(0, '', '').deliveryId)).toBe(true);
+      expect(logged.size).toBe(12_001);
+      // 12,001 entries read a page at a time: the loop turned between the pages.
+      expect(turns).toBeGreaterThanOrEqual(2);
+    } finally {
+      db.close();
+    }
+  });
+});

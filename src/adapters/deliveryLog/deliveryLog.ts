@@ -335,7 +335,7 @@ export class DeliveryLog implements DeliveryLogReader {
    * The ids of the deliveries logged as accepted at or after `receivedAt` (give or take a
    * minute), read newest first until older ones.
    */
-  loggedSince(receivedAt: string): Set<string> {
+  loggedSince(receivedAt: string): Promise<Set<string>> {
     this.flush();
     return deliveriesLoggedSince(this.#db, receivedAt);
   }
