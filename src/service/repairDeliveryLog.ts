@@ -49,7 +49,10 @@ const sourceOf = (recorded: RecordedEvent, sharing: LogSharing | undefined): str
  * and its log entry is written up to 25 ms later, so a crash in between (`kill -9`, power)
  * loses the entry, never the delivery. The scan starts where the last repair ended; with
  * `settledBefore`, it stops at the first event recorded at or after that instant (deliveries still
- * in flight are the live log's to write), which lets it run beside a serving process.
+ * in flight are the live log's to write), which lets it run beside a serving process. It compares
+ * with the log's entries after a floor (an id every entry of its deliveries comes after: the
+ * higher of `loggedAfterId` and the one the last repair kept, which a pass that read to the event
+ * log's end knows); without one, it reads the log back from the oldest delivery it found.
  */
 export const repairDeliveryLog = async ({
   eventStore,
@@ -131,6 +134,12 @@ const noteDelivery = (
   });
 };
 
+const highest = (...ids: Array<number | undefined>): number | undefined =>
+  ids.reduce<number | undefined>(
+    (high, id) => (id === undefined || (high !== undefined && high >= id) ? high : id),
+    undefined,
+  );
+
 /** One pass: at most `maxDeliveries` deliveries read, compared with the log, written back. */
 const repairPass = async ({
   eventStore,
@@ -163,8 +172,12 @@ const repairPass = async ({
   let after = from;
   let scanned = 0;
   let complete = false;
+  // Read up to the log's end, the pass knows a floor for every later delivery: their events are
+  // recorded after that read, and their entries written after their events.
+  let floorAtEnd: number | undefined;
   scan: for (;;) {
     if (found.size + rejectedElsewhere.length >= maxDeliveries) break;
+    const newestBeforeRead = deliveryLog.lastId();
     const page = await eventStore.readAll({
       after,
       maxCount: pageSize,
@@ -172,6 +185,7 @@ const repairPass = async ({
     });
     if (page.length === 0) {
       complete = true;
+      floorAtEnd = newestBeforeRead;
       break;
     }
     for (const recorded of page) {
@@ -194,19 +208,20 @@ const repairPass = async ({
     null,
   );
   const lookedUpTo = deliveryLog.lastId();
+  const floor = highest(loggedAfterId, deliveryLog.repairFloor());
   const logged =
     oldest === null
       ? new Set<string>()
-      : loggedAfterId === undefined
+      : floor === undefined
         ? await deliveryLog.loggedSince(oldest)
-        : deliveryLog.acceptedAfter(loggedAfterId);
+        : deliveryLog.acceptedAfter(floor);
   const missing: DeliveryLogEntry[] = [
     ...[...found.values()]
       .filter((entry) => !logged.has(entry.deliveryId))
       .map((entry): DeliveryLogEntry => ({ ...entry, outcome: 'accepted', code: null })),
     ...rejectedElsewhere,
   ].sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : 1));
-  deliveryLog.recordRepaired(missing, after, lookedUpTo);
+  deliveryLog.recordRepaired(missing, after, lookedUpTo, highest(floor, floorAtEnd) ?? null);
   const repaired = missing.filter((entry) => entry.sourceAddress === restoredSource).length;
   return { scanned, repaired, copied: missing.length - repaired, upTo: after, complete };
 };

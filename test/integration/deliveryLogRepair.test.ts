@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   DeliveryLog,
   restoredSource,
@@ -381,6 +381,92 @@ describe('a repair’s comparison over a log that was mostly restored', () => {
       expect(turns).toBeGreaterThanOrEqual(2);
     } finally {
       db.close();
+    }
+  });
+});
+
+describe('the floor a repair keeps with its checkpoint', () => {
+  it('lets the next process compare from it, without reading the log back, and lose nothing', async () => {
+    let now = new Date('2026-11-24T10:00:00.000Z');
+    const { service, cleanup } = await startWebhookService({ now: () => now });
+    const directory = mkdtempSync(join(tmpdir(), 'payrec-repair-floor-'));
+    const path = join(directory, 'payrec.db');
+    try {
+      const deliver = async (index: number) => {
+        now = new Date(Date.parse('2026-11-24T10:00:00.000Z') + index * 1_000);
+        expect(
+          await deliverKrakenEmbedEvent(
+            service,
+            { id: `K-${index}`, event_type: 'quote.executed' },
+            now,
+          ),
+        ).toBe(200);
+        const [entry] = service.useCases.deliveries.list({ limit: 1 }).items;
+        if (entry === undefined) throw new Error('no entry');
+        return entry;
+      };
+      const firstDb = openReadModelDatabase(path);
+      const first = new DeliveryLog(firstDb);
+      for (let index = 0; index < 3; index += 1) await deliver(index); // all lost
+      // It reads to the event log's end: every later delivery's entry comes after its floor.
+      expect(
+        (await repairDeliveryLog({ eventStore: service.eventStore, deliveryLog: first })).repaired,
+      ).toBe(3);
+      const floor = first.repairFloor();
+      expect(floor).toBeDefined();
+      first.record(await deliver(3));
+      await deliver(4); // lost with its process
+      first.flush();
+      firstDb.close();
+
+      const nextDb = openReadModelDatabase(path);
+      try {
+        const next = new DeliveryLog(nextDb);
+        expect(next.repairFloor()).toBe(floor);
+        const readBack = vi.spyOn(next, 'loggedSince');
+        const repair = await repairDeliveryLog({
+          eventStore: service.eventStore,
+          deliveryLog: next,
+        });
+        expect(readBack).not.toHaveBeenCalled();
+        expect(repair.repaired).toBe(1);
+        const refs = (next.list({ limit: 100 })?.items ?? []).flatMap((item) => item.payments);
+        expect(refs.sort()).toEqual([0, 1, 2, 3, 4].map((index) => `kraken-embed/K-${index}`));
+        // The floor only rises.
+        expect(next.repairFloor()).toBeGreaterThan(floor ?? Number.MAX_SAFE_INTEGER);
+      } finally {
+        nextDb.close();
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+      await cleanup();
+    }
+  });
+
+  it('is added to a log from before it, which then repairs as it did', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'payrec-repair-old-'));
+    const path = join(directory, 'payrec.db');
+    try {
+      const older = openReadModelDatabase(path);
+      older.exec(`CREATE TABLE delivery_log_repaired (
+        id INTEGER PRIMARY KEY CHECK (id = 1), position TEXT NOT NULL);
+        INSERT INTO delivery_log_repaired (id, position) VALUES (1, '42');`);
+      older.close();
+      const db = openReadModelDatabase(path);
+      try {
+        const log = new DeliveryLog(db);
+        expect(log.repairedUpTo()).toBe(42n);
+        expect(log.repairFloor()).toBeUndefined();
+        log.recordRepaired([], 50n, log.lastId());
+        expect(log.repairFloor()).toBeUndefined();
+        log.recordRepaired([], 60n, log.lastId(), 7);
+        log.recordRepaired([], 70n, log.lastId(), 5);
+        expect([log.repairedUpTo(), log.repairFloor()]).toEqual([70n, 7]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
     }
   });
 });

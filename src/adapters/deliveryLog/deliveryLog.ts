@@ -287,14 +287,30 @@ export class DeliveryLog implements DeliveryLogReader {
   }
 
   /**
+   * An id of the log that every entry for a delivery after `repairedUpTo()` comes after (a
+   * repair's floor, kept with its checkpoint); `undefined` when no repair has known one.
+   */
+  repairFloor(): number | undefined {
+    return (
+      this.#db
+        .prepare<[], { floor: number | null }>(
+          'SELECT logged_after_id AS floor FROM delivery_log_repaired WHERE id = 1',
+        )
+        .get()?.floor ?? undefined
+    );
+  }
+
+  /**
    * Writes entries the event log holds and the log lost, and moves the repair checkpoint.
    * `lookedUpTo` is `lastId()` when the repair compared: an accepted entry another process wrote
-   * since is not written twice.
+   * since is not written twice. `floor`, when the repair knows one, is an id every entry for a
+   * delivery after `upTo` comes after; the checkpoint keeps the highest it was given.
    */
   recordRepaired(
     entries: readonly DeliveryLogEntry[],
     upTo: bigint,
     lookedUpTo = Number.MAX_SAFE_INTEGER,
+    floor: number | null = null,
   ): void {
     this.#db.transaction(() => {
       const loggedSince = new Set(
@@ -307,11 +323,13 @@ export class DeliveryLog implements DeliveryLogReader {
         { restoring: true },
       );
       this.#db
-        .prepare<[string]>(
-          `INSERT INTO delivery_log_repaired (id, position) VALUES (1, ?)
-           ON CONFLICT (id) DO UPDATE SET position = excluded.position`,
+        .prepare<[string, number | null]>(
+          `INSERT INTO delivery_log_repaired (id, position, logged_after_id) VALUES (1, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET position = excluded.position,
+             logged_after_id = coalesce(max(logged_after_id, excluded.logged_after_id),
+                                        logged_after_id, excluded.logged_after_id)`,
         )
-        .run(upTo.toString());
+        .run(upTo.toString(), floor);
     })();
   }
 

@@ -36,9 +36,19 @@ export const prepareDeliveryLogSchema = (db: Database.Database): void => {
     -- rows are in it, so a live write pays one probe of a nearly empty index.
     CREATE INDEX IF NOT EXISTS delivery_log_restored ON delivery_log (delivery_id)
       WHERE source_address = '${restoredSource}';
+    -- The repair's checkpoint: the event-log position up to which every accepted delivery is
+    -- in the log, and an id of the log every entry of a later delivery comes after.
     CREATE TABLE IF NOT EXISTS delivery_log_repaired (
-      id       INTEGER PRIMARY KEY CHECK (id = 1),
-      position TEXT NOT NULL
+      id              INTEGER PRIMARY KEY CHECK (id = 1),
+      position        TEXT NOT NULL,
+      logged_after_id INTEGER
     );
   `);
+  // Logs from before the repair kept its floor.
+  const columns = db
+    .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('delivery_log_repaired')")
+    .all();
+  if (!columns.some((column) => column.name === 'logged_after_id')) {
+    db.exec('ALTER TABLE delivery_log_repaired ADD COLUMN logged_after_id INTEGER');
+  }
 };
