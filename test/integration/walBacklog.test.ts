@@ -156,3 +156,33 @@ describe('a WAL gathered behind a held snapshot', () => {
     },
   );
 });
+
+describe('the role leases beside a writer thread', () => {
+  it('never copy a WAL gathered behind a released snapshot: the connection that writes them leaves checkpoints to the writer thread and the backfill', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'payrec-wal-'));
+    const path = join(directory, 'events.db');
+    const backlog = createWalBacklog();
+    const store = openSqliteEventStore({
+      path,
+      writer: 'thread',
+      backfilledElsewhere: true,
+      backfillBacklog: backlog,
+    });
+    const backfillDb = new Database(path);
+    try {
+      await fill(store, 100, 'before');
+      const sizeAtRelease = await holdSnapshotWhileFilling(path, store, backfillDb, backlog);
+
+      for (let renewal = 0; renewal < 5; renewal += 1) {
+        const claim = await store.leases.claim('projections', 'here', 10_000, new Date());
+        expect(claim.ok).toBe(true);
+      }
+
+      expect(statSync(path).size).toBe(sizeAtRelease);
+    } finally {
+      backfillDb.close();
+      await store.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});

@@ -177,9 +177,14 @@ export class SqliteEventStore implements EventStore {
     prepareDatabase(this.#db);
     const backfilledElsewhere = options.backfilledElsewhere ?? false;
     const backlog = options.backfillBacklog;
-    const followBackfill = backfilledElsewhere
-      ? leaveCheckpointsToBackfill(this.#db, backlog)
-      : () => undefined;
+    const followBackfill =
+      backfilledElsewhere && writer === 'inline'
+        ? leaveCheckpointsToBackfill(this.#db, backlog)
+        : () => undefined;
+    // Beside a writer thread this connection writes only the role leases, a renewal every few
+    // seconds on the event loop: it never checkpoints, or a renewal just after a backup's release
+    // would copy the whole WAL gathered behind it there. The writer thread and the backfill do.
+    if (backfilledElsewhere && writer === 'thread') this.#db.pragma('wal_autocheckpoint = 0');
     this.#writer =
       writer === 'inline'
         ? createInlineWriter(this.#db, followBackfill)
