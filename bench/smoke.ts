@@ -32,7 +32,12 @@ const benchmarks: readonly Smoke[] = [
   },
   {
     name: 'backup',
-    env: { BENCH_BACKUP_PAYMENTS: '2000', BENCH_BACKUP_ROUNDS: '1', BENCH_BACKUP_RATE: '50' },
+    env: {
+      BENCH_BACKUP_PAYMENTS: '2000',
+      BENCH_BACKUP_ROUNDS: '1',
+      BENCH_BACKUP_RATE: '50',
+      BENCH_BACKUP_WARMUP: '3',
+    },
   },
   {
     name: 'replicas',
