@@ -127,7 +127,7 @@ export const configSchema = z
       '0 3 * * *',
     ),
     PAYREC_BACKUP_KEEP: withDefault(z.coerce.number().int().min(1).max(10_000), '7'),
-    PAYREC_BACKUP_RATE_MB: withDefault(z.coerce.number().min(0).max(100_000), '20'),
+    PAYREC_BACKUP_RATE_MB: withDefault(z.coerce.number().min(0).max(100_000), '60'),
     PAYREC_DELIVERY_LOG_RETENTION_DAYS: withDefault(
       z.coerce.number().int().min(1).max(36_500),
       '90',

@@ -13,7 +13,7 @@ export const backupUsage = `Usage: payrec backup --to <new directory> [--rate MB
   manifest.json (payrec's version, the events, each file's SHA-256, the time taken). It never
   overwrites: the directory must not exist, or be empty. With EventStoreDB as the store it copies
   the read models and the service database; back up the events with EventStoreDB's own backup.
-  It reads at most --rate megabytes a second (default PAYREC_BACKUP_RATE_MB, 20; 0: as fast as the
+  It reads at most --rate megabytes a second (default PAYREC_BACKUP_RATE_MB, 60; 0: as fast as the
   disk goes), leaving the disk to the service's commits. Exits 1 with the reason when it fails (a
   full disk included), leaving nothing behind.`;
 
