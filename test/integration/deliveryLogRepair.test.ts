@@ -17,6 +17,30 @@ import {
   testSecrets,
 } from '../support/webhookService.js';
 
+/**
+ * A webhook service whose clock each delivery sets: `deliverAt(ref, afterMs)` delivers a Kraken
+ * Embed event for `ref` received `afterMs` after 10:00, and returns the entry the service logged.
+ */
+const startServiceWithClock = async () => {
+  const start = Date.parse('2026-11-24T10:00:00.000Z');
+  let now = new Date(start);
+  const started = await startWebhookService({ now: () => now });
+  const deliverAt = async (ref: string, afterMs: number) => {
+    now = new Date(start + afterMs);
+    expect(
+      await deliverKrakenEmbedEvent(
+        started.service,
+        { id: ref, event_type: 'quote.executed' },
+        now,
+      ),
+    ).toBe(200);
+    const [entry] = started.service.useCases.deliveries.list({ limit: 1 }).items;
+    if (entry === undefined) throw new Error('no entry');
+    return entry;
+  };
+  return { ...started, deliverAt };
+};
+
 describe('repairing the delivery log from the event log', () => {
   it('writes back every accepted delivery the log lacks, in bounded passes, once', async () => {
     const now = new Date('2026-11-24T10:00:00.000Z');
@@ -300,24 +324,11 @@ describe('a repair beside another process that is still writing its own entries'
 
 describe('a repair that compares from the log’s id noted before its deliveries were recorded', () => {
   it('reads only the entries since, and still writes back each lost one once', async () => {
-    let now = new Date('2026-11-24T10:00:00.000Z');
-    const { service, cleanup } = await startWebhookService({ now: () => now });
+    const { service, cleanup, deliverAt } = await startServiceWithClock();
     const db = openReadModelDatabase(':memory:');
     try {
       const log = new DeliveryLog(db);
-      const deliver = async (index: number) => {
-        now = new Date(Date.parse('2026-11-24T10:00:00.000Z') + index * 10_000);
-        expect(
-          await deliverKrakenEmbedEvent(
-            service,
-            { id: `F-${index}`, event_type: 'quote.executed' },
-            now,
-          ),
-        ).toBe(200);
-        const [entry] = service.useCases.deliveries.list({ limit: 1 }).items;
-        if (entry === undefined) throw new Error('no entry');
-        return entry;
-      };
+      const deliver = (index: number) => deliverAt(`F-${index}`, index * 10_000);
       for (let index = 0; index < 3; index += 1) log.record(await deliver(index));
       // The first three are repaired up to here; the id noted now is the next pass's floor.
       await repairDeliveryLog({ eventStore: service.eventStore, deliveryLog: log });
@@ -387,24 +398,11 @@ describe('a repair’s comparison over a log that was mostly restored', () => {
 
 describe('the floor a repair keeps with its checkpoint', () => {
   it('lets the next process compare from it, without reading the log back, and lose nothing', async () => {
-    let now = new Date('2026-11-24T10:00:00.000Z');
-    const { service, cleanup } = await startWebhookService({ now: () => now });
+    const { service, cleanup, deliverAt } = await startServiceWithClock();
     const directory = mkdtempSync(join(tmpdir(), 'payrec-repair-floor-'));
     const path = join(directory, 'payrec.db');
     try {
-      const deliver = async (index: number) => {
-        now = new Date(Date.parse('2026-11-24T10:00:00.000Z') + index * 1_000);
-        expect(
-          await deliverKrakenEmbedEvent(
-            service,
-            { id: `K-${index}`, event_type: 'quote.executed' },
-            now,
-          ),
-        ).toBe(200);
-        const [entry] = service.useCases.deliveries.list({ limit: 1 }).items;
-        if (entry === undefined) throw new Error('no entry');
-        return entry;
-      };
+      const deliver = (index: number) => deliverAt(`K-${index}`, index * 1_000);
       const firstDb = openReadModelDatabase(path);
       const first = new DeliveryLog(firstDb);
       for (let index = 0; index < 3; index += 1) await deliver(index); // all lost
