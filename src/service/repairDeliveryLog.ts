@@ -173,11 +173,12 @@ const repairPass = async ({
   let scanned = 0;
   let complete = false;
   // Read up to the log's end, the pass knows a floor for every later delivery: their events are
-  // recorded after that read, and their entries written after their events.
+  // recorded after that read, and their entries written after their events, so after any id noted
+  // before it (one note a pass, not one a page: a lower floor only reads a little more).
+  const newestBeforeScan = deliveryLog.lastId();
   let floorAtEnd: number | undefined;
   scan: for (;;) {
     if (found.size + rejectedElsewhere.length >= maxDeliveries) break;
-    const newestBeforeRead = deliveryLog.lastId();
     const page = await eventStore.readAll({
       after,
       maxCount: pageSize,
@@ -185,7 +186,7 @@ const repairPass = async ({
     });
     if (page.length === 0) {
       complete = true;
-      floorAtEnd = newestBeforeRead;
+      floorAtEnd = newestBeforeScan;
       break;
     }
     for (const recorded of page) {
