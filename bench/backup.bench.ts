@@ -14,6 +14,11 @@
  *    and peak RSS (VmHWM). Target: ingest p99 during a backup within 1.5× of without.
  * 3. `payrec restore` of the last backup into an empty directory, BENCH_BACKUP_ROUNDS times:
  *    time and peak RSS.
+ *
+ * For experiments: BENCH_BACKUP_READ_MB (the pace), BENCH_BACKUP_TO (where the backups go),
+ * BENCH_BACKUP_TIMELINE (the window in slices), and in place of the backup BENCH_BACKUP_PLAIN (a
+ * plain copy of the same bytes) or BENCH_BACKUP_NULL (nothing): docs/benchmarks.md says what each
+ * showed.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -28,19 +33,30 @@ const rounds = integerFrom('BENCH_BACKUP_ROUNDS', 3, 1);
 const rate = integerFrom('BENCH_BACKUP_RATE', 300, 1);
 /** `payrec backup --rate`: megabytes read per second (unset: PAYREC_BACKUP_RATE_MB's default). */
 const readMb = process.env['BENCH_BACKUP_READ_MB'];
+/**
+ * BENCH_BACKUP_PLAIN=1: in place of `payrec backup`, a plain copy of the same files at the same
+ * pace, flushed the same way (`bench/plainCopy.ts`): what the bytes alone cost, the floor under
+ * any backup of this store at this pace on this disk.
+ */
+const plainCopy = process.env['BENCH_BACKUP_PLAIN'] === '1';
+/**
+ * BENCH_BACKUP_NULL=<seconds>: in place of `payrec backup`, a process that only waits that long:
+ * two quiet windows compared, the spread this measurement has with nothing to measure.
+ */
+const nullSeconds = process.env['BENCH_BACKUP_NULL'];
 const root = join(process.cwd(), '.bench', `backup-${payments}`);
 const dataDir = join(root, 'data');
 const cli = resolve('dist/cli.js');
 
 const fileSize = (path: string) => (existsSync(path) ? statSync(path).size : 0);
 
-/** Runs the built CLI; resolves with its exit code, wall time and peak RSS (VmHWM). */
-const timedCli = async (
+/** Runs a Node script; resolves with its exit code, wall time and peak RSS (VmHWM). */
+const timedNode = async (
   args: readonly string[],
   env: Record<string, string>,
 ): Promise<{ code: number | null; seconds: number; peakMb: number; output: string }> => {
   const began = performance.now();
-  const child = spawn(process.execPath, [cli, ...args], {
+  const child = spawn(process.execPath, args, {
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -51,6 +67,10 @@ const timedCli = async (
   const code = await new Promise<number | null>((done) => child.on('exit', done));
   return { code, seconds: (performance.now() - began) / 1000, peakMb: peakRss.stop(), output };
 };
+
+/** Runs the built CLI, as `timedNode`. */
+const timedCli = (args: readonly string[], env: Record<string, string>) =>
+  timedNode([cli, ...args], env);
 
 await ensureBuiltStore(dataDir, payments);
 
@@ -139,9 +159,16 @@ const timeline = timelineSlice !== undefined;
 const sliceMs = Number(timelineSlice) > 0 ? Number(timelineSlice) * 1000 : 20_000;
 
 const env = { PAYREC_DATA_DIR: dataDir, PAYREC_LOG_LEVEL: 'warn' };
-const backupsDir = join(root, 'backups');
+/**
+ * Where the backups go: BENCH_BACKUP_TO, or beside the store on the same disk (the worst case: a
+ * backup's writes then queue with the commits of the webhooks it is measured against). A backup
+ * meant to outlive its disk goes to another one; `/dev/shm` stands in for one on a machine that
+ * has a single disk.
+ */
+const backupsDir = process.env['BENCH_BACKUP_TO'] ?? join(root, 'backups');
 rmSync(backupsDir, { recursive: true, force: true });
 mkdirSync(backupsDir, { recursive: true });
+if (process.env['BENCH_BACKUP_TO'] !== undefined) console.log(`backups in ${backupsDir}`);
 // A first window without measuring: caches warm, the projection thread settled. On a store of a
 // million payments payrec's own start takes about 15 s to settle under this load (modules loaded,
 // code warmed, the projection thread caught up: a 5-second slice's p99 424 ms, then 41, then
@@ -150,7 +177,7 @@ const warmUpSeconds = integerFrom('BENCH_BACKUP_WARMUP', 30, 0);
 await steadyLoad(new Promise((wait) => setTimeout(wait, warmUpSeconds * 1_000)));
 
 console.log(
-  `\ningest at ${rate} deliveries/s (Kraken Embed, random refs) with and without a backup running, ${rounds} interleaved rounds:`,
+  `\ningest at ${rate} deliveries/s (Kraken Embed, random refs) with and without ${nullSeconds ? `nothing (BENCH_BACKUP_NULL: ${nullSeconds} s windows, the measurement's own spread)` : plainCopy ? 'a plain copy of the files (BENCH_BACKUP_PLAIN: no snapshot, the floor under a backup)' : 'a backup'} running, ${rounds} interleaved rounds:`,
 );
 const ratios: number[] = [];
 let lastBackup = '';
@@ -159,10 +186,14 @@ let lastBackupSeconds = 10;
 for (let round = 1; round <= rounds; round += 1) {
   const target = join(backupsDir, `round-${round}`);
   const withBackup = async () => {
-    const backup = timedCli(
-      ['backup', '--to', target, ...(readMb === undefined ? [] : ['--rate', readMb])],
-      env,
-    );
+    const backup = nullSeconds
+      ? timedNode(['-e', `setTimeout(() => {}, ${Number(nullSeconds) * 1000})`], env)
+      : plainCopy
+        ? timedNode(['--import', 'tsx', 'bench/plainCopy.ts', dataDir, target, readMb ?? '60'], env)
+        : timedCli(
+            ['backup', '--to', target, ...(readMb === undefined ? [] : ['--rate', readMb])],
+            env,
+          );
     const wals = sampleWals(1_000, backupsDir);
     const load = await steadyLoad(backup);
     const result = await backup;
@@ -199,9 +230,16 @@ for (let round = 1; round <= rounds; round += 1) {
 }
 const medianRatio = percentile(ratios, 0.5);
 console.log(
-  `  median p99 ratio ×${medianRatio.toFixed(2)} (target ≤ 1.5×): ${medianRatio <= 1.5 ? 'met' : 'NOT met'}`,
+  nullSeconds
+    ? `  median p99 ratio ×${medianRatio.toFixed(2)} (nothing ran: the spread of the measurement itself)`
+    : `  median p99 ratio ×${medianRatio.toFixed(2)} (target ≤ 1.5×): ${medianRatio <= 1.5 ? 'met' : 'NOT met'}`,
 );
 await stop();
+if (plainCopy || nullSeconds) {
+  // Neither a plain copy nor nothing is a backup: nothing to restore.
+  rmSync(backupsDir, { recursive: true, force: true });
+  process.exit(0);
+}
 
 console.log(`\npayrec restore of ${lastBackup}, ${rounds} times, each into an empty directory:`);
 for (let round = 1; round <= rounds; round += 1) {
