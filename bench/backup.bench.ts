@@ -43,7 +43,10 @@ const plainCopy = process.env['BENCH_BACKUP_PLAIN'] === '1';
  * BENCH_BACKUP_NULL=<seconds>: in place of `payrec backup`, a process that only waits that long:
  * two quiet windows compared, the spread this measurement has with nothing to measure.
  */
-const nullSeconds = process.env['BENCH_BACKUP_NULL'];
+const nullSeconds =
+  process.env['BENCH_BACKUP_NULL'] === undefined
+    ? undefined
+    : integerFrom('BENCH_BACKUP_NULL', 100, 1);
 const root = join(process.cwd(), '.bench', `backup-${payments}`);
 const dataDir = join(root, 'data');
 const cli = resolve('dist/cli.js');
@@ -160,15 +163,20 @@ const sliceMs = Number(timelineSlice) > 0 ? Number(timelineSlice) * 1000 : 20_00
 
 const env = { PAYREC_DATA_DIR: dataDir, PAYREC_LOG_LEVEL: 'warn' };
 /**
- * Where the backups go: BENCH_BACKUP_TO, or beside the store on the same disk (the worst case: a
- * backup's writes then queue with the commits of the webhooks it is measured against). A backup
- * meant to outlive its disk goes to another one; `/dev/shm` stands in for one on a machine that
- * has a single disk.
+ * Where the backups go: a directory of the bench's own inside BENCH_BACKUP_TO (emptied at the start
+ * and removed at the end, so never the directory named itself), or beside the store on the same
+ * disk (the worst case: a backup's writes then queue with the commits of the webhooks it is
+ * measured against). A backup meant to outlive its disk goes to another one; `/dev/shm` stands in
+ * for one on a machine that has a single disk.
  */
-const backupsDir = process.env['BENCH_BACKUP_TO'] ?? join(root, 'backups');
+const backupsTo = process.env['BENCH_BACKUP_TO'];
+const backupsDir =
+  backupsTo === undefined
+    ? join(root, 'backups')
+    : join(resolve(backupsTo), `payrec-bench-backup-${payments}`);
 rmSync(backupsDir, { recursive: true, force: true });
 mkdirSync(backupsDir, { recursive: true });
-if (process.env['BENCH_BACKUP_TO'] !== undefined) console.log(`backups in ${backupsDir}`);
+if (backupsTo !== undefined) console.log(`backups in ${backupsDir}`);
 // A first window without measuring: caches warm, the projection thread settled. On a store of a
 // million payments payrec's own start takes about 15 s to settle under this load (modules loaded,
 // code warmed, the projection thread caught up: a 5-second slice's p99 424 ms, then 41, then
@@ -177,7 +185,7 @@ const warmUpSeconds = integerFrom('BENCH_BACKUP_WARMUP', 30, 0);
 await steadyLoad(new Promise((wait) => setTimeout(wait, warmUpSeconds * 1_000)));
 
 console.log(
-  `\ningest at ${rate} deliveries/s (Kraken Embed, random refs) with and without ${nullSeconds ? `nothing (BENCH_BACKUP_NULL: ${nullSeconds} s windows, the measurement's own spread)` : plainCopy ? 'a plain copy of the files (BENCH_BACKUP_PLAIN: no snapshot, the floor under a backup)' : 'a backup'} running, ${rounds} interleaved rounds:`,
+  `\ningest at ${rate} deliveries/s (Kraken Embed, random refs) with and without ${nullSeconds !== undefined ? `nothing (BENCH_BACKUP_NULL: ${nullSeconds} s windows, the measurement's own spread)` : plainCopy ? 'a plain copy of the files (BENCH_BACKUP_PLAIN: no snapshot, the floor under a backup)' : 'a backup'} running, ${rounds} interleaved rounds:`,
 );
 const ratios: number[] = [];
 let lastBackup = '';
@@ -186,14 +194,18 @@ let lastBackupSeconds = 10;
 for (let round = 1; round <= rounds; round += 1) {
   const target = join(backupsDir, `round-${round}`);
   const withBackup = async () => {
-    const backup = nullSeconds
-      ? timedNode(['-e', `setTimeout(() => {}, ${Number(nullSeconds) * 1000})`], env)
-      : plainCopy
-        ? timedNode(['--import', 'tsx', 'bench/plainCopy.ts', dataDir, target, readMb ?? '60'], env)
-        : timedCli(
-            ['backup', '--to', target, ...(readMb === undefined ? [] : ['--rate', readMb])],
-            env,
-          );
+    const backup =
+      nullSeconds !== undefined
+        ? timedNode(['-e', `setTimeout(() => {}, ${nullSeconds * 1000})`], env)
+        : plainCopy
+          ? timedNode(
+              ['--import', 'tsx', 'bench/plainCopy.ts', dataDir, target, readMb ?? '60'],
+              env,
+            )
+          : timedCli(
+              ['backup', '--to', target, ...(readMb === undefined ? [] : ['--rate', readMb])],
+              env,
+            );
     const wals = sampleWals(1_000, backupsDir);
     const load = await steadyLoad(backup);
     const result = await backup;
@@ -230,12 +242,12 @@ for (let round = 1; round <= rounds; round += 1) {
 }
 const medianRatio = percentile(ratios, 0.5);
 console.log(
-  nullSeconds
+  nullSeconds !== undefined
     ? `  median p99 ratio ×${medianRatio.toFixed(2)} (nothing ran: the spread of the measurement itself)`
     : `  median p99 ratio ×${medianRatio.toFixed(2)} (target ≤ 1.5×): ${medianRatio <= 1.5 ? 'met' : 'NOT met'}`,
 );
 await stop();
-if (plainCopy || nullSeconds) {
+if (plainCopy || nullSeconds !== undefined) {
   // Neither a plain copy nor nothing is a backup: nothing to restore.
   rmSync(backupsDir, { recursive: true, force: true });
   process.exit(0);
